@@ -1,0 +1,52 @@
+package io.conveyor.cli;
+
+import io.conveyor.config.Environment;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The {@code conveyor} command.
+ */
+public final class Conveyor {
+
+    static final String USAGE = """
+            usage: conveyor COMMAND [ARGS]
+
+            commands:
+              invoke FUNCTION --event FILE [--env-vars FILE] [--template FILE]
+                  run a function's handler in this process on an event file, like `sam local invoke`
+                  (AWS calls go to AWS_ENDPOINT_URL when set, e.g. a moto server, otherwise to AWS)
+              help
+                  this text
+            """;
+
+    private Conveyor() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(Arrays.asList(args), Environment.system(), System.out, System.err));
+    }
+
+    /**
+     * Runs one command and returns its exit code: 0 done, 1 the work failed, 2 a wrong command line or input.
+     */
+    static int run(List<String> args, Environment environment, PrintStream out, PrintStream err) {
+        if (args.isEmpty() || List.of("help", "--help", "-h").contains(args.get(0))) {
+            (args.isEmpty() ? err : out).print(USAGE);
+            return args.isEmpty() ? 2 : 0;
+        }
+        Path home = Path.of(System.getProperty("conveyor.home", "."));
+        List<String> rest = args.subList(1, args.size());
+        try {
+            return switch (args.get(0)) {
+                case "invoke" -> new InvokeCommand(home, environment, out, err).run(rest);
+                default -> throw new UsageException("unknown command '" + args.get(0) + "' (try: conveyor help)");
+            };
+        } catch (UsageException e) {
+            err.println("conveyor: " + e.getMessage());
+            return 2;
+        }
+    }
+}

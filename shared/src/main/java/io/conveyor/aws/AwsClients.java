@@ -1,0 +1,104 @@
+package io.conveyor.aws;
+
+import io.conveyor.config.Environment;
+import java.net.URI;
+import java.net.URISyntaxException;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The one place that builds SDK clients: the region from {@code AWS_REGION}, the default
+ * credentials chain (pinning a provider would break SnapStart), url-connection-client, and an
+ * endpoint override from {@code AWS_ENDPOINT_URL} for emulators such as moto or LocalStack.
+ *
+ * <p>Build clients once, at init; each call here builds a new client.
+ */
+public final class AwsClients {
+
+    /** Set by the Lambda runtime; set it yourself elsewhere. */
+    public static final String REGION_VARIABLE = "AWS_REGION";
+    /** Optional: an emulator's URL. Never set on AWS. */
+    public static final String ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL";
+
+    private final Region region;
+    private final URI endpoint;
+
+    private AwsClients(Region region, URI endpoint) {
+        this.region = region;
+        this.endpoint = endpoint;
+    }
+
+    /**
+     * Reads {@code AWS_REGION} (required) and {@code AWS_ENDPOINT_URL} (optional).
+     *
+     * @throws io.conveyor.config.MissingConfigurationException when {@code AWS_REGION} is unset
+     * @throws IllegalArgumentException naming {@code AWS_ENDPOINT_URL} when it is not an http(s) URL
+     */
+    public static AwsClients from(Environment env) {
+        Region region = Region.of(env.required(REGION_VARIABLE));
+        URI endpoint = env.optional(ENDPOINT_VARIABLE).map(AwsClients::endpoint).orElse(null);
+        return new AwsClients(region, endpoint);
+    }
+
+    private static URI endpoint(String value) {
+        try {
+            URI uri = new URI(value);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new IllegalArgumentException(ENDPOINT_VARIABLE + " must be an http(s) URL, was '" + value + "'");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(ENDPOINT_VARIABLE + " is not a URL: '" + value + "'", e);
+        }
+    }
+
+    /** The region every client talks to. */
+    public Region region() {
+        return region;
+    }
+
+    /** Whether an emulator endpoint overrides AWS's. */
+    public boolean overridden() {
+        return endpoint != null;
+    }
+
+    /** A new S3 client; path-style addressing when an emulator endpoint is set. */
+    public S3Client s3() {
+        return configure(S3Client.builder()).forcePathStyle(overridden()).build();
+    }
+
+    /** A new SQS client. */
+    public SqsClient sqs() {
+        return configure(SqsClient.builder()).build();
+    }
+
+    /** A new ECS client. */
+    public EcsClient ecs() {
+        return configure(EcsClient.builder()).build();
+    }
+
+    /** A new EC2 client. */
+    public Ec2Client ec2() {
+        return configure(Ec2Client.builder()).build();
+    }
+
+    /** A new CloudWatch client. */
+    public CloudWatchClient cloudWatch() {
+        return configure(CloudWatchClient.builder()).build();
+    }
+
+    private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder) {
+        builder.region(region).httpClientBuilder(UrlConnectionHttpClient.builder());
+        if (endpoint != null) {
+            builder.endpointOverride(endpoint);
+        }
+        return builder;
+    }
+}

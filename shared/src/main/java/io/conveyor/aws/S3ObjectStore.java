@@ -1,0 +1,37 @@
+package io.conveyor.aws;
+
+import io.conveyor.storage.ObjectRef;
+import io.conveyor.storage.ObjectStore;
+import io.conveyor.storage.StoredObject;
+import java.util.Objects;
+import java.util.Optional;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * The object store on S3.
+ */
+public final class S3ObjectStore implements ObjectStore {
+
+    private final S3Client s3;
+
+    public S3ObjectStore(S3Client s3) {
+        this.s3 = Objects.requireNonNull(s3, "s3");
+    }
+
+    @Override
+    public Optional<StoredObject> describe(ObjectRef ref, String versionId) {
+        try {
+            HeadObjectResponse head = s3.headObject(request -> request.bucket(ref.bucket()).key(ref.key())
+                    .versionId(versionId));
+            return Optional.of(new StoredObject(ref, head.versionId(), head.eTag(), head.contentLength()));
+        } catch (S3Exception e) {
+            // HEAD has no body, so a missing key arrives as a bare 404, not always NoSuchKeyException.
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+}

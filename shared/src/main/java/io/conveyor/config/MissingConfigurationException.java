@@ -1,0 +1,21 @@
+package io.conveyor.config;
+
+/**
+ * A variable a function cannot work without is unset: thrown at init, naming the variable.
+ */
+public final class MissingConfigurationException extends IllegalStateException {
+
+    private final String variable;
+
+    public MissingConfigurationException(String variable) {
+        super("environment variable " + variable + " is not set; the template (or --env-vars) must provide it");
+        this.variable = variable;
+    }
+
+    /**
+     * The name of the missing variable.
+     */
+    public String variable() {
+        return variable;
+    }
+}

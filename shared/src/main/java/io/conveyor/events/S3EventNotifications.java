@@ -1,0 +1,74 @@
+package io.conveyor.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.storage.ObjectRef;
+import io.conveyor.storage.S3Keys;
+import io.conveyor.storage.StorageEvent;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads the S3 event notifications that S3 delivers into an SQS message body.
+ */
+public final class S3EventNotifications {
+
+    private S3EventNotifications() {
+    }
+
+    /**
+     * The records of one notification, keys decoded. S3's {@code s3:TestEvent} (sent once when a
+     * notification is configured) yields no records.
+     *
+     * @throws MalformedEventException naming the field at fault, when the body is not an S3 notification
+     */
+    public static List<StorageEvent> parse(String body) {
+        JsonNode root = JsonFields.readObject(body);
+        if ("s3:TestEvent".equals(root.path("Event").asText(null))) {
+            return List.of();
+        }
+        JsonNode records = root.get("Records");
+        if (records == null || !records.isArray()) {
+            throw new MalformedEventException("not an S3 event notification: field 'Records' is missing or not an array");
+        }
+        List<StorageEvent> events = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            events.add(record(records.get(i), "Records[" + i + "]"));
+        }
+        return List.copyOf(events);
+    }
+
+    private static StorageEvent record(JsonNode record, String path) {
+        String source = JsonFields.text(record, "eventSource", path);
+        if (!"aws:s3".equals(source)) {
+            throw new MalformedEventException(path + ".eventSource: expected 'aws:s3', was '" + source + "'");
+        }
+        String eventName = JsonFields.text(record, "eventName", path);
+        StorageEvent.Kind kind;
+        if (eventName.startsWith("ObjectCreated:")) {
+            kind = StorageEvent.Kind.CREATED;
+        } else if (eventName.startsWith("ObjectRemoved:")) {
+            kind = StorageEvent.Kind.REMOVED;
+        } else {
+            throw new MalformedEventException(path + ".eventName: '" + eventName
+                    + "' is neither ObjectCreated:* nor ObjectRemoved:*");
+        }
+        JsonNode s3 = record.path("s3");
+        String bucket = JsonFields.text(s3.path("bucket"), "name", path + ".s3.bucket");
+        JsonNode object = s3.path("object");
+        String encodedKey = JsonFields.text(object, "key", path + ".s3.object");
+        String key;
+        try {
+            key = S3Keys.decode(encodedKey);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedEventException(path + ".s3.object.key: " + e.getMessage(), e);
+        }
+        if (key.isEmpty()) {
+            throw new MalformedEventException(path + ".s3.object.key: must not be empty");
+        }
+        Long size = JsonFields.wholeNumber(object, "size", path + ".s3.object");
+        return new StorageEvent(kind, eventName, new ObjectRef(bucket, key),
+                object.path("versionId").asText(null), object.path("eTag").asText(null),
+                size == null ? -1 : size, object.path("sequencer").asText(null));
+    }
+
+}

@@ -1,0 +1,50 @@
+package io.conveyor.lambda;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Processes an SQS batch one message at a time and reports each failed message on its own
+ * ({@code ReportBatchItemFailures}): one bad message never fails its neighbours.
+ */
+public final class SqsBatch {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SqsBatch.class);
+
+    /** What to do with one message body; throwing marks that message failed. */
+    @FunctionalInterface
+    public interface MessageHandler {
+        void handle(String body) throws Exception;
+    }
+
+    private SqsBatch() {
+    }
+
+    /**
+     * Hands every message of the batch to {@code handler}; a message whose handling throws goes back
+     * to the queue (and after the queue's maxReceiveCount to its DLQ), logged with its reason.
+     */
+    public static SQSBatchResponse process(SQSEvent event, MessageHandler handler) {
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
+        for (SQSEvent.SQSMessage message : records) {
+            try {
+                handler.handle(message.getBody());
+            } catch (Exception e) {
+                LOG.warn("outcome=message-failed messageId={} receiveCount={} reason=\"{}\"", message.getMessageId(),
+                        receiveCount(message), e.getMessage(), e);
+                failures.add(SQSBatchResponse.BatchItemFailure.builder()
+                        .withItemIdentifier(message.getMessageId()).build());
+            }
+        }
+        return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+    }
+
+    private static String receiveCount(SQSEvent.SQSMessage message) {
+        return message.getAttributes() == null ? "?" : message.getAttributes().getOrDefault("ApproximateReceiveCount", "?");
+    }
+}
