@@ -109,8 +109,7 @@ final class InvokeCommand {
                 throw new UsageException(file + ": " + what + " must hold a JSON object");
             }
         } catch (JsonProcessingException e) {
-            throw new UsageException(file + ": " + what + " is not valid JSON (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + "): " + e.getOriginalMessage(), e);
+            throw new UsageException(file + ": " + what + " is not valid JSON: " + Json.describe(e), e);
         } catch (IOException e) {
             throw new UsageException("cannot read " + what + " " + file + ": " + describe(e), e);
         }

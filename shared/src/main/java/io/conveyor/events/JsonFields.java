@@ -26,8 +26,7 @@ final class JsonFields {
             }
             return root;
         } catch (JsonProcessingException e) {
-            throw new MalformedEventException("message body is not JSON (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + "): " + e.getOriginalMessage(), e);
+            throw new MalformedEventException("message body is not JSON: " + Json.describe(e), e);
         }
     }
 

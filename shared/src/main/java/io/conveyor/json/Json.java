@@ -1,5 +1,7 @@
 package io.conveyor.json;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -21,5 +23,17 @@ public final class Json {
      */
     public static ObjectMapper mapper() {
         return MAPPER;
+    }
+
+    /**
+     * A parse error as a person reads it: {@code line 3, column 7: Unexpected character ...}.
+     */
+    public static String describe(JsonProcessingException e) {
+        String message = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+        // Jackson names the source in nested locations; the caller already names the file.
+        message = message.replaceAll("\\[Source: [^;\\]]*; ", "[").lines().findFirst().orElse(message);
+        JsonLocation location = e.getLocation();
+        return location == null ? message
+                : "line " + location.getLineNr() + ", column " + location.getColumnNr() + ": " + message;
     }
 }

@@ -2,6 +2,7 @@ package io.conveyor.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.conveyor.events.MalformedEventException;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -34,14 +35,22 @@ public final class SqsBatch {
         for (SQSEvent.SQSMessage message : records) {
             try {
                 handler.handle(message.getBody());
+            } catch (MalformedEventException e) {
+                // Retrying cannot mend it; after maxReceiveCount it rests in the DLQ, its reason logged here.
+                LOG.warn("outcome=message-malformed messageId={} receiveCount={} reason=\"{}\"", message.getMessageId(),
+                        receiveCount(message), e.getMessage());
+                failures.add(failure(message));
             } catch (Exception e) {
-                LOG.warn("outcome=message-failed messageId={} receiveCount={} reason=\"{}\"", message.getMessageId(),
+                LOG.error("outcome=message-failed messageId={} receiveCount={} reason=\"{}\"", message.getMessageId(),
                         receiveCount(message), e.getMessage(), e);
-                failures.add(SQSBatchResponse.BatchItemFailure.builder()
-                        .withItemIdentifier(message.getMessageId()).build());
+                failures.add(failure(message));
             }
         }
         return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+    }
+
+    private static SQSBatchResponse.BatchItemFailure failure(SQSEvent.SQSMessage message) {
+        return SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(message.getMessageId()).build();
     }
 
     private static String receiveCount(SQSEvent.SQSMessage message) {

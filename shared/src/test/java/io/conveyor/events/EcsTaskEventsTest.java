@@ -1,0 +1,77 @@
+package io.conveyor.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.json.Json;
+import io.conveyor.tasks.ContainerState;
+import io.conveyor.tasks.TaskStateChange;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class EcsTaskEventsTest {
+
+    /** The body of the first SQS record of a sample event under events/. */
+    static String sampleBody(String file, int record) throws Exception {
+        JsonNode event = Json.mapper().readTree(Path.of("..", "events", file).toFile());
+        return event.path("Records").get(record).path("body").asText();
+    }
+
+    @Test
+    void parse_stoppedTaskSample_readsStatusStopCodeAndEveryExitCode() throws Exception {
+        // Given the sample ECS Task State Change (EventBridge → SQS) under events/
+        String body = sampleBody("task-events/task-stopped.json", 0);
+
+        // When
+        TaskStateChange change = EcsTaskEvents.parse(body);
+
+        // Then
+        assertThat(change.lastStatus()).isEqualTo("STOPPED");
+        assertThat(change.desiredStatus()).isEqualTo("STOPPED");
+        assertThat(change.stopCode()).isEqualTo("EssentialContainerExited");
+        assertThat(change.stoppedReason()).isEqualTo("Essential container in task exited");
+        assertThat(change.version()).isEqualTo(6);
+        assertThat(change.startedBy()).isEqualTo("job-5d0c2b5d0f8a4a1c");
+        assertThat(change.clusterArn()).endsWith(":cluster/conveyor");
+        assertThat(change.containerInstanceArn()).contains(":container-instance/conveyor/");
+        assertThat(change.containers()).extracting(ContainerState::name, ContainerState::exitCode)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("stage-in", 0),
+                        org.assertj.core.groups.Tuple.tuple("algorithm", 0),
+                        org.assertj.core.groups.Tuple.tuple("stage-out", 0));
+    }
+
+    @Test
+    void parse_runningTask_leavesExitCodesOfRunningContainersEmpty() throws Exception {
+        TaskStateChange change = EcsTaskEvents.parse(sampleBody("task-events/task-running-and-stopped.json", 0));
+
+        assertThat(change.lastStatus()).isEqualTo("RUNNING");
+        assertThat(change.containers()).extracting(ContainerState::exitCode).containsExactly(0, null, null);
+    }
+
+    @Test
+    void parse_otherDetailType_namesIt() {
+        String body = "{\"id\":\"1\",\"detail-type\":\"ECS Container Instance State Change\",\"detail\":{}}";
+
+        assertThatThrownBy(() -> EcsTaskEvents.parse(body)).isInstanceOf(MalformedEventException.class)
+                .hasMessage("detail-type: expected 'ECS Task State Change', was 'ECS Container Instance State Change'");
+    }
+
+    @Test
+    void parse_missingVersion_isMalformed() {
+        String body = "{\"id\":\"1\",\"detail-type\":\"ECS Task State Change\",\"detail\":{\"clusterArn\":\"c\","
+                + "\"taskArn\":\"t\",\"lastStatus\":\"RUNNING\"}}";
+
+        assertThatThrownBy(() -> EcsTaskEvents.parse(body)).hasMessage("detail.version: missing");
+    }
+
+    @Test
+    void parse_exitCodeNotANumber_namesTheContainerField() {
+        String body = "{\"id\":\"1\",\"detail-type\":\"ECS Task State Change\",\"detail\":{\"clusterArn\":\"c\","
+                + "\"taskArn\":\"t\",\"lastStatus\":\"STOPPED\",\"version\":2,"
+                + "\"containers\":[{\"name\":\"algorithm\",\"exitCode\":\"one\"}]}}";
+
+        assertThatThrownBy(() -> EcsTaskEvents.parse(body))
+                .hasMessageStartingWith("detail.containers[0].exitCode: expected a whole number");
+    }
+}
