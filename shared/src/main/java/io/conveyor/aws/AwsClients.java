@@ -3,8 +3,11 @@ package io.conveyor.aws;
 import io.conveyor.config.Environment;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -29,10 +32,12 @@ public final class AwsClients {
 
     private final Region region;
     private final URI endpoint;
+    private final List<ExecutionInterceptor> interceptors;
 
-    private AwsClients(Region region, URI endpoint) {
+    private AwsClients(Region region, URI endpoint, List<ExecutionInterceptor> interceptors) {
         this.region = region;
         this.endpoint = endpoint;
+        this.interceptors = List.copyOf(interceptors);
     }
 
     /**
@@ -44,7 +49,7 @@ public final class AwsClients {
     public static AwsClients from(Environment env) {
         Region region = Region.of(env.required(REGION_VARIABLE));
         URI endpoint = env.optional(ENDPOINT_VARIABLE).map(AwsClients::endpoint).orElse(null);
-        return new AwsClients(region, endpoint);
+        return new AwsClients(region, endpoint, List.of());
     }
 
     private static URI endpoint(String value) {
@@ -57,6 +62,16 @@ public final class AwsClients {
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException(ENDPOINT_VARIABLE + " is not a URL: '" + value + "'", e);
         }
+    }
+
+    /**
+     * The same configuration, whose clients also pass every request through {@code interceptor}
+     * (tests use this to see the exact requests that reach AWS).
+     */
+    public AwsClients with(ExecutionInterceptor interceptor) {
+        List<ExecutionInterceptor> more = new ArrayList<>(interceptors);
+        more.add(interceptor);
+        return new AwsClients(region, endpoint, more);
     }
 
     /** The region every client talks to. */
@@ -96,6 +111,9 @@ public final class AwsClients {
 
     private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder) {
         builder.region(region).httpClientBuilder(UrlConnectionHttpClient.builder());
+        if (!interceptors.isEmpty()) {
+            builder.overrideConfiguration(o -> o.executionInterceptors(interceptors));
+        }
         if (endpoint != null) {
             builder.endpointOverride(endpoint);
         }

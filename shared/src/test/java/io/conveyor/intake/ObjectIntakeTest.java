@@ -4,33 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.conveyor.storage.ObjectRef;
-import io.conveyor.storage.ObjectStore;
 import io.conveyor.storage.StorageEvent;
 import io.conveyor.storage.StoredObject;
-import java.util.ArrayList;
-import java.util.HashMap;
+import io.conveyor.testing.InMemoryObjectStore;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ObjectIntakeTest {
 
-    /** An object store that holds what the test puts in and remembers what it was asked. */
-    static final class FakeStore implements ObjectStore {
-        final Map<ObjectRef, StoredObject> objects = new HashMap<>();
-        final List<String> asked = new ArrayList<>();
-
-        @Override
-        public Optional<StoredObject> describe(ObjectRef ref, String versionId) {
-            asked.add(ref.key() + "@" + versionId);
-            StoredObject object = objects.get(ref);
-            return object != null && (versionId == null || versionId.equals(object.versionId()))
-                    ? Optional.of(object) : Optional.empty();
-        }
-    }
-
-    private final FakeStore store = new FakeStore();
+    private final InMemoryObjectStore store = new InMemoryObjectStore();
     private final ObjectIntake intake = new ObjectIntake(store, "inputs/");
 
     private static StorageEvent created(String key, String version) {
@@ -41,7 +23,7 @@ class ObjectIntakeTest {
     @Test
     void accept_existingVersion_arrivesWithWhatTheStoreSays() {
         ObjectRef ref = new ObjectRef("in", "inputs/wc/a b.txt");
-        store.objects.put(ref, new StoredObject(ref, "v7", "\"etag\"", 0));
+        store.put(new StoredObject(ref, "v7", "\"etag\"", 0));
 
         List<Arrival> arrivals = intake.accept(List.of(created("inputs/wc/a b.txt", "v7")));
 
@@ -50,13 +32,13 @@ class ObjectIntakeTest {
             assertThat(arrival.object().eTag()).isEqualTo("etag");
             assertThat(arrival.object().size()).isZero();
         });
-        assertThat(store.asked).containsExactly("inputs/wc/a b.txt@v7");
+        assertThat(store.asked()).containsExactly("inputs/wc/a b.txt@v7");
     }
 
     @Test
     void accept_versionNoLongerThere_isGone() {
         ObjectRef ref = new ObjectRef("in", "inputs/wc/a.txt");
-        store.objects.put(ref, new StoredObject(ref, "v8", "e", 1));
+        store.put(new StoredObject(ref, "v8", "e", 1));
 
         assertThat(intake.accept(List.of(created("inputs/wc/a.txt", "v7"))))
                 .extracting(Arrival::outcome).containsExactly(Arrival.Outcome.GONE);
@@ -68,7 +50,7 @@ class ObjectIntakeTest {
 
         assertThat(arrivals).extracting(Arrival::outcome)
                 .containsExactly(Arrival.Outcome.OUTSIDE_PREFIX, Arrival.Outcome.OUTSIDE_PREFIX);
-        assertThat(store.asked).isEmpty();
+        assertThat(store.asked()).isEmpty();
     }
 
     @Test
@@ -78,7 +60,7 @@ class ObjectIntakeTest {
 
         assertThat(intake.accept(List.of(removed))).extracting(Arrival::outcome)
                 .containsExactly(Arrival.Outcome.REMOVED);
-        assertThat(store.asked).isEmpty();
+        assertThat(store.asked()).isEmpty();
     }
 
     @Test

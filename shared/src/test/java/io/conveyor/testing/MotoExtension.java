@@ -124,7 +124,7 @@ public final class MotoExtension implements BeforeAllCallback, BeforeEachCallbac
 
     /** The server of this test JVM; stopped (by its process) when the JVM's tests end. */
     private record Running(MotoServer server, Process process, String unavailable)
-            implements ExtensionContext.Store.CloseableResource {
+            implements AutoCloseable {
 
         @Override
         public void close() throws InterruptedException {
