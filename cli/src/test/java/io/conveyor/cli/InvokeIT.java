@@ -1,0 +1,155 @@
+package io.conveyor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.config.Environment;
+import io.conveyor.json.Json;
+import io.conveyor.testing.EcsFleet;
+import io.conveyor.testing.Moto;
+import io.conveyor.testing.MotoServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ecs.EcsClient;
+
+/**
+ * {@code conveyor invoke} on the sample events under events/, against moto.
+ */
+@Moto
+class InvokeIT {
+
+    static final Path HOME = Path.of(System.getProperty("conveyor.home", "..")).toAbsolutePath().normalize();
+
+    /** What one run printed and returned. */
+    record Run(int exit, String out, String err) {
+        JsonNode json() throws Exception {
+            return Json.mapper().readTree(out);
+        }
+    }
+
+    static Run invoke(MotoServer moto, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> command = new ArrayList<>(List.of("invoke"));
+        command.addAll(List.of(args));
+        Environment process = Environment.of(Map.of("AWS_REGION", MotoServer.REGION,
+                "AWS_ENDPOINT_URL", moto.endpoint().toString()));
+        int exit = Conveyor.run(command, process, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(exit, out.toString(StandardCharsets.UTF_8).trim(), err.toString(StandardCharsets.UTF_8).trim());
+    }
+
+    static String event(String name) {
+        return HOME.resolve("events").resolve(name).toString();
+    }
+
+    static final String ENV_VARS = HOME.resolve("events/env-vars.json").toString();
+
+    @Test
+    void invoke_fleetMonitorHeartbeat_reportsTheInstancesInMoto(MotoServer moto) throws Exception {
+        // Given the cluster the sample env-vars name, with one idle container instance
+        String instanceId;
+        try (EcsClient ecs = moto.clients().ecs(); Ec2Client ec2 = moto.clients().ec2()) {
+            ecs.createCluster(r -> r.clusterName("conveyor"));
+            instanceId = EcsFleet.launchContainerInstances(ec2, ecs, "conveyor", 1).get(0);
+        }
+
+        // When
+        Run run = invoke(moto, "fleet-monitor", "--event", event("fleet-monitor/scheduled.json"), "--env-vars", ENV_VARS);
+
+        // Then the handler's response is on stdout, as Lambda would serialize it
+        assertThat(run.exit()).as(run.err()).isZero();
+        JsonNode report = run.json();
+        assertThat(report.path("instances")).hasSize(1);
+        assertThat(report.path("instances").get(0).path("ec2InstanceId").asText()).isEqualTo(instanceId);
+        assertThat(report.path("idle").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void invoke_dispatchBatchWithAMalformedMessage_printsThatMessageAsTheOnlyFailure(MotoServer moto) throws Exception {
+        Run run = invoke(moto, "DispatchFunction", "--event", event("dispatch/batch-with-malformed.json"));
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.json().path("batchItemFailures")).singleElement()
+                .satisfies(failure -> assertThat(failure.path("itemIdentifier").asText())
+                        .isEqualTo("2e1424d4-f796-459a-8184-9c92662be6d1"));
+    }
+
+    @Test
+    void invoke_everySampleEvent_runsItsFunction(MotoServer moto) {
+        for (String[] sample : List.of(
+                new String[] {"register-algorithm", "register-algorithm/descriptor-created.json"},
+                new String[] {"register-algorithm", "register-algorithm/descriptor-removed.json"},
+                new String[] {"register-algorithm", "register-algorithm/s3-test-event.json"},
+                new String[] {"dispatch", "dispatch/input-created.json"},
+                new String[] {"task-events", "task-events/task-stopped.json"},
+                new String[] {"task-events", "task-events/task-running-and-stopped.json"},
+                new String[] {"fleet-monitor", "fleet-monitor/instance-stopped.json"})) {
+            Run run = invoke(moto, sample[0], "--event", event(sample[1]), "--env-vars", ENV_VARS);
+
+            assertThat(run.exit()).as(sample[1] + ": " + run.err()).isZero();
+            assertThat(run.out()).as(sample[1]).startsWith("{").doesNotContain("errorMessage");
+        }
+    }
+
+    @Test
+    void invoke_functionMissingItsVariable_exitsTwoNamingIt(MotoServer moto) {
+        Run run = invoke(moto, "task-events", "--event", event("task-events/task-stopped.json"));
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).isEqualTo("conveyor: TaskEventsFunction could not start: environment variable "
+                + "CLUSTER_ARN is not set; the template (or --env-vars) must provide it");
+    }
+
+    @Test
+    void invoke_handlerThrows_printsLambdasErrorShapeAndExitsOne(MotoServer moto, @TempDir Path dir) throws Exception {
+        Path event = dir.resolve("cloudtrail.json");
+        Files.writeString(event, Files.readString(Path.of(event("fleet-monitor/scheduled.json")))
+                .replace("\"Scheduled Event\"", "\"AWS API Call via CloudTrail\""));
+
+        Run run = invoke(moto, "fleet-monitor", "--event", event.toString(), "--env-vars", ENV_VARS);
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.json().path("errorType").asText()).isEqualTo("java.lang.IllegalArgumentException");
+        assertThat(run.json().path("errorMessage").asText()).startsWith("detail-type: 'AWS API Call via CloudTrail'");
+    }
+
+    @Test
+    void invoke_badInput_exitsTwoWithOneLine(MotoServer moto, @TempDir Path dir) throws Exception {
+        Path malformed = dir.resolve("malformed.json");
+        Files.writeString(malformed, "{\n  \"Records\": [\n");
+        Path envVars = dir.resolve("env.json");
+        Files.writeString(envVars, "{\"TaskEventsFunction\": {\"CLUSTER_ARN\": \"arn:x\", \"NOT_DECLARED\": \"1\"}}");
+
+        Run unknown = invoke(moto, "nope", "--event", event("fleet-monitor/scheduled.json"));
+        Run missing = invoke(moto, "dispatch", "--event", dir.resolve("absent.json").toString());
+        Run broken = invoke(moto, "dispatch", "--event", malformed.toString());
+        Run noEvent = invoke(moto, "dispatch");
+        Run undeclared = invoke(moto, "task-events", "--event", event("task-events/task-stopped.json"),
+                "--env-vars", envVars.toString());
+
+        assertThat(List.of(unknown, missing, broken, noEvent)).allSatisfy(run -> {
+            assertThat(run.exit()).isEqualTo(2);
+            assertThat(run.out()).isEmpty();
+        });
+        assertThat(unknown.err()).isEqualTo("conveyor: unknown function 'nope'; " + HOME.resolve("template.yaml")
+                + " has: register-algorithm (RegisterAlgorithmFunction), dispatch (DispatchFunction), "
+                + "task-events (TaskEventsFunction), fleet-monitor (FleetMonitorFunction)");
+        assertThat(missing.err()).isEqualTo("conveyor: cannot read event file " + dir.resolve("absent.json")
+                + ": no such file");
+        assertThat(broken.err()).startsWith("conveyor: " + malformed + ": event file is not valid JSON: line 3, column 1:");
+        assertThat(noEvent.err()).startsWith("conveyor: --event FILE is required");
+        assertThat(undeclared.exit()).isZero();
+        assertThat(undeclared.err()).contains("NOT_DECLARED is not declared for TaskEventsFunction in the template; ignored");
+    }
+}

@@ -1,0 +1,73 @@
+package io.conveyor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.json.Json;
+import io.conveyor.testing.Moto;
+import io.conveyor.testing.MotoServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.ecs.EcsClient;
+
+/**
+ * The {@code ./conveyor} script at the repository root, run as a user runs it.
+ */
+@Moto
+class LauncherIT {
+
+    private static final Path HOME = InvokeIT.HOME;
+
+    record Result(int exit, String out, List<String> err) {
+    }
+
+    private static Result run(Path dir, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(HOME.resolve("conveyor").toString());
+        builder.command().addAll(List.of(args));
+        builder.directory(HOME.toFile()).redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile());
+        builder.environment().putAll(env);
+        builder.environment().put("AWS_ACCESS_KEY_ID", "test");
+        builder.environment().put("AWS_SECRET_ACCESS_KEY", "test");
+        Process process = builder.start();
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError("./conveyor did not finish within 5 minutes");
+        }
+        return new Result(process.exitValue(), Files.readString(dir.resolve("out"), StandardCharsets.UTF_8).trim(),
+                Files.readAllLines(dir.resolve("err"), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void conveyorInvoke_againstMoto_printsTheResponseJsonOnStdout(MotoServer moto, @TempDir Path dir) throws Exception {
+        try (EcsClient ecs = moto.clients().ecs()) {
+            ecs.createCluster(r -> r.clusterName("conveyor"));
+        }
+
+        Result result = run(dir, Map.of("AWS_REGION", MotoServer.REGION, "AWS_ENDPOINT_URL", moto.endpoint().toString()),
+                "invoke", "fleet-monitor", "--event", "events/fleet-monitor/scheduled.json",
+                "--env-vars", "events/env-vars.json");
+
+        assertThat(result.exit()).as(String.join("\n", result.err())).isZero();
+        JsonNode report = Json.mapper().readTree(result.out());
+        assertThat(report.path("instances").isArray()).isTrue();
+        assertThat(report.path("idle").asInt()).isZero();
+        assertThat(result.err()).anySatisfy(line -> assertThat(line).contains("outcome=swept instances=0"));
+    }
+
+    @Test
+    void conveyorInvoke_unknownFunction_exitsTwoWithOneLineOnStderr(MotoServer moto, @TempDir Path dir) throws Exception {
+        Result result = run(dir, Map.of(), "invoke", "no-such-function", "--event", "events/fleet-monitor/scheduled.json");
+
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.out()).isEmpty();
+        assertThat(result.err()).singleElement().satisfies(line -> assertThat(line)
+                .startsWith("conveyor: unknown function 'no-such-function'"));
+    }
+}
