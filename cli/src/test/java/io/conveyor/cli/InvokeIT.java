@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.config.Environment;
 import io.conveyor.json.Json;
 import io.conveyor.testing.EcsFleet;
-import io.conveyor.testing.Moto;
-import io.conveyor.testing.MotoServer;
+import io.conveyor.testing.AwsEmulator;
+import io.conveyor.testing.Emulator;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 /**
  * {@code conveyor invoke} on the sample events under events/, against moto.
  */
-@Moto
+@AwsEmulator
 class InvokeIT {
 
     static final Path HOME = Path.of(System.getProperty("conveyor.home", "..")).toAbsolutePath().normalize();
@@ -36,13 +36,13 @@ class InvokeIT {
         }
     }
 
-    static Run invoke(MotoServer moto, String... args) {
+    static Run invoke(Emulator emulator, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         List<String> command = new ArrayList<>(List.of("invoke"));
         command.addAll(List.of(args));
-        Environment process = Environment.of(Map.of("AWS_REGION", MotoServer.REGION,
-                "AWS_ENDPOINT_URL", moto.endpoint().toString()));
+        Environment process = Environment.of(Map.of("AWS_REGION", Emulator.REGION,
+                "AWS_ENDPOINT_URL", emulator.endpoint().toString()));
         int exit = Conveyor.run(command, process, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(exit, out.toString(StandardCharsets.UTF_8).trim(), err.toString(StandardCharsets.UTF_8).trim());
@@ -55,16 +55,16 @@ class InvokeIT {
     static final String ENV_VARS = HOME.resolve("events/env-vars.json").toString();
 
     @Test
-    void invoke_fleetMonitorHeartbeat_reportsTheInstancesInMoto(MotoServer moto) throws Exception {
+    void invoke_fleetMonitorHeartbeat_reportsTheInstancesInMoto(Emulator emulator) throws Exception {
         // Given the cluster the sample env-vars name, with one idle container instance
         String instanceId;
-        try (EcsClient ecs = moto.clients().ecs(); Ec2Client ec2 = moto.clients().ec2()) {
+        try (EcsClient ecs = emulator.clients().ecs(); Ec2Client ec2 = emulator.clients().ec2()) {
             ecs.createCluster(r -> r.clusterName("conveyor"));
             instanceId = EcsFleet.launchContainerInstances(ec2, ecs, "conveyor", 1).get(0);
         }
 
         // When
-        Run run = invoke(moto, "fleet-monitor", "--event", event("fleet-monitor/scheduled.json"), "--env-vars", ENV_VARS);
+        Run run = invoke(emulator, "fleet-monitor", "--event", event("fleet-monitor/scheduled.json"), "--env-vars", ENV_VARS);
 
         // Then the handler's response is on stdout, as Lambda would serialize it
         assertThat(run.exit()).as(run.err()).isZero();
@@ -75,8 +75,8 @@ class InvokeIT {
     }
 
     @Test
-    void invoke_dispatchBatchWithAMalformedMessage_printsThatMessageAsTheOnlyFailure(MotoServer moto) throws Exception {
-        Run run = invoke(moto, "DispatchFunction", "--event", event("dispatch/batch-with-malformed.json"));
+    void invoke_dispatchBatchWithAMalformedMessage_printsThatMessageAsTheOnlyFailure(Emulator emulator) throws Exception {
+        Run run = invoke(emulator, "DispatchFunction", "--event", event("dispatch/batch-with-malformed.json"));
 
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.json().path("batchItemFailures")).singleElement()
@@ -85,7 +85,7 @@ class InvokeIT {
     }
 
     @Test
-    void invoke_everySampleEvent_runsItsFunction(MotoServer moto) {
+    void invoke_everySampleEvent_runsItsFunction(Emulator emulator) {
         for (String[] sample : List.of(
                 new String[] {"register-algorithm", "register-algorithm/descriptor-created.json"},
                 new String[] {"register-algorithm", "register-algorithm/descriptor-removed.json"},
@@ -94,7 +94,7 @@ class InvokeIT {
                 new String[] {"task-events", "task-events/task-stopped.json"},
                 new String[] {"task-events", "task-events/task-running-and-stopped.json"},
                 new String[] {"fleet-monitor", "fleet-monitor/instance-stopped.json"})) {
-            Run run = invoke(moto, sample[0], "--event", event(sample[1]), "--env-vars", ENV_VARS);
+            Run run = invoke(emulator, sample[0], "--event", event(sample[1]), "--env-vars", ENV_VARS);
 
             assertThat(run.exit()).as(sample[1] + ": " + run.err()).isZero();
             assertThat(run.out()).as(sample[1]).startsWith("{").doesNotContain("errorMessage");
@@ -102,8 +102,8 @@ class InvokeIT {
     }
 
     @Test
-    void invoke_functionMissingItsVariable_exitsTwoNamingIt(MotoServer moto) {
-        Run run = invoke(moto, "task-events", "--event", event("task-events/task-stopped.json"));
+    void invoke_functionMissingItsVariable_exitsTwoNamingIt(Emulator emulator) {
+        Run run = invoke(emulator, "task-events", "--event", event("task-events/task-stopped.json"));
 
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.out()).isEmpty();
@@ -112,12 +112,12 @@ class InvokeIT {
     }
 
     @Test
-    void invoke_handlerThrows_printsLambdasErrorShapeAndExitsOne(MotoServer moto, @TempDir Path dir) throws Exception {
+    void invoke_handlerThrows_printsLambdasErrorShapeAndExitsOne(Emulator emulator, @TempDir Path dir) throws Exception {
         Path event = dir.resolve("cloudtrail.json");
         Files.writeString(event, Files.readString(Path.of(event("fleet-monitor/scheduled.json")))
                 .replace("\"Scheduled Event\"", "\"AWS API Call via CloudTrail\""));
 
-        Run run = invoke(moto, "fleet-monitor", "--event", event.toString(), "--env-vars", ENV_VARS);
+        Run run = invoke(emulator, "fleet-monitor", "--event", event.toString(), "--env-vars", ENV_VARS);
 
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.json().path("errorType").asText()).isEqualTo("java.lang.IllegalArgumentException");
@@ -125,17 +125,17 @@ class InvokeIT {
     }
 
     @Test
-    void invoke_badInput_exitsTwoWithOneLine(MotoServer moto, @TempDir Path dir) throws Exception {
+    void invoke_badInput_exitsTwoWithOneLine(Emulator emulator, @TempDir Path dir) throws Exception {
         Path malformed = dir.resolve("malformed.json");
         Files.writeString(malformed, "{\n  \"Records\": [\n");
         Path envVars = dir.resolve("env.json");
         Files.writeString(envVars, "{\"TaskEventsFunction\": {\"CLUSTER_ARN\": \"arn:x\", \"NOT_DECLARED\": \"1\"}}");
 
-        Run unknown = invoke(moto, "nope", "--event", event("fleet-monitor/scheduled.json"));
-        Run missing = invoke(moto, "dispatch", "--event", dir.resolve("absent.json").toString());
-        Run broken = invoke(moto, "dispatch", "--event", malformed.toString());
-        Run noEvent = invoke(moto, "dispatch");
-        Run undeclared = invoke(moto, "task-events", "--event", event("task-events/task-stopped.json"),
+        Run unknown = invoke(emulator, "nope", "--event", event("fleet-monitor/scheduled.json"));
+        Run missing = invoke(emulator, "dispatch", "--event", dir.resolve("absent.json").toString());
+        Run broken = invoke(emulator, "dispatch", "--event", malformed.toString());
+        Run noEvent = invoke(emulator, "dispatch");
+        Run undeclared = invoke(emulator, "task-events", "--event", event("task-events/task-stopped.json"),
                 "--env-vars", envVars.toString());
 
         assertThat(List.of(unknown, missing, broken, noEvent)).allSatisfy(run -> {

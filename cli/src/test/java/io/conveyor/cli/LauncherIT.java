@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.json.Json;
-import io.conveyor.testing.Moto;
-import io.conveyor.testing.MotoServer;
+import io.conveyor.testing.AwsEmulator;
+import io.conveyor.testing.Emulator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 /**
  * The {@code ./conveyor} script at the repository root, run as a user runs it.
  */
-@Moto
+@AwsEmulator
 class LauncherIT {
 
     private static final Path HOME = InvokeIT.HOME;
@@ -45,12 +45,12 @@ class LauncherIT {
     }
 
     @Test
-    void conveyorInvoke_againstMoto_printsTheResponseJsonOnStdout(MotoServer moto, @TempDir Path dir) throws Exception {
-        try (EcsClient ecs = moto.clients().ecs()) {
+    void conveyorInvoke_againstMoto_printsTheResponseJsonOnStdout(Emulator emulator, @TempDir Path dir) throws Exception {
+        try (EcsClient ecs = emulator.clients().ecs()) {
             ecs.createCluster(r -> r.clusterName("conveyor"));
         }
 
-        Result result = run(dir, Map.of("AWS_REGION", MotoServer.REGION, "AWS_ENDPOINT_URL", moto.endpoint().toString()),
+        Result result = run(dir, Map.of("AWS_REGION", Emulator.REGION, "AWS_ENDPOINT_URL", emulator.endpoint().toString()),
                 "invoke", "fleet-monitor", "--event", "events/fleet-monitor/scheduled.json",
                 "--env-vars", "events/env-vars.json");
 
@@ -62,7 +62,7 @@ class LauncherIT {
     }
 
     @Test
-    void conveyorInvoke_unknownFunction_exitsTwoWithOneLineOnStderr(MotoServer moto, @TempDir Path dir) throws Exception {
+    void conveyorInvoke_unknownFunction_exitsTwoWithOneLineOnStderr(Emulator emulator, @TempDir Path dir) throws Exception {
         Result result = run(dir, Map.of(), "invoke", "no-such-function", "--event", "events/fleet-monitor/scheduled.json");
 
         assertThat(result.exit()).isEqualTo(2);

@@ -6,19 +6,19 @@ import io.conveyor.fleet.ContainerInstanceLoad;
 import io.conveyor.fleet.FleetMonitor;
 import io.conveyor.fleet.FleetReport;
 import io.conveyor.testing.EcsFleet;
-import io.conveyor.testing.Moto;
-import io.conveyor.testing.MotoServer;
+import io.conveyor.testing.AwsEmulator;
+import io.conveyor.testing.Emulator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecs.EcsClient;
 
-@Moto
+@AwsEmulator
 class EcsContainerSchedulerIT {
 
     @Test
-    void containerInstances_registeredInstances_reportEc2IdsStatusAndTaskCounts(MotoServer moto) {
-        try (EcsClient ecs = moto.clients().ecs(); Ec2Client ec2 = moto.clients().ec2()) {
+    void containerInstances_registeredInstances_reportEc2IdsStatusAndTaskCounts(Emulator emulator) {
+        try (EcsClient ecs = emulator.clients().ecs(); Ec2Client ec2 = emulator.clients().ec2()) {
             // Given a cluster with two container instances, one of them running a task
             ecs.createCluster(r -> r.clusterName("conveyor"));
             List<String> instanceIds = EcsFleet.launchContainerInstances(ec2, ecs, "conveyor", 2);
@@ -40,8 +40,8 @@ class EcsContainerSchedulerIT {
     }
 
     @Test
-    void containerInstances_emptyCluster_isEmpty(MotoServer moto) {
-        try (EcsClient ecs = moto.clients().ecs()) {
+    void containerInstances_emptyCluster_isEmpty(Emulator emulator) {
+        try (EcsClient ecs = emulator.clients().ecs()) {
             ecs.createCluster(r -> r.clusterName("conveyor"));
 
             assertThat(new EcsContainerScheduler(ecs, "conveyor").containerInstances()).isEmpty();

@@ -7,8 +7,8 @@ import io.conveyor.intake.Arrival;
 import io.conveyor.intake.ObjectIntake;
 import io.conveyor.storage.ObjectRef;
 import io.conveyor.storage.StorageEvent;
-import io.conveyor.testing.Moto;
-import io.conveyor.testing.MotoServer;
+import io.conveyor.testing.AwsEmulator;
+import io.conveyor.testing.Emulator;
 import io.conveyor.testing.SqsMessages;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,14 +22,14 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * What moto's S3 really delivers to SQS, read by Conveyor's parser and intake.
  */
-@Moto
+@AwsEmulator
 class S3NotificationIT {
 
     private static final String BUCKET = "conveyor-test-in";
 
     @Test
-    void putObjects_withOddKeys_arriveUnderTheKeysAndVersionsTheUserWrote(MotoServer moto) {
-        try (S3Client s3 = moto.clients().s3(); SqsClient sqs = moto.clients().sqs()) {
+    void putObjects_withOddKeys_arriveUnderTheKeysAndVersionsTheUserWrote(Emulator emulator) {
+        try (S3Client s3 = emulator.clients().s3(); SqsClient sqs = emulator.clients().sqs()) {
             // Given a versioned input bucket notifying a queue about inputs/
             String queueUrl = SqsMessages.notifyingQueue(s3, sqs, BUCKET, "jobs", "inputs/");
 
@@ -62,8 +62,8 @@ class S3NotificationIT {
     }
 
     @Test
-    void describe_missingKeyOrDeletedVersion_isEmpty(MotoServer moto) {
-        try (S3Client s3 = moto.clients().s3()) {
+    void describe_missingKeyOrDeletedVersion_isEmpty(Emulator emulator) {
+        try (S3Client s3 = emulator.clients().s3()) {
             s3.createBucket(r -> r.bucket(BUCKET));
             s3.putBucketVersioning(r -> r.bucket(BUCKET).versioningConfiguration(v -> v.status("Enabled")));
             String v1 = s3.putObject(r -> r.bucket(BUCKET).key("inputs/a.txt"), RequestBody.fromString("1")).versionId();

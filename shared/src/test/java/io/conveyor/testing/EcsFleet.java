@@ -23,7 +23,7 @@ public final class EcsFleet {
         ec2.runInstances(r -> r.imageId(imageId).instanceType(InstanceType.C5_LARGE).minCount(count).maxCount(count))
                 .instances().forEach(instance -> ids.add(instance.instanceId()));
         for (String id : ids) {
-            String document = "{\"instanceId\":\"" + id + "\",\"region\":\"" + MotoServer.REGION
+            String document = "{\"instanceId\":\"" + id + "\",\"region\":\"" + Emulator.REGION
                     + "\",\"instanceType\":\"c5.large\",\"availabilityZone\":\"us-east-1a\"}";
             ecs.registerContainerInstance(r -> r.cluster(cluster).instanceIdentityDocument(document));
         }

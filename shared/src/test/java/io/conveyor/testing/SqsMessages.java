@@ -75,7 +75,7 @@ public final class SqsMessages {
             record.setAttributes(attributes);
             record.setEventSource("aws:sqs");
             record.setEventSourceArn(queueArn);
-            record.setAwsRegion(MotoServer.REGION);
+            record.setAwsRegion(Emulator.REGION);
             records.add(record);
         }
         SQSEvent event = new SQSEvent();

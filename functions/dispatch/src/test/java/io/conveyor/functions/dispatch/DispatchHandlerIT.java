@@ -9,8 +9,8 @@ import io.conveyor.aws.S3ObjectStore;
 import io.conveyor.events.S3EventNotifications;
 import io.conveyor.intake.ObjectIntake;
 import io.conveyor.storage.BucketLayout;
-import io.conveyor.testing.Moto;
-import io.conveyor.testing.MotoServer;
+import io.conveyor.testing.AwsEmulator;
+import io.conveyor.testing.Emulator;
 import io.conveyor.testing.RecordingInterceptor;
 import io.conveyor.testing.SqsMessages;
 import java.util.ArrayList;
@@ -26,16 +26,16 @@ import software.amazon.awssdk.services.sqs.model.Message;
 /**
  * An input put into moto's S3 → the notification moto delivers to SQS → the dispatch handler.
  */
-@Moto
+@AwsEmulator
 class DispatchHandlerIT {
 
     private static final String BUCKET = "conveyor-it-in";
 
     @Test
-    void handleRequest_notificationFromS3_looksUpTheDecodedKeyAtTheNotifiedVersion(MotoServer moto) {
+    void handleRequest_notificationFromS3_looksUpTheDecodedKeyAtTheNotifiedVersion(Emulator emulator) {
         RecordingInterceptor requests = new RecordingInterceptor();
-        AwsClients clients = moto.clients().with(requests);
-        try (S3Client s3 = clients.s3(); SqsClient sqs = moto.clients().sqs()) {
+        AwsClients clients = emulator.clients().with(requests);
+        try (S3Client s3 = clients.s3(); SqsClient sqs = emulator.clients().sqs()) {
             // Given an input whose key has a space, a '+' and unicode, put into the watched bucket
             String queueUrl = SqsMessages.notifyingQueue(s3, sqs, BUCKET, "jobs", BucketLayout.INPUTS_PREFIX);
             String key = "inputs/word-count/notes été+1.txt";
@@ -62,8 +62,8 @@ class DispatchHandlerIT {
     }
 
     @Test
-    void handleRequest_batchWithAPoisonMessage_failsOnlyThatMessage(MotoServer moto) {
-        try (S3Client s3 = moto.clients().s3(); SqsClient sqs = moto.clients().sqs()) {
+    void handleRequest_batchWithAPoisonMessage_failsOnlyThatMessage(Emulator emulator) {
+        try (S3Client s3 = emulator.clients().s3(); SqsClient sqs = emulator.clients().sqs()) {
             // Given two real notifications and a message that is not one, in one batch
             String queueUrl = SqsMessages.notifyingQueue(s3, sqs, BUCKET, "jobs", BucketLayout.INPUTS_PREFIX);
             s3.putObject(r -> r.bucket(BUCKET).key("inputs/wc/a.txt"), RequestBody.fromString("a"));
@@ -76,7 +76,7 @@ class DispatchHandlerIT {
 
             // When the handler is built the way `conveyor invoke` builds it, from an environment
             SQSEvent event = SqsMessages.toEvent(messages, "arn:aws:sqs:us-east-1:123456789012:jobs");
-            SQSBatchResponse response = new DispatchHandler(moto.environment(Map.of())).handleRequest(event, null);
+            SQSBatchResponse response = new DispatchHandler(emulator.environment(Map.of())).handleRequest(event, null);
 
             // Then only the poison message returns to the queue
             assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)

@@ -8,12 +8,13 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Marks a test class that talks to a real moto server: one per test JVM, reset before each test;
- * test methods may take a {@link MotoServer} parameter.
+ * Marks a test class that talks to a real AWS emulator over HTTP (moto by default; LocalStack with
+ * {@code -Plocalstack}): one per test JVM, reset before each test. Test methods may take an
+ * {@link Emulator} parameter.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Tag("emulator")
-@ExtendWith(MotoExtension.class)
-public @interface Moto {
+@ExtendWith(EmulatorExtension.class)
+public @interface AwsEmulator {
 }

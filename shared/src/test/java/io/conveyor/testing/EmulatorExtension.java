@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -20,25 +21,28 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.opentest4j.TestAbortedException;
 
 /**
- * Provides a moto server to {@link Moto} tests.
+ * Provides an AWS emulator to {@link AwsEmulator} tests.
  *
  * <ul>
- *   <li>{@code MOTO_ENDPOINT} set: that server is used (and left running).</li>
+ *   <li>{@code -Dconveyor.emulator=localstack} (the {@code localstack} profile): the
+ *       {@link EmulatorLauncher} of that name starts it (a LocalStack container, needs Docker).</li>
+ *   <li>{@code MOTO_ENDPOINT} set: that moto server is used (and left running).</li>
  *   <li>Otherwise {@code moto_server} (system property {@code moto.command}) is started on a free
  *       127.0.0.1 port, once per test JVM, and stopped by its process when the JVM's tests end.</li>
  *   <li>No moto_server: under {@code CI=true} the tests fail; elsewhere they are skipped with one
  *       line saying what to install.</li>
  * </ul>
  */
-public final class MotoExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
+public final class EmulatorExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(MotoExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(EmulatorExtension.class);
     private static final String INSTALL = "pip install 'moto[server]'";
     private static final Duration STARTUP = Duration.ofSeconds(30);
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        server(context);
+        // Start (or find) the emulator once; a missing one is reported per test, as skipped.
+        running(context);
     }
 
     @Override
@@ -48,7 +52,7 @@ public final class MotoExtension implements BeforeAllCallback, BeforeEachCallbac
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-        return parameter.getParameter().getType() == MotoServer.class;
+        return parameter.getParameter().getType() == Emulator.class;
     }
 
     @Override
@@ -56,9 +60,12 @@ public final class MotoExtension implements BeforeAllCallback, BeforeEachCallbac
         return server(context);
     }
 
-    private static MotoServer server(ExtensionContext context) {
-        Running running = context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(Running.class, key -> start(), Running.class);
+    private static Running running(ExtensionContext context) {
+        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(Running.class, key -> start(), Running.class);
+    }
+
+    private static Emulator server(ExtensionContext context) {
+        Running running = running(context);
         if (running.unavailable != null) {
             throw new TestAbortedException(running.unavailable);
         }
@@ -66,13 +73,21 @@ public final class MotoExtension implements BeforeAllCallback, BeforeEachCallbac
     }
 
     private static Running start() {
+        String chosen = System.getProperty("conveyor.emulator", "moto");
+        if (!"moto".equals(chosen)) {
+            EmulatorLauncher launcher = ServiceLoader.load(EmulatorLauncher.class).stream()
+                    .map(ServiceLoader.Provider::get).filter(candidate -> candidate.name().equals(chosen)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no emulator named '" + chosen
+                            + "' on the test classpath (LocalStack needs the Maven profile: -Plocalstack)"));
+            return new Running(launcher.start(), null, launcher, null);
+        }
         String external = System.getenv("MOTO_ENDPOINT");
         if (external != null && !external.isBlank()) {
-            MotoServer server = new MotoServer(URI.create(external));
+            Emulator server = Emulator.moto(URI.create(external));
             if (!server.answers()) {
                 throw new IllegalStateException("MOTO_ENDPOINT=" + external + " does not answer");
             }
-            return new Running(server, null, null);
+            return new Running(server, null, null, null);
         }
         String command = System.getProperty("moto.command", "moto_server");
         if (!onPath(command)) {
@@ -81,16 +96,16 @@ public final class MotoExtension implements BeforeAllCallback, BeforeEachCallbac
                 throw new IllegalStateException(message + "; under CI=true they may not be skipped");
             }
             System.err.println("SKIPPED emulator tests: " + message);
-            return new Running(null, null, message);
+            return new Running(null, null, null, message);
         }
         try {
             int port = freePort();
             Path log = Files.createTempFile("moto-" + port + "-", ".log");
             Process process = new ProcessBuilder(command, "-H", "127.0.0.1", "-p", Integer.toString(port))
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            MotoServer server = new MotoServer(URI.create("http://127.0.0.1:" + port));
+            Emulator server = Emulator.moto(URI.create("http://127.0.0.1:" + port));
             Instant deadline = Instant.now().plus(STARTUP);
-            while (!server.answers()) {
+            while (!motoAnswers(server)) {
                 if (!process.isAlive() || Instant.now().isAfter(deadline)) {
                     process.destroyForcibly();
                     throw new IllegalStateException(command + " did not start on port " + port + " within "
@@ -98,12 +113,22 @@ public final class MotoExtension implements BeforeAllCallback, BeforeEachCallbac
                 }
                 TimeUnit.MILLISECONDS.sleep(100);
             }
-            return new Running(server, process, null);
+            return new Running(server, process, null, null);
         } catch (IOException e) {
             throw new IllegalStateException("could not start " + command + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting " + command, e);
+        }
+    }
+
+    /** moto answers its own API once it is up (the root answers earlier on some versions). */
+    private static boolean motoAnswers(Emulator server) {
+        try {
+            server.reset();
+            return true;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
@@ -122,12 +147,15 @@ public final class MotoExtension implements BeforeAllCallback, BeforeEachCallbac
         }
     }
 
-    /** The server of this test JVM; stopped (by its process) when the JVM's tests end. */
-    private record Running(MotoServer server, Process process, String unavailable)
+    /** The emulator of this test JVM; stopped (by its process, or its launcher) when the JVM's tests end. */
+    private record Running(Emulator server, Process process, EmulatorLauncher launcher, String unavailable)
             implements AutoCloseable {
 
         @Override
         public void close() throws InterruptedException {
+            if (launcher != null) {
+                launcher.close();
+            }
             if (process == null) {
                 return;
             }
