@@ -63,10 +63,16 @@ public final class HttpClientColdStart {
         System.out.printf("  ratio crt / url-connection, first response: %.2f%n",
                 (double) median(firstCall.get("crt")) / median(firstCall.get("url-connection")));
         System.out.println("Jar bytes each client adds to a function (itself and what only it pulls in):");
+        List<File> classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(File::new).toList();
         for (String prefix : List.of("url-connection-client-", "aws-crt-client-", "aws-crt-")) {
-            long bytes = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                    .map(File::new).filter(f -> f.getName().startsWith(prefix)).mapToLong(File::length).sum();
-            System.out.printf("  %-24s %,d%n", prefix + "*.jar", bytes);
+            long bytes = classpath.stream().map(File::getName).filter(name -> name.startsWith(prefix))
+                    // "aws-crt-" is the native CRT itself, without the client jar counted above it.
+                    .filter(name -> prefix.equals("aws-crt-client-") || !name.startsWith("aws-crt-client-"))
+                    .mapToLong(name -> classpath.stream().filter(f -> f.getName().equals(name)).findFirst()
+                            .map(File::length).orElse(0L))
+                    .sum();
+            System.out.printf("  %-28s %,d%n", prefix + "*.jar", bytes);
         }
     }
 
