@@ -1,0 +1,188 @@
+package io.conveyor.descriptor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Converts a descriptor of the original tool's format (already valid against the legacy schema) to
+ * the current format, and maps paths of the result back to the fields the author wrote.
+ */
+final class LegacyConverter {
+
+    /** The instance type an empty {@code instance_type} meant in the original tool. */
+    static final String LEGACY_DEFAULT_INSTANCE_TYPE = "t2.micro";
+
+    private LegacyConverter() {
+    }
+
+    /** A converted document, the warnings and errors of converting, and how its paths map back. */
+    record Conversion(ObjectNode document, PathMap paths, List<Problem> warnings, List<Problem> errors) {
+    }
+
+    /** Maps a path of the converted document to the legacy field it came from. */
+    record PathMap(List<String[]> prefixes) {
+
+        static final PathMap IDENTITY = new PathMap(List.of());
+
+        String toSource(String path) {
+            String[] best = null;
+            for (String[] mapping : prefixes) {
+                if ((path.equals(mapping[0]) || path.startsWith(mapping[0] + "/"))
+                        && (best == null || mapping[0].length() > best[0].length())) {
+                    best = mapping;
+                }
+            }
+            return best == null ? path : best[1] + path.substring(best[0].length());
+        }
+    }
+
+    static Conversion convert(ObjectNode legacy) {
+        JsonNodeFactory json = JsonNodeFactory.instance;
+        ObjectNode out = json.objectNode();
+        List<Problem> warnings = new ArrayList<>();
+        List<Problem> errors = new ArrayList<>();
+        List<String[]> paths = new ArrayList<>();
+
+        String name = legacy.path("name").asText();
+        String normalized = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-").replaceAll("^-+|-+$", "");
+        if (!normalized.equals(name)) {
+            warnings.add(new Problem("/name", "'" + name + "' becomes '" + normalized
+                    + "' (lowercase letters, digits and dashes); upload inputs under inputs/" + normalized + "/"));
+        }
+        out.put("name", normalized);
+        paths.add(new String[] {"/name", "/name"});
+
+        String system = legacy.path("system").asText(null);
+        out.put("description", "Converted from a legacy descriptor" + (system == null ? "" : " (system: " + system + ")"));
+        paths.add(new String[] {"/description", "/system"});
+
+        out.put("image", legacy.path("container_name").asText());
+        paths.add(new String[] {"/image", "/container_name"});
+
+        ArrayNode command = out.putArray("command");
+        if (legacy.has("run_command")) {
+            paths.add(new String[] {"/command", "/run_command"});
+            convertRunCommand(legacy.path("run_command").asText(), command, warnings, errors);
+        } else {
+            String field = legacy.has("executable_path") ? "executable_path" : "executable";
+            paths.add(new String[] {"/command", "/" + field});
+            String executable = legacy.path(field).asText();
+            command.add(executable).add(Placeholders.of(Placeholders.INPUT)).add(Placeholders.of(Placeholders.OUTPUT_DIR));
+            warnings.add(new Problem("/" + field, "there is no run_command: runs '" + executable
+                    + " <input file> <output directory>'"));
+        }
+        for (String field : new String[] {"input_file_path", "output_file_path"}) {
+            if (legacy.has(field)) {
+                warnings.add(new Problem("/" + field, "not used: Conveyor stages the input at $CONVEYOR_INPUT and "
+                        + "collects the output from $CONVEYOR_OUTPUT_DIR ($input and $output in run_command)"));
+            }
+        }
+
+        ObjectNode resources = out.putObject("resources");
+        if (legacy.has("CPU")) {
+            resources.set("vcpu", legacy.get("CPU"));
+        } else {
+            resources.put("vcpu", 1);
+            warnings.add(new Problem("", "no CPU: one vCPU"));
+        }
+        paths.add(new String[] {"/resources/vcpu", "/CPU"});
+        JsonNode memory = legacy.path("memory");
+        Integer minimal = memory.has("minimal") ? memory.get("minimal").asInt() : null;
+        Integer suggested = memory.has("suggested") ? memory.get("suggested").asInt() : null;
+        if (minimal != null && suggested != null && minimal > suggested) {
+            errors.add(new Problem("/memory/minimal", "is " + minimal + " MiB, more than memory.suggested ("
+                    + suggested + " MiB)"));
+        }
+        int memoryMiB = suggested != null ? suggested : minimal != null ? minimal : 512;
+        if (suggested == null && minimal == null) {
+            warnings.add(new Problem("", "no memory: 512 MiB"));
+        }
+        if (memoryMiB < 128) {
+            warnings.add(new Problem(suggested != null ? "/memory/suggested" : "/memory/minimal", "is " + memoryMiB
+                    + " MiB; a Conveyor task gets at least 128 MiB"));
+            memoryMiB = 128;
+        }
+        resources.put("memoryMiB", memoryMiB);
+        paths.add(new String[] {"/resources/memoryMiB", suggested != null ? "/memory/suggested" : "/memory/minimal"});
+        paths.add(new String[] {"/resources", "/memory"});
+
+        String instanceType = legacy.path("instance_type").asText("");
+        if (instanceType.isBlank()) {
+            instanceType = LEGACY_DEFAULT_INSTANCE_TYPE;
+            warnings.add(new Problem("/instance_type", "empty: " + LEGACY_DEFAULT_INSTANCE_TYPE
+                    + ", as in the original tool"));
+        }
+        out.putArray("instanceTypes").add(instanceType);
+        paths.add(new String[] {"/instanceTypes/0", "/instance_type"});
+        paths.add(new String[] {"/instanceTypes", "/instance_type"});
+
+        if (legacy.has("user_specified_environment_variables")) {
+            ArrayNode parameters = out.putArray("parameters");
+            for (JsonNode variable : legacy.get("user_specified_environment_variables")) {
+                parameters.addObject().put("name", variable.path("name").asText())
+                        .put("required", variable.path("required").asBoolean(false));
+            }
+            paths.add(new String[] {"/parameters", "/user_specified_environment_variables"});
+        }
+        if (legacy.has("port")) {
+            ArrayNode ports = out.putArray("ports");
+            for (JsonNode port : legacy.get("port")) {
+                ports.addObject().put("port", port.path("port").asInt())
+                        .put("protocol", port.path("protocol").asText("tcp").toLowerCase(Locale.ROOT));
+            }
+            paths.add(new String[] {"/ports", "/port"});
+        }
+        if (legacy.has("sequence_run")) {
+            JsonNode next = legacy.get("sequence_run");
+            ArrayNode then = out.putArray("then");
+            if (next.isTextual()) {
+                then.add(next.asText());
+                paths.add(new String[] {"/then/0", "/sequence_run"});
+            } else {
+                next.forEach(then::add);
+            }
+            paths.add(new String[] {"/then", "/sequence_run"});
+        }
+        return new Conversion(out, new PathMap(List.copyOf(paths)), warnings, errors);
+    }
+
+    /** {@code $input}/{@code $output} as whole words become the contract's placeholders. */
+    private static void convertRunCommand(String runCommand, ArrayNode command, List<Problem> warnings,
+                                          List<Problem> errors) {
+        List<String> words;
+        try {
+            words = CommandLine.split(runCommand);
+        } catch (IllegalArgumentException e) {
+            errors.add(new Problem("/run_command", "cannot be split into arguments: it " + e.getMessage()));
+            return;
+        }
+        boolean mentionsInput = false;
+        for (int i = 0; i < words.size(); i++) {
+            String word = words.get(i);
+            switch (word) {
+                case "$input" -> {
+                    command.add(Placeholders.of(Placeholders.INPUT));
+                    mentionsInput = true;
+                }
+                case "$output" -> command.add(Placeholders.of(Placeholders.OUTPUT_DIR));
+                default -> {
+                    if (word.contains("$input") || word.contains("$output")) {
+                        errors.add(new Problem("/run_command", "word " + (i + 1) + " '" + word + "' holds $input or "
+                                + "$output inside a word, which the original tool did not replace; make it a word "
+                                + "of its own, or write ${CONVEYOR_INPUT} / ${CONVEYOR_OUTPUT_DIR}"));
+                    }
+                    command.add(word);
+                }
+            }
+        }
+        if (!mentionsInput) {
+            warnings.add(new Problem("/run_command", "does not mention $input: the algorithm must find its input "
+                    + "through the CONVEYOR_INPUT environment variable"));
+        }
+    }
+}

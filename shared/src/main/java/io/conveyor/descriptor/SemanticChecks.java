@@ -1,0 +1,226 @@
+package io.conveyor.descriptor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.FileSystems;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
+
+/**
+ * The rules a JSON Schema cannot express, on a schema-valid current-format document, and the
+ * mapping to a {@link Descriptor} with defaults filled in.
+ */
+final class SemanticChecks {
+
+    private SemanticChecks() {
+    }
+
+    /** The descriptor (when there are no errors), the errors and the warnings. */
+    record Result(Descriptor descriptor, List<Problem> errors, List<Problem> warnings) {
+    }
+
+    static Result check(ObjectNode doc) {
+        List<Problem> errors = new ArrayList<>();
+        List<Problem> warnings = new ArrayList<>();
+
+        String name = doc.path("name").asText();
+        String image = doc.path("image").asText();
+        checkImage(image, warnings);
+        List<String> command = command(doc.get("command"), "/command", errors);
+
+        JsonNode resourcesNode = doc.path("resources");
+        Descriptor.Resources resources = new Descriptor.Resources(resourcesNode.path("vcpu").asDouble(),
+                resourcesNode.path("memoryMiB").asInt(), resourcesNode.path("gpu").asInt(0));
+        List<String> instanceTypes = strings(doc.get("instanceTypes"));
+        checkFit(resources, instanceTypes, errors);
+
+        Map<String, String> environment = stringMap(doc.get("environment"));
+        environment.keySet().stream().filter(SemanticChecks::reserved).forEach(key -> errors.add(new Problem(
+                "/environment/" + key, "'" + key + "' is reserved: CONVEYOR_* and AWS_* variables belong to Conveyor and AWS")));
+
+        List<Descriptor.Parameter> parameters = new ArrayList<>();
+        Map<String, Integer> declaredAt = new HashMap<>();
+        JsonNode parameterNodes = doc.path("parameters");
+        for (int i = 0; i < parameterNodes.size(); i++) {
+            JsonNode node = parameterNodes.get(i);
+            String parameter = node.path("name").asText();
+            String at = "/parameters/" + i;
+            Integer earlier = declaredAt.putIfAbsent(parameter, i);
+            if (earlier != null) {
+                errors.add(new Problem(at + "/name", "'" + parameter + "' is declared twice (also /parameters/" + earlier + ")"));
+            }
+            if (reserved(parameter)) {
+                errors.add(new Problem(at + "/name", "'" + parameter
+                        + "' is reserved: CONVEYOR_* and AWS_* variables belong to Conveyor and AWS"));
+            }
+            if (environment.containsKey(parameter)) {
+                errors.add(new Problem(at + "/name", "'" + parameter + "' is also set in /environment; a variable "
+                        + "comes from one place"));
+            }
+            boolean required = node.path("required").asBoolean(false);
+            String defaultValue = node.path("default").asText(null);
+            if (required && defaultValue != null) {
+                errors.add(new Problem(at, "is required and has a default: a required parameter must be given for "
+                        + "each file, so its default would never be used"));
+            }
+            parameters.add(new Descriptor.Parameter(parameter, required, defaultValue, node.path("description").asText(null)));
+        }
+
+        Set<String> known = new TreeSet<>(Placeholders.CONTRACT);
+        known.addAll(declaredAt.keySet());
+        for (int i = 0; i < command.size(); i++) {
+            checkReferences(command.get(i), "/command/" + i, known, errors);
+        }
+        environment.forEach((key, value) -> checkReferences(value, "/environment/" + key, known, errors));
+
+        Descriptor.Input input = input(doc.path("input"), errors);
+        Descriptor.Local local = null;
+        if (doc.has("local")) {
+            JsonNode localNode = doc.get("local");
+            List<String> localCommand = localNode.has("command")
+                    ? command(localNode.get("command"), "/local/command", errors) : null;
+            Map<String, String> localEnvironment = stringMap(localNode.get("environment"));
+            if (localCommand != null) {
+                for (int i = 0; i < localCommand.size(); i++) {
+                    checkReferences(localCommand.get(i), "/local/command/" + i, known, errors);
+                }
+            }
+            localEnvironment.forEach((key, value) -> checkReferences(value, "/local/environment/" + key, known, errors));
+            local = new Descriptor.Local(localCommand, localEnvironment.isEmpty() ? null : localEnvironment);
+        }
+
+        List<String> then = strings(doc.get("then"));
+        for (int i = 0; i < then.size(); i++) {
+            if (then.get(i).equals(name)) {
+                errors.add(new Problem("/then/" + i, "'" + name + "' is this algorithm: a chain may not lead back to itself"));
+            }
+        }
+
+        List<Descriptor.Port> ports = new ArrayList<>();
+        doc.path("ports").forEach(port -> ports.add(new Descriptor.Port(port.path("port").asInt(),
+                port.path("protocol").asText("tcp"))));
+
+        if (!errors.isEmpty()) {
+            return new Result(null, errors, warnings);
+        }
+        Descriptor descriptor = new Descriptor(name, doc.path("description").asText(null), image, command, input,
+                resources, instanceTypes, doc.path("timeoutSeconds").asInt(Descriptor.DEFAULT_TIMEOUT_SECONDS),
+                doc.path("retries").asInt(Descriptor.DEFAULT_RETRIES), environment, parameters, ports, local, then);
+        return new Result(descriptor, errors, warnings);
+    }
+
+    private static boolean reserved(String variable) {
+        return variable.startsWith("CONVEYOR_") || variable.startsWith("AWS_");
+    }
+
+    private static List<String> command(JsonNode node, String path, List<Problem> errors) {
+        if (node.isTextual()) {
+            try {
+                return CommandLine.split(node.asText());
+            } catch (IllegalArgumentException e) {
+                errors.add(new Problem(path, "cannot be split into arguments: it " + e.getMessage()));
+                return List.of();
+            }
+        }
+        List<String> words = strings(node);
+        if (words.get(0).isBlank()) {
+            errors.add(new Problem(path + "/0", "the program to run must not be blank"));
+        }
+        return words;
+    }
+
+    /** Warns when the image can change under the author: no tag (so {@code latest}) or {@code latest}. */
+    private static void checkImage(String image, List<Problem> warnings) {
+        if (image.contains("@sha256:")) {
+            return;
+        }
+        int slash = image.lastIndexOf('/');
+        int colon = image.lastIndexOf(':');
+        if (colon <= slash) {
+            warnings.add(new Problem("/image", "has no tag, so it means ':latest', which can change under you; "
+                    + "pin a tag or a digest"));
+        } else if (image.substring(colon + 1).equals("latest")) {
+            warnings.add(new Problem("/image", "':latest' can change under you; pin a tag or a digest"));
+        }
+    }
+
+    private static void checkFit(Descriptor.Resources resources, List<String> instanceTypes, List<Problem> errors) {
+        List<InstanceTypes.Capacity> allowed = new ArrayList<>();
+        for (int i = 0; i < instanceTypes.size(); i++) {
+            Optional<InstanceTypes.Capacity> capacity = InstanceTypes.of(instanceTypes.get(i));
+            if (capacity.isEmpty()) {
+                errors.add(new Problem("/instanceTypes/" + i, "unknown instance type '" + instanceTypes.get(i)
+                        + "'; Conveyor knows " + InstanceTypes.all().keySet().stream()
+                        .map(type -> type.substring(0, type.indexOf('.'))).distinct().collect(Collectors.joining(", "))
+                        + " (see InstanceTypes)"));
+            } else {
+                allowed.add(capacity.get());
+            }
+        }
+        if (instanceTypes.isEmpty()) {
+            allowed.addAll(InstanceTypes.all().values());
+        }
+        if (allowed.isEmpty() || allowed.stream().anyMatch(capacity -> capacity.fits(resources))) {
+            return;
+        }
+        String offered = instanceTypes.isEmpty() ? "any instance type Conveyor knows"
+                : allowed.stream().map(c -> c.type() + " (" + c.vcpus() + " vCPU, " + c.usableMemoryMiB()
+                + " MiB usable" + (c.gpus() > 0 ? ", " + c.gpus() + " GPU" : "") + ")").collect(Collectors.joining(", "));
+        errors.add(new Problem("/resources", "needs " + vcpus(resources.vcpu()) + " vCPU, " + resources.memoryMiB() + " MiB"
+                + (resources.gpu() > 0 ? ", " + resources.gpu() + " GPU" : "") + ": more than " + offered + " offers"));
+    }
+
+    private static String vcpus(double vcpu) {
+        return vcpu == Math.rint(vcpu) ? Long.toString((long) vcpu) : Double.toString(vcpu);
+    }
+
+    private static void checkReferences(String text, String path, Set<String> known, List<Problem> errors) {
+        for (String name : Placeholders.referencedIn(text)) {
+            if (!known.contains(name)) {
+                errors.add(new Problem(path, "refers to ${" + name + "}, which is neither a declared parameter nor "
+                        + "one of " + String.join(", ", new TreeSet<>(Placeholders.CONTRACT))));
+            }
+        }
+    }
+
+    private static Descriptor.Input input(JsonNode node, List<Problem> errors) {
+        if (node.isMissingNode()) {
+            return null;
+        }
+        String glob = node.path("glob").asText(null);
+        if (glob != null) {
+            try {
+                FileSystems.getDefault().getPathMatcher("glob:" + glob);
+            } catch (PatternSyntaxException e) {
+                errors.add(new Problem("/input/glob", "is not a valid glob: " + e.getDescription()));
+            }
+        }
+        List<String> suffixes = node.has("suffixes") ? strings(node.get("suffixes")) : null;
+        Integer maxSize = node.has("maxSizeMiB") ? node.get("maxSizeMiB").asInt() : null;
+        return new Descriptor.Input(suffixes, glob, maxSize);
+    }
+
+    private static List<String> strings(JsonNode node) {
+        List<String> values = new ArrayList<>();
+        if (node != null) {
+            node.forEach(value -> values.add(value.asText()));
+        }
+        return values;
+    }
+
+    private static Map<String, String> stringMap(JsonNode node) {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (node != null) {
+            node.fields().forEachRemaining(entry -> values.put(entry.getKey(), entry.getValue().asText()));
+        }
+        return values;
+    }
+}
