@@ -3,12 +3,13 @@
 # unpacks its deployment package (classes at the root, dependencies under lib/) into it.
 # Reproduce a SAM build without the SAM CLI:  make build-DispatchFunction ARTIFACTS_DIR=/tmp/out
 
+SHELL := /bin/bash
 MVNW ?= ./mvnw
 MAVEN_FLAGS ?= -B -q -DskipTests
 
 define lambda
 	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set (sam build sets it)" >&2; exit 2; }
-	$(MVNW) $(MAVEN_FLAGS) -pl $(1) -am package
+	. .mvn/jdk.sh && conveyor_select_jdk && $(MVNW) $(MAVEN_FLAGS) -pl $(1) -am package
 	mkdir -p "$(ARTIFACTS_DIR)"
 	cd "$(ARTIFACTS_DIR)" && unzip -q -o "$(CURDIR)/$(1)/target/function.zip"
 	@echo "$(1): $$(du -sh "$(ARTIFACTS_DIR)" | cut -f1) unpacked in $(ARTIFACTS_DIR)"

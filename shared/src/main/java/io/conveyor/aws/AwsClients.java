@@ -47,7 +47,9 @@ public final class AwsClients {
      * @throws IllegalArgumentException naming {@code AWS_ENDPOINT_URL} when it is not an http(s) URL
      */
     public static AwsClients from(Environment env) {
-        Region region = Region.of(env.required(REGION_VARIABLE));
+        String regionName = env.optional(REGION_VARIABLE).orElseThrow(() -> new io.conveyor.config.MissingConfigurationException(
+                REGION_VARIABLE, "Lambda sets it; elsewhere export it, e.g. AWS_REGION=us-east-1"));
+        Region region = Region.of(regionName);
         URI endpoint = env.optional(ENDPOINT_VARIABLE).map(AwsClients::endpoint).orElse(null);
         return new AwsClients(region, endpoint, List.of());
     }

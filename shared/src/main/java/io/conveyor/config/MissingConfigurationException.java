@@ -8,7 +8,14 @@ public final class MissingConfigurationException extends IllegalStateException {
     private final String variable;
 
     public MissingConfigurationException(String variable) {
-        super("environment variable " + variable + " is not set; the template (or --env-vars) must provide it");
+        this(variable, "the template (or --env-vars) must provide it");
+    }
+
+    /**
+     * @param hint where the variable should come from
+     */
+    public MissingConfigurationException(String variable, String hint) {
+        super("environment variable " + variable + " is not set; " + hint);
         this.variable = variable;
     }
 

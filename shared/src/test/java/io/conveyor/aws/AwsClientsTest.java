@@ -34,7 +34,7 @@ class AwsClientsTest {
     }
 
     @Test
-    void s3_withEndpoint_usesPathStyleAndTheEndpoint() {
+    void s3_withEndpoint_talksToThatEndpoint() {
         AwsClients clients = AwsClients.from(Environment.of(Map.of("AWS_REGION", "us-east-1",
                 "AWS_ENDPOINT_URL", "http://127.0.0.1:4566")));
 

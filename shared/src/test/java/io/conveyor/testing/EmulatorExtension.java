@@ -113,6 +113,7 @@ public final class EmulatorExtension implements BeforeAllCallback, BeforeEachCal
                 }
                 TimeUnit.MILLISECONDS.sleep(100);
             }
+            log.toFile().deleteOnExit();
             return new Running(server, process, null, null);
         } catch (IOException e) {
             throw new IllegalStateException("could not start " + command + ": " + e.getMessage(), e);
