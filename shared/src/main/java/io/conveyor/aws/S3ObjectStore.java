@@ -3,10 +3,13 @@ package io.conveyor.aws;
 import io.conveyor.storage.ObjectRef;
 import io.conveyor.storage.ObjectStore;
 import io.conveyor.storage.StoredObject;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
@@ -33,5 +36,21 @@ public final class S3ObjectStore implements ObjectStore {
             }
             throw e;
         }
+    }
+
+    @Override
+    public byte[] read(StoredObject object) {
+        try {
+            return s3.getObjectAsBytes(request -> request.bucket(object.ref().bucket()).key(object.ref().key())
+                    .versionId(object.versionId())).asByteArray();
+        } catch (NoSuchKeyException e) {
+            throw new NoSuchElementException(object.ref() + " (version " + object.versionId() + ") is gone");
+        }
+    }
+
+    @Override
+    public void write(ObjectRef ref, byte[] content, String contentType) {
+        s3.putObject(request -> request.bucket(ref.bucket()).key(ref.key()).contentType(contentType),
+                RequestBody.fromBytes(content));
     }
 }

@@ -20,6 +20,8 @@ import java.util.stream.Collectors;
  */
 final class SemanticChecks {
 
+    private static final java.util.regex.Pattern ACCESS_KEY_ID = java.util.regex.Pattern.compile("\\b(AKIA|ASIA)[A-Z0-9]{16}\\b");
+
     private SemanticChecks() {
     }
 
@@ -45,6 +47,12 @@ final class SemanticChecks {
         Map<String, String> environment = stringMap(doc.get("environment"));
         environment.keySet().stream().filter(SemanticChecks::reserved).forEach(key -> errors.add(new Problem(
                 "/environment/" + key, "'" + key + "' is reserved: CONVEYOR_* and AWS_* variables belong to Conveyor and AWS")));
+        environment.forEach((key, value) -> {
+            if (ACCESS_KEY_ID.matcher(value).find()) {
+                errors.add(new Problem("/environment/" + key, "looks like an AWS access key id: tasks get their "
+                        + "credentials from the task role, never from a descriptor"));
+            }
+        });
 
         List<Descriptor.Parameter> parameters = new ArrayList<>();
         Map<String, Integer> declaredAt = new HashMap<>();

@@ -20,4 +20,18 @@ public interface ObjectStore {
      * @param versionId the version, or {@code null} for the current one (unversioned buckets)
      */
     Optional<StoredObject> describe(ObjectRef ref, String versionId);
+
+    /**
+     * The content of exactly this version of an object.
+     *
+     * @throws java.util.NoSuchElementException when that version is gone
+     */
+    byte[] read(StoredObject object);
+
+    /**
+     * Writes (or replaces) an object.
+     *
+     * @param contentType e.g. {@code application/json}
+     */
+    void write(ObjectRef ref, byte[] content, String contentType);
 }

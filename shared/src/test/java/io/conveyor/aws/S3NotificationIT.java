@@ -72,6 +72,9 @@ class S3NotificationIT {
             S3ObjectStore store = new S3ObjectStore(s3);
 
             assertThat(store.describe(new ObjectRef(BUCKET, "inputs/never.txt"))).isEmpty();
+            s3.putObject(r -> r.bucket(BUCKET).key("inputs/marked.txt"), RequestBody.fromString("m"));
+            s3.deleteObject(r -> r.bucket(BUCKET).key("inputs/marked.txt"));
+            assertThat(store.describe(new ObjectRef(BUCKET, "inputs/marked.txt"))).as("behind a delete marker").isEmpty();
             assertThat(store.describe(new ObjectRef(BUCKET, "inputs/a.txt"), v1)).isEmpty();
             assertThat(store.describe(new ObjectRef(BUCKET, "inputs/a.txt")))
                     .hasValueSatisfying(object -> assertThat(object.size()).isEqualTo(2));

@@ -71,6 +71,7 @@ class DescriptorValidatorTest {
                 Arguments.of("environment value not a string", valid("environment", "{\"LEVEL\": 3}"), "/environment/LEVEL", "integer found, string expected"),
                 Arguments.of("environment bad name", valid("environment", "{\"bad-key\": \"x\"}"), "/environment", "must be a variable name"),
                 Arguments.of("environment reserved", valid("environment", "{\"AWS_SECRET_ACCESS_KEY\": \"x\"}"), "/environment/AWS_SECRET_ACCESS_KEY", "is reserved"),
+                Arguments.of("access key in environment", valid("environment", "{\"KEY\": \"AKIAIOSFODNN7EXAMPLE\"}"), "/environment/KEY", "looks like an AWS access key id"),
                 Arguments.of("undeclared placeholder", valid("command", "[\"wc\", \"${LEVEL}\"]"), "/command/1", "refers to ${LEVEL}, which is neither a declared parameter"),
                 Arguments.of("placeholder in environment", valid("environment", "{\"MODE\": \"${FAST}\"}"), "/environment/MODE", "refers to ${FAST}"),
                 Arguments.of("parameter twice", valid("parameters", "[{\"name\": \"LEVEL\"}, {\"name\": \"LEVEL\"}]"), "/parameters/1/name", "'LEVEL' is declared twice (also /parameters/0)"),

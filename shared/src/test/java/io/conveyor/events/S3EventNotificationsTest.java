@@ -59,6 +59,17 @@ class S3EventNotificationsTest {
     }
 
     @Test
+    void parse_deleteMarkerCreated_isARemoval() {
+        String body = """
+                {"Records":[{"eventSource":"aws:s3","eventName":"ObjectRemoved:DeleteMarkerCreated",
+                  "s3":{"bucket":{"name":"conveyor-in"},"object":{"key":"algorithms/wc.json","versionId":"dm1","sequencer":"0B"}}}]}
+                """;
+
+        assertThat(S3EventNotifications.parse(body)).singleElement()
+                .satisfies(event -> assertThat(event.kind()).isEqualTo(StorageEvent.Kind.REMOVED));
+    }
+
+    @Test
     void parse_s3TestEvent_yieldsNoRecords() {
         String body = "{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\",\"Time\":\"2026-11-21T10:00:00Z\","
                 + "\"Bucket\":\"conveyor-in\"}";

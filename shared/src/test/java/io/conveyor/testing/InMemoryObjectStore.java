@@ -28,6 +28,37 @@ public final class InMemoryObjectStore implements ObjectStore {
         return List.copyOf(asked);
     }
 
+    private final Map<ObjectRef, byte[]> contents = new HashMap<>();
+    private int versions;
+
+    /** Writes an object as a new version with this content. */
+    @Override
+    public void write(ObjectRef ref, byte[] content, String contentType) {
+        put(new StoredObject(ref, "v" + (++versions), io.conveyor.descriptor.DescriptorValidator.sha256(content),
+                content.length));
+        contents.put(ref, content.clone());
+    }
+
+    /** Deletes an object. */
+    public void delete(ObjectRef ref) {
+        objects.remove(ref);
+        contents.remove(ref);
+    }
+
+    /** The current content of an object, or {@code null}. */
+    public byte[] content(ObjectRef ref) {
+        return contents.get(ref);
+    }
+
+    @Override
+    public byte[] read(StoredObject object) {
+        StoredObject current = objects.get(object.ref());
+        if (current == null || !current.equals(object) || !contents.containsKey(object.ref())) {
+            throw new java.util.NoSuchElementException(object.ref() + " is gone");
+        }
+        return contents.get(object.ref()).clone();
+    }
+
     @Override
     public Optional<StoredObject> describe(ObjectRef ref, String versionId) {
         asked.add(ref.key() + "@" + versionId);

@@ -5,20 +5,34 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.conveyor.aws.AwsClients;
+import io.conveyor.aws.EcsTaskDefinitions;
 import io.conveyor.aws.S3ObjectStore;
 import io.conveyor.config.Environment;
+import io.conveyor.descriptor.DescriptorValidator;
 import io.conveyor.events.S3EventNotifications;
-import io.conveyor.intake.ObjectIntake;
 import io.conveyor.lambda.SqsBatch;
-import io.conveyor.storage.BucketLayout;
+import io.conveyor.registration.ObjectStoreRegistry;
+import io.conveyor.registration.Registrar;
+import io.conveyor.registration.WrapSettings;
+import io.conveyor.storage.StorageEvent;
+import java.time.Clock;
 import java.util.Objects;
 
 /**
- * Descriptors uploaded under {@code algorithms/} of the input bucket (S3 → SQS → here).
+ * Descriptors uploaded to (or deleted from) {@code algorithms/} of the input bucket (S3 → SQS → here):
+ * each is validated and registered as a wrapped ECS task definition, or retired; the outcome goes to
+ * {@code registry/outcomes/} of the output bucket.
  */
 public final class RegisterAlgorithmHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
-    private final ObjectIntake descriptors;
+    static final String OUTPUT_BUCKET = "OUTPUT_BUCKET";
+    static final String TASK_FAMILY_PREFIX = "TASK_FAMILY_PREFIX";
+    static final String TASK_ROLE_ARN = "TASK_ROLE_ARN";
+    static final String EXECUTION_ROLE_ARN = "EXECUTION_ROLE_ARN";
+    static final String TASK_LOG_GROUP = "TASK_LOG_GROUP";
+    static final String STAGE_IMAGE = "STAGE_IMAGE";
+
+    private final Registrar registrar;
 
     /** For the Lambda runtime: real clients, built once. */
     public RegisterAlgorithmHandler() {
@@ -27,16 +41,30 @@ public final class RegisterAlgorithmHandler implements RequestHandler<SQSEvent, 
 
     /** For {@code conveyor invoke}: configuration from the given environment. */
     public RegisterAlgorithmHandler(Environment env) {
-        this(new ObjectIntake(new S3ObjectStore(AwsClients.from(env).s3()), BucketLayout.ALGORITHMS_PREFIX));
+        this(registrar(env));
     }
 
     /** For tests: the collaborators. */
-    public RegisterAlgorithmHandler(ObjectIntake descriptors) {
-        this.descriptors = Objects.requireNonNull(descriptors, "descriptors");
+    public RegisterAlgorithmHandler(Registrar registrar) {
+        this.registrar = Objects.requireNonNull(registrar, "registrar");
+    }
+
+    private static Registrar registrar(Environment env) {
+        AwsClients aws = AwsClients.from(env);
+        S3ObjectStore store = new S3ObjectStore(aws.s3());
+        WrapSettings settings = new WrapSettings(env.required(TASK_FAMILY_PREFIX), env.required(TASK_ROLE_ARN),
+                env.required(EXECUTION_ROLE_ARN), env.required(TASK_LOG_GROUP), aws.region().id(),
+                env.required(STAGE_IMAGE));
+        return new Registrar(store, new DescriptorValidator(), new ObjectStoreRegistry(store, env.required(OUTPUT_BUCKET)),
+                new EcsTaskDefinitions(aws.ecs()), settings, Clock.systemUTC());
     }
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return SqsBatch.process(event, body -> descriptors.accept(S3EventNotifications.parse(body)));
+        return SqsBatch.process(event, body -> {
+            for (StorageEvent change : S3EventNotifications.parse(body)) {
+                registrar.reconcile(change.object());
+            }
+        });
     }
 }

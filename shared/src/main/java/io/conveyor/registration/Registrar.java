@@ -1,0 +1,211 @@
+package io.conveyor.registration;
+
+import io.conveyor.descriptor.Descriptor;
+import io.conveyor.descriptor.DescriptorValidator;
+import io.conveyor.descriptor.Problem;
+import io.conveyor.descriptor.Validation;
+import io.conveyor.storage.BucketLayout;
+import io.conveyor.storage.ObjectRef;
+import io.conveyor.storage.ObjectStore;
+import io.conveyor.storage.StoredObject;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the registry in step with the descriptor files under {@code algorithms/}.
+ *
+ * <p>An S3 event only says which key to look at: the registrar reads what lies there now, so
+ * duplicate, late and out-of-order events all end in the same state. A valid descriptor registers a
+ * task definition revision unless the same content is registered already; an invalid one registers
+ * nothing; a deleted one retires its algorithm. Every outcome is written where the author reads it.
+ */
+public final class Registrar {
+
+    /** Descriptors are small; anything larger is refused before it is read. */
+    public static final long MAX_DESCRIPTOR_BYTES = 1024 * 1024;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Registrar.class);
+
+    private final ObjectStore store;
+    private final DescriptorValidator validator;
+    private final AlgorithmRegistry registry;
+    private final TaskDefinitions taskDefinitions;
+    private final WrapSettings settings;
+    private final Clock clock;
+
+    public Registrar(ObjectStore store, DescriptorValidator validator, AlgorithmRegistry registry,
+                     TaskDefinitions taskDefinitions, WrapSettings settings, Clock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.validator = Objects.requireNonNull(validator, "validator");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.taskDefinitions = Objects.requireNonNull(taskDefinitions, "taskDefinitions");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Brings the registry in step with what lies at {@code ref} now, and records the outcome.
+     */
+    public RegistrationOutcome reconcile(ObjectRef ref) {
+        RegistrationOutcome outcome = decide(ref);
+        if (outcome.status() != RegistrationOutcome.Status.IGNORED || registry.outcome(ref.key()).isPresent()) {
+            registry.save(ref.key(), outcome);
+        }
+        LOG.info("outcome={} descriptor=\"{}\" algorithm={} taskDefinition={} errors={} warnings={}", outcome.status(),
+                ref, outcome.algorithm(), outcome.taskDefinitionArn(), outcome.errors().size(), outcome.warnings().size());
+        return outcome;
+    }
+
+    private RegistrationOutcome decide(ObjectRef ref) {
+        String key = ref.key();
+        if (!key.startsWith(BucketLayout.ALGORITHMS_PREFIX) || key.endsWith("/")) {
+            return outcome(ref, null, null, RegistrationOutcome.Status.IGNORED, null, null, List.of(), List.of());
+        }
+        Optional<StoredObject> current = store.describe(ref);
+        if (current.isEmpty()) {
+            return retire(ref);
+        }
+        StoredObject object = current.get();
+        if (!key.endsWith(".json")) {
+            return rejected(ref, object, null, List.of(new Problem("", "is not a descriptor: descriptor files end in .json")),
+                    List.of());
+        }
+        if (object.size() > MAX_DESCRIPTOR_BYTES) {
+            return rejected(ref, object, null, List.of(new Problem("", "is " + object.size()
+                    + " bytes; a descriptor may have at most " + MAX_DESCRIPTOR_BYTES + " bytes")), List.of());
+        }
+        Validation validation = validator.validate(ref.uri(), store.read(object));
+        if (!validation.valid()) {
+            return rejected(ref, object, validation.sha256(), validation.errors(), validation.warnings());
+        }
+        Descriptor descriptor = validation.descriptor();
+        List<Problem> warnings = new ArrayList<>(validation.warnings());
+        Optional<AlgorithmRecord> existing = registry.algorithm(descriptor.name());
+        if (existing.isPresent() && existing.get().active() && !existing.get().descriptor().equals(ref.uri())) {
+            return rejected(ref, object, validation.sha256(), List.of(new Problem("/name", "'" + descriptor.name()
+                    + "' is already registered from " + existing.get().descriptor()
+                    + "; delete that descriptor first, or choose another name")), warnings);
+        }
+        List<Problem> cycle = chainProblems(descriptor, warnings);
+        if (!cycle.isEmpty()) {
+            return rejected(ref, object, validation.sha256(), cycle, warnings);
+        }
+        retireRenamed(ref, descriptor.name());
+        if (existing.isPresent() && existing.get().active() && existing.get().sha256().equals(validation.sha256())) {
+            return outcome(ref, object, validation.sha256(), RegistrationOutcome.Status.UNCHANGED, descriptor.name(),
+                    existing.get().taskDefinitionArn(), List.of(), warnings);
+        }
+        String arn = taskDefinitions.register(TaskDefinitionWrapper.wrap(descriptor, validation.sha256(), settings));
+        registry.save(new AlgorithmRecord(descriptor.name(), AlgorithmRecord.Status.ACTIVE, ref.uri(), object.versionId(),
+                validation.sha256(), arn, now(), null, descriptor));
+        return outcome(ref, object, validation.sha256(), RegistrationOutcome.Status.ACCEPTED, descriptor.name(), arn,
+                List.of(), warnings);
+    }
+
+    /**
+     * A chain ({@code then}) may not lead back to this algorithm through registered ones. Algorithms
+     * not registered yet are a warning: their jobs are rejected until they are.
+     */
+    private List<Problem> chainProblems(Descriptor descriptor, List<Problem> warnings) {
+        List<Problem> errors = new ArrayList<>();
+        for (int i = 0; i < descriptor.then().size(); i++) {
+            String next = descriptor.then().get(i);
+            Optional<AlgorithmRecord> record = registry.algorithm(next);
+            if (record.isEmpty() || !record.get().active()) {
+                warnings.add(new Problem("/then/" + i, "'" + next + "' is not registered: its jobs are rejected until it is"));
+                continue;
+            }
+            List<String> path = pathBack(next, descriptor.name(), new HashSet<>());
+            if (path != null) {
+                errors.add(new Problem("/then/" + i, "leads back to '" + descriptor.name() + "' through "
+                        + descriptor.name() + " → " + String.join(" → ", path)));
+            }
+        }
+        return errors;
+    }
+
+    /** The names from {@code from} to {@code target} along registered chains, or {@code null}. */
+    private List<String> pathBack(String from, String target, Set<String> seen) {
+        if (from.equals(target)) {
+            return new ArrayList<>(List.of(from));
+        }
+        if (!seen.add(from)) {
+            return null;
+        }
+        Optional<AlgorithmRecord> record = registry.algorithm(from);
+        if (record.isEmpty() || !record.get().active() || record.get().definition() == null) {
+            return null;
+        }
+        for (String next : record.get().definition().then()) {
+            List<String> rest = pathBack(next, target, seen);
+            if (rest != null) {
+                rest.add(0, from);
+                return rest;
+            }
+        }
+        return null;
+    }
+
+    /** The file registered another name before: that algorithm is retired, the file now speaks for a new one. */
+    private void retireRenamed(ObjectRef ref, String name) {
+        registeredFrom(ref).filter(record -> !record.name().equals(name)).ifPresent(this::retireAlgorithm);
+    }
+
+    private RegistrationOutcome retire(ObjectRef ref) {
+        Optional<AlgorithmRecord> record = registeredFrom(ref);
+        if (record.isEmpty()) {
+            return outcome(ref, null, null, RegistrationOutcome.Status.IGNORED, null, null, List.of(), List.of());
+        }
+        retireAlgorithm(record.get());
+        return outcome(ref, null, null, RegistrationOutcome.Status.RETIRED, record.get().name(), null, List.of(), List.of());
+    }
+
+    private void retireAlgorithm(AlgorithmRecord record) {
+        for (String arn : taskDefinitions.activeRevisions(TaskDefinitionWrapper.family(settings, record.name()))) {
+            taskDefinitions.deregister(arn);
+        }
+        registry.save(new AlgorithmRecord(record.name(), AlgorithmRecord.Status.RETIRED, record.descriptor(),
+                record.descriptorVersion(), record.sha256(), record.taskDefinitionArn(), record.registeredAt(), now(),
+                record.definition()));
+        LOG.info("outcome=RETIRED algorithm={} descriptor=\"{}\"", record.name(), record.descriptor());
+    }
+
+    /**
+     * Nothing is registered from this content; if the file registered an algorithm before, that one
+     * stays as it was, and the outcome says so (a later delete of the file still retires it).
+     */
+    private RegistrationOutcome rejected(ObjectRef ref, StoredObject object, String sha256, List<Problem> errors,
+                                         List<Problem> warnings) {
+        Optional<AlgorithmRecord> still = registeredFrom(ref);
+        List<Problem> notes = new ArrayList<>(warnings);
+        still.ifPresent(record -> notes.add(new Problem("", "the previous content stays registered as '" + record.name()
+                + "' (" + record.taskDefinitionArn() + ")")));
+        return outcome(ref, object, sha256, RegistrationOutcome.Status.REJECTED,
+                still.map(AlgorithmRecord::name).orElse(null),
+                still.map(AlgorithmRecord::taskDefinitionArn).orElse(null), errors, notes);
+    }
+
+    /** The active algorithm this file registered, if any. */
+    private Optional<AlgorithmRecord> registeredFrom(ObjectRef ref) {
+        return registry.outcome(ref.key()).map(RegistrationOutcome::algorithm).flatMap(registry::algorithm)
+                .filter(record -> record.active() && record.descriptor().equals(ref.uri()));
+    }
+
+    private RegistrationOutcome outcome(ObjectRef ref, StoredObject object, String sha256,
+                                        RegistrationOutcome.Status status, String algorithm, String arn,
+                                        List<Problem> errors, List<Problem> warnings) {
+        return new RegistrationOutcome(ref.uri(), object == null ? null : object.versionId(), sha256, status, algorithm,
+                arn, errors, warnings, now());
+    }
+
+    private String now() {
+        return clock.instant().toString();
+    }
+}

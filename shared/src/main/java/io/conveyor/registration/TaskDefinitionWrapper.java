@@ -1,0 +1,116 @@
+package io.conveyor.registration;
+
+import io.conveyor.descriptor.Descriptor;
+import io.conveyor.descriptor.Placeholders;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Wraps an author's unchanged image into a task definition of three containers sharing one
+ * task-scoped volume:
+ * <ol>
+ *   <li>{@code stage-in} (the AWS CLI image) downloads the job's input to {@code CONVEYOR_INPUT};</li>
+ *   <li>{@code algorithm} (the author's image) starts only once stage-in succeeded;</li>
+ *   <li>{@code stage-out} uploads {@code CONVEYOR_OUTPUT_DIR} once the algorithm completed, whatever its
+ *       exit code, so partial output survives a failure. It is the one essential container: the task
+ *       ends when it does.</li>
+ * </ol>
+ * Job values ({@code CONVEYOR_INPUT_URI}, {@code CONVEYOR_INPUT}, {@code CONVEYOR_OUTPUT_URI},
+ * {@code CONVEYOR_JOB_ID}, {@code CONVEYOR_ATTEMPT}, parameters) arrive per task as container
+ * overrides; the stage scripts are constants of Conveyor that only read them as quoted variables.
+ * No container is privileged and no credentials appear anywhere: tasks use their task role.
+ */
+public final class TaskDefinitionWrapper {
+
+    /** Container names. */
+    public static final String STAGE_IN = "stage-in";
+    public static final String ALGORITHM = "algorithm";
+    public static final String STAGE_OUT = "stage-out";
+
+    /** Where the shared volume is mounted in every container. */
+    public static final String WORK_DIR = "/conveyor";
+    /** The output directory inside the task. */
+    public static final String OUTPUT_DIR = WORK_DIR + "/output";
+
+    /** Per-job variables the stage containers read (set by dispatch as overrides). */
+    public static final String INPUT_URI = "CONVEYOR_INPUT_URI";
+    public static final String OUTPUT_URI = "CONVEYOR_OUTPUT_URI";
+
+    /** Tag keys. */
+    public static final String TAG_ALGORITHM = "conveyor:algorithm";
+    public static final String TAG_SHA256 = "conveyor:descriptor-sha256";
+
+    static final String STAGE_IN_SCRIPT = String.join("\n",
+            "set -eu",
+            "mkdir -p \"$(dirname \"$CONVEYOR_INPUT\")\" \"$CONVEYOR_OUTPUT_DIR\"",
+            "chmod 0777 \"$CONVEYOR_OUTPUT_DIR\"",
+            "aws s3 cp --only-show-errors \"$CONVEYOR_INPUT_URI\" \"$CONVEYOR_INPUT\"",
+            "chmod 0444 \"$CONVEYOR_INPUT\"");
+    static final String STAGE_OUT_SCRIPT = String.join("\n",
+            "set -eu",
+            "aws s3 cp --only-show-errors --recursive \"$CONVEYOR_OUTPUT_DIR\" \"$CONVEYOR_OUTPUT_URI\"");
+
+    private static final String VOLUME = "work";
+
+    private TaskDefinitionWrapper() {
+    }
+
+    /** The family of an algorithm's task definitions. */
+    public static String family(WrapSettings settings, String algorithm) {
+        return settings.familyPrefix() + "-" + algorithm;
+    }
+
+    /**
+     * The task definition for a validated descriptor.
+     *
+     * @param sha256 the descriptor's SHA-256, tagged onto the definition
+     */
+    public static TaskDefinitionSpec wrap(Descriptor descriptor, String sha256, WrapSettings settings) {
+        TaskDefinitionSpec.LogConfiguration logs = new TaskDefinitionSpec.LogConfiguration("awslogs", Map.of(
+                "awslogs-group", settings.logGroup(), "awslogs-region", settings.region(),
+                "awslogs-stream-prefix", descriptor.name()));
+        List<TaskDefinitionSpec.MountPoint> mount = List.of(new TaskDefinitionSpec.MountPoint(VOLUME, WORK_DIR, false));
+        List<TaskDefinitionSpec.KeyValue> stageEnvironment = List.of(
+                new TaskDefinitionSpec.KeyValue(Placeholders.OUTPUT_DIR, OUTPUT_DIR));
+
+        TaskDefinitionSpec.Container stageIn = new TaskDefinitionSpec.Container(STAGE_IN, settings.stageImage(), false,
+                false, List.of("/bin/sh", "-c"), List.of(STAGE_IN_SCRIPT), stageEnvironment, mount, List.of(), List.of(),
+                List.of(), logs);
+
+        Map<String, String> environment = new TreeMap<>(descriptor.environment());
+        for (Descriptor.Parameter parameter : descriptor.parameters()) {
+            if (parameter.defaultValue() != null) {
+                environment.put(parameter.name(), parameter.defaultValue());
+            }
+        }
+        environment.put(Placeholders.OUTPUT_DIR, OUTPUT_DIR);
+        List<TaskDefinitionSpec.KeyValue> algorithmEnvironment = new ArrayList<>();
+        environment.forEach((name, value) -> algorithmEnvironment.add(new TaskDefinitionSpec.KeyValue(name, value)));
+        List<TaskDefinitionSpec.PortMapping> ports = descriptor.ports().stream()
+                .map(port -> new TaskDefinitionSpec.PortMapping(port.port(), 0, port.protocol())).toList();
+        List<TaskDefinitionSpec.ResourceRequirement> gpus = descriptor.resources().gpu() > 0
+                ? List.of(new TaskDefinitionSpec.ResourceRequirement("GPU", Integer.toString(descriptor.resources().gpu())))
+                : List.of();
+        TaskDefinitionSpec.Container algorithm = new TaskDefinitionSpec.Container(ALGORITHM, descriptor.image(), false,
+                false, List.of(), descriptor.command(), algorithmEnvironment, mount,
+                List.of(new TaskDefinitionSpec.Dependency(STAGE_IN, "SUCCESS")), ports, gpus, logs);
+
+        TaskDefinitionSpec.Container stageOut = new TaskDefinitionSpec.Container(STAGE_OUT, settings.stageImage(), true,
+                false, List.of("/bin/sh", "-c"), List.of(STAGE_OUT_SCRIPT), stageEnvironment, mount,
+                List.of(new TaskDefinitionSpec.Dependency(ALGORITHM, "COMPLETE")), List.of(), List.of(), logs);
+
+        List<TaskDefinitionSpec.PlacementConstraint> placement = descriptor.instanceTypes().isEmpty() ? List.of()
+                : List.of(new TaskDefinitionSpec.PlacementConstraint("memberOf",
+                "attribute:ecs.instance-type in [" + String.join(", ", descriptor.instanceTypes()) + "]"));
+
+        return new TaskDefinitionSpec(family(settings, descriptor.name()), settings.taskRoleArn(),
+                settings.executionRoleArn(), "bridge", List.of("EC2"),
+                Integer.toString(descriptor.resources().cpuUnits()), Integer.toString(descriptor.resources().memoryMiB()),
+                List.of(new TaskDefinitionSpec.Volume(VOLUME, new TaskDefinitionSpec.DockerVolume("task", "local"))),
+                placement, List.of(stageIn, algorithm, stageOut),
+                List.of(new TaskDefinitionSpec.Tag(TAG_ALGORITHM, descriptor.name()),
+                        new TaskDefinitionSpec.Tag(TAG_SHA256, sha256)));
+    }
+}

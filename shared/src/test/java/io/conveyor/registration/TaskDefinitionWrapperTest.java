@@ -1,0 +1,90 @@
+package io.conveyor.registration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.descriptor.Descriptor;
+import io.conveyor.json.Json;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class TaskDefinitionWrapperTest {
+
+    private static Descriptor descriptor(String extra) {
+        return RegistrarTest.VALIDATOR.validate("x.json", RegistrarTest.descriptor("wc", extra)
+                .getBytes(StandardCharsets.UTF_8)).descriptor();
+    }
+
+    private static TaskDefinitionSpec wrap(String extra) {
+        return TaskDefinitionWrapper.wrap(descriptor(extra), "ab".repeat(32), RegistrarTest.SETTINGS);
+    }
+
+    @Test
+    void wrap_anyDescriptor_runsStageInThenTheAuthorsImageThenStageOut() {
+        TaskDefinitionSpec spec = wrap("");
+
+        assertThat(spec.containerDefinitions()).extracting(TaskDefinitionSpec.Container::name,
+                        TaskDefinitionSpec.Container::essential)
+                .containsExactly(tuple("stage-in", false), tuple("algorithm", false), tuple("stage-out", true));
+        assertThat(spec.container("algorithm").image()).isEqualTo("busybox:1.36");
+        assertThat(spec.container("algorithm").command()).containsExactly("wc", "${CONVEYOR_INPUT}");
+        assertThat(spec.container("algorithm").dependsOn())
+                .containsExactly(new TaskDefinitionSpec.Dependency("stage-in", "SUCCESS"));
+        assertThat(spec.container("stage-out").dependsOn())
+                .containsExactly(new TaskDefinitionSpec.Dependency("algorithm", "COMPLETE"));
+        assertThat(spec.volumes()).containsExactly(new TaskDefinitionSpec.Volume("work",
+                new TaskDefinitionSpec.DockerVolume("task", "local")));
+        assertThat(spec.containerDefinitions()).allSatisfy(container -> {
+            assertThat(container.privileged()).isFalse();
+            assertThat(container.mountPoints()).containsExactly(new TaskDefinitionSpec.MountPoint("work", "/conveyor", false));
+            assertThat(container.variable("CONVEYOR_OUTPUT_DIR")).isEqualTo("/conveyor/output");
+            assertThat(container.logConfiguration().options()).containsEntry("awslogs-stream-prefix", "wc")
+                    .containsEntry("awslogs-group", "/conveyor/tasks");
+        });
+    }
+
+    @Test
+    void wrap_resourcesAndTypes_becomeTaskLevelCpuMemoryAndAPlacementConstraint() {
+        TaskDefinitionSpec spec = wrap(", \"instanceTypes\": [\"t3.small\", \"t3.medium\"]");
+
+        assertThat(spec.cpu()).isEqualTo("256");
+        assertThat(spec.memory()).isEqualTo("256");
+        assertThat(spec.requiresCompatibilities()).containsExactly("EC2");
+        assertThat(spec.placementConstraints()).containsExactly(new TaskDefinitionSpec.PlacementConstraint("memberOf",
+                "attribute:ecs.instance-type in [t3.small, t3.medium]"));
+        assertThat(spec.tags()).containsExactly(new TaskDefinitionSpec.Tag("conveyor:algorithm", "wc"),
+                new TaskDefinitionSpec.Tag("conveyor:descriptor-sha256", "ab".repeat(32)));
+        assertThat(spec.taskRoleArn()).isEqualTo("arn:aws:iam::123456789012:role/task");
+    }
+
+    @Test
+    void wrap_parametersPortsAndGpu_reachTheAlgorithmContainerOnly() {
+        TaskDefinitionSpec spec = wrap(", \"parameters\": [{\"name\": \"LEVEL\", \"default\": \"3\"}, {\"name\": \"TOKEN\","
+                + " \"required\": true}], \"environment\": {\"LANG\": \"C.UTF-8\"}, \"ports\": [{\"port\": 8080}]")
+                ;
+        TaskDefinitionSpec gpu = TaskDefinitionWrapper.wrap(RegistrarTest.VALIDATOR.validate("g.json",
+                ("{\"name\": \"g\", \"image\": \"nvidia/cuda:12.4.1-base-ubuntu22.04\", \"command\": [\"nvidia-smi\"],"
+                        + " \"resources\": {\"vcpu\": 4, \"memoryMiB\": 8192, \"gpu\": 1}, \"instanceTypes\": [\"g4dn.xlarge\"]}")
+                        .getBytes(StandardCharsets.UTF_8)).descriptor(), "00", RegistrarTest.SETTINGS);
+
+        TaskDefinitionSpec.Container algorithm = spec.container("algorithm");
+        assertThat(algorithm.variable("LEVEL")).isEqualTo("3");
+        assertThat(algorithm.variable("TOKEN")).isNull();
+        assertThat(algorithm.variable("LANG")).isEqualTo("C.UTF-8");
+        assertThat(algorithm.portMappings()).containsExactly(new TaskDefinitionSpec.PortMapping(8080, 0, "tcp"));
+        assertThat(spec.container("stage-in").variable("LEVEL")).isNull();
+        assertThat(gpu.container("algorithm").resourceRequirements())
+                .containsExactly(new TaskDefinitionSpec.ResourceRequirement("GPU", "1"));
+    }
+
+    @Test
+    void wrap_serializedDefinition_holdsNoCredentialsAndNoPrivilege() throws Exception {
+        JsonNode json = Json.mapper().valueToTree(wrap(", \"environment\": {\"MODE\": \"fast\"}"));
+        String text = json.toString();
+
+        assertThat(text).doesNotContain("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "\"privileged\":true");
+        assertThat(json.path("containerDefinitions").get(0).path("command").get(0).asText())
+                .contains("aws s3 cp --only-show-errors \"$CONVEYOR_INPUT_URI\" \"$CONVEYOR_INPUT\"");
+    }
+}
