@@ -18,6 +18,9 @@ public final class Conveyor {
               invoke FUNCTION --event FILE [--env-vars FILE] [--template FILE]
                   run a function's handler in this process on an event file, like `sam local invoke`
                   (AWS calls go to AWS_ENDPOINT_URL when set, e.g. a moto server, otherwise to AWS)
+              validate [--explain] FILE...
+                  check algorithm descriptors (current or legacy format); --explain also prints the
+                  normalized descriptor and the ECS task definition it would register (no AWS)
               help
                   this text
             """;
@@ -42,6 +45,7 @@ public final class Conveyor {
         try {
             return switch (args.get(0)) {
                 case "invoke" -> new InvokeCommand(home, environment, out, err).run(rest);
+                case "validate" -> new ValidateCommand(out, err).run(rest);
                 default -> throw new UsageException("unknown command '" + args.get(0) + "' (try: conveyor help)");
             };
         } catch (UsageException e) {

@@ -1,5 +1,6 @@
 package io.conveyor.registration;
 
+import io.conveyor.descriptor.Chains;
 import io.conveyor.descriptor.Descriptor;
 import io.conveyor.descriptor.DescriptorValidator;
 import io.conveyor.descriptor.Problem;
@@ -10,11 +11,9 @@ import io.conveyor.storage.ObjectStore;
 import io.conveyor.storage.StoredObject;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,43 +113,14 @@ public final class Registrar {
      * not registered yet are a warning: their jobs are rejected until they are.
      */
     private List<Problem> chainProblems(Descriptor descriptor, List<Problem> warnings) {
-        List<Problem> errors = new ArrayList<>();
         for (int i = 0; i < descriptor.then().size(); i++) {
             String next = descriptor.then().get(i);
-            Optional<AlgorithmRecord> record = registry.algorithm(next);
-            if (record.isEmpty() || !record.get().active()) {
+            if (registry.algorithm(next).filter(AlgorithmRecord::active).isEmpty()) {
                 warnings.add(new Problem("/then/" + i, "'" + next + "' is not registered: its jobs are rejected until it is"));
-                continue;
-            }
-            List<String> path = pathBack(next, descriptor.name(), new HashSet<>());
-            if (path != null) {
-                errors.add(new Problem("/then/" + i, "leads back to '" + descriptor.name() + "' through "
-                        + descriptor.name() + " → " + String.join(" → ", path)));
             }
         }
-        return errors;
-    }
-
-    /** The names from {@code from} to {@code target} along registered chains, or {@code null}. */
-    private List<String> pathBack(String from, String target, Set<String> seen) {
-        if (from.equals(target)) {
-            return new ArrayList<>(List.of(from));
-        }
-        if (!seen.add(from)) {
-            return null;
-        }
-        Optional<AlgorithmRecord> record = registry.algorithm(from);
-        if (record.isEmpty() || !record.get().active() || record.get().definition() == null) {
-            return null;
-        }
-        for (String next : record.get().definition().then()) {
-            List<String> rest = pathBack(next, target, seen);
-            if (rest != null) {
-                rest.add(0, from);
-                return rest;
-            }
-        }
-        return null;
+        return Chains.leadingBack(descriptor, name -> registry.algorithm(name).filter(AlgorithmRecord::active)
+                .map(AlgorithmRecord::definition).map(Descriptor::then).orElse(List.of()));
     }
 
     /** The file registered another name before: that algorithm is retired, the file now speaks for a new one. */
