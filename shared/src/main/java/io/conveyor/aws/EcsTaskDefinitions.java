@@ -1,5 +1,6 @@
 package io.conveyor.aws;
 
+import io.conveyor.registration.TaskDefinitionRejectedException;
 import io.conveyor.registration.TaskDefinitionSpec;
 import io.conveyor.registration.TaskDefinitions;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.EcsException;
 import software.amazon.awssdk.services.ecs.model.KeyValuePair;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
@@ -22,9 +24,24 @@ public final class EcsTaskDefinitions implements TaskDefinitions {
         this.ecs = Objects.requireNonNull(ecs, "ecs");
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws TaskDefinitionRejectedException when ECS refuses the definition itself (a 4xx other than
+     *                                         throttling); throttling and server errors propagate, so the
+     *                                         message is retried
+     */
     @Override
     public String register(TaskDefinitionSpec spec) {
-        return ecs.registerTaskDefinition(request(spec)).taskDefinition().taskDefinitionArn();
+        try {
+            return ecs.registerTaskDefinition(request(spec)).taskDefinition().taskDefinitionArn();
+        } catch (EcsException e) {
+            if (e.statusCode() / 100 == 4 && !e.isThrottlingException()) {
+                String reason = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
+                throw new TaskDefinitionRejectedException(reason, e);
+            }
+            throw e;
+        }
     }
 
     @Override
@@ -32,7 +49,7 @@ public final class EcsTaskDefinitions implements TaskDefinitions {
         List<String> arns = new ArrayList<>();
         ecs.listTaskDefinitionsPaginator(request -> request.familyPrefix(family).status(TaskDefinitionStatus.ACTIVE))
                 .taskDefinitionArns().forEach(arn -> {
-                    // familyPrefix matches by prefix: "conveyor-wc" also lists "conveyor-wc-fast".
+                    // Only this family's revisions, whatever the API's notion of a prefix.
                     if (arn.substring(arn.lastIndexOf('/') + 1, arn.lastIndexOf(':')).equals(family)) {
                         arns.add(arn);
                     }

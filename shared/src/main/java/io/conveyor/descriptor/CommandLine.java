@@ -59,6 +59,10 @@ public final class CommandLine {
                     inWord = false;
                 }
             } else {
+                if (c == '#' && !inWord) {
+                    throw new IllegalArgumentException("has a word starting with '#', which a shell would read as a "
+                            + "comment, but Conveyor runs no shell: quote it to pass it as an argument");
+                }
                 word.append(c);
                 inWord = true;
             }

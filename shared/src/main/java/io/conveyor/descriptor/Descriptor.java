@@ -68,9 +68,17 @@ public record Descriptor(String name, String description, String image, List<Str
      */
     public record Resources(double vcpu, int memoryMiB, int gpu) {
 
+        /** The least memory a task gets: its stage-in and stage-out containers run the AWS CLI in it. */
+        public static final int MIN_TASK_MEMORY_MIB = 256;
+
         /** ECS CPU units: 1024 per vCPU. */
         public int cpuUnits() {
             return (int) Math.round(vcpu * 1024);
+        }
+
+        /** The task's memory: what the algorithm asks for, and never less than the stage containers need. */
+        public int taskMemoryMiB() {
+            return Math.max(memoryMiB, MIN_TASK_MEMORY_MIB);
         }
     }
 

@@ -189,8 +189,8 @@ public final class DescriptorValidator {
     private static final java.util.Map<String, String> PATTERNS = java.util.Map.of(
             "^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$",
             "must be lowercase letters, digits and dashes, at most 64 characters, starting and ending with a letter or digit",
-            "^[a-z0-9][a-z0-9._/:-]*(@sha256:[a-f0-9]{64})?$",
-            "must be an image reference in lowercase: registry/name:tag or registry/name@sha256:<64 hex digits>",
+            "^[a-z0-9][a-z0-9._/:-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$",
+            "must be an image reference: registry/name:tag or registry/name@sha256:<64 hex digits>, the name in lowercase",
             "^[A-Za-z_][A-Za-z0-9_]{0,127}$",
             "must be a variable name: letters, digits and underscores, not starting with a digit, at most 128 characters",
             "^\\.[A-Za-z0-9._-]{1,32}$",

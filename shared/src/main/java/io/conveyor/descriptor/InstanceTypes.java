@@ -22,7 +22,7 @@ public final class InstanceTypes {
 
         /** Whether one task with these resources fits on an empty instance of this type. */
         public boolean fits(Descriptor.Resources resources) {
-            return resources.vcpu() <= vcpus && resources.memoryMiB() <= usableMemoryMiB() && resources.gpu() <= gpus;
+            return resources.vcpu() <= vcpus && resources.taskMemoryMiB() <= usableMemoryMiB() && resources.gpu() <= gpus;
         }
     }
 

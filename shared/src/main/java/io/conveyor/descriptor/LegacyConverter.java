@@ -49,7 +49,7 @@ final class LegacyConverter {
         List<String[]> paths = new ArrayList<>();
 
         String name = legacy.path("name").asText();
-        String normalized = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-").replaceAll("^-+|-+$", "");
+        String normalized = normalizeName(name);
         if (!normalized.equals(name)) {
             warnings.add(new Problem("/name", "'" + name + "' becomes '" + normalized
                     + "' (lowercase letters, digits and dashes); upload inputs under inputs/" + normalized + "/"));
@@ -84,7 +84,12 @@ final class LegacyConverter {
         }
 
         ObjectNode resources = out.putObject("resources");
-        if (legacy.has("CPU")) {
+        if (legacy.has("CPU") && legacy.get("CPU").asDouble() >= 128) {
+            errors.add(new Problem("/CPU", "is read as vCPUs, and " + legacy.get("CPU").asText()
+                    + " vCPUs fit no instance; if it meant ECS CPU units (1024 per vCPU), write "
+                    + legacy.get("CPU").asDouble() / 1024 + " instead"));
+            resources.put("vcpu", 1);
+        } else if (legacy.has("CPU")) {
             resources.set("vcpu", legacy.get("CPU"));
         } else {
             resources.put("vcpu", 1);
@@ -140,15 +145,29 @@ final class LegacyConverter {
         if (legacy.has("sequence_run")) {
             JsonNode next = legacy.get("sequence_run");
             ArrayNode then = out.putArray("then");
+            List<String> names = new ArrayList<>();
             if (next.isTextual()) {
-                then.add(next.asText());
+                names.add(next.asText());
                 paths.add(new String[] {"/then/0", "/sequence_run"});
             } else {
-                next.forEach(then::add);
+                next.forEach(item -> names.add(item.asText()));
+            }
+            for (int i = 0; i < names.size(); i++) {
+                String normalizedNext = normalizeName(names.get(i));
+                if (!normalizedNext.equals(names.get(i))) {
+                    warnings.add(new Problem(next.isTextual() ? "/sequence_run" : "/sequence_run/" + i, "'" + names.get(i)
+                            + "' becomes '" + normalizedNext + "', as names are normalized"));
+                }
+                then.add(normalizedNext);
             }
             paths.add(new String[] {"/then", "/sequence_run"});
         }
         return new Conversion(out, new PathMap(List.copyOf(paths)), warnings, errors);
+    }
+
+    /** Lowercase letters, digits and dashes, as current names are. */
+    static String normalizeName(String name) {
+        return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-").replaceAll("^-+|-+$", "");
     }
 
     /** {@code $input}/{@code $output} as whole words become the contract's placeholders. */

@@ -20,6 +20,9 @@ import java.util.stream.Collectors;
  */
 final class SemanticChecks {
 
+    /** Room for the command in ECS's 8 KiB of per-task overrides, beside the job's variables. */
+    static final int MAX_COMMAND_CHARACTERS = 4096;
+
     private static final java.util.regex.Pattern ACCESS_KEY_ID = java.util.regex.Pattern.compile("\\b(AKIA|ASIA)[A-Z0-9]{16}\\b");
 
     private SemanticChecks() {
@@ -45,14 +48,7 @@ final class SemanticChecks {
         checkFit(resources, instanceTypes, errors);
 
         Map<String, String> environment = stringMap(doc.get("environment"));
-        environment.keySet().stream().filter(SemanticChecks::reserved).forEach(key -> errors.add(new Problem(
-                "/environment/" + key, "'" + key + "' is reserved: CONVEYOR_* and AWS_* variables belong to Conveyor and AWS")));
-        environment.forEach((key, value) -> {
-            if (ACCESS_KEY_ID.matcher(value).find()) {
-                errors.add(new Problem("/environment/" + key, "looks like an AWS access key id: tasks get their "
-                        + "credentials from the task role, never from a descriptor"));
-            }
-        });
+        checkEnvironment(environment, "/environment", errors);
 
         List<Descriptor.Parameter> parameters = new ArrayList<>();
         Map<String, Integer> declaredAt = new HashMap<>();
@@ -96,6 +92,7 @@ final class SemanticChecks {
             List<String> localCommand = localNode.has("command")
                     ? command(localNode.get("command"), "/local/command", errors) : null;
             Map<String, String> localEnvironment = stringMap(localNode.get("environment"));
+            checkEnvironment(localEnvironment, "/local/environment", errors);
             if (localCommand != null) {
                 for (int i = 0; i < localCommand.size(); i++) {
                     checkReferences(localCommand.get(i), "/local/command/" + i, known, errors);
@@ -113,8 +110,22 @@ final class SemanticChecks {
         }
 
         List<Descriptor.Port> ports = new ArrayList<>();
-        doc.path("ports").forEach(port -> ports.add(new Descriptor.Port(port.path("port").asInt(),
-                port.path("protocol").asText("tcp"))));
+        JsonNode portNodes = doc.path("ports");
+        for (int i = 0; i < portNodes.size(); i++) {
+            Descriptor.Port port = new Descriptor.Port(portNodes.get(i).path("port").asInt(),
+                    portNodes.get(i).path("protocol").asText("tcp"));
+            if (ports.contains(port)) {
+                errors.add(new Problem("/ports/" + i, "port " + port.port() + "/" + port.protocol()
+                        + " is listed twice (also /ports/" + ports.indexOf(port) + ")"));
+            }
+            ports.add(port);
+        }
+        int commandLength = command.stream().mapToInt(String::length).sum();
+        if (commandLength > MAX_COMMAND_CHARACTERS) {
+            errors.add(new Problem("/command", "is " + commandLength + " characters long; at most "
+                    + MAX_COMMAND_CHARACTERS + " (each job's command travels in the ECS request that starts it, which "
+                    + "ECS limits to 8 KiB of overrides)"));
+        }
 
         if (!errors.isEmpty()) {
             return new Result(null, errors, warnings);
@@ -123,6 +134,20 @@ final class SemanticChecks {
                 resources, instanceTypes, doc.path("timeoutSeconds").asInt(Descriptor.DEFAULT_TIMEOUT_SECONDS),
                 doc.path("retries").asInt(Descriptor.DEFAULT_RETRIES), environment, parameters, ports, local, then);
         return new Result(descriptor, errors, warnings);
+    }
+
+    /** No reserved names, no credentials. */
+    private static void checkEnvironment(Map<String, String> environment, String path, List<Problem> errors) {
+        environment.forEach((key, value) -> {
+            if (reserved(key)) {
+                errors.add(new Problem(path + "/" + key, "'" + key
+                        + "' is reserved: CONVEYOR_* and AWS_* variables belong to Conveyor and AWS"));
+            }
+            if (ACCESS_KEY_ID.matcher(value).find()) {
+                errors.add(new Problem(path + "/" + key, "looks like an AWS access key id: tasks get their "
+                        + "credentials from the task role, never from a descriptor"));
+            }
+        });
     }
 
     private static boolean reserved(String variable) {

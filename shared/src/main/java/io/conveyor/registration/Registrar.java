@@ -101,7 +101,13 @@ public final class Registrar {
             return outcome(ref, object, validation.sha256(), RegistrationOutcome.Status.UNCHANGED, descriptor.name(),
                     existing.get().taskDefinitionArn(), List.of(), warnings);
         }
-        String arn = taskDefinitions.register(TaskDefinitionWrapper.wrap(descriptor, validation.sha256(), settings));
+        String arn;
+        try {
+            arn = taskDefinitions.register(TaskDefinitionWrapper.wrap(descriptor, validation.sha256(), settings));
+        } catch (TaskDefinitionRejectedException e) {
+            return rejected(ref, object, validation.sha256(),
+                    List.of(new Problem("", "ECS refused the task definition: " + e.getMessage())), warnings);
+        }
         registry.save(new AlgorithmRecord(descriptor.name(), AlgorithmRecord.Status.ACTIVE, ref.uri(), object.versionId(),
                 validation.sha256(), arn, now(), null, descriptor));
         return outcome(ref, object, validation.sha256(), RegistrationOutcome.Status.ACCEPTED, descriptor.name(), arn,

@@ -17,9 +17,13 @@ import java.util.TreeMap;
  *       exit code, so partial output survives a failure. It is the one essential container: the task
  *       ends when it does.</li>
  * </ol>
- * Job values ({@code CONVEYOR_INPUT_URI}, {@code CONVEYOR_INPUT}, {@code CONVEYOR_OUTPUT_URI},
- * {@code CONVEYOR_JOB_ID}, {@code CONVEYOR_ATTEMPT}, parameters) arrive per task as container
- * overrides; the stage scripts are constants of Conveyor that only read them as quoted variables.
+ * Job values arrive per task as container overrides: {@code CONVEYOR_INPUT_BUCKET},
+ * {@code CONVEYOR_INPUT_KEY}, {@code CONVEYOR_INPUT_VERSION} (empty for unversioned buckets),
+ * {@code CONVEYOR_INPUT} (a path under {@link #INPUT_DIR}), {@code CONVEYOR_OUTPUT_URI},
+ * {@code CONVEYOR_JOB_ID}, {@code CONVEYOR_ATTEMPT}, parameters, and the algorithm's command with
+ * its placeholders replaced. The stage scripts are constants of Conveyor that only read those as
+ * quoted variables. Stage-in pins the exact input version; it leaves a marker that stage-out
+ * checks, so a failed stage-in never ends as a clean task with an empty upload.
  * No container is privileged and no credentials appear anywhere: tasks use their task role.
  */
 public final class TaskDefinitionWrapper {
@@ -34,23 +38,36 @@ public final class TaskDefinitionWrapper {
     /** The output directory inside the task. */
     public static final String OUTPUT_DIR = WORK_DIR + "/output";
 
+    /** Where the staged input lies inside the task. */
+    public static final String INPUT_DIR = WORK_DIR + "/input";
+
     /** Per-job variables the stage containers read (set by dispatch as overrides). */
-    public static final String INPUT_URI = "CONVEYOR_INPUT_URI";
+    public static final String INPUT_BUCKET = "CONVEYOR_INPUT_BUCKET";
+    public static final String INPUT_KEY = "CONVEYOR_INPUT_KEY";
+    public static final String INPUT_VERSION = "CONVEYOR_INPUT_VERSION";
     public static final String OUTPUT_URI = "CONVEYOR_OUTPUT_URI";
 
     /** Tag keys. */
     public static final String TAG_ALGORITHM = "conveyor:algorithm";
     public static final String TAG_SHA256 = "conveyor:descriptor-sha256";
 
+    /** Written by stage-in once the input is in place; stage-out uploads nothing without it. */
+    static final String STAGED_MARKER = WORK_DIR + "/.staged";
+
     static final String STAGE_IN_SCRIPT = String.join("\n",
             "set -eu",
+            "case \"$CONVEYOR_INPUT\" in " + INPUT_DIR + "/*) ;; *) echo \"CONVEYOR_INPUT must lie under " + INPUT_DIR
+                    + "\" >&2; exit 64;; esac",
             "mkdir -p \"$(dirname \"$CONVEYOR_INPUT\")\" \"$CONVEYOR_OUTPUT_DIR\"",
             "chmod 0777 \"$CONVEYOR_OUTPUT_DIR\"",
-            "aws s3 cp --only-show-errors \"$CONVEYOR_INPUT_URI\" \"$CONVEYOR_INPUT\"",
-            "chmod 0444 \"$CONVEYOR_INPUT\"");
+            "if [ -n \"${CONVEYOR_INPUT_VERSION:-}\" ]; then set -- --version-id \"$CONVEYOR_INPUT_VERSION\"; else set --; fi",
+            "aws s3api get-object --bucket \"$CONVEYOR_INPUT_BUCKET\" --key \"$CONVEYOR_INPUT_KEY\" \"$@\" \"$CONVEYOR_INPUT\" > /dev/null",
+            "chmod 0444 \"$CONVEYOR_INPUT\"",
+            "touch " + STAGED_MARKER);
     static final String STAGE_OUT_SCRIPT = String.join("\n",
             "set -eu",
-            "aws s3 cp --only-show-errors --recursive \"$CONVEYOR_OUTPUT_DIR\" \"$CONVEYOR_OUTPUT_URI\"");
+            "[ -f " + STAGED_MARKER + " ] || { echo \"the input was never staged: nothing to upload\" >&2; exit 65; }",
+            "aws s3 cp --only-show-errors --no-follow-symlinks --recursive \"$CONVEYOR_OUTPUT_DIR\" \"$CONVEYOR_OUTPUT_URI\"");
 
     private static final String VOLUME = "work";
 
@@ -73,6 +90,7 @@ public final class TaskDefinitionWrapper {
                 "awslogs-stream-prefix", descriptor.name()));
         List<TaskDefinitionSpec.MountPoint> mount = List.of(new TaskDefinitionSpec.MountPoint(VOLUME, WORK_DIR, false));
         List<TaskDefinitionSpec.KeyValue> stageEnvironment = List.of(
+                new TaskDefinitionSpec.KeyValue("AWS_DEFAULT_REGION", settings.region()),
                 new TaskDefinitionSpec.KeyValue(Placeholders.OUTPUT_DIR, OUTPUT_DIR));
 
         TaskDefinitionSpec.Container stageIn = new TaskDefinitionSpec.Container(STAGE_IN, settings.stageImage(), false,
@@ -107,7 +125,7 @@ public final class TaskDefinitionWrapper {
 
         return new TaskDefinitionSpec(family(settings, descriptor.name()), settings.taskRoleArn(),
                 settings.executionRoleArn(), "bridge", List.of("EC2"),
-                Integer.toString(descriptor.resources().cpuUnits()), Integer.toString(descriptor.resources().memoryMiB()),
+                Integer.toString(descriptor.resources().cpuUnits()), Integer.toString(descriptor.resources().taskMemoryMiB()),
                 List.of(new TaskDefinitionSpec.Volume(VOLUME, new TaskDefinitionSpec.DockerVolume("task", "local"))),
                 placement, List.of(stageIn, algorithm, stageOut),
                 List.of(new TaskDefinitionSpec.Tag(TAG_ALGORITHM, descriptor.name()),

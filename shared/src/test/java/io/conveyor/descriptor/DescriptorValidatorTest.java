@@ -79,6 +79,11 @@ class DescriptorValidatorTest {
                 Arguments.of("parameter reserved", valid("parameters", "[{\"name\": \"CONVEYOR_INPUT\"}]"), "/parameters/0/name", "is reserved"),
                 Arguments.of("parameter without name", valid("parameters", "[{\"required\": true}]"), "/parameters/0", "required property 'name' not found"),
                 Arguments.of("parameter also in environment", valid("parameters", "[{\"name\": \"LEVEL\"}]").replace("\"resources\"", "\"environment\": {\"LEVEL\": \"1\"}, \"resources\""), "/parameters/0/name", "is also set in /environment"),
+                Arguments.of("port listed twice", valid("ports", "[{\"port\": 80}, {\"port\": 80, \"protocol\": \"tcp\"}]"), "/ports/1", "port 80/tcp is listed twice (also /ports/0)"),
+                Arguments.of("command too long", valid("command", "[\"wc\", \"" + "x".repeat(2500) + "\", \"" + "y".repeat(2500) + "\"]"), "/command", "is 5002 characters long; at most 4096"),
+                Arguments.of("command string with comment", valid("command", "\"wc ${CONVEYOR_INPUT} # count\""), "/command", "a word starting with '#'"),
+                Arguments.of("local environment with a key", valid("local", "{\"environment\": {\"AWS_ACCESS_KEY_ID\": \"AKIAIOSFODNN7EXAMPLE\"}}"), "/local/environment/AWS_ACCESS_KEY_ID", "looks like an AWS access key id"),
+                Arguments.of("legacy CPU in units", "{\"name\": \"x\", \"container_name\": \"a/b:1\", \"run_command\": \"r $input\", \"CPU\": 256}", "/CPU", "if it meant ECS CPU units (1024 per vCPU), write 0.25 instead"),
                 Arguments.of("port out of range", valid("ports", "[{\"port\": 70000}]"), "/ports/0/port", "maximum value of 65535"),
                 Arguments.of("port protocol unknown", valid("ports", "[{\"port\": 80, \"protocol\": \"sctp\"}]"), "/ports/0/protocol", "enumeration"),
                 Arguments.of("suffix without dot", valid("input", "{\"suffixes\": [\"csv\"]}"), "/input/suffixes/0", "must be a file name ending that starts with a dot"),
@@ -151,6 +156,8 @@ class DescriptorValidatorTest {
 
     @Test
     void validate_untaggedOrLatestImage_isValidWithAWarning() {
+        assertThat(VALIDATOR.validate("x.json", valid("image", "\"my/img:v1.0-RC\"").getBytes(StandardCharsets.UTF_8))
+                .valid()).as("uppercase tag").isTrue();
         for (String image : List.of("busybox", "busybox:latest", "registry.example.com:5000/tools/busybox")) {
             Validation validation = VALIDATOR.validate("x.json", valid("image", "\"" + image + "\"").getBytes(StandardCharsets.UTF_8));
 

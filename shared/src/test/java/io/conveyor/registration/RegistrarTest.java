@@ -176,6 +176,21 @@ class RegistrarTest {
 
         assertThat(registry.algorithm("wc").orElseThrow().active()).isFalse();
         assertThat(registry.algorithm("word-count").orElseThrow().active()).isTrue();
+        assertThat(ecs.activeRevisions("conveyor-wc")).isEmpty();
+        assertThat(ecs.activeRevisions("conveyor-word-count")).hasSize(1);
+    }
+
+    @Test
+    void reconcile_definitionEcsRefuses_isRejectedWithEcsReasonAndRecorded() {
+        ecs.refuse("Invalid setting for container 'algorithm'. At least one of 'memory' or 'memoryReservation' must be specified.");
+
+        RegistrationOutcome outcome = registrar.reconcile(upload("wc.json", descriptor("wc", "")));
+
+        assertThat(outcome.status()).isEqualTo(RegistrationOutcome.Status.REJECTED);
+        assertThat(outcome.errors()).singleElement().hasToString("/: ECS refused the task definition: Invalid setting "
+                + "for container 'algorithm'. At least one of 'memory' or 'memoryReservation' must be specified.");
+        assertThat(registry.outcome("algorithms/wc.json")).contains(outcome);
+        assertThat(registry.algorithm("wc")).isEmpty();
     }
 
     @Test

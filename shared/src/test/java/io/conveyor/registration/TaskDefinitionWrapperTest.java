@@ -50,6 +50,9 @@ class TaskDefinitionWrapperTest {
 
         assertThat(spec.cpu()).isEqualTo("256");
         assertThat(spec.memory()).isEqualTo("256");
+        assertThat(TaskDefinitionWrapper.wrap(RegistrarTest.VALIDATOR.validate("small.json", RegistrarTest.descriptor("small",
+                "").replace("256}", "128}").getBytes(StandardCharsets.UTF_8)).descriptor(), "00", RegistrarTest.SETTINGS)
+                .memory()).as("the stage containers' floor").isEqualTo("256");
         assertThat(spec.requiresCompatibilities()).containsExactly("EC2");
         assertThat(spec.placementConstraints()).containsExactly(new TaskDefinitionSpec.PlacementConstraint("memberOf",
                 "attribute:ecs.instance-type in [t3.small, t3.medium]"));
@@ -85,6 +88,6 @@ class TaskDefinitionWrapperTest {
 
         assertThat(text).doesNotContain("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "\"privileged\":true");
         assertThat(json.path("containerDefinitions").get(0).path("command").get(0).asText())
-                .contains("aws s3 cp --only-show-errors \"$CONVEYOR_INPUT_URI\" \"$CONVEYOR_INPUT\"");
+                .isEqualTo(TaskDefinitionWrapper.STAGE_IN_SCRIPT);
     }
 }

@@ -15,9 +15,19 @@ public final class RecordingTaskDefinitions implements TaskDefinitions {
     }
 
     private final List<Revision> revisions = new ArrayList<>();
+    private String refusal;
+
+    /** From now on, refuse every definition the way ECS refuses an invalid one. */
+    public RecordingTaskDefinitions refuse(String reason) {
+        this.refusal = reason;
+        return this;
+    }
 
     @Override
     public String register(TaskDefinitionSpec spec) {
+        if (refusal != null) {
+            throw new io.conveyor.registration.TaskDefinitionRejectedException(refusal, null);
+        }
         long number = revisions.stream().filter(r -> r.spec().family().equals(spec.family())).count() + 1;
         String arn = "arn:aws:ecs:us-east-1:123456789012:task-definition/" + spec.family() + ":" + number;
         revisions.add(new Revision(arn, spec, true));

@@ -20,9 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TemplatePoliciesTest {
 
     /** Actions the Service Authorization Reference lists without resource types. */
-    static final Set<String> RESOURCELESS = Set.of("ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition",
-            "ecs:ListTaskDefinitions", "ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
-            "ecr:BatchCheckLayerAvailability");
+    static final Set<String> RESOURCELESS = Set.of("ecs:DeregisterTaskDefinition", "ecs:ListTaskDefinitions",
+            "ecr:GetAuthorizationToken");
     static final Set<String> PASSABLE_ROLES = Set.of("TaskRole.Arn", "ExecutionRole.Arn");
 
     /** Every statement of the template's roles and functions, with where it stands. */
@@ -96,6 +95,17 @@ class TemplatePoliciesTest {
 
         assertThat(statements(template)).hasSizeGreaterThan(10);
         assertThat(violations(template)).isEmpty();
+    }
+
+    @Test
+    void template_taskDefinitionRegistration_isLimitedToOwnFamiliesAndNeverPrivileged() throws IOException {
+        SamTemplate template = SamTemplate.read(TemplateContractTest.HOME.resolve("template.yaml"));
+
+        assertThat(statements(template)).filteredOn(entry -> String.valueOf(entry.getValue().get("Action"))
+                .contains("ecs:RegisterTaskDefinition")).singleElement().satisfies(entry -> {
+                    assertThat(String.valueOf(entry.getValue().get("Resource"))).contains("task-definition/${AWS::StackName}-*");
+                    assertThat(String.valueOf(entry.getValue().get("Condition"))).contains("ecs:privileged=false");
+                });
     }
 
     @Test

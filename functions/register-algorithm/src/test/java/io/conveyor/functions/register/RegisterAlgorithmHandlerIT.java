@@ -107,6 +107,15 @@ class RegisterAlgorithmHandlerIT {
             assertThat(d.conditionAsString()).isEqualTo("SUCCESS");
         });
         assertThat(definition.containerDefinitions()).allSatisfy(c -> assertThat(c.privileged()).isNotEqualTo(Boolean.TRUE));
+        assertThat(definition.containerDefinitions()).extracting(ContainerDefinition::essential)
+                .containsExactly(false, false, true);
+        ContainerDefinition stageOut = definition.containerDefinitions().get(2);
+        assertThat(stageOut.dependsOn()).singleElement().satisfies(d -> {
+            assertThat(d.containerName()).isEqualTo("algorithm");
+            assertThat(d.conditionAsString()).isEqualTo("COMPLETE");
+        });
+        assertThat(definition.placementConstraints()).singleElement().satisfies(p ->
+                assertThat(p.expression()).isEqualTo("attribute:ecs.instance-type in [t3.small, t3.medium]"));
         assertThat(definition.taskRoleArn()).isEqualTo("arn:aws:iam::123456789012:role/conveyor-TaskRole");
         assertThat(definition.cpu()).isEqualTo("256");
         assertThat(definition.memory()).isEqualTo("256");

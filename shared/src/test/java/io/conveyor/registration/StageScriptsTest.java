@@ -1,0 +1,143 @@
+package io.conveyor.registration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The stage-in and stage-out scripts, run by a real {@code sh} against a stub {@code aws} that
+ * records its arguments one per line. The task's {@code /conveyor} is a temporary folder here.
+ */
+class StageScriptsTest {
+
+    @TempDir
+    Path dir;
+    private Path work;
+    private Path log;
+    private Path bin;
+
+    record Result(int exit, String stderr, List<String> awsArguments) {
+    }
+
+    @BeforeEach
+    void stubAws() throws IOException {
+        work = Files.createDirectories(dir.resolve("conveyor"));
+        bin = Files.createDirectories(dir.resolve("bin"));
+        log = dir.resolve("aws.log");
+        Path aws = bin.resolve("aws");
+        // Records each argument on its own line; a get-object writes the file it was given last.
+        Files.writeString(aws, """
+                #!/bin/sh
+                for arg in "$@"; do printf '%s\\n' "$arg" >> "$AWS_LOG"; done
+                printf '%s\\n' '--' >> "$AWS_LOG"
+                if [ "$1" = s3api ]; then for last in "$@"; do :; done; printf 'data' > "$last"; fi
+                """);
+        Files.setPosixFilePermissions(aws, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private Result run(String script, Map<String, String> variables) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("sh", "-c", script.replace(TaskDefinitionWrapper.WORK_DIR, work.toString()));
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(name -> name.startsWith("CONVEYOR_"));
+        env.put("PATH", bin + ":" + env.get("PATH"));
+        env.put("AWS_LOG", log.toString());
+        env.put("CONVEYOR_OUTPUT_DIR", work.resolve("output").toString());
+        env.putAll(variables);
+        Process process = builder.redirectErrorStream(false).start();
+        String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        List<String> arguments = Files.exists(log) ? Files.readAllLines(log) : List.of();
+        return new Result(process.exitValue(), stderr, arguments);
+    }
+
+    private Map<String, String> job(String key, String version) {
+        Map<String, String> variables = new HashMap<>();
+        variables.put("CONVEYOR_INPUT_BUCKET", "conveyor-in");
+        variables.put("CONVEYOR_INPUT_KEY", key);
+        variables.put("CONVEYOR_INPUT", work.resolve("input").resolve("notes été.txt").toString());
+        if (version != null) {
+            variables.put("CONVEYOR_INPUT_VERSION", version);
+        }
+        return variables;
+    }
+
+    @Test
+    void stageIn_hostileKeyAndVersion_reachTheCliAsSingleArgumentsAndPinTheVersion() throws Exception {
+        String key = "inputs/wc/it's \"$(touch pwned)\" & `id`; a b.txt";
+
+        Result result = run(TaskDefinitionWrapper.STAGE_IN_SCRIPT, job(key, "v42"));
+
+        assertThat(result.exit()).as(result.stderr()).isZero();
+        assertThat(result.awsArguments()).containsExactly("s3api", "get-object", "--bucket", "conveyor-in", "--key", key,
+                "--version-id", "v42", work.resolve("input").resolve("notes été.txt").toString(), "--");
+        assertThat(Files.readString(work.resolve("input").resolve("notes été.txt"))).isEqualTo("data");
+        assertThat(Files.getPosixFilePermissions(work.resolve("output"))).hasSize(9);
+        assertThat(work.resolve(".staged")).exists();
+        assertThat(dir.resolve("pwned")).doesNotExist();
+        assertThat(Path.of("pwned")).doesNotExist();
+    }
+
+    @Test
+    void stageIn_unversionedBucket_asksForTheCurrentObject() throws Exception {
+        Result result = run(TaskDefinitionWrapper.STAGE_IN_SCRIPT, job("inputs/wc/a.txt", null));
+
+        assertThat(result.exit()).isZero();
+        assertThat(result.awsArguments()).doesNotContain("--version-id");
+    }
+
+    @Test
+    void stageIn_missingJobVariable_failsBeforeCallingAwsAndLeavesNoMarker() throws Exception {
+        Map<String, String> variables = job("inputs/wc/a.txt", "v1");
+        variables.remove("CONVEYOR_INPUT_KEY");
+
+        Result result = run(TaskDefinitionWrapper.STAGE_IN_SCRIPT, variables);
+
+        assertThat(result.exit()).isNotZero();
+        assertThat(result.stderr()).contains("CONVEYOR_INPUT_KEY");
+        assertThat(result.awsArguments()).isEmpty();
+        assertThat(work.resolve(".staged")).doesNotExist();
+    }
+
+    @Test
+    void stageIn_inputOutsideTheSharedVolume_isRefused() throws Exception {
+        Map<String, String> variables = job("inputs/wc/a.txt", "v1");
+        variables.put("CONVEYOR_INPUT", "/etc/passwd");
+
+        Result result = run(TaskDefinitionWrapper.STAGE_IN_SCRIPT, variables);
+
+        assertThat(result.exit()).isEqualTo(64);
+        assertThat(result.awsArguments()).isEmpty();
+    }
+
+    @Test
+    void stageOut_afterStageIn_uploadsTheOutputDirectoryWithoutFollowingLinks() throws Exception {
+        run(TaskDefinitionWrapper.STAGE_IN_SCRIPT, job("inputs/wc/a.txt", "v1"));
+        Files.delete(log);
+
+        Result result = run(TaskDefinitionWrapper.STAGE_OUT_SCRIPT, Map.of("CONVEYOR_OUTPUT_URI", "s3://conveyor-out/outputs/wc/a.txt/job-1/"));
+
+        assertThat(result.exit()).isZero();
+        assertThat(result.awsArguments()).containsExactly("s3", "cp", "--only-show-errors", "--no-follow-symlinks",
+                "--recursive", work.resolve("output").toString(), "s3://conveyor-out/outputs/wc/a.txt/job-1/", "--");
+    }
+
+    @Test
+    void stageOut_whenStageInNeverFinished_uploadsNothingAndFails() throws Exception {
+        Result result = run(TaskDefinitionWrapper.STAGE_OUT_SCRIPT, Map.of("CONVEYOR_OUTPUT_URI", "s3://conveyor-out/x/"));
+
+        assertThat(result.exit()).isEqualTo(65);
+        assertThat(result.stderr()).contains("the input was never staged");
+        assertThat(result.awsArguments()).isEmpty();
+    }
+}
