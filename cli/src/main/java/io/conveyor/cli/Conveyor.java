@@ -15,6 +15,10 @@ public final class Conveyor {
             usage: conveyor COMMAND [ARGS]
 
             commands:
+              demo
+                  run the bundled example algorithms on their sample inputs, on this machine
+              local [--inbox DIR] [--outbox DIR] [--algorithms DIR] [--cpus N] [--memory MIB] [--once]
+                  the whole pipeline on this machine: watches inbox/<algorithm>/ and writes outbox/
               invoke FUNCTION --event FILE [--env-vars FILE] [--template FILE]
                   run a function's handler in this process on an event file, like `sam local invoke`
                   (AWS calls go to AWS_ENDPOINT_URL when set, e.g. a moto server, otherwise to AWS)
@@ -46,6 +50,8 @@ public final class Conveyor {
             return switch (args.get(0)) {
                 case "invoke" -> new InvokeCommand(home, environment, out, err).run(rest);
                 case "validate" -> new ValidateCommand(out, err).run(rest);
+                case "local" -> new LocalCommand(home, out, err).run(rest);
+                case "demo" -> new DemoCommand(home, out, err).run(rest);
                 default -> throw new UsageException("unknown command '" + args.get(0) + "' (try: conveyor help)");
             };
         } catch (UsageException e) {

@@ -1,0 +1,60 @@
+package io.conveyor.cli;
+
+import io.conveyor.local.LocalSettings;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * {@code conveyor demo}: the bundled examples (descriptors and sample inputs) in a fresh workspace,
+ * run once through the local mode, ending with a table of the jobs.
+ */
+final class DemoCommand {
+
+    private final Path home;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    DemoCommand(Path home, PrintStream out, PrintStream err) {
+        this.home = home;
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(List<String> args) throws UsageException {
+        if (!args.isEmpty()) {
+            throw new UsageException("usage: conveyor demo (it takes no arguments)");
+        }
+        Path examples = home.resolve("algorithms");
+        try {
+            Path workspace = Files.createTempDirectory("conveyor-demo-");
+            Path algorithms = Files.createDirectories(workspace.resolve("algorithms"));
+            try (Stream<Path> files = Files.list(examples)) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+                    Files.copy(file, algorithms.resolve(file.getFileName()));
+                }
+            }
+            Path samples = examples.resolve("samples");
+            try (Stream<Path> walk = Files.walk(samples)) {
+                for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
+                    Path target = workspace.resolve("inbox").resolve(samples.relativize(file));
+                    Files.createDirectories(target.getParent());
+                    Files.copy(file, target);
+                }
+            }
+            err.println("conveyor demo: the bundled examples in " + workspace);
+            LocalSettings settings = new LocalSettings(workspace.resolve("inbox"), workspace.resolve("outbox"), algorithms,
+                    Runtime.getRuntime().availableProcessors(), 4096, Duration.ofMillis(100), Duration.ofMillis(50));
+            int exit = new LocalCommand(home, out, err).run(settings, true, Progress.terminal());
+            out.println();
+            out.println("Outputs and job records: " + workspace.resolve("outbox"));
+            return exit;
+        } catch (IOException e) {
+            throw new UsageException("cannot set up the demo: " + e.getMessage(), e);
+        }
+    }
+}

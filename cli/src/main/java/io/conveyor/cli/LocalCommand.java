@@ -1,0 +1,139 @@
+package io.conveyor.cli;
+
+import io.conveyor.local.FileJobStore;
+import io.conveyor.local.LocalPipeline;
+import io.conveyor.local.LocalProcessRunner;
+import io.conveyor.local.LocalSettings;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code conveyor local}: the whole pipeline on this machine.
+ */
+final class LocalCommand {
+
+    static final String USAGE = "usage: conveyor local [--inbox DIR] [--outbox DIR] [--algorithms DIR] [--cpus N] "
+            + "[--memory MIB] [--runtime process|docker] [--once]";
+
+    private final Path home;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    LocalCommand(Path home, PrintStream out, PrintStream err) {
+        this.home = home;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** The parsed options, with this machine's defaults. */
+    record Options(LocalSettings settings, boolean once) {
+    }
+
+    static Options parse(List<String> args, Path home) throws UsageException {
+        Path inbox = Path.of("inbox");
+        Path outbox = Path.of("outbox");
+        Path algorithms = Path.of("algorithms");
+        double cpus = Runtime.getRuntime().availableProcessors();
+        long memory = physicalMemoryMiB();
+        boolean once = false;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            switch (arg) {
+                case "--inbox" -> inbox = Path.of(value(args, ++i, arg));
+                case "--outbox" -> outbox = Path.of(value(args, ++i, arg));
+                case "--algorithms" -> algorithms = Path.of(value(args, ++i, arg));
+                case "--cpus" -> cpus = positive(value(args, ++i, arg), arg);
+                case "--memory" -> memory = (long) positive(value(args, ++i, arg), arg);
+                case "--once" -> once = true;
+                case "--runtime" -> {
+                    String runtime = value(args, ++i, arg);
+                    if (runtime.equals("docker")) {
+                        throw new UsageException("--runtime docker is not available yet: algorithms run as local "
+                                + "processes (--runtime process)");
+                    }
+                    if (!runtime.equals("process")) {
+                        throw new UsageException("--runtime must be process or docker, was '" + runtime + "'");
+                    }
+                }
+                default -> throw new UsageException("unknown option " + arg + "\n" + USAGE);
+            }
+        }
+        return new Options(new LocalSettings(inbox, outbox, algorithms, cpus, memory, Duration.ofSeconds(1),
+                Duration.ofMillis(200)), once);
+    }
+
+    int run(List<String> args) throws UsageException {
+        Options options = parse(args, home);
+        return run(options.settings(), options.once(), Progress.terminal());
+    }
+
+    int run(LocalSettings settings, boolean once, boolean live) throws UsageException {
+        err.println("conveyor local: " + settings.inbox() + " -> " + settings.outbox() + ", " + settings.cpus()
+                + " CPUs, " + settings.memoryMiB() + " MiB; algorithms run as local processes (no isolation)"
+                + (once ? "" : "; Ctrl-C stops"));
+        Progress progress = new Progress(err, live, once, settings.outbox().getParent());
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread main = Thread.currentThread();
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            try {
+                main.join(15_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            LocalPipeline.Summary summary = new LocalPipeline(settings, new FileJobStore(settings.jobs()),
+                    new LocalProcessRunner(), progress, Clock.systemUTC()).run(once, stop::get);
+            progress.close();
+            if (once) {
+                Report.table(summary, settings, out);
+            }
+            return summary.anyFailed() ? 1 : 0;
+        } catch (IOException e) {
+            throw new UsageException(e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 130;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: the JVM is on its way out
+            }
+        }
+    }
+
+    private static String value(List<String> args, int index, String option) throws UsageException {
+        if (index >= args.size()) {
+            throw new UsageException(option + " needs a value\n" + USAGE);
+        }
+        return args.get(index);
+    }
+
+    private static double positive(String value, String option) throws UsageException {
+        try {
+            double number = Double.parseDouble(value);
+            if (number > 0) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException(option + " must be a positive number, was '" + value + "'");
+    }
+
+    private static long physicalMemoryMiB() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getTotalMemorySize() / (1024 * 1024);
+        }
+        return 2048;
+    }
+}

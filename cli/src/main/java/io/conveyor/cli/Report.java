@@ -1,0 +1,47 @@
+package io.conveyor.cli;
+
+import io.conveyor.jobs.JobRecord;
+import io.conveyor.local.LocalPipeline;
+import io.conveyor.local.LocalSettings;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The table of jobs a run ends with: job, algorithm, status, duration, output.
+ */
+final class Report {
+
+    private Report() {
+    }
+
+    static void table(LocalPipeline.Summary summary, LocalSettings settings, PrintStream out) {
+        String format = "%-28s %-12s %-10s %9s  %s%n";
+        out.printf(format, "JOB", "ALGORITHM", "STATUS", "DURATION", "OUTPUT");
+        for (JobRecord job : summary.jobs()) {
+            String output = job.output() == null ? "-" : relative(settings, job.output());
+            if (job.outputs().size() == 1) {
+                output = output + "/" + job.outputs().get(0);
+            }
+            out.printf(format, job.id(), job.algorithm(), job.state(), duration(job), output);
+            if (job.reason() != null && job.state().terminal()) {
+                out.printf("%-28s %s%n", "", "reason: " + job.reason());
+            }
+            if (job.stderrTail() != null && !job.stderrTail().isBlank() && job.state().terminal()) {
+                out.printf("%-28s %s%n", "", "stderr: " + job.stderrTail().lines().reduce((a, b) -> b).orElse(""));
+            }
+        }
+    }
+
+    private static String duration(JobRecord job) {
+        if (job.startedAt() == null || job.endedAt() == null) {
+            return "-";
+        }
+        Duration took = Duration.between(Instant.parse(job.startedAt()), Instant.parse(job.endedAt()));
+        return String.format("%.2f s", took.toMillis() / 1000.0);
+    }
+
+    private static String relative(LocalSettings settings, String path) {
+        return Progress.shorten(settings.outbox().getParent(), path);
+    }
+}

@@ -1,0 +1,26 @@
+package io.conveyor.jobs;
+
+import io.conveyor.descriptor.DescriptorValidator;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Job identity: one input object version with one algorithm revision. The same pair always yields
+ * the same id, so a duplicate event (S3 delivers at least once) or a rescan finds the job it
+ * already made.
+ */
+public final class JobId {
+
+    private JobId() {
+    }
+
+    /**
+     * @param input        where the input lies (an S3 URI, a file path)
+     * @param inputVersion its version id, eTag or content hash
+     * @param algorithm    the algorithm's name
+     * @param revision     the algorithm's revision (its descriptor's SHA-256)
+     */
+    public static String of(String input, String inputVersion, String algorithm, String revision) {
+        String identity = String.join("\n", input, inputVersion, algorithm, revision);
+        return "job-" + DescriptorValidator.sha256(identity.getBytes(StandardCharsets.UTF_8)).substring(0, 24);
+    }
+}

@@ -1,0 +1,98 @@
+package io.conveyor.jobs;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything known about one job: what it runs on, where it stands, what each attempt did.
+ *
+ * @param id           the job's id ({@link JobId})
+ * @param algorithm    the algorithm's name
+ * @param revision     the algorithm's revision
+ * @param input        where the input lies
+ * @param inputVersion the input's version (id, eTag or content hash)
+ * @param parent       the job whose output this input is, or {@code null}
+ * @param state        where the job stands
+ * @param attempt      the current (or last) attempt, from 1; 0 before the first
+ * @param maxAttempts  1 + the descriptor's retries
+ * @param exitCode     the algorithm's exit code of the last finished attempt, or {@code null}
+ * @param reason       why it failed, waits or was rejected, or {@code null}
+ * @param stderrTail   the end of the last failed attempt's standard error, or {@code null}
+ * @param output       where its output lies, or {@code null}
+ * @param pid          the process running it (local mode), or {@code null}
+ * @param queuedAt     when it was created (ISO-8601)
+ * @param startedAt    when the last attempt started, or {@code null}
+ * @param endedAt      when it ended, or {@code null}
+ * @param outputs      the files it produced (relative to {@code output})
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record JobRecord(String id, String algorithm, String revision, String input, String inputVersion, String parent,
+                        JobState state, int attempt, int maxAttempts, Integer exitCode, String reason,
+                        String stderrTail, String output, Long pid, String queuedAt, String startedAt,
+                        String endedAt, List<String> outputs) {
+
+    public JobRecord {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(algorithm, "algorithm");
+        Objects.requireNonNull(state, "state");
+        outputs = outputs == null ? List.of() : List.copyOf(outputs);
+    }
+
+    /** A new queued job. */
+    public static JobRecord queued(String id, String algorithm, String revision, String input, String inputVersion,
+                                   String parent, int maxAttempts, String now) {
+        return new JobRecord(id, algorithm, revision, input, inputVersion, parent, JobState.QUEUED, 0, maxAttempts,
+                null, null, null, null, null, now, null, null, List.of());
+    }
+
+    /**
+     * The same job in another state.
+     *
+     * @throws IllegalStateException when the state machine does not allow the move
+     */
+    public JobRecord moveTo(JobState next, String why) {
+        if (!state.canMoveTo(next)) {
+            throw new IllegalStateException(id + ": cannot move from " + state + " to " + next);
+        }
+        return new JobRecord(id, algorithm, revision, input, inputVersion, parent, next, attempt, maxAttempts, exitCode,
+                why, stderrTail, output, pid, queuedAt, startedAt, endedAt, outputs);
+    }
+
+    /** The same job as its next attempt starts. */
+    public JobRecord starting(String now) {
+        moveTo(JobState.STARTING, null);
+        return new JobRecord(id, algorithm, revision, input, inputVersion, parent, JobState.STARTING, attempt + 1,
+                maxAttempts, null, null, stderrTail, output, null, queuedAt, now, null, outputs);
+    }
+
+    /** The same job running in a process. */
+    public JobRecord running(long processId) {
+        JobRecord moved = moveTo(JobState.RUNNING, null);
+        return new JobRecord(id, algorithm, revision, input, inputVersion, parent, moved.state(), attempt, maxAttempts,
+                null, null, stderrTail, output, processId, queuedAt, startedAt, null, outputs);
+    }
+
+    /** The same job after an attempt ended: {@code state} is SUCCEEDED, FAILED or QUEUED (a retry). */
+    public JobRecord ended(JobState next, Integer code, String why, String tail, String outputDir, List<String> files,
+                           String now) {
+        moveTo(next, why);
+        return new JobRecord(id, algorithm, revision, input, inputVersion, parent, next, attempt, maxAttempts, code, why,
+                tail, outputDir, null, queuedAt, startedAt, next.terminal() ? now : null, files);
+    }
+
+    /**
+     * The same job queued again because the run that ran it stopped: the interrupted attempt does not
+     * count against its retries.
+     */
+    public JobRecord resumed(String why) {
+        moveTo(JobState.QUEUED, why);
+        return new JobRecord(id, algorithm, revision, input, inputVersion, parent, JobState.QUEUED, Math.max(0, attempt - 1),
+                maxAttempts, exitCode, why, stderrTail, output, null, queuedAt, startedAt, null, outputs);
+    }
+
+    /** Whether another attempt is allowed after this one. */
+    public boolean mayRetry() {
+        return attempt < maxAttempts;
+    }
+}

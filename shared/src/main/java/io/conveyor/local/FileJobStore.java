@@ -1,0 +1,98 @@
+package io.conveyor.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.conveyor.jobs.JobRecord;
+import io.conveyor.jobs.JobStore;
+import io.conveyor.json.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Job records as JSON files in a folder ({@code outbox/jobs/<id>.json}). Creation is atomic and
+ * happens once per id (the file system's create-exclusive); updates replace the file atomically, so
+ * a reader never sees half a record, even after a crash.
+ */
+public final class FileJobStore implements JobStore {
+
+    private static final ObjectMapper PRETTY = Json.mapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path dir;
+
+    public FileJobStore(Path dir) {
+        this.dir = dir;
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+    }
+
+    private Path file(String id) {
+        return dir.resolve(id + ".json");
+    }
+
+    @Override
+    public Optional<JobRecord> get(String id) {
+        Path file = file(id);
+        try {
+            if (!Files.exists(file) || Files.size(file) == 0) {
+                return Optional.empty();
+            }
+            return Optional.of(Json.mapper().readValue(file.toFile(), JobRecord.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read job record " + file, e);
+        }
+    }
+
+    @Override
+    public boolean create(JobRecord record) {
+        Path file = file(record.id());
+        try {
+            Files.createFile(file);
+        } catch (FileAlreadyExistsException e) {
+            // A crash between creating and writing leaves an empty file: that job was never recorded.
+            if (get(record.id()).isPresent()) {
+                return false;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create job record " + file, e);
+        }
+        update(record);
+        return true;
+    }
+
+    @Override
+    public void update(JobRecord record) {
+        Path file = file(record.id());
+        Path temporary = dir.resolve("." + record.id() + ".json.tmp");
+        try {
+            Files.write(temporary, PRETTY.writeValueAsBytes(record));
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write job record " + file, e);
+        }
+    }
+
+    @Override
+    public List<JobRecord> all() {
+        List<JobRecord> records = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".json")
+                    && !f.getFileName().toString().startsWith(".")).sorted().toList()) {
+                get(file.getFileName().toString().replaceFirst("\\.json$", "")).ifPresent(records::add);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+        return records;
+    }
+}

@@ -1,0 +1,83 @@
+package io.conveyor.local;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+
+/**
+ * Runs one attempt of an algorithm as a local process: no shell, the command as its arguments,
+ * standard output and error to files, killed with all its children when it runs past its timeout.
+ * This isolates nothing: the algorithm runs as the current user.
+ */
+public final class LocalProcessRunner {
+
+    /** How much of the end of standard error a failed job keeps in its record. */
+    static final int STDERR_TAIL_BYTES = 2048;
+
+    /** What one attempt did. */
+    public record Result(int exitCode, boolean timedOut, String stderrTail, long startedAtNanos) {
+    }
+
+    /**
+     * Runs the command and waits for it.
+     *
+     * @param onStart told the process id as soon as the process exists
+     * @throws IOException when the program cannot be started (not found, not executable)
+     */
+    public Result run(List<String> command, Map<String, String> environment, Path workDir, Duration timeout,
+                      Path stdout, Path stderr, LongConsumer onStart) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        long started = System.nanoTime();
+        onStart.accept(process.pid());
+        try {
+            boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!finished) {
+                kill(process);
+                return new Result(-1, true, tail(stderr), started);
+            }
+            return new Result(process.exitValue(), false, tail(stderr), started);
+        } catch (InterruptedException e) {
+            kill(process);
+            throw e;
+        }
+    }
+
+    /** Ends a process and everything it started. */
+    static void kill(Process process) throws InterruptedException {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** Ends the process of a crashed run, if it still lives and is the one that was recorded. */
+    public static void killStale(long pid) {
+        ProcessHandle.of(pid).ifPresent(handle -> {
+            handle.descendants().forEach(ProcessHandle::destroyForcibly);
+            handle.destroyForcibly();
+        });
+    }
+
+    static String tail(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return "";
+        }
+        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+            long length = in.length();
+            long from = Math.max(0, length - STDERR_TAIL_BYTES);
+            byte[] bytes = new byte[(int) (length - from)];
+            in.seek(from);
+            in.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8).strip();
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.conveyor.local;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Where the local mode reads and writes, and what it may use.
+ *
+ * @param inbox      laid out like the input bucket: {@code inbox/<algorithm>/...}
+ * @param outbox     laid out like the output bucket: {@code jobs/}, {@code outputs/}
+ * @param algorithms the folder of descriptors ({@code *.json}, not its subfolders)
+ * @param cpus       CPUs to hand out
+ * @param memoryMiB  memory to hand out
+ * @param stable     how long a file must stay unchanged before it is taken
+ * @param poll       how often the inbox is looked at
+ */
+public record LocalSettings(Path inbox, Path outbox, Path algorithms, double cpus, long memoryMiB, Duration stable,
+                            Duration poll) {
+
+    public LocalSettings {
+        Objects.requireNonNull(inbox, "inbox");
+        Objects.requireNonNull(outbox, "outbox");
+        Objects.requireNonNull(algorithms, "algorithms");
+        inbox = inbox.toAbsolutePath().normalize();
+        outbox = outbox.toAbsolutePath().normalize();
+        algorithms = algorithms.toAbsolutePath().normalize();
+    }
+
+    /** Where job records lie. */
+    public Path jobs() {
+        return outbox.resolve("jobs");
+    }
+
+    /** Where finished jobs' outputs lie. */
+    public Path outputs() {
+        return outbox.resolve("outputs");
+    }
+
+    /** Where attempts run. */
+    public Path work() {
+        return outbox.resolve(".work");
+    }
+}

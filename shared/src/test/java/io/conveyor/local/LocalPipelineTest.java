@@ -1,0 +1,260 @@
+package io.conveyor.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.conveyor.descriptor.DescriptorValidator;
+import io.conveyor.jobs.JobRecord;
+import io.conveyor.jobs.JobState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The local pipeline with real processes (sh and POSIX tools) on a temporary workspace.
+ */
+class LocalPipelineTest {
+
+    @TempDir
+    Path workspace;
+
+    /** Everything the pipeline told its listener. */
+    static final class Recorder implements LocalPipeline.Listener {
+        final List<JobRecord> changes = Collections.synchronizedList(new ArrayList<>());
+        final List<String> rejectedDescriptors = new ArrayList<>();
+
+        @Override
+        public void descriptorRejected(Path file, List<io.conveyor.descriptor.Problem> errors) {
+            rejectedDescriptors.add(file.getFileName() + ": " + errors);
+        }
+
+        @Override
+        public void jobChanged(JobRecord record) {
+            changes.add(record);
+        }
+    }
+
+    private final Recorder recorder = new Recorder();
+
+    private LocalSettings settings(double cpus, Duration stable) {
+        return new LocalSettings(workspace.resolve("inbox"), workspace.resolve("outbox"), workspace.resolve("algorithms"),
+                cpus, 8192, stable, Duration.ofMillis(20));
+    }
+
+    private LocalPipeline.Summary runOnce(double cpus) throws Exception {
+        return runOnce(cpus, Duration.ofMillis(150));
+    }
+
+    private LocalPipeline.Summary runOnce(double cpus, Duration stable) throws Exception {
+        LocalSettings settings = settings(cpus, stable);
+        return new LocalPipeline(settings, new FileJobStore(settings.jobs()), new LocalProcessRunner(), recorder,
+                Clock.systemUTC()).run(true, () -> false);
+    }
+
+    private void descriptor(String file, String json) throws IOException {
+        Files.createDirectories(workspace.resolve("algorithms"));
+        Files.writeString(workspace.resolve("algorithms").resolve(file), json);
+    }
+
+    private Path input(String relative, String content) throws IOException {
+        Path file = workspace.resolve("inbox").resolve(relative);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+        return file;
+    }
+
+    private void bundledExamples() throws IOException {
+        Path examples = Path.of("..", "algorithms").toAbsolutePath().normalize();
+        Files.createDirectories(workspace.resolve("algorithms"));
+        try (Stream<Path> files = Files.list(examples)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+                Files.copy(file, workspace.resolve("algorithms").resolve(file.getFileName()));
+            }
+        }
+        try (Stream<Path> walk = Files.walk(examples.resolve("samples"))) {
+            for (Path file : walk.filter(Files::isRegularFile).toList()) {
+                Path target = workspace.resolve("inbox").resolve(examples.resolve("samples").relativize(file));
+                Files.createDirectories(target.getParent());
+                Files.copy(file, target);
+            }
+        }
+    }
+
+    private static Path only(JobRecord job) {
+        assertThat(job.outputs()).hasSize(1);
+        return Path.of(job.output()).resolve(job.outputs().get(0));
+    }
+
+    private static Map<String, List<JobRecord>> byAlgorithm(LocalPipeline.Summary summary) {
+        return summary.jobs().stream().collect(Collectors.groupingBy(JobRecord::algorithm));
+    }
+
+    @Test
+    void run_bundledExamples_everyJobSucceedsWithTheRightOutput() throws Exception {
+        bundledExamples();
+
+        LocalPipeline.Summary summary = runOnce(2);
+
+        assertThat(summary.jobs()).extracting(JobRecord::state).containsOnly(JobState.SUCCEEDED);
+        Map<String, List<JobRecord>> jobs = byAlgorithm(summary);
+        assertThat(jobs.keySet()).containsExactlyInAnyOrder("archive", "compress", "csv-stats", "uppercase", "word-count");
+        assertThat(Files.readString(only(jobs.get("csv-stats").get(0)))).startsWith("column,count,min,max,mean\nmonth,48,1,12,6.50\n");
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(only(jobs.get("compress").get(0))))) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(
+                    Files.readString(workspace.resolve("inbox/compress/server.log")));
+        }
+        assertThat(Files.readString(only(jobs.get("uppercase").get(0)))).startsWith("CONVEYOR RUNS CONTAINERIZED");
+        assertThat(Files.readString(only(jobs.get("archive").get(0)))).startsWith("# Archived");
+        // The chain: uppercase's output went on to word-count, where it lies, with the parent recorded.
+        assertThat(jobs.get("word-count")).hasSize(2).anySatisfy(child -> {
+            assertThat(child.parent()).isEqualTo(jobs.get("uppercase").get(0).id());
+            assertThat(Files.readString(only(child)).trim()).startsWith("2  9 65");
+        });
+        assertThat(Files.list(workspace.resolve("outbox/jobs")).filter(f -> f.toString().endsWith(".json")).count())
+                .isEqualTo(6);
+    }
+
+    @Test
+    void run_again_processesNothingTwice() throws Exception {
+        bundledExamples();
+        List<JobRecord> first = runOnce(2).jobs();
+
+        LocalPipeline.Summary second = runOnce(2);
+
+        assertThat(first).hasSize(6);
+        assertThat(second.jobs()).isEmpty();
+        assertThat(new FileJobStore(workspace.resolve("outbox/jobs")).all()).containsExactlyInAnyOrderElementsOf(first);
+    }
+
+    @Test
+    void run_failingAlgorithm_isRetriedThenFailsWithItsStderrTail() throws Exception {
+        descriptor("flaky.json", "{\"name\": \"flaky\", \"image\": \"busybox:1.36\", \"retries\": 2,"
+                + " \"command\": [\"sh\", \"-c\", \"echo \\\"attempt $CONVEYOR_ATTEMPT\\\" >> \\\"$CONVEYOR_OUTPUT_DIR/log\\\";"
+                + " echo \\\"no such column: total\\\" >&2; exit 3\"], \"resources\": {\"vcpu\": 0.25, \"memoryMiB\": 128}}");
+        input("flaky/data.csv", "a,b\n1,2\n");
+
+        LocalPipeline.Summary summary = runOnce(2);
+
+        assertThat(summary.jobs()).singleElement().satisfies(job -> {
+            assertThat(job.state()).isEqualTo(JobState.FAILED);
+            assertThat(job.attempt()).isEqualTo(3);
+            assertThat(job.exitCode()).isEqualTo(3);
+            assertThat(job.reason()).isEqualTo("exit code 3");
+            assertThat(job.stderrTail()).isEqualTo("no such column: total");
+            assertThat(Files.readString(only(job))).isEqualTo("attempt 3\n");
+        });
+        assertThat(recorder.changes).filteredOn(change -> change.state() == JobState.QUEUED && change.reason() != null)
+                .extracting(JobRecord::reason)
+                .containsExactly("exit code 3; trying again (attempt 2 of 3)", "exit code 3; trying again (attempt 3 of 3)");
+        assertThat(summary.anyFailed()).isTrue();
+    }
+
+    @Test
+    void run_algorithmPastItsTimeout_isKilledWithItsChildren() throws Exception {
+        descriptor("slow.json", "{\"name\": \"slow\", \"image\": \"busybox:1.36\", \"retries\": 0, \"timeoutSeconds\": 1,"
+                + " \"command\": [\"sh\", \"-c\", \"sleep 30; touch \\\"$CONVEYOR_OUTPUT_DIR/finished\\\"\"],"
+                + " \"resources\": {\"vcpu\": 0.25, \"memoryMiB\": 128}}");
+        input("slow/a.txt", "x");
+        long started = System.nanoTime();
+
+        LocalPipeline.Summary summary = runOnce(2);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+        assertThat(summary.jobs()).singleElement().satisfies(job -> {
+            assertThat(job.state()).isEqualTo(JobState.FAILED);
+            assertThat(job.reason()).isEqualTo("timed out after 1 s (timeoutSeconds)");
+            assertThat(job.exitCode()).isNull();
+        });
+        assertThat(ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse(""))
+                .filter(line -> line.contains("sleep 30; touch") || line.equals("sleep 30")).toList())
+                .as("no process of the job is left").isEmpty();
+    }
+
+    @Test
+    void run_inputsTheAlgorithmDoesNotTake_endWithAReasonAndBadDescriptorsAreSkipped() throws Exception {
+        descriptor("text.json", "{\"name\": \"text\", \"image\": \"busybox:1.36\", \"command\": [\"true\"],"
+                + " \"input\": {\"suffixes\": [\".txt\"], \"maxSizeMiB\": 1}, \"resources\": {\"vcpu\": 0.25, \"memoryMiB\": 128}}");
+        descriptor("broken.json", "{\"name\": \"broken\", \"image\": \"busybox:1.36\"}");
+        descriptor("huge.json", "{\"name\": \"huge\", \"image\": \"busybox:1.36\", \"command\": [\"true\"],"
+                + " \"resources\": {\"vcpu\": 16, \"memoryMiB\": 1024}, \"instanceTypes\": [\"m5.4xlarge\"]}");
+        input("text/ok.txt", "fine");
+        input("text/picture.png", "not text");
+        input("text/big.txt", "x".repeat(1024 * 1024 + 1));
+        input("nobody/a.txt", "x");
+        input("huge/a.txt", "x");
+
+        LocalPipeline.Summary summary = runOnce(2);
+
+        Map<String, String> reasons = summary.jobs().stream().collect(Collectors.toMap(
+                job -> Path.of(job.input()).getFileName().toString() + "@" + job.algorithm(),
+                job -> job.state() + (job.reason() == null ? "" : ": " + job.reason())));
+        assertThat(reasons).containsEntry("ok.txt@text", "SUCCEEDED")
+                .containsEntry("picture.png@text", "FAILED: 'picture.png' does not end in one of [.txt] (input.suffixes of text)")
+                .containsEntry("big.txt@text", "FAILED: is 1048577 bytes, over input.maxSizeMiB (1 MiB) of text")
+                .containsEntry("a.txt@nobody", "FAILED: unknown algorithm 'nobody': no valid descriptor of that name in "
+                        + workspace.resolve("algorithms"))
+                .containsEntry("a.txt@huge", "FAILED: needs 16.0 vCPU and 1024 MiB; this machine offers 2.0 CPUs, 8192 MiB (--cpus, --memory)");
+        assertThat(recorder.rejectedDescriptors).singleElement().asString().startsWith("broken.json: [/: required property 'command' not found");
+    }
+
+    @Test
+    void run_oneCpu_runsOneOneCpuJobAtATimeAndQueuesTheRest() throws Exception {
+        descriptor("busy.json", "{\"name\": \"busy\", \"image\": \"busybox:1.36\", \"command\": [\"sh\", \"-c\", \"sleep 0.3\"],"
+                + " \"resources\": {\"vcpu\": 1, \"memoryMiB\": 128}}");
+        for (int i = 0; i < 3; i++) {
+            input("busy/" + i + ".txt", "job " + i);
+        }
+
+        LocalPipeline.Summary summary = runOnce(1);
+
+        assertThat(summary.jobs()).extracting(JobRecord::state).containsOnly(JobState.SUCCEEDED);
+        assertThat(recorder.changes).anySatisfy(change -> assertThat(change.state()).isEqualTo(JobState.WAITING_FOR_CAPACITY));
+        int concurrent = 0;
+        int most = 0;
+        for (JobRecord change : recorder.changes) {
+            if (change.state() == JobState.STARTING) {
+                most = Math.max(most, ++concurrent);
+            } else if (change.state().terminal() && change.startedAt() != null) {
+                concurrent--;
+            }
+        }
+        assertThat(most).isEqualTo(1);
+    }
+
+    @Test
+    void run_fileStillBeingWritten_isTakenOnlyOnceItStoppedChanging() throws Exception {
+        descriptor("copy.json", "{\"name\": \"copy\", \"image\": \"busybox:1.36\", \"command\": [\"cp\", \"${CONVEYOR_INPUT}\","
+                + " \"${CONVEYOR_OUTPUT_DIR}\"], \"resources\": {\"vcpu\": 0.25, \"memoryMiB\": 128}}");
+        Path file = input("copy/growing.txt", "");
+        Future<?> writer = Executors.newSingleThreadExecutor().submit(() -> {
+            for (int i = 0; i < 12; i++) {
+                Files.writeString(file, "line " + i + "\n", java.nio.file.StandardOpenOption.APPEND);
+                Thread.sleep(50);
+            }
+            return null;
+        });
+
+        // A file must stay unchanged for the whole window (wide here, for a busy machine) to be taken.
+        LocalPipeline.Summary summary = runOnce(2, Duration.ofMillis(800));
+        writer.get();
+
+        assertThat(summary.jobs()).singleElement().satisfies(job -> {
+            assertThat(job.inputVersion()).isEqualTo("sha256:" + DescriptorValidator.sha256(Files.readAllBytes(file)));
+            assertThat(Files.readString(only(job))).endsWith("line 11\n");
+        });
+    }
+}
