@@ -17,7 +17,8 @@ public final class Conveyor {
             commands:
               demo
                   run the bundled example algorithms on their sample inputs, on this machine
-              local [--inbox DIR] [--outbox DIR] [--algorithms DIR] [--cpus N] [--memory MIB] [--once]
+              local [--inbox DIR] [--outbox DIR] [--algorithms DIR] [--cpus N] [--memory MIB]
+                    [--runtime process|docker] [--once]
                   the whole pipeline on this machine: watches inbox/<algorithm>/ and writes outbox/
               invoke FUNCTION --event FILE [--env-vars FILE] [--template FILE]
                   run a function's handler in this process on an event file, like `sam local invoke`

@@ -1,8 +1,10 @@
 package io.conveyor.cli;
 
+import io.conveyor.local.DockerInvocation;
 import io.conveyor.local.FileJobStore;
 import io.conveyor.local.LocalPipeline;
 import io.conveyor.local.LocalProcessRunner;
+import io.conveyor.local.LocalRuntime;
 import io.conveyor.local.LocalSettings;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -42,6 +44,7 @@ final class LocalCommand {
         double cpus = Runtime.getRuntime().availableProcessors();
         long memory = physicalMemoryMiB();
         boolean once = false;
+        LocalRuntime runtime = LocalRuntime.PROCESS;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
@@ -52,30 +55,36 @@ final class LocalCommand {
                 case "--memory" -> memory = (long) positive(value(args, ++i, arg), arg);
                 case "--once" -> once = true;
                 case "--runtime" -> {
-                    String runtime = value(args, ++i, arg);
-                    if (runtime.equals("docker")) {
-                        throw new UsageException("--runtime docker is not available yet: algorithms run as local "
-                                + "processes (--runtime process)");
-                    }
-                    if (!runtime.equals("process")) {
-                        throw new UsageException("--runtime must be process or docker, was '" + runtime + "'");
-                    }
+                    String chosen = value(args, ++i, arg);
+                    runtime = switch (chosen) {
+                        case "process" -> LocalRuntime.PROCESS;
+                        case "docker" -> LocalRuntime.DOCKER;
+                        default -> throw new UsageException("--runtime must be process or docker, was '" + chosen + "'");
+                    };
                 }
                 default -> throw new UsageException("unknown option " + arg + "\n" + USAGE);
             }
         }
         return new Options(new LocalSettings(inbox, outbox, algorithms, cpus, memory, Duration.ofSeconds(1),
-                Duration.ofMillis(200)), once);
+                Duration.ofMillis(200), runtime), once);
     }
 
     int run(List<String> args) throws UsageException {
         Options options = parse(args, home);
+        if (options.settings().runtime() == LocalRuntime.DOCKER) {
+            String problem = DockerInvocation.engineProblem();
+            if (problem != null) {
+                throw new UsageException("--runtime docker: no Docker engine answers (" + problem
+                        + "); use --runtime process");
+            }
+        }
         return run(options.settings(), options.once(), Progress.terminal());
     }
 
     int run(LocalSettings settings, boolean once, boolean live) throws UsageException {
         err.println("conveyor local: " + settings.inbox() + " -> " + settings.outbox() + ", " + settings.cpus()
-                + " CPUs, " + settings.memoryMiB() + " MiB; algorithms run as local processes (no isolation)"
+                + " CPUs, " + settings.memoryMiB() + " MiB; " + (settings.runtime() == LocalRuntime.DOCKER
+                ? "algorithms run in their images (Docker)" : "algorithms run as local processes (no isolation)")
                 + (once ? "" : "; Ctrl-C stops"));
         Progress progress = new Progress(err, live, once, settings.outbox().getParent());
         AtomicBoolean stop = new AtomicBoolean();

@@ -311,8 +311,18 @@ public final class LocalPipeline {
                     values.put(parameter.name(), parameter.defaultValue());
                 }
             }
-            values.put(Placeholders.INPUT, job.input());
-            values.put(Placeholders.OUTPUT_DIR, dir.resolve("output").toString());
+            boolean docker = settings.runtime() == LocalRuntime.DOCKER;
+            if (docker) {
+                // The container sees only the attempt's folder: the input is copied into it.
+                Path staged = dir.resolve("input").resolve(Path.of(job.input()).getFileName());
+                Files.createDirectories(staged.getParent());
+                Files.copy(Path.of(job.input()), staged, StandardCopyOption.REPLACE_EXISTING);
+                values.put(Placeholders.INPUT, DockerInvocation.WORK_DIR + "/input/" + staged.getFileName());
+                values.put(Placeholders.OUTPUT_DIR, DockerInvocation.WORK_DIR + "/output");
+            } else {
+                values.put(Placeholders.INPUT, job.input());
+                values.put(Placeholders.OUTPUT_DIR, dir.resolve("output").toString());
+            }
             values.put(Placeholders.JOB_ID, job.id());
             values.put(Placeholders.ATTEMPT, Integer.toString(job.attempt()));
             List<String> template = descriptor.local() != null && descriptor.local().command() != null
@@ -325,9 +335,16 @@ public final class LocalPipeline {
                         Placeholders.substitute(value, values)));
             }
             environment.putAll(values);
-            LocalProcessRunner.Result result = runner.run(command, environment, dir,
+            String container = DockerInvocation.containerName(job.id(), job.attempt());
+            List<String> processCommand = docker ? DockerInvocation.command(descriptor, container, dir, environment,
+                    command, DockerInvocation.currentUser()) : command;
+            Map<String, String> processEnvironment = docker ? Map.of() : environment;
+            LocalProcessRunner.Result result = runner.run(processCommand, processEnvironment, dir,
                     Duration.ofSeconds(descriptor.timeoutSeconds()), dir.resolve("stdout.log"), dir.resolve("stderr.log"),
                     pid -> events.add(new Started(job.id(), pid)));
+            if (docker && result.timedOut()) {
+                DockerInvocation.remove(container);
+            }
             events.add(new Finished(job.id(), result, null));
         } catch (IOException e) {
             events.add(new Finished(job.id(), null, "cannot start " + e.getMessage()));

@@ -14,9 +14,16 @@ import java.util.Objects;
  * @param memoryMiB  memory to hand out
  * @param stable     how long a file must stay unchanged before it is taken
  * @param poll       how often the inbox is looked at
+ * @param runtime    local processes, or Docker containers
  */
 public record LocalSettings(Path inbox, Path outbox, Path algorithms, double cpus, long memoryMiB, Duration stable,
-                            Duration poll) {
+                            Duration poll, LocalRuntime runtime) {
+
+    /** Settings that run algorithms as local processes. */
+    public LocalSettings(Path inbox, Path outbox, Path algorithms, double cpus, long memoryMiB, Duration stable,
+                         Duration poll) {
+        this(inbox, outbox, algorithms, cpus, memoryMiB, stable, poll, LocalRuntime.PROCESS);
+    }
 
     public LocalSettings {
         Objects.requireNonNull(inbox, "inbox");
@@ -25,6 +32,7 @@ public record LocalSettings(Path inbox, Path outbox, Path algorithms, double cpu
         inbox = inbox.toAbsolutePath().normalize();
         outbox = outbox.toAbsolutePath().normalize();
         algorithms = algorithms.toAbsolutePath().normalize();
+        Objects.requireNonNull(runtime, "runtime");
     }
 
     /** Where job records lie. */

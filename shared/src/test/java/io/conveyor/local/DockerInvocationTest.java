@@ -1,0 +1,37 @@
+package io.conveyor.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.conveyor.descriptor.Descriptor;
+import io.conveyor.descriptor.DescriptorValidator;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@code docker run} line of an attempt. No Docker engine runs on our CI machines, so this is
+ * as close as the tests get: the containers themselves are never started here.
+ */
+class DockerInvocationTest {
+
+    @Test
+    void command_attempt_mountsItsFolderLimitsResourcesAndPassesTheContract() {
+        Descriptor descriptor = new DescriptorValidator().validate("wc.json", ("{\"name\": \"wc\", \"image\": "
+                + "\"public.ecr.aws/docker/library/busybox:1.36\", \"command\": [\"wc\", \"${CONVEYOR_INPUT}\"],"
+                + " \"resources\": {\"vcpu\": 0.5, \"memoryMiB\": 512}}").getBytes(StandardCharsets.UTF_8)).descriptor();
+
+        List<String> line = DockerInvocation.command(descriptor, DockerInvocation.containerName("job-1", 2),
+                Path.of("/work/outbox/.work/job-1/attempt-2"),
+                Map.of("CONVEYOR_INPUT", "/conveyor/input/a b.txt", "CONVEYOR_OUTPUT_DIR", "/conveyor/output"),
+                List.of("wc", "/conveyor/input/a b.txt"), "1000:1000");
+
+        assertThat(line).containsExactly("docker", "run", "--rm", "--name", "conveyor-job-1-2",
+                "--volume", "/work/outbox/.work/job-1/attempt-2:/conveyor", "--workdir", "/conveyor",
+                "--cpus", "0.5", "--memory", "512m", "--security-opt", "no-new-privileges", "--user", "1000:1000",
+                "--env", "CONVEYOR_INPUT=/conveyor/input/a b.txt", "--env", "CONVEYOR_OUTPUT_DIR=/conveyor/output",
+                "public.ecr.aws/docker/library/busybox:1.36", "wc", "/conveyor/input/a b.txt");
+        assertThat(line).doesNotContain("--privileged");
+    }
+}
