@@ -98,6 +98,8 @@ public final class LocalPipeline {
     private final Map<String, Descriptor.Resources> running = new HashMap<>();
     private final ConcurrentLinkedQueue<Event> events = new ConcurrentLinkedQueue<>();
     private final Set<String> touched = new LinkedHashSet<>();
+    /** (input, version, algorithm) of every job ever made, whatever the revision: files are processed once. */
+    private final Set<String> processed = new java.util.HashSet<>();
 
     public LocalPipeline(LocalSettings settings, JobStore jobs, LocalProcessRunner runner, Listener listener, Clock clock) {
         this.settings = settings;
@@ -160,6 +162,7 @@ public final class LocalPipeline {
     /** Jobs a previous run left unfinished: queued again; a process it left behind is ended first. */
     private void recover() {
         for (JobRecord record : jobs.all()) {
+            processed.add(processedKey(record.input(), record.inputVersion(), record.algorithm()));
             if (record.state().terminal()) {
                 continue;
             }
@@ -232,7 +235,8 @@ public final class LocalPipeline {
         Algorithm algorithm = algorithms.get(algorithmName);
         String revision = algorithm == null ? "unknown" : algorithm.revision();
         String id = JobId.of(input.toString(), version, algorithmName, revision);
-        if (jobs.get(id).isPresent()) {
+        // A file this algorithm had already (an earlier revision of it included) is not run again.
+        if (!processed.add(processedKey(input.toString(), version, algorithmName)) || jobs.get(id).isPresent()) {
             return;
         }
         int maxAttempts = algorithm == null ? 1 : 1 + algorithm.descriptor().retries();
@@ -251,6 +255,10 @@ public final class LocalPipeline {
         if (rejection == null) {
             queue.add(id);
         }
+    }
+
+    private static String processedKey(String input, String version, String algorithm) {
+        return input + "\n" + version + "\n" + algorithm;
     }
 
     /** Why the algorithm does not take this input, or {@code null}. */
@@ -285,6 +293,11 @@ public final class LocalPipeline {
         for (String id : List.copyOf(queue)) {
             JobRecord record = jobs.get(id).orElseThrow();
             Algorithm algorithm = algorithms.get(record.algorithm());
+            if (!Files.isRegularFile(Path.of(record.input()))) {
+                queue.remove(id);
+                save(record.moveTo(JobState.FAILED, "the input " + record.input() + " is gone: deleted before the job started"));
+                continue;
+            }
             if (!capacity.tryReserve(algorithm.descriptor().resources())) {
                 if (record.state() == JobState.QUEUED) {
                     save(record.moveTo(JobState.WAITING_FOR_CAPACITY, "waiting for " + algorithm.descriptor().resources()

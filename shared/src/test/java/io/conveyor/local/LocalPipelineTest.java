@@ -141,6 +141,24 @@ class LocalPipelineTest {
     }
 
     @Test
+    void run_afterTheDescriptorChanged_doesNotRunOldFilesAgainButTakesNewOnes() throws Exception {
+        descriptor("copy.json", "{\"name\": \"copy\", \"image\": \"busybox:1.36\", \"command\": [\"cp\","
+                + " \"${CONVEYOR_INPUT}\", \"${CONVEYOR_OUTPUT_DIR}\"], \"resources\": {\"vcpu\": 0.25, \"memoryMiB\": 128}}");
+        input("copy/old.txt", "old");
+        runOnce(2);
+        descriptor("copy.json", "{\"name\": \"copy\", \"image\": \"busybox:1.36\", \"retries\": 1, \"command\": [\"cp\","
+                + " \"${CONVEYOR_INPUT}\", \"${CONVEYOR_OUTPUT_DIR}\"], \"resources\": {\"vcpu\": 0.25, \"memoryMiB\": 128}}");
+        input("copy/new.txt", "new");
+
+        LocalPipeline.Summary second = runOnce(2);
+
+        assertThat(second.jobs()).singleElement().satisfies(job -> {
+            assertThat(job.input()).endsWith("new.txt");
+            assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
+        });
+    }
+
+    @Test
     void run_failingAlgorithm_isRetriedThenFailsWithItsStderrTail() throws Exception {
         descriptor("flaky.json", "{\"name\": \"flaky\", \"image\": \"busybox:1.36\", \"retries\": 2,"
                 + " \"command\": [\"sh\", \"-c\", \"echo \\\"attempt $CONVEYOR_ATTEMPT\\\" >> \\\"$CONVEYOR_OUTPUT_DIR/log\\\";"
