@@ -52,7 +52,17 @@ final class LocalCommand {
                 case "--outbox" -> outbox = Path.of(value(args, ++i, arg));
                 case "--algorithms" -> algorithms = Path.of(value(args, ++i, arg));
                 case "--cpus" -> cpus = positive(value(args, ++i, arg), arg);
-                case "--memory" -> memory = (long) positive(value(args, ++i, arg), arg);
+                case "--memory" -> {
+                    String given = value(args, ++i, arg);
+                    try {
+                        memory = Long.parseLong(given);
+                    } catch (NumberFormatException e) {
+                        memory = 0;
+                    }
+                    if (memory < 1) {
+                        throw new UsageException("--memory must be a whole number of MiB, at least 1, was '" + given + "'");
+                    }
+                }
                 case "--once" -> once = true;
                 case "--runtime" -> {
                     String chosen = value(args, ++i, arg);
@@ -88,11 +98,13 @@ final class LocalCommand {
                 + (once ? "" : "; Ctrl-C stops"));
         Progress progress = new Progress(err, live, once, settings.outbox().getParent());
         AtomicBoolean stop = new AtomicBoolean();
-        Thread main = Thread.currentThread();
+        java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        // Ctrl-C or SIGTERM: ask the run to stop, and hold the JVM until it has (its running jobs
+        // ended, their records left for the next run to resume), 15 s at the most.
         Thread hook = new Thread(() -> {
             stop.set(true);
             try {
-                main.join(15_000);
+                ended.await(15, java.util.concurrent.TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -112,6 +124,7 @@ final class LocalCommand {
             Thread.currentThread().interrupt();
             return 130;
         } finally {
+            ended.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {

@@ -35,8 +35,8 @@ final class Progress implements LocalPipeline.Listener {
 
     /** A path as short as it can be said: relative to the base when below it. */
     static String shorten(Path base, String path) {
-        Path target = Path.of(path);
-        return target.startsWith(base) ? base.relativize(target).toString() : path;
+        String shown = path.startsWith(base + "/") ? path.substring(base.toString().length() + 1) : path;
+        return shown.replace("\n", "\\n");
     }
 
     /** Whether standard output is a terminal (Console.isTerminal on JDK 22+, a console on 21). */

@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param stderrTail   the end of the last failed attempt's standard error, or {@code null}
  * @param output       where its output lies, or {@code null}
  * @param pid          the process running it (local mode), or {@code null}
+ * @param processStart when that process started (tells it from a later one with the same pid)
  * @param queuedAt     when it was created (ISO-8601)
  * @param startedAt    when the last attempt started, or {@code null}
  * @param endedAt      when it ended, or {@code null}
@@ -29,8 +30,8 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobRecord(String id, String algorithm, String revision, String input, String inputVersion, String parent,
                         JobState state, int attempt, int maxAttempts, Integer exitCode, String reason,
-                        String stderrTail, String output, Long pid, String queuedAt, String startedAt,
-                        String endedAt, List<String> outputs) {
+                        String stderrTail, String output, Long pid, String processStart, String queuedAt,
+                        String startedAt, String endedAt, List<String> outputs) {
 
     public JobRecord {
         Objects.requireNonNull(id, "id");
@@ -43,7 +44,7 @@ public record JobRecord(String id, String algorithm, String revision, String inp
     public static JobRecord queued(String id, String algorithm, String revision, String input, String inputVersion,
                                    String parent, int maxAttempts, String now) {
         return new JobRecord(id, algorithm, revision, input, inputVersion, parent, JobState.QUEUED, 0, maxAttempts,
-                null, null, null, null, null, now, null, null, List.of());
+                null, null, null, null, null, null, now, null, null, List.of());
     }
 
     /**
@@ -56,21 +57,21 @@ public record JobRecord(String id, String algorithm, String revision, String inp
             throw new IllegalStateException(id + ": cannot move from " + state + " to " + next);
         }
         return new JobRecord(id, algorithm, revision, input, inputVersion, parent, next, attempt, maxAttempts, exitCode,
-                why, stderrTail, output, pid, queuedAt, startedAt, endedAt, outputs);
+                why, stderrTail, output, pid, processStart, queuedAt, startedAt, endedAt, outputs);
     }
 
     /** The same job as its next attempt starts. */
     public JobRecord starting(String now) {
         moveTo(JobState.STARTING, null);
         return new JobRecord(id, algorithm, revision, input, inputVersion, parent, JobState.STARTING, attempt + 1,
-                maxAttempts, null, null, stderrTail, output, null, queuedAt, now, null, outputs);
+                maxAttempts, null, null, stderrTail, output, null, null, queuedAt, now, null, outputs);
     }
 
-    /** The same job running in a process. */
-    public JobRecord running(long processId) {
+    /** The same job running in a process, which started at {@code processStarted} (or {@code null}). */
+    public JobRecord running(long processId, String processStarted) {
         JobRecord moved = moveTo(JobState.RUNNING, null);
         return new JobRecord(id, algorithm, revision, input, inputVersion, parent, moved.state(), attempt, maxAttempts,
-                null, null, stderrTail, output, processId, queuedAt, startedAt, null, outputs);
+                null, null, stderrTail, output, processId, processStarted, queuedAt, startedAt, null, outputs);
     }
 
     /** The same job after an attempt ended: {@code state} is SUCCEEDED, FAILED or QUEUED (a retry). */
@@ -78,7 +79,7 @@ public record JobRecord(String id, String algorithm, String revision, String inp
                            String now) {
         moveTo(next, why);
         return new JobRecord(id, algorithm, revision, input, inputVersion, parent, next, attempt, maxAttempts, code, why,
-                tail, outputDir, null, queuedAt, startedAt, next.terminal() ? now : null, files);
+                tail, outputDir, null, null, queuedAt, startedAt, next.terminal() ? now : null, files);
     }
 
     /**
@@ -88,7 +89,7 @@ public record JobRecord(String id, String algorithm, String revision, String inp
     public JobRecord resumed(String why) {
         moveTo(JobState.QUEUED, why);
         return new JobRecord(id, algorithm, revision, input, inputVersion, parent, JobState.QUEUED, Math.max(0, attempt - 1),
-                maxAttempts, exitCode, why, stderrTail, output, null, queuedAt, startedAt, null, outputs);
+                maxAttempts, exitCode, why, stderrTail, output, null, null, queuedAt, startedAt, null, outputs);
     }
 
     /** Whether another attempt is allowed after this one. */

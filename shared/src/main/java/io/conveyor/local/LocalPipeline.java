@@ -29,9 +29,16 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -79,11 +86,25 @@ public final class LocalPipeline {
     private sealed interface Event permits Started, Finished {
     }
 
-    private record Started(String jobId, long pid) implements Event {
+    private record Started(String jobId, int attempt, long pid, String processStart) implements Event {
     }
 
-    private record Finished(String jobId, LocalProcessRunner.Result result, String startFailure) implements Event {
+    private record Finished(String jobId, int attempt, LocalProcessRunner.Result result, String startFailure)
+            implements Event {
+
+        boolean succeeded() {
+            return result != null && !result.timedOut() && result.exitCode() == 0;
+        }
     }
+
+    /** Another run uses the same outbox. */
+    public static final class OutboxBusyException extends IOException {
+        public OutboxBusyException(Path outbox) {
+            super("another conveyor local is using " + outbox + " (it holds " + outbox.resolve(".lock") + ")");
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalPipeline.class);
 
     private final LocalSettings settings;
     private final JobStore jobs;
@@ -94,9 +115,10 @@ public final class LocalPipeline {
     private final Map<String, Algorithm> algorithms = new LinkedHashMap<>();
     private final List<String> queue = new ArrayList<>();
     private final Map<Path, Observation> observed = new HashMap<>();
-    private final Set<Path> settled = new java.util.HashSet<>();
+    /** Files taken, with what they looked like then: a file that changes afterwards is new input. */
+    private final Map<Path, Observation> settled = new HashMap<>();
     private final Map<String, Descriptor.Resources> running = new HashMap<>();
-    private final ConcurrentLinkedQueue<Event> events = new ConcurrentLinkedQueue<>();
+    private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final Set<String> touched = new LinkedHashSet<>();
     /** (input, version, algorithm) of every job ever made, whatever the revision: files are processed once. */
     private final Set<String> processed = new java.util.HashSet<>();
@@ -118,24 +140,60 @@ public final class LocalPipeline {
         loadDescriptors();
         Files.createDirectories(settings.inbox());
         Files.createDirectories(settings.outputs());
-        recover();
-        try (ExecutorService attempts = Executors.newVirtualThreadPerTaskExecutor()) {
-            while (!stop.getAsBoolean()) {
-                boolean pendingFiles = scan();
-                handleEvents();
-                place(attempts);
-                if (once && !pendingFiles && queue.isEmpty() && running.isEmpty() && events.isEmpty()) {
-                    break;
-                }
-                Thread.sleep(settings.poll().toMillis());
+        try (FileChannel lockFile = FileChannel.open(settings.outbox().resolve(".lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock lock = tryLock(lockFile)) {
+            if (lock == null) {
+                throw new OutboxBusyException(settings.outbox());
             }
-            if (!running.isEmpty()) {
+            recover();
+            ExecutorService attempts = Executors.newVirtualThreadPerTaskExecutor();
+            try {
+                loop(once, stop, attempts);
+            } finally {
+                // Stopped (or broken): running attempts are ended now, not waited for; their jobs stay
+                // RUNNING and are resumed by the next run. Results that arrived meanwhile are kept if
+                // they are successes; anything else after a stop counts as interrupted.
                 attempts.shutdownNow();
+                attempts.awaitTermination(30, TimeUnit.SECONDS);
+                for (Event event; (event = events.poll()) != null; ) {
+                    if (event instanceof Finished finished && finished.succeeded()) {
+                        apply(event);
+                    }
+                }
             }
         }
         List<JobRecord> summary = new ArrayList<>();
         touched.forEach(id -> jobs.get(id).ifPresent(summary::add));
         return new Summary(summary);
+    }
+
+    /** The outbox's lock, or null when another run (in this JVM or another process) holds it. */
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            return null;
+        }
+    }
+
+    private void loop(boolean once, BooleanSupplier stop, ExecutorService attempts) throws IOException,
+            InterruptedException {
+        while (!stop.getAsBoolean()) {
+            boolean pendingFiles = scan();
+            handleEvents(stop);
+            if (stop.getAsBoolean()) {
+                return;
+            }
+            place(attempts);
+            if (once && !pendingFiles && queue.isEmpty() && running.isEmpty() && events.isEmpty()) {
+                return;
+            }
+            // Wake at once when an attempt reports, else look at the inbox again after the poll interval.
+            Event next = events.poll(settings.poll().toMillis(), TimeUnit.MILLISECONDS);
+            if (next != null) {
+                events.add(next);
+            }
+        }
     }
 
     private void loadDescriptors() throws IOException {
@@ -162,7 +220,9 @@ public final class LocalPipeline {
     /** Jobs a previous run left unfinished: queued again; a process it left behind is ended first. */
     private void recover() {
         for (JobRecord record : jobs.all()) {
-            processed.add(processedKey(record.input(), record.inputVersion(), record.algorithm()));
+            if ((record.state() == JobState.SUCCEEDED || record.state() == JobState.FAILED) && record.attempt() > 0) {
+                processed.add(processedKey(record.input(), record.inputVersion(), record.algorithm()));
+            }
             if (record.state().terminal()) {
                 continue;
             }
@@ -174,7 +234,10 @@ public final class LocalPipeline {
             JobRecord resumed = record;
             if (record.state() == JobState.STARTING || record.state() == JobState.RUNNING) {
                 if (record.pid() != null) {
-                    LocalProcessRunner.killStale(record.pid());
+                    LocalProcessRunner.killStale(record.pid(), record.processStart());
+                }
+                if (settings.runtime() == LocalRuntime.DOCKER) {
+                    DockerInvocation.remove(DockerInvocation.containerName(record.id(), record.attempt()));
                 }
                 resumed = record.resumed("resumed: the previous run stopped while this job ran");
                 save(resumed);
@@ -193,16 +256,7 @@ public final class LocalPipeline {
             files = walk.filter(Files::isRegularFile).sorted().toList();
         }
         for (Path file : files) {
-            if (settled.contains(file)) {
-                continue;
-            }
             if (file.getFileName().toString().startsWith(".")) {
-                continue;
-            }
-            Path relative = settings.inbox().relativize(file);
-            if (relative.getNameCount() < 2) {
-                settled.add(file);
-                listener.ignored(file, "inputs go under " + settings.inbox() + "/<algorithm>/");
                 continue;
             }
             long size;
@@ -211,6 +265,19 @@ public final class LocalPipeline {
                 size = Files.size(file);
                 modified = Files.getLastModifiedTime(file).toMillis();
             } catch (IOException e) {
+                continue;
+            }
+            Observation taken = settled.get(file);
+            if (taken != null) {
+                if (taken.size() == size && taken.modified() == modified) {
+                    continue;
+                }
+                settled.remove(file);
+            }
+            Path relative = settings.inbox().relativize(file);
+            if (relative.getNameCount() < 2) {
+                settled.put(file, new Observation(size, modified, now));
+                listener.ignored(file, "inputs go under " + settings.inbox() + "/<algorithm>/");
                 continue;
             }
             Observation before = observed.get(file);
@@ -223,16 +290,28 @@ public final class LocalPipeline {
                 pending = true;
                 continue;
             }
-            settled.add(file);
-            admit(file, relative.getName(0).toString(), relative.subpath(1, relative.getNameCount()).toString(), null);
+            settled.put(file, before);
+            observed.remove(file);
+            try {
+                admit(file, relative.getName(0).toString(), relative.subpath(1, relative.getNameCount()).toString(), null);
+            } catch (IOException | RuntimeException e) {
+                // One odd file never stops the others.
+                LOG.warn("outcome=input-skipped file=\"{}\" reason=\"{}\"", file, e.toString());
+                listener.ignored(file, "cannot be taken: " + e);
+            }
         }
         return pending;
     }
 
     /** Makes (or finds) the job of one input for one algorithm. */
     private void admit(Path input, String algorithmName, String rest, String parent) throws IOException {
-        String version = contentHash(input);
         Algorithm algorithm = algorithms.get(algorithmName);
+        String rejection = algorithm == null
+                ? "unknown algorithm '" + algorithmName + "': no valid descriptor of that name in " + settings.algorithms()
+                : rejection(algorithm.descriptor(), input, rest);
+        // A rejected input is not read at all (it may be huge); its version is what the file system says.
+        String version = rejection == null ? contentHash(input)
+                : "size=" + Files.size(input) + ",modified=" + Files.getLastModifiedTime(input).toMillis();
         String revision = algorithm == null ? "unknown" : algorithm.revision();
         String id = JobId.of(input.toString(), version, algorithmName, revision);
         // A file this algorithm had already (an earlier revision of it included) is not run again.
@@ -242,9 +321,6 @@ public final class LocalPipeline {
         int maxAttempts = algorithm == null ? 1 : 1 + algorithm.descriptor().retries();
         JobRecord record = JobRecord.queued(id, algorithmName, revision, input.toString(), version, parent, maxAttempts,
                 now());
-        String rejection = algorithm == null
-                ? "unknown algorithm '" + algorithmName + "': no valid descriptor of that name in " + settings.algorithms()
-                : rejection(algorithm.descriptor(), input, rest);
         if (!jobs.create(rejection == null ? record : record.ended(JobState.FAILED, null, rejection, null, null, List.of(),
                 now()))) {
             return;
@@ -309,41 +385,47 @@ public final class LocalPipeline {
             JobRecord starting = record.starting(now());
             save(starting);
             running.put(id, algorithm.descriptor().resources());
-            attempts.submit(() -> attempt(starting, algorithm.descriptor()));
+            attempts.submit(() -> attempt(starting, algorithm.descriptor(), record.inputVersion()));
         }
     }
 
     /** One attempt, on its own virtual thread: reports its start and its end as events. */
-    private void attempt(JobRecord job, Descriptor descriptor) {
+    private void attempt(JobRecord job, Descriptor descriptor, String expectedVersion) {
         Path dir = attemptDir(job);
         try {
+            if (Files.exists(dir)) {
+                deleteTree(dir);
+            }
             Files.createDirectories(dir.resolve("output"));
+            // The input is staged into the attempt, as stage-in does on ECS: the algorithm works on a
+            // copy, and a file changed since it was taken is noticed here.
+            Path staged = dir.resolve("input").resolve(Path.of(job.input()).getFileName());
+            Files.createDirectories(staged.getParent());
+            if (!copyWithHash(Path.of(job.input()), staged).equals(expectedVersion)) {
+                events.add(new Finished(job.id(), job.attempt(), null,
+                        "the input changed after it was taken; its new content is taken as a new job"));
+                return;
+            }
+            boolean docker = settings.runtime() == LocalRuntime.DOCKER;
             Map<String, String> values = new HashMap<>();
             for (Descriptor.Parameter parameter : descriptor.parameters()) {
                 if (parameter.defaultValue() != null) {
                     values.put(parameter.name(), parameter.defaultValue());
                 }
             }
-            boolean docker = settings.runtime() == LocalRuntime.DOCKER;
-            if (docker) {
-                // The container sees only the attempt's folder: the input is copied into it.
-                Path staged = dir.resolve("input").resolve(Path.of(job.input()).getFileName());
-                Files.createDirectories(staged.getParent());
-                Files.copy(Path.of(job.input()), staged, StandardCopyOption.REPLACE_EXISTING);
-                values.put(Placeholders.INPUT, DockerInvocation.WORK_DIR + "/input/" + staged.getFileName());
-                values.put(Placeholders.OUTPUT_DIR, DockerInvocation.WORK_DIR + "/output");
-            } else {
-                values.put(Placeholders.INPUT, job.input());
-                values.put(Placeholders.OUTPUT_DIR, dir.resolve("output").toString());
-            }
+            values.put(Placeholders.INPUT, docker ? DockerInvocation.WORK_DIR + "/input/" + staged.getFileName()
+                    : staged.toString());
+            values.put(Placeholders.OUTPUT_DIR, docker ? DockerInvocation.WORK_DIR + "/output" : dir.resolve("output").toString());
             values.put(Placeholders.JOB_ID, job.id());
             values.put(Placeholders.ATTEMPT, Integer.toString(job.attempt()));
-            List<String> template = descriptor.local() != null && descriptor.local().command() != null
-                    ? descriptor.local().command() : descriptor.command();
+            // The local section is for this machine's own tools; in Docker the image runs as on ECS.
+            boolean local = !docker && descriptor.local() != null;
+            List<String> template = local && descriptor.local().command() != null ? descriptor.local().command()
+                    : descriptor.command();
             List<String> command = template.stream().map(word -> Placeholders.substitute(word, values)).toList();
             Map<String, String> environment = new HashMap<>();
             descriptor.environment().forEach((name, value) -> environment.put(name, Placeholders.substitute(value, values)));
-            if (descriptor.local() != null && descriptor.local().environment() != null) {
+            if (local && descriptor.local().environment() != null) {
                 descriptor.local().environment().forEach((name, value) -> environment.put(name,
                         Placeholders.substitute(value, values)));
             }
@@ -354,47 +436,82 @@ public final class LocalPipeline {
             Map<String, String> processEnvironment = docker ? Map.of() : environment;
             LocalProcessRunner.Result result = runner.run(processCommand, processEnvironment, dir,
                     Duration.ofSeconds(descriptor.timeoutSeconds()), dir.resolve("stdout.log"), dir.resolve("stderr.log"),
-                    pid -> events.add(new Started(job.id(), pid)));
+                    (pid, started) -> events.add(new Started(job.id(), job.attempt(), pid, started)));
             if (docker && result.timedOut()) {
                 DockerInvocation.remove(container);
             }
-            events.add(new Finished(job.id(), result, null));
-        } catch (IOException e) {
-            events.add(new Finished(job.id(), null, "cannot start " + e.getMessage()));
+            events.add(new Finished(job.id(), job.attempt(), result, null));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            events.add(new Finished(job.id(), job.attempt(), null, "cannot start: " + e));
         }
     }
 
-    private void handleEvents() throws IOException {
-        for (Event event; (event = events.poll()) != null; ) {
-            JobRecord record = jobs.get(eventJob(event)).orElseThrow();
-            switch (event) {
-                case Started started -> save(record.running(started.pid()));
-                case Finished finished -> finish(record, finished);
-            }
+    private void handleEvents(BooleanSupplier stop) throws IOException {
+        for (Event event; !stop.getAsBoolean() && (event = events.poll()) != null; ) {
+            apply(event);
         }
     }
 
-    private static String eventJob(Event event) {
-        return switch (event) {
+    /** Applies one report of an attempt, unless it is about an attempt the record has moved past. */
+    private void apply(Event event) throws IOException {
+        String id = switch (event) {
             case Started started -> started.jobId();
             case Finished finished -> finished.jobId();
         };
+        int attempt = switch (event) {
+            case Started started -> started.attempt();
+            case Finished finished -> finished.attempt();
+        };
+        JobRecord record = jobs.get(id).orElse(null);
+        if (record == null || record.attempt() != attempt || record.state().terminal()) {
+            LOG.warn("outcome=report-ignored job={} attempt={} reason=\"the record moved on\"", id, attempt);
+            return;
+        }
+        try {
+            switch (event) {
+                case Started started -> {
+                    if (record.state() == JobState.STARTING) {
+                        save(record.running(started.pid(), started.processStart()));
+                    }
+                }
+                case Finished finished -> finish(record, finished);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.error("outcome=job-error job={} reason=\"{}\"", id, e.toString(), e);
+            Descriptor.Resources held = running.remove(id);
+            if (held != null) {
+                capacity.release(held);
+            }
+            JobRecord current = jobs.get(id).orElseThrow();
+            if (!current.state().terminal() && current.state().canMoveTo(JobState.FAILED)) {
+                save(current.ended(JobState.FAILED, null, "Conveyor could not finish this job: " + e, null,
+                        current.output(), current.outputs(), now()));
+            }
+        }
     }
 
     private void finish(JobRecord record, Finished finished) throws IOException {
         Algorithm algorithm = algorithms.get(record.algorithm());
-        capacity.release(running.remove(record.id()));
+        Descriptor.Resources held = running.remove(record.id());
+        if (held != null) {
+            capacity.release(held);
+        }
         if (record.state() == JobState.STARTING && finished.result() != null) {
-            record = record.running(-1);
+            record = record.running(-1, null);
         }
         LocalProcessRunner.Result result = finished.result();
-        if (result != null && !result.timedOut() && result.exitCode() == 0) {
+        if (finished.succeeded()) {
             Path output = keepOutput(record);
-            save(record.ended(JobState.SUCCEEDED, 0, null, null, output.toString(), files(output), now()));
+            // Children first: a crash before the next line re-runs this job, whose children exist by id.
             chain(record, algorithm.descriptor(), output);
+            save(record.ended(JobState.SUCCEEDED, 0, null, null, output.toString(), files(output), now()));
+            cleanUp(record);
             return;
+        }
+        if (finished.startFailure() != null && finished.startFailure().startsWith("the input changed")) {
+            settled.remove(Path.of(record.input()));
         }
         String reason = finished.startFailure() != null ? finished.startFailure()
                 : result.timedOut() ? "timed out after " + algorithm.descriptor().timeoutSeconds() + " s (timeoutSeconds)"
@@ -409,6 +526,15 @@ public final class LocalPipeline {
         }
         Path output = keepOutput(record);
         save(record.ended(JobState.FAILED, code, reason, tail, output.toString(), files(output), now()));
+        cleanUp(record);
+    }
+
+    /** A finished job's attempts are not needed any more: their output has moved. */
+    private void cleanUp(JobRecord record) throws IOException {
+        Path dir = settings.work().resolve(record.id());
+        if (Files.exists(dir)) {
+            deleteTree(dir);
+        }
     }
 
     /** Moves the last attempt's output where the job's output lies; partial output survives a failure. */
@@ -420,7 +546,13 @@ public final class LocalPipeline {
             deleteTree(target);
         }
         if (Files.exists(produced)) {
-            Files.move(produced, target, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.move(produced, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                // outputs/ lies on another file system than .work/: copy, then remove.
+                copyTree(produced, target);
+                deleteTree(produced);
+            }
         } else {
             Files.createDirectories(target);
         }
@@ -481,6 +613,30 @@ public final class LocalPipeline {
             return "sha256:" + HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Copies a file and returns the content hash of what was copied. */
+    private static String copyWithHash(Path from, Path to) throws IOException {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(from), MessageDigest.getInstance("SHA-256"));
+             java.io.OutputStream out = Files.newOutputStream(to)) {
+            in.transferTo(out);
+            return "sha256:" + HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path source : walk.toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
         }
     }
 

@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongConsumer;
+import java.util.function.BiConsumer;
 
 /**
  * Runs one attempt of an algorithm as a local process: no shell, the command as its arguments,
@@ -28,17 +28,19 @@ public final class LocalProcessRunner {
     /**
      * Runs the command and waits for it.
      *
-     * @param onStart told the process id as soon as the process exists
+     * @param onStart told the process id and start time as soon as the process exists
      * @throws IOException when the program cannot be started (not found, not executable)
      */
     public Result run(List<String> command, Map<String, String> environment, Path workDir, Duration timeout,
-                      Path stdout, Path stderr, LongConsumer onStart) throws IOException, InterruptedException {
+                      Path stdout, Path stderr, BiConsumer<Long, String> onStart) throws IOException, InterruptedException {
+        // No terminal input: a tool that reads standard input sees its end at once instead of hanging.
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
         builder.environment().putAll(environment);
         Process process = builder.start();
         long started = System.nanoTime();
-        onStart.accept(process.pid());
+        onStart.accept(process.pid(), startOf(process.toHandle()));
         try {
             boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!finished) {
@@ -59,12 +61,21 @@ public final class LocalProcessRunner {
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
-    /** Ends the process of a crashed run, if it still lives and is the one that was recorded. */
-    public static void killStale(long pid) {
-        ProcessHandle.of(pid).ifPresent(handle -> {
-            handle.descendants().forEach(ProcessHandle::destroyForcibly);
-            handle.destroyForcibly();
-        });
+    /** When a process started, as recorded; {@code null} when the system does not say. */
+    static String startOf(ProcessHandle handle) {
+        return handle.info().startInstant().map(Object::toString).orElse(null);
+    }
+
+    /**
+     * Ends the process of a crashed run and its children, if that very process still lives: a pid
+     * alone could by now belong to another process, so its start time must match too.
+     */
+    public static void killStale(long pid, String recordedStart) {
+        ProcessHandle.of(pid).filter(handle -> recordedStart != null && recordedStart.equals(startOf(handle)))
+                .ifPresent(handle -> {
+                    handle.descendants().forEach(ProcessHandle::destroyForcibly);
+                    handle.destroyForcibly();
+                });
     }
 
     static String tail(Path file) throws IOException {

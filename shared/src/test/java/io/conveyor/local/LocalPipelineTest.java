@@ -159,6 +159,33 @@ class LocalPipelineTest {
     }
 
     @Test
+    void run_whileAnotherRunHoldsTheOutbox_isRefused() throws Exception {
+        descriptor("copy.json", "{\"name\": \"copy\", \"image\": \"busybox:1.36\", \"command\": [\"true\"],"
+                + " \"resources\": {\"vcpu\": 0.25, \"memoryMiB\": 128}}");
+        Files.createDirectories(workspace.resolve("outbox"));
+        try (var channel = java.nio.channels.FileChannel.open(workspace.resolve("outbox/.lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             var lock = channel.lock()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> runOnce(2))
+                    .isInstanceOf(LocalPipeline.OutboxBusyException.class)
+                    .hasMessageStartingWith("another conveyor local is using " + workspace.resolve("outbox"));
+        }
+    }
+
+    @Test
+    void run_fileOfAnUnknownAlgorithm_runsOnceItsDescriptorArrives() throws Exception {
+        Files.createDirectories(workspace.resolve("algorithms"));
+        input("later/a.txt", "a");
+        assertThat(runOnce(2).jobs()).singleElement().satisfies(job -> assertThat(job.state()).isEqualTo(JobState.FAILED));
+        descriptor("later.json", "{\"name\": \"later\", \"image\": \"busybox:1.36\", \"command\": [\"true\"],"
+                + " \"resources\": {\"vcpu\": 0.25, \"memoryMiB\": 128}}");
+
+        LocalPipeline.Summary second = runOnce(2);
+
+        assertThat(second.jobs()).singleElement().satisfies(job -> assertThat(job.state()).isEqualTo(JobState.SUCCEEDED));
+    }
+
+    @Test
     void run_failingAlgorithm_isRetriedThenFailsWithItsStderrTail() throws Exception {
         descriptor("flaky.json", "{\"name\": \"flaky\", \"image\": \"busybox:1.36\", \"retries\": 2,"
                 + " \"command\": [\"sh\", \"-c\", \"echo \\\"attempt $CONVEYOR_ATTEMPT\\\" >> \\\"$CONVEYOR_OUTPUT_DIR/log\\\";"
@@ -183,8 +210,9 @@ class LocalPipelineTest {
 
     @Test
     void run_algorithmPastItsTimeout_isKilledWithItsChildren() throws Exception {
+        String token = "30." + (1000 + new java.util.Random().nextInt(9000));
         descriptor("slow.json", "{\"name\": \"slow\", \"image\": \"busybox:1.36\", \"retries\": 0, \"timeoutSeconds\": 1,"
-                + " \"command\": [\"sh\", \"-c\", \"sleep 30; touch \\\"$CONVEYOR_OUTPUT_DIR/finished\\\"\"],"
+                + " \"command\": [\"sh\", \"-c\", \"sleep " + token + "; touch \\\"$CONVEYOR_OUTPUT_DIR/finished\\\"\"],"
                 + " \"resources\": {\"vcpu\": 0.25, \"memoryMiB\": 128}}");
         input("slow/a.txt", "x");
         long started = System.nanoTime();
@@ -198,7 +226,7 @@ class LocalPipelineTest {
             assertThat(job.exitCode()).isNull();
         });
         assertThat(ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse(""))
-                .filter(line -> line.contains("sleep 30; touch") || line.equals("sleep 30")).toList())
+                .filter(line -> line.contains("sleep " + token)).toList())
                 .as("no process of the job is left").isEmpty();
     }
 
