@@ -35,7 +35,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,7 +118,7 @@ public final class LocalPipeline {
     /** Files taken, with what they looked like then: a file that changes afterwards is new input. */
     private final Map<Path, Observation> settled = new HashMap<>();
     private final Map<String, Descriptor.Resources> running = new HashMap<>();
-    private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final LinkedBlockingDeque<Event> events = new LinkedBlockingDeque<>();
     private final Set<String> touched = new LinkedHashSet<>();
     /** (input, version, algorithm) of every job ever made, whatever the revision: files are processed once. */
     private final Set<String> processed = new java.util.HashSet<>();
@@ -191,7 +191,7 @@ public final class LocalPipeline {
             // Wake at once when an attempt reports, else look at the inbox again after the poll interval.
             Event next = events.poll(settings.poll().toMillis(), TimeUnit.MILLISECONDS);
             if (next != null) {
-                events.add(next);
+                events.addFirst(next);
             }
         }
     }

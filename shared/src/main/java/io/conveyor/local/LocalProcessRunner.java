@@ -56,9 +56,18 @@ public final class LocalProcessRunner {
 
     /** Ends a process and everything it started. */
     static void kill(Process process) throws InterruptedException {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+        killTree(process.toHandle());
         process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Kills the root first, so that it cannot run one more command (a shell whose child dies goes on
+     * to its next line), then everything it had started, as found before the root died.
+     */
+    static void killTree(ProcessHandle root) {
+        List<ProcessHandle> descendants = root.descendants().toList();
+        root.destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
     }
 
     /** When a process started, as recorded; {@code null} when the system does not say. */
@@ -72,10 +81,7 @@ public final class LocalProcessRunner {
      */
     public static void killStale(long pid, String recordedStart) {
         ProcessHandle.of(pid).filter(handle -> recordedStart != null && recordedStart.equals(startOf(handle)))
-                .ifPresent(handle -> {
-                    handle.descendants().forEach(ProcessHandle::destroyForcibly);
-                    handle.destroyForcibly();
-                });
+                .ifPresent(LocalProcessRunner::killTree);
     }
 
     static String tail(Path file) throws IOException {
