@@ -6,12 +6,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import io.conveyor.dispatch.TaskLauncher;
+import io.conveyor.dispatch.TaskStart;
+import io.conveyor.registration.TaskDefinitionWrapper;
+import software.amazon.awssdk.services.ecs.model.Attribute;
+import software.amazon.awssdk.services.ecs.model.ContainerOverride;
+import software.amazon.awssdk.services.ecs.model.DesiredStatus;
+import software.amazon.awssdk.services.ecs.model.EcsException;
+import software.amazon.awssdk.services.ecs.model.Failure;
+import software.amazon.awssdk.services.ecs.model.KeyValuePair;
+import software.amazon.awssdk.services.ecs.model.StartTaskResponse;
+import software.amazon.awssdk.services.ecs.model.Tag;
+import software.amazon.awssdk.services.ecs.model.TaskOverride;
 import software.amazon.awssdk.services.ecs.model.ContainerInstance;
 
 /**
  * The container scheduler on ECS: one cluster of EC2 container instances.
+ *
+ * <p>Each job's task is started with its own StartTask call: ECS applies one set of overrides to every
+ * task of a call, and every job has its own input, output and id.
  */
-public final class EcsContainerScheduler implements ContainerScheduler {
+public final class EcsContainerScheduler implements ContainerScheduler, TaskLauncher {
 
     /** DescribeContainerInstances takes at most this many instances per call. */
     private static final int DESCRIBE_LIMIT = 100;
@@ -38,10 +53,90 @@ public final class EcsContainerScheduler implements ContainerScheduler {
         return List.copyOf(loads);
     }
 
+    @Override
+    public List<TaskStart.Result> start(List<TaskStart> starts) {
+        List<TaskStart.Result> results = new ArrayList<>(starts.size());
+        for (TaskStart start : starts) {
+            results.add(start(start));
+        }
+        return results;
+    }
+
+    private TaskStart.Result start(TaskStart start) {
+        List<ContainerOverride> containers = new ArrayList<>();
+        start.environment().forEach((container, variables) -> containers.add(ContainerOverride.builder()
+                .name(container)
+                .environment(variables.entrySet().stream()
+                        .map(v -> KeyValuePair.builder().name(v.getKey()).value(v.getValue()).build()).toList())
+                .command(TaskDefinitionWrapper.ALGORITHM.equals(container) ? start.algorithmCommand() : null)
+                .build()));
+        try {
+            StartTaskResponse response = ecs.startTask(request -> request.cluster(cluster)
+                    .taskDefinition(start.taskDefinitionArn())
+                    .containerInstances(start.containerInstance())
+                    .startedBy(start.jobId())
+                    .overrides(TaskOverride.builder().containerOverrides(containers).build())
+                    .tags(start.tags().entrySet().stream()
+                            .map(t -> Tag.builder().key(t.getKey()).value(t.getValue()).build()).toList()));
+            if (!response.failures().isEmpty()) {
+                Failure failure = response.failures().get(0);
+                return refusal(failure.reason(), failure.detail(), failure.arn());
+            }
+            if (response.tasks().isEmpty()) {
+                return new TaskStart.Result.Refused("ECS returned neither a task nor a failure", true);
+            }
+            return new TaskStart.Result.Started(response.tasks().get(0).taskArn());
+        } catch (EcsException e) {
+            boolean throttledOrServer = e.isThrottlingException() || e.statusCode() >= 500;
+            if (!throttledOrServer && "AccessDeniedException".equals(errorCode(e))) {
+                throw e;  // Conveyor's own permissions are wrong: no job's fault, so no job fails for it.
+            }
+            return new TaskStart.Result.Refused(errorCode(e) + ": " + e.awsErrorDetails().errorMessage(),
+                    throttledOrServer);
+        }
+    }
+
+    /**
+     * A {@code failures[]} entry. Every reason ECS documents for StartTask ({@code RESOURCE:*},
+     * {@code AGENT}, {@code ATTRIBUTE}, {@code MISSING}, ...) is about the chosen instance at that
+     * moment, so the job is placed again with fresh capacity.
+     */
+    static TaskStart.Result refusal(String reason, String detail, String arn) {
+        String text = (reason == null ? "unknown failure" : reason) + (detail == null ? "" : " (" + detail + ")")
+                + (arn == null ? "" : " on " + arn);
+        return new TaskStart.Result.Refused(text, true);
+    }
+
+    @Override
+    public boolean anyTaskStartedBy(String startedBy) {
+        for (DesiredStatus status : List.of(DesiredStatus.RUNNING, DesiredStatus.STOPPED)) {
+            if (!ecs.listTasks(request -> request.cluster(cluster).startedBy(startedBy).desiredStatus(status))
+                    .taskArns().isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String errorCode(EcsException e) {
+        return e.awsErrorDetails() == null ? "Unknown" : e.awsErrorDetails().errorCode();
+    }
+
     private static ContainerInstanceLoad load(ContainerInstance instance) {
         return new ContainerInstanceLoad(instance.containerInstanceArn(), instance.ec2InstanceId(),
                 instance.status(), Boolean.TRUE.equals(instance.agentConnected()),
-                nonNegative(instance.runningTasksCount()), nonNegative(instance.pendingTasksCount()));
+                nonNegative(instance.runningTasksCount()), nonNegative(instance.pendingTasksCount()),
+                attribute(instance, "ecs.instance-type"), remaining(instance, "CPU"), remaining(instance, "MEMORY"));
+    }
+
+    private static String attribute(ContainerInstance instance, String name) {
+        return instance.attributes().stream().filter(a -> name.equals(a.name())).map(Attribute::value).findFirst()
+                .orElse(null);
+    }
+
+    private static int remaining(ContainerInstance instance, String name) {
+        return instance.remainingResources().stream().filter(r -> name.equals(r.name()))
+                .map(r -> nonNegative(r.integerValue())).findFirst().orElse(0);
     }
 
     private static int nonNegative(Integer count) {

@@ -28,7 +28,8 @@ public final class S3ObjectStore implements ObjectStore {
         try {
             HeadObjectResponse head = s3.headObject(request -> request.bucket(ref.bucket()).key(ref.key())
                     .versionId(versionId));
-            return Optional.of(new StoredObject(ref, head.versionId(), head.eTag(), head.contentLength()));
+            return Optional.of(new StoredObject(ref, head.versionId(), head.eTag(), head.contentLength(),
+                    head.metadata()));
         } catch (S3Exception e) {
             // HEAD has no body, so a missing key arrives as a bare 404, not always NoSuchKeyException.
             if (e.statusCode() == 404) {

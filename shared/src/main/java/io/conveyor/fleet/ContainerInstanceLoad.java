@@ -11,9 +11,19 @@ import java.util.Objects;
  * @param agentConnected       whether its ECS agent is connected
  * @param runningTasks         tasks in the RUNNING state
  * @param pendingTasks         tasks in the PENDING state
+ * @param instanceType         the EC2 instance type (ECS's {@code ecs.instance-type} attribute), or {@code null}
+ * @param remainingCpuUnits    CPU units not reserved by tasks
+ * @param remainingMemoryMiB   memory not reserved by tasks
  */
 public record ContainerInstanceLoad(String containerInstanceArn, String ec2InstanceId, String status,
-                                    boolean agentConnected, int runningTasks, int pendingTasks) {
+                                    boolean agentConnected, int runningTasks, int pendingTasks, String instanceType,
+                                    int remainingCpuUnits, int remainingMemoryMiB) {
+
+    /** The load alone, without what is left free. */
+    public ContainerInstanceLoad(String containerInstanceArn, String ec2InstanceId, String status, boolean agentConnected,
+                                 int runningTasks, int pendingTasks) {
+        this(containerInstanceArn, ec2InstanceId, status, agentConnected, runningTasks, pendingTasks, null, 0, 0);
+    }
 
     public ContainerInstanceLoad {
         Objects.requireNonNull(containerInstanceArn, "containerInstanceArn");
@@ -21,6 +31,13 @@ public record ContainerInstanceLoad(String containerInstanceArn, String ec2Insta
         if (runningTasks < 0 || pendingTasks < 0) {
             throw new IllegalArgumentException("task counts must not be negative");
         }
+    }
+
+    /**
+     * Whether new tasks may be placed on it: ACTIVE (not DRAINING) with a connected agent.
+     */
+    public boolean acceptsTasks() {
+        return "ACTIVE".equals(status) && agentConnected;
     }
 
     /**

@@ -26,12 +26,15 @@ import java.util.Objects;
  * @param startedAt    when the last attempt started, or {@code null}
  * @param endedAt      when it ended, or {@code null}
  * @param outputs      the files it produced (relative to {@code output})
+ * @param waitingSince when it began waiting for capacity (ISO-8601), or {@code null}
+ * @param placedOn     the container instance its current attempt was placed on (ECS), or {@code null}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobRecord(String id, String algorithm, String revision, String input, String inputVersion, String parent,
                         JobState state, int attempt, int maxAttempts, Integer exitCode, String reason,
                         String stderrTail, String output, Long pid, String processStart, String queuedAt,
-                        String startedAt, String endedAt, List<String> outputs) {
+                        String startedAt, String endedAt, List<String> outputs, String waitingSince,
+                        String placedOn) {
 
     public JobRecord {
         Objects.requireNonNull(id, "id");
@@ -44,7 +47,7 @@ public record JobRecord(String id, String algorithm, String revision, String inp
     public static JobRecord queued(String id, String algorithm, String revision, String input, String inputVersion,
                                    String parent, int maxAttempts, String now) {
         return new JobRecord(id, algorithm, revision, input, inputVersion, parent, JobState.QUEUED, 0, maxAttempts,
-                null, null, null, null, null, null, now, null, null, List.of());
+                null, null, null, null, null, null, now, null, null, List.of(), null, null);
     }
 
     /**
@@ -57,21 +60,21 @@ public record JobRecord(String id, String algorithm, String revision, String inp
             throw new IllegalStateException(id + ": cannot move from " + state + " to " + next);
         }
         return new JobRecord(id, algorithm, revision, input, inputVersion, parent, next, attempt, maxAttempts, exitCode,
-                why, stderrTail, output, pid, processStart, queuedAt, startedAt, endedAt, outputs);
+                why, stderrTail, output, pid, processStart, queuedAt, startedAt, endedAt, outputs, waitingSince, placedOn);
     }
 
     /** The same job as its next attempt starts. */
     public JobRecord starting(String now) {
         moveTo(JobState.STARTING, null);
         return new JobRecord(id, algorithm, revision, input, inputVersion, parent, JobState.STARTING, attempt + 1,
-                maxAttempts, null, null, stderrTail, output, null, null, queuedAt, now, null, outputs);
+                maxAttempts, null, null, stderrTail, output, null, null, queuedAt, now, null, outputs, null, null);
     }
 
     /** The same job running in a process, which started at {@code processStarted} (or {@code null}). */
     public JobRecord running(long processId, String processStarted) {
         JobRecord moved = moveTo(JobState.RUNNING, null);
         return new JobRecord(id, algorithm, revision, input, inputVersion, parent, moved.state(), attempt, maxAttempts,
-                null, null, stderrTail, output, processId, processStarted, queuedAt, startedAt, null, outputs);
+                null, null, stderrTail, output, processId, processStarted, queuedAt, startedAt, null, outputs, null, placedOn);
     }
 
     /** The same job after an attempt ended: {@code state} is SUCCEEDED, FAILED or QUEUED (a retry). */
@@ -79,7 +82,7 @@ public record JobRecord(String id, String algorithm, String revision, String inp
                            String now) {
         moveTo(next, why);
         return new JobRecord(id, algorithm, revision, input, inputVersion, parent, next, attempt, maxAttempts, code, why,
-                tail, outputDir, null, null, queuedAt, startedAt, next.terminal() ? now : null, files);
+                tail, outputDir, null, null, queuedAt, startedAt, next.terminal() ? now : null, files, null, placedOn);
     }
 
     /**
@@ -89,7 +92,35 @@ public record JobRecord(String id, String algorithm, String revision, String inp
     public JobRecord resumed(String why) {
         moveTo(JobState.QUEUED, why);
         return new JobRecord(id, algorithm, revision, input, inputVersion, parent, JobState.QUEUED, Math.max(0, attempt - 1),
-                maxAttempts, exitCode, why, stderrTail, output, null, null, queuedAt, startedAt, null, outputs);
+                maxAttempts, exitCode, why, stderrTail, output, null, null, queuedAt, startedAt, null, outputs, null, null);
+    }
+
+    /** The same job with its output location (known before it runs, on S3). */
+    public JobRecord withOutput(String outputLocation) {
+        return new JobRecord(id, algorithm, revision, input, inputVersion, parent, state, attempt, maxAttempts, exitCode,
+                reason, stderrTail, outputLocation, pid, processStart, queuedAt, startedAt, endedAt, outputs, waitingSince,
+                placedOn);
+    }
+
+    /**
+     * The same job waiting for capacity, since {@code since} (kept from an earlier wait).
+     */
+    public JobRecord waiting(String why, String since) {
+        JobRecord moved = state == JobState.WAITING_FOR_CAPACITY ? this : moveTo(JobState.WAITING_FOR_CAPACITY, why);
+        return new JobRecord(id, algorithm, revision, input, inputVersion, parent, moved.state(), attempt, maxAttempts,
+                exitCode, why, stderrTail, output, null, null, queuedAt, startedAt, null, outputs,
+                waitingSince != null ? waitingSince : since, null);
+    }
+
+    /**
+     * The same job as a task is started for it on a container instance. A start that is tried again
+     * (the earlier one failed or never happened) keeps the attempt number: only attempts that ran count.
+     */
+    public JobRecord placed(String containerInstance, boolean again, String now) {
+        JobRecord started = again && state == JobState.STARTING ? this : starting(now);
+        return new JobRecord(id, algorithm, revision, input, inputVersion, parent, JobState.STARTING, started.attempt(),
+                maxAttempts, null, null, stderrTail, output, null, null, queuedAt, now, null, outputs, null,
+                containerInstance);
     }
 
     /** Whether another attempt is allowed after this one. */

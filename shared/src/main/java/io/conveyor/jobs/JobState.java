@@ -18,8 +18,8 @@ public enum JobState {
     public Set<JobState> next() {
         return switch (this) {
             case QUEUED -> EnumSet.of(WAITING_FOR_CAPACITY, STARTING, FAILED, CANCELLED);
-            case WAITING_FOR_CAPACITY -> EnumSet.of(STARTING, FAILED, CANCELLED);
-            case STARTING -> EnumSet.of(RUNNING, QUEUED, FAILED, CANCELLED);
+            case WAITING_FOR_CAPACITY -> EnumSet.of(STARTING, QUEUED, FAILED, CANCELLED);
+            case STARTING -> EnumSet.of(RUNNING, QUEUED, WAITING_FOR_CAPACITY, FAILED, CANCELLED);
             case RUNNING -> EnumSet.of(SUCCEEDED, FAILED, QUEUED, CANCELLED);
             case SUCCEEDED, FAILED, CANCELLED -> EnumSet.noneOf(JobState.class);
         };

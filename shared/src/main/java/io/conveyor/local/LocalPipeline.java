@@ -1,6 +1,7 @@
 package io.conveyor.local;
 
 import io.conveyor.descriptor.Descriptor;
+import io.conveyor.dispatch.InputRules;
 import io.conveyor.descriptor.DescriptorValidator;
 import io.conveyor.descriptor.Placeholders;
 import io.conveyor.descriptor.Problem;
@@ -12,7 +13,6 @@ import io.conveyor.jobs.JobStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -339,22 +340,15 @@ public final class LocalPipeline {
 
     /** Why the algorithm does not take this input, or {@code null}. */
     private String rejection(Descriptor descriptor, Path input, String rest) throws IOException {
-        Descriptor.Input filter = descriptor.input();
-        String name = input.getFileName().toString();
-        if (filter.suffixes() != null && filter.suffixes().stream().noneMatch(name::endsWith)) {
-            return "'" + name + "' does not end in one of " + filter.suffixes() + " (input.suffixes of " + descriptor.name() + ")";
+        Optional<String> filtered = InputRules.filterRejection(descriptor, input.getFileName().toString(), rest,
+                Files.size(input));
+        if (filtered.isPresent()) {
+            return filtered.get();
         }
-        if (filter.glob() != null && !FileSystems.getDefault().getPathMatcher("glob:" + filter.glob()).matches(Path.of(rest))) {
-            return "'" + rest + "' does not match input.glob '" + filter.glob() + "' of " + descriptor.name();
-        }
-        long size = Files.size(input);
-        if (filter.maxSizeMiB() != null && size > filter.maxSizeMiB() * 1024L * 1024L) {
-            return "is " + size + " bytes, over input.maxSizeMiB (" + filter.maxSizeMiB() + " MiB) of " + descriptor.name();
-        }
-        for (Descriptor.Parameter parameter : descriptor.parameters()) {
-            if (parameter.required()) {
-                return "required parameter " + parameter.name() + " has no value: the local mode gives none";
-            }
+        try {
+            InputRules.parameterValues(descriptor, Map.of());
+        } catch (InputRules.MissingParameterException e) {
+            return e.getMessage() + ": the local mode gives none";
         }
         if (!capacity.couldFit(descriptor.resources())) {
             return "needs " + descriptor.resources().vcpu() + " vCPU and " + descriptor.resources().taskMemoryMiB()

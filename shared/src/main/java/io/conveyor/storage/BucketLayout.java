@@ -1,7 +1,10 @@
 package io.conveyor.storage;
 
+import java.nio.charset.StandardCharsets;
+
 /**
- * Where things lie in Conveyor's buckets. The template's notification filters use the same prefixes.
+ * Where things lie in Conveyor's buckets. The template's notification filters and IAM resources use
+ * the same prefixes.
  */
 public final class BucketLayout {
 
@@ -9,7 +12,40 @@ public final class BucketLayout {
     public static final String ALGORITHMS_PREFIX = "algorithms/";
     /** Input files, in the input bucket: {@code inputs/<algorithm>/...}. */
     public static final String INPUTS_PREFIX = "inputs/";
+    /** Job outputs, in the output bucket: {@code outputs/<algorithm>/<input key below the algorithm>/<job id>/}. */
+    public static final String OUTPUTS_PREFIX = "outputs/";
+    /** Job records, in the output bucket: {@code jobs/<job id>.json}. */
+    public static final String JOBS_PREFIX = "jobs/";
+    /** S3's longest key, in UTF-8 bytes. */
+    public static final int MAX_KEY_BYTES = 1024;
+    /** What an output prefix leaves at least for the names of the files a job writes. */
+    public static final int OUTPUT_NAME_ROOM_BYTES = 128;
 
     private BucketLayout() {
+    }
+
+    /**
+     * The output prefix of a job: the input's key below {@code inputs/<algorithm>/}, then the job id, so two
+     * inputs, two versions of one input or two algorithms never share one. Path segments that a file
+     * system or the AWS CLI would read as navigation ({@code .}, {@code ..}, empty) are prefixed with
+     * {@code _}; everything else is kept as the user wrote it.
+     */
+    public static String outputPrefix(String algorithm, String rest, String jobId) {
+        StringBuilder prefix = new StringBuilder(OUTPUTS_PREFIX).append(algorithm).append('/');
+        for (String segment : rest.split("/", -1)) {
+            prefix.append(segment.isEmpty() || segment.equals(".") || segment.equals("..") ? "_" + segment : segment)
+                    .append('/');
+        }
+        return prefix.append(jobId).append('/').toString();
+    }
+
+    /** Whether an output prefix leaves room for output file names within S3's key limit. */
+    public static boolean leavesRoomForOutputs(String outputPrefix) {
+        return outputPrefix.getBytes(StandardCharsets.UTF_8).length + OUTPUT_NAME_ROOM_BYTES <= MAX_KEY_BYTES;
+    }
+
+    /** The key of a job's record. */
+    public static String jobRecordKey(String jobId) {
+        return JOBS_PREFIX + jobId + ".json";
     }
 }

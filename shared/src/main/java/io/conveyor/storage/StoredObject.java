@@ -1,5 +1,6 @@
 package io.conveyor.storage;
 
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -10,8 +11,14 @@ import java.util.Optional;
  * @param versionId the version id, or {@code null} when the bucket is not versioned
  * @param eTag      the entity tag without quotes
  * @param size      its size in bytes (zero-byte objects are real objects)
+ * @param metadata  its user metadata (S3's {@code x-amz-meta-*}, names in lowercase)
  */
-public record StoredObject(ObjectRef ref, String versionId, String eTag, long size) {
+public record StoredObject(ObjectRef ref, String versionId, String eTag, long size, Map<String, String> metadata) {
+
+    /** An object without user metadata. */
+    public StoredObject(ObjectRef ref, String versionId, String eTag, long size) {
+        this(ref, versionId, eTag, size, Map.of());
+    }
 
     public StoredObject {
         Objects.requireNonNull(ref, "ref");
@@ -20,6 +27,7 @@ public record StoredObject(ObjectRef ref, String versionId, String eTag, long si
             throw new IllegalArgumentException("size must not be negative, was " + size);
         }
         eTag = S3Keys.unquote(eTag);
+        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
     }
 
     /**

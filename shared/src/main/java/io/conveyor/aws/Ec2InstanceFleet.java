@@ -1,0 +1,72 @@
+package io.conveyor.aws;
+
+import io.conveyor.fleet.FleetInstance;
+import io.conveyor.fleet.InstanceFleet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Instance;
+
+/**
+ * Conveyor's instances on EC2: those carrying the stack's tag, launched from its launch template.
+ */
+public final class Ec2InstanceFleet implements InstanceFleet {
+
+    /** The tag that marks an instance as Conveyor's; its value is the stack name. */
+    public static final String STACK_TAG = "conveyor:stack";
+
+    private final Ec2Client ec2;
+    private final String stack;
+    private final String launchTemplateId;
+    private final String launchTemplateVersion;
+    private final List<String> subnets;
+
+    /**
+     * @param subnets the subnets to launch into, spread by launch (empty: the launch template's or the default VPC's)
+     */
+    public Ec2InstanceFleet(Ec2Client ec2, String stack, String launchTemplateId, String launchTemplateVersion,
+                            List<String> subnets) {
+        this.ec2 = Objects.requireNonNull(ec2, "ec2");
+        this.stack = Objects.requireNonNull(stack, "stack");
+        this.launchTemplateId = Objects.requireNonNull(launchTemplateId, "launchTemplateId");
+        this.launchTemplateVersion = Objects.requireNonNull(launchTemplateVersion, "launchTemplateVersion");
+        this.subnets = List.copyOf(subnets);
+    }
+
+    @Override
+    public List<FleetInstance> instances() {
+        List<FleetInstance> instances = new ArrayList<>();
+        ec2.describeInstancesPaginator(request -> request.filters(
+                        Filter.builder().name("tag:" + STACK_TAG).values(stack).build(),
+                        Filter.builder().name("instance-state-name")
+                                .values("pending", "running", "stopping", "stopped").build()))
+                .reservations().forEach(reservation -> reservation.instances().stream()
+                        .map(Ec2InstanceFleet::instance).forEach(instances::add));
+        return List.copyOf(instances);
+    }
+
+    @Override
+    public void start(List<String> instanceIds) {
+        ec2.startInstances(request -> request.instanceIds(instanceIds));
+    }
+
+    @Override
+    public List<String> launch(String instanceType, int count, String idempotencyToken) {
+        String subnet = subnets.isEmpty() ? null
+                : subnets.get(Math.floorMod(idempotencyToken.hashCode(), subnets.size()));
+        return ec2.runInstances(request -> request
+                        .launchTemplate(t -> t.launchTemplateId(launchTemplateId).version(launchTemplateVersion))
+                        .instanceType(instanceType)
+                        .subnetId(subnet)
+                        .minCount(count).maxCount(count)
+                        .clientToken(idempotencyToken))
+                .instances().stream().map(Instance::instanceId).toList();
+    }
+
+    private static FleetInstance instance(Instance instance) {
+        return new FleetInstance(instance.instanceId(), instance.instanceTypeAsString(),
+                FleetInstance.State.of(instance.state().nameAsString()));
+    }
+}

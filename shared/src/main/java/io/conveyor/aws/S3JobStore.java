@@ -1,0 +1,120 @@
+package io.conveyor.aws;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.conveyor.jobs.JobRecord;
+import io.conveyor.jobs.JobStore;
+import io.conveyor.json.Json;
+import io.conveyor.storage.BucketLayout;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Job records in the output bucket ({@code jobs/<id>.json}), next to the outputs their users read.
+ *
+ * <p>S3's conditional writes make the record the job's identity: creation sends
+ * {@code If-None-Match: *}, so of two writers exactly one creates it; a conditional replace sends
+ * {@code If-Match} with the ETag that was read, so a change made meanwhile is never overwritten.
+ */
+public final class S3JobStore implements JobStore {
+
+    /** The conditional write lost: the object exists (create) or changed (replace). */
+    private static final int PRECONDITION_FAILED = 412;
+    /** A concurrent conditional write to the same key was in flight: S3 asks to retry. */
+    private static final int CONFLICT = 409;
+
+    private final S3Client s3;
+    private final String bucket;
+
+    public S3JobStore(S3Client s3, String bucket) {
+        this.s3 = Objects.requireNonNull(s3, "s3");
+        this.bucket = Objects.requireNonNull(bucket, "bucket");
+    }
+
+    @Override
+    public Optional<JobRecord> get(String id) {
+        return read(id).map(Versioned::record);
+    }
+
+    @Override
+    public Optional<Versioned> read(String id) {
+        try {
+            ResponseBytes<GetObjectResponse> object = s3.getObjectAsBytes(request -> request.bucket(bucket)
+                    .key(BucketLayout.jobRecordKey(id)));
+            return Optional.of(new Versioned(Json.mapper().readValue(object.asByteArray(), JobRecord.class),
+                    object.response().eTag()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("job record s3://" + bucket + "/" + BucketLayout.jobRecordKey(id)
+                    + " is not a job record", e);
+        }
+    }
+
+    @Override
+    public boolean create(JobRecord record) {
+        return conditionalPut(record, true, null);
+    }
+
+    @Override
+    public void update(JobRecord record) {
+        put(record, false, null);
+    }
+
+    @Override
+    public boolean replace(JobRecord record, String version) {
+        Objects.requireNonNull(version, "version");
+        return conditionalPut(record, false, version);
+    }
+
+    @Override
+    public List<JobRecord> all() {
+        List<JobRecord> records = new ArrayList<>();
+        for (S3Object object : s3.listObjectsV2Paginator(request -> request.bucket(bucket)
+                .prefix(BucketLayout.JOBS_PREFIX)).contents()) {
+            String name = object.key().substring(BucketLayout.JOBS_PREFIX.length());
+            if (name.endsWith(".json")) {
+                get(name.substring(0, name.length() - ".json".length())).ifPresent(records::add);
+            }
+        }
+        return List.copyOf(records);
+    }
+
+    private boolean conditionalPut(JobRecord record, boolean create, String ifMatch) {
+        for (int tries = 1; ; tries++) {
+            try {
+                put(record, create, ifMatch);
+                return true;
+            } catch (S3Exception e) {
+                if (e.statusCode() == PRECONDITION_FAILED) {
+                    return false;
+                }
+                if (e.statusCode() != CONFLICT || tries == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void put(JobRecord record, boolean create, String ifMatch) {
+        byte[] json;
+        try {
+            json = Json.mapper().writeValueAsBytes(record);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write job record " + record.id(), e);
+        }
+        s3.putObject(request -> request.bucket(bucket).key(BucketLayout.jobRecordKey(record.id()))
+                .contentType("application/json").ifNoneMatch(create ? "*" : null).ifMatch(ifMatch),
+                RequestBody.fromBytes(json));
+    }
+}

@@ -1,0 +1,16 @@
+package io.conveyor.dispatch;
+
+/**
+ * One capacity decision at a time: two dispatch invocations that both see too little capacity must
+ * not both launch for it. The holder decides, the others let their jobs wait a little.
+ */
+public interface CapacityLease {
+
+    /**
+     * Takes the lease for a short while unless someone else holds it.
+     *
+     * @param holder who takes it (for the record: an invocation's request id)
+     * @return whether this caller now holds it
+     */
+    boolean tryAcquire(String holder);
+}

@@ -1,0 +1,116 @@
+package io.conveyor.dispatch;
+
+import io.conveyor.descriptor.Descriptor;
+import io.conveyor.descriptor.Placeholders;
+import io.conveyor.registration.TaskDefinitionWrapper;
+import io.conveyor.storage.ObjectRef;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The per-job values of a wrapped task definition ({@link TaskDefinitionWrapper}): container
+ * overrides and tags. Values travel as environment variables and command arguments, never through
+ * a shell: a hostile key stays one argument.
+ */
+public final class TaskOverrides {
+
+    /** ECS refuses overrides longer than this (in characters of their JSON). */
+    public static final int MAX_OVERRIDE_CHARS = 8192;
+    /** The longest staged file name (Linux allows 255 bytes). */
+    static final int MAX_NAME_BYTES = 200;
+
+    /** Tag keys on tasks. */
+    public static final String TAG_JOB = "conveyor:job";
+    public static final String TAG_ATTEMPT = "conveyor:attempt";
+
+    private TaskOverrides() {
+    }
+
+    /**
+     * The start of one attempt.
+     *
+     * @param versionId  the input's version id, or {@code null} (unversioned bucket)
+     * @param parameters the parameters' values for this input
+     */
+    public static TaskStart of(String jobId, int attempt, String taskDefinitionArn, String containerInstance,
+                               Descriptor descriptor, ObjectRef input, String versionId, String outputUri,
+                               Map<String, String> parameters) {
+        String stagedInput = TaskDefinitionWrapper.INPUT_DIR + "/" + stagedName(input.key());
+        Map<String, String> values = new TreeMap<>(parameters);
+        values.put(Placeholders.INPUT, stagedInput);
+        values.put(Placeholders.OUTPUT_DIR, TaskDefinitionWrapper.OUTPUT_DIR);
+        values.put(Placeholders.JOB_ID, jobId);
+        values.put(Placeholders.ATTEMPT, Integer.toString(attempt));
+
+        Map<String, String> stageIn = new TreeMap<>();
+        stageIn.put(TaskDefinitionWrapper.INPUT_BUCKET, input.bucket());
+        stageIn.put(TaskDefinitionWrapper.INPUT_KEY, input.key());
+        stageIn.put(TaskDefinitionWrapper.INPUT_VERSION, versionId == null ? "" : versionId);
+        stageIn.put(Placeholders.INPUT, stagedInput);
+
+        Map<String, String> algorithm = new TreeMap<>(values);
+        descriptor.environment().forEach((name, value) -> {
+            if (!Placeholders.referencedIn(value).isEmpty()) {
+                algorithm.put(name, Placeholders.substitute(value, values));
+            }
+        });
+        List<String> command = descriptor.command().stream().map(word -> Placeholders.substitute(word, values)).toList();
+
+        Map<String, Map<String, String>> environment = new LinkedHashMap<>();
+        environment.put(TaskDefinitionWrapper.STAGE_IN, stageIn);
+        environment.put(TaskDefinitionWrapper.ALGORITHM, algorithm);
+        environment.put(TaskDefinitionWrapper.STAGE_OUT, Map.of(TaskDefinitionWrapper.OUTPUT_URI, outputUri));
+        Map<String, String> tags = Map.of(TAG_JOB, jobId, TAG_ATTEMPT, Integer.toString(attempt),
+                TaskDefinitionWrapper.TAG_ALGORITHM, descriptor.name());
+        return new TaskStart(jobId, attempt, taskDefinitionArn, containerInstance, environment, command, tags);
+    }
+
+    /**
+     * How long the overrides of a start are, counted as ECS counts them: the characters of their JSON
+     * (names, values and quotes; an upper bound).
+     */
+    public static int length(TaskStart start) {
+        int length = 64;
+        for (Map.Entry<String, Map<String, String>> container : start.environment().entrySet()) {
+            length += container.getKey().length() + 48;
+            for (Map.Entry<String, String> variable : container.getValue().entrySet()) {
+                length += jsonLength(variable.getKey()) + jsonLength(variable.getValue()) + 24;
+            }
+        }
+        for (String word : start.algorithmCommand()) {
+            length += jsonLength(word) + 1;
+        }
+        return length;
+    }
+
+    /**
+     * The staged input's file name: the last part of the key, so algorithms that look at the name still
+     * can. Control characters become {@code _}; {@code .}, {@code ..} and empty names become
+     * {@code input}; overlong names keep their end (the suffix).
+     */
+    public static String stagedName(String key) {
+        String name = key.substring(key.lastIndexOf('/') + 1);
+        StringBuilder clean = new StringBuilder(name.length());
+        name.codePoints().forEach(c -> clean.appendCodePoint(Character.isISOControl(c) ? '_' : c));
+        name = clean.toString();
+        if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+            return "input";
+        }
+        while (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+            name = name.substring(name.offsetByCodePoints(0, 1));
+        }
+        return name;
+    }
+
+    private static int jsonLength(String text) {
+        int length = 2;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            length += c == '"' || c == '\\' ? 2 : c < 0x20 ? 6 : 1;
+        }
+        return length;
+    }
+}

@@ -1,0 +1,33 @@
+package io.conveyor.fleet;
+
+import java.util.Objects;
+
+/**
+ * One EC2 instance that Conveyor launched (it carries the stack's tag).
+ *
+ * @param instanceId   the EC2 instance id
+ * @param instanceType its type, e.g. {@code m6i.large}
+ * @param state        its EC2 state
+ */
+public record FleetInstance(String instanceId, String instanceType, State state) {
+
+    /** EC2 instance states. */
+    public enum State {
+        PENDING, RUNNING, SHUTTING_DOWN, TERMINATED, STOPPING, STOPPED;
+
+        /** The state from EC2's name for it ({@code shutting-down}, ...). */
+        public static State of(String name) {
+            return valueOf(name.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        }
+    }
+
+    public FleetInstance {
+        Objects.requireNonNull(instanceId, "instanceId");
+        Objects.requireNonNull(state, "state");
+    }
+
+    /** Whether it counts against the instance cap: pending, running and stopping instances do. */
+    public boolean live() {
+        return state == State.PENDING || state == State.RUNNING || state == State.STOPPING;
+    }
+}

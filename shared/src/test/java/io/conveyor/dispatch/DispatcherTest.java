@@ -1,0 +1,484 @@
+package io.conveyor.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.conveyor.descriptor.Descriptor;
+import io.conveyor.descriptor.DescriptorValidator;
+import io.conveyor.fleet.ContainerInstanceLoad;
+import io.conveyor.fleet.FleetInstance;
+import io.conveyor.fleet.InstanceFleet;
+import io.conveyor.jobs.JobRecord;
+import io.conveyor.jobs.JobState;
+import io.conveyor.registration.AlgorithmRecord;
+import io.conveyor.registration.AlgorithmRegistry;
+import io.conveyor.registration.RegistrationOutcome;
+import io.conveyor.registration.TaskDefinitionWrapper;
+import io.conveyor.storage.ObjectRef;
+import io.conveyor.storage.StorageEvent;
+import io.conveyor.storage.StoredObject;
+import io.conveyor.testing.InMemoryJobStore;
+import io.conveyor.testing.InMemoryObjectStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class DispatcherTest {
+
+    static final String IN = "conveyor-in";
+    static final String OUT = "conveyor-out";
+    static final String WORD_COUNT = """
+            {"name": "word-count", "image": "busybox:1.36",
+             "command": ["wc", "${CONVEYOR_INPUT}", "--job", "${CONVEYOR_JOB_ID}"],
+             "environment": {"REPORT": "${CONVEYOR_OUTPUT_DIR}/report.txt", "PLAIN": "yes"},
+             "input": {"suffixes": [".txt"], "maxSizeMiB": 1},
+             "resources": {"vcpu": 1, "memoryMiB": 2048}, "retries": 2}""";
+    static final String THRESHOLDS = """
+            {"name": "thresholds", "image": "busybox:1.36", "command": ["run"],
+             "parameters": [{"name": "THRESHOLD", "required": true}, {"name": "MODE", "default": "fast"}],
+             "resources": {"vcpu": 0.5, "memoryMiB": 512}}""";
+
+    final Registry registry = new Registry();
+    final InMemoryObjectStore inputs = new InMemoryObjectStore();
+    final InMemoryJobStore jobs = new InMemoryJobStore();
+    final List<ContainerInstanceLoad> cluster = new ArrayList<>();
+    final Launcher launcher = new Launcher();
+    final Fleet fleet = new Fleet();
+    final Lease lease = new Lease();
+    Instant now = Instant.parse("2026-11-21T10:00:00Z");
+    int maxInstances = 3;
+
+    Dispatcher dispatcher() {
+        Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+        return new Dispatcher(registry, inputs, jobs, () -> List.copyOf(cluster), launcher, fleet, lease,
+                new CapacityPlanner(maxInstances, "m6i.large"), OUT, Duration.ofSeconds(60), clock);
+    }
+
+    @Test
+    void dispatch_inputThatFits_startsOneTaskWithTheJobsValues() {
+        registry.register(WORD_COUNT);
+        instance("ci-1", "i-1", 2048, 4096);
+
+        Map<String, Dispatcher.Verdict> verdicts = dispatcher().dispatch(List.of(message("m1",
+                created("inputs/word-count/field notes été v1+2.txt", "v7", 10))), "inv-1");
+
+        assertThat(verdicts).containsEntry("m1", new Dispatcher.Verdict.Done());
+        assertThat(launcher.started).hasSize(1);
+        TaskStart start = launcher.started.get(0);
+        JobRecord record = jobs.get(start.jobId()).orElseThrow();
+        assertThat(record.state()).isEqualTo(JobState.STARTING);
+        assertThat(record.attempt()).isEqualTo(1);
+        assertThat(record.placedOn()).isEqualTo("ci-1");
+        assertThat(record.input()).isEqualTo("s3://conveyor-in/inputs/word-count/field notes été v1+2.txt");
+        assertThat(record.inputVersion()).isEqualTo("v7");
+        assertThat(record.output()).isEqualTo("s3://conveyor-out/outputs/word-count/field notes été v1+2.txt/"
+                + start.jobId() + "/");
+        assertThat(start.containerInstance()).isEqualTo("ci-1");
+        assertThat(start.taskDefinitionArn()).isEqualTo("arn:td/word-count:1");
+        assertThat(start.environment().get(TaskDefinitionWrapper.STAGE_IN))
+                .containsEntry("CONVEYOR_INPUT_KEY", "inputs/word-count/field notes été v1+2.txt")
+                .containsEntry("CONVEYOR_INPUT_VERSION", "v7")
+                .containsEntry("CONVEYOR_INPUT", "/conveyor/input/field notes été v1+2.txt");
+        assertThat(start.environment().get(TaskDefinitionWrapper.STAGE_OUT))
+                .containsEntry("CONVEYOR_OUTPUT_URI", record.output());
+        assertThat(start.environment().get(TaskDefinitionWrapper.ALGORITHM))
+                .containsEntry("CONVEYOR_JOB_ID", start.jobId())
+                .containsEntry("CONVEYOR_ATTEMPT", "1")
+                .containsEntry("REPORT", "/conveyor/output/report.txt")
+                .doesNotContainKey("PLAIN");
+        assertThat(start.algorithmCommand())
+                .containsExactly("wc", "/conveyor/input/field notes été v1+2.txt", "--job", start.jobId());
+        assertThat(start.tags()).containsEntry("conveyor:job", start.jobId()).containsEntry("conveyor:attempt", "1");
+        assertThat(fleet.calls).isEmpty();
+    }
+
+    @Test
+    void dispatch_sameEventThreeTimes_startsOneTask() {
+        registry.register(WORD_COUNT);
+        instance("ci-1", "i-1", 4096, 8192);
+        StorageEvent event = created("inputs/word-count/a.txt", "v1", 5);
+
+        // twice in one batch, once more in a later one
+        dispatcher().dispatch(List.of(message("m1", event), message("m2", event)), "inv-1");
+        Map<String, Dispatcher.Verdict> later = dispatcher().dispatch(List.of(message("m3", event)), "inv-2");
+
+        assertThat(launcher.started).hasSize(1);
+        assertThat(later).containsEntry("m3", new Dispatcher.Verdict.Done());
+        assertThat(jobs.all()).hasSize(1);
+    }
+
+    @Test
+    void dispatch_batchOfTen_packsOntoTheFullestInstanceThatFits() {
+        registry.register(WORD_COUNT);
+        instance("ci-roomy", "i-1", 8192, 16384);
+        instance("ci-tight", "i-2", 2048, 4096);
+        List<Dispatcher.Message> batch = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            batch.add(message("m" + i, created("inputs/word-count/f" + i + ".txt", "v1", 5)));
+        }
+
+        dispatcher().dispatch(batch, "inv-1");
+
+        // 2 tasks fill the tight instance (2048 MiB each), the other 8 go to the roomy one
+        assertThat(launcher.started).extracting(TaskStart::containerInstance)
+                .filteredOn("ci-tight"::equals).hasSize(2);
+        assertThat(launcher.started).hasSize(10);
+    }
+
+    @Test
+    void dispatch_startRefusedForResources_requeuesOnlyThatJobWithoutCountingAnAttempt() {
+        registry.register(WORD_COUNT);
+        instance("ci-1", "i-1", 4096, 8192);
+        launcher.script.add(new TaskStart.Result.Started("arn:task/1"));
+        launcher.script.add(new TaskStart.Result.Refused("RESOURCE:MEMORY on ci-1", true));
+
+        Map<String, Dispatcher.Verdict> verdicts = dispatcher().dispatch(List.of(
+                message("m1", created("inputs/word-count/a.txt", "v1", 5)),
+                message("m2", created("inputs/word-count/b.txt", "v1", 5))), "inv-1");
+
+        String refusedJob = launcher.started.get(1).jobId();
+        String refusedMessage = launcher.started.get(1).environment().get(TaskDefinitionWrapper.STAGE_IN)
+                .get("CONVEYOR_INPUT_KEY").endsWith("a.txt") ? "m1" : "m2";
+        String otherMessage = refusedMessage.equals("m1") ? "m2" : "m1";
+        assertThat(verdicts.get(refusedMessage)).isInstanceOf(Dispatcher.Verdict.Wait.class);
+        assertThat(verdicts.get(otherMessage)).isEqualTo(new Dispatcher.Verdict.Done());
+        JobRecord refused = jobs.get(refusedJob).orElseThrow();
+        assertThat(refused.state()).isEqualTo(JobState.QUEUED);
+        assertThat(refused.attempt()).isZero();
+        assertThat(refused.reason()).contains("RESOURCE:MEMORY");
+
+        // its redelivery starts it as attempt 1
+        launcher.script.add(new TaskStart.Result.Started("arn:task/2"));
+        dispatcher().dispatch(List.of(message("m9", created(
+                refusedMessage.equals("m1") ? "inputs/word-count/a.txt" : "inputs/word-count/b.txt", "v1", 5))), "inv-2");
+        assertThat(jobs.get(refusedJob).orElseThrow().state()).isEqualTo(JobState.STARTING);
+        assertThat(jobs.get(refusedJob).orElseThrow().attempt()).isEqualTo(1);
+    }
+
+    @Test
+    void dispatch_startRefusedForGood_failsTheJobAndDeletesTheMessage() {
+        registry.register(WORD_COUNT);
+        instance("ci-1", "i-1", 4096, 8192);
+        launcher.script.add(new TaskStart.Result.Refused("ClientException: TaskDefinition is inactive", false));
+
+        Map<String, Dispatcher.Verdict> verdicts = dispatcher().dispatch(List.of(
+                message("m1", created("inputs/word-count/a.txt", "v1", 5))), "inv-1");
+
+        assertThat(verdicts.get("m1")).isEqualTo(new Dispatcher.Verdict.Done());
+        JobRecord record = jobs.all().get(0);
+        assertThat(record.state()).isEqualTo(JobState.FAILED);
+        assertThat(record.reason()).contains("TaskDefinition is inactive");
+    }
+
+    @Test
+    void dispatch_emptyCluster_launchesOnceAndTheJobWaits() {
+        registry.register(WORD_COUNT);
+
+        Map<String, Dispatcher.Verdict> verdicts = dispatcher().dispatch(List.of(
+                message("m1", created("inputs/word-count/a.txt", "v1", 5)),
+                message("m2", created("inputs/word-count/b.txt", "v1", 5))), "inv-1");
+
+        assertThat(fleet.calls).containsExactly("launch m6i.large x1");
+        assertThat(verdicts.values()).allSatisfy(v -> assertThat(v).isEqualTo(new Dispatcher.Verdict.Wait(30,
+                "waits for a new m6i.large instance")));
+        assertThat(jobs.all()).allSatisfy(record -> {
+            assertThat(record.state()).isEqualTo(JobState.WAITING_FOR_CAPACITY);
+            assertThat(record.waitingSince()).isEqualTo("2026-11-21T10:00:00Z");
+        });
+
+        // Redelivered while the instance boots: no second launch, the wait is kept and the delay grows
+        fleet.instances.add(new FleetInstance("i-new", "m6i.large", FleetInstance.State.PENDING));
+        now = now.plusSeconds(31);
+        lease.held = false;
+        Map<String, Dispatcher.Verdict> again = dispatcher().dispatch(List.of(
+                new Dispatcher.Message("m1", 2, List.of(created("inputs/word-count/a.txt", "v1", 5)))), "inv-2");
+        assertThat(fleet.calls).containsExactly("launch m6i.large x1");
+        assertThat(again.get("m1")).isEqualTo(new Dispatcher.Verdict.Wait(60, "waits for i-new, which is starting up"));
+        assertThat(jobs.all().get(0).waitingSince()).isEqualTo("2026-11-21T10:00:00Z");
+    }
+
+    @Test
+    void dispatch_stoppedConveyorInstance_isStartedRatherThanANewOneLaunched() {
+        registry.register(WORD_COUNT);
+        fleet.instances.add(new FleetInstance("i-stopped", "m6i.large", FleetInstance.State.STOPPED));
+
+        dispatcher().dispatch(List.of(message("m1", created("inputs/word-count/a.txt", "v1", 5))), "inv-1");
+
+        assertThat(fleet.calls).containsExactly("start [i-stopped]");
+    }
+
+    @Test
+    void dispatch_capReached_launchesNothingAndTheRecordSaysWhy() {
+        registry.register(WORD_COUNT);
+        maxInstances = 2;
+        fleet.instances.add(new FleetInstance("i-a", "m6i.large", FleetInstance.State.RUNNING));
+        fleet.instances.add(new FleetInstance("i-b", "m6i.large", FleetInstance.State.STOPPING));
+        fleet.instances.add(new FleetInstance("i-c", "m6i.large", FleetInstance.State.STOPPED));
+        instance("ci-a", "i-a", 0, 0);
+
+        Map<String, Dispatcher.Verdict> verdicts = dispatcher().dispatch(List.of(
+                message("m1", created("inputs/word-count/a.txt", "v1", 5))), "inv-1");
+
+        assertThat(fleet.calls).isEmpty();
+        assertThat(verdicts.get("m1")).isInstanceOf(Dispatcher.Verdict.Wait.class);
+        assertThat(((Dispatcher.Verdict.Wait) verdicts.get("m1")).reason())
+                .isEqualTo("the instance cap is reached (2 of MaxInstances 2 live)");
+        assertThat(jobs.all().get(0).state()).isEqualTo(JobState.WAITING_FOR_CAPACITY);
+    }
+
+    @Test
+    void dispatch_leaseHeldByAnother_asksForNoCapacity() {
+        registry.register(WORD_COUNT);
+        lease.held = true;
+
+        Map<String, Dispatcher.Verdict> verdicts = dispatcher().dispatch(List.of(
+                message("m1", created("inputs/word-count/a.txt", "v1", 5))), "inv-1");
+
+        assertThat(fleet.calls).isEmpty();
+        assertThat(fleet.described).isZero();
+        assertThat(verdicts.get("m1")).isEqualTo(new Dispatcher.Verdict.Wait(30,
+                "another dispatch is deciding on capacity"));
+    }
+
+    @Test
+    void dispatch_rejections_endTheMessageWithARecordSayingWhy() {
+        registry.register(WORD_COUNT);
+        registry.register(THRESHOLDS);
+        registry.retire("word-count-old", WORD_COUNT.replace("\"word-count\"", "\"word-count-old\""));
+        instance("ci-1", "i-1", 4096, 8192);
+
+        Map<String, Dispatcher.Verdict> verdicts = dispatcher().dispatch(List.of(
+                message("unknown", created("inputs/nope/a.txt", "v1", 5)),
+                message("retired", created("inputs/word-count-old/a.txt", "v1", 5)),
+                message("suffix", created("inputs/word-count/a.pdf", "v1", 5)),
+                message("size", created("inputs/word-count/big.txt", "v1", 1024 * 1024 + 1)),
+                message("param", head("inputs/thresholds/x.bin", "v1", 5, Map.of()))), "inv-1");
+
+        assertThat(verdicts.values()).allSatisfy(v -> assertThat(v).isEqualTo(new Dispatcher.Verdict.Done()));
+        assertThat(launcher.started).isEmpty();
+        assertThat(jobs.all()).extracting(JobRecord::state).containsOnly(JobState.FAILED);
+        assertThat(jobs.all()).extracting(JobRecord::reason).containsExactlyInAnyOrder(
+                "rejected: unknown algorithm 'nope': no descriptor registered under that name (upload algorithms/nope.json)",
+                "rejected: algorithm 'word-count-old' was retired at 2026-11-20T00:00:00Z: it takes no new inputs",
+                "rejected: 'a.pdf' does not end in one of [.txt] (input.suffixes of word-count)",
+                "rejected: is 1048577 bytes, over input.maxSizeMiB (1 MiB) of word-count",
+                "rejected: required parameter THRESHOLD has no value: give it as S3 object metadata (x-amz-meta-threshold)");
+    }
+
+    @Test
+    void dispatch_parametersFromMetadata_reachTheAlgorithmWithDefaults() {
+        registry.register(THRESHOLDS);
+        instance("ci-1", "i-1", 4096, 8192);
+
+        dispatcher().dispatch(List.of(message("m1", head("inputs/thresholds/x.bin", "v1", 0,
+                Map.of("threshold", "0.75")))), "inv-1");
+
+        assertThat(launcher.started).hasSize(1);
+        assertThat(launcher.started.get(0).environment().get(TaskDefinitionWrapper.ALGORITHM))
+                .containsEntry("THRESHOLD", "0.75").containsEntry("MODE", "fast");
+    }
+
+    @Test
+    void dispatch_startInDoubt_waitsWithinTheGraceThenStartsTheSameAttemptAgain() {
+        registry.register(WORD_COUNT);
+        instance("ci-1", "i-1", 4096, 8192);
+        StorageEvent event = created("inputs/word-count/a.txt", "v1", 5);
+        // An earlier dispatch claimed the job, then died before its StartTask
+        launcher.script.add(new TaskStart.Result.Started("arn:task/lost"));
+        dispatcher().dispatch(List.of(message("m1", event)), "inv-1");
+        String job = launcher.started.get(0).jobId();
+        launcher.started.clear();
+        launcher.tasksStartedBy.remove(job);
+
+        now = now.plusSeconds(20);
+        Map<String, Dispatcher.Verdict> early = dispatcher().dispatch(List.of(message("m1", event)), "inv-2");
+        assertThat(early.get("m1")).isInstanceOf(Dispatcher.Verdict.Wait.class);
+        assertThat(launcher.started).isEmpty();
+
+        now = now.plusSeconds(60);
+        Map<String, Dispatcher.Verdict> late = dispatcher().dispatch(List.of(message("m1", event)), "inv-3");
+        assertThat(late.get("m1")).isEqualTo(new Dispatcher.Verdict.Done());
+        assertThat(launcher.started).extracting(TaskStart::attempt).containsExactly(1);
+    }
+
+    @Test
+    void dispatch_oddKeys_keepTheirNameAndGetTheirOwnOutput() {
+        registry.register(WORD_COUNT.replace("\"suffixes\": [\".txt\"], ", ""));
+        instance("ci-1", "i-1", 16384, 65536);
+        List<String> keys = List.of("inputs/word-count/a b.txt", "inputs/word-count/a+b.txt",
+                "inputs/word-count/100%25.txt", "inputs/word-count/日本語/データ.txt", "inputs/word-count/x/../..",
+                "inputs/word-count//b");
+        List<Dispatcher.Message> batch = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            batch.add(message("m" + i, created(keys.get(i), "v1", 5)));
+        }
+
+        dispatcher().dispatch(batch, "inv-1");
+
+        Map<String, String> outputByKey = new HashMap<>();
+        for (TaskStart start : launcher.started) {
+            outputByKey.put(start.environment().get(TaskDefinitionWrapper.STAGE_IN).get("CONVEYOR_INPUT_KEY"),
+                    start.environment().get(TaskDefinitionWrapper.STAGE_OUT).get("CONVEYOR_OUTPUT_URI")
+                            .replace(start.jobId(), "ID"));
+        }
+        assertThat(outputByKey).containsOnly(
+                Map.entry("inputs/word-count/a b.txt", "s3://conveyor-out/outputs/word-count/a b.txt/ID/"),
+                Map.entry("inputs/word-count/a+b.txt", "s3://conveyor-out/outputs/word-count/a+b.txt/ID/"),
+                Map.entry("inputs/word-count/100%25.txt", "s3://conveyor-out/outputs/word-count/100%25.txt/ID/"),
+                Map.entry("inputs/word-count/日本語/データ.txt", "s3://conveyor-out/outputs/word-count/日本語/データ.txt/ID/"),
+                Map.entry("inputs/word-count/x/../..", "s3://conveyor-out/outputs/word-count/x/_../_../ID/"),
+                Map.entry("inputs/word-count//b", "s3://conveyor-out/outputs/word-count/_/b/ID/"));
+        assertThat(launcher.started).extracting(s -> s.environment().get(TaskDefinitionWrapper.STAGE_IN)
+                .get("CONVEYOR_INPUT")).contains("/conveyor/input/input", "/conveyor/input/データ.txt");
+    }
+
+    @Test
+    void capacityDelay_doublesFromThirtySecondsUpToFiveMinutes() {
+        assertThat(List.of(1, 2, 3, 4, 5, 60).stream().map(Dispatcher::capacityDelay))
+                .containsExactly(30, 60, 120, 240, 300, 300);
+    }
+
+    @Test
+    void launchToken_sameFleetTypeAndCount_isTheSameToken() {
+        List<FleetInstance> fleet = List.of(new FleetInstance("i-2", "m6i.large", FleetInstance.State.RUNNING),
+                new FleetInstance("i-1", "m6i.large", FleetInstance.State.PENDING));
+        List<FleetInstance> reordered = List.of(fleet.get(1), fleet.get(0));
+
+        assertThat(Dispatcher.launchToken(fleet, "m6i.large", 1)).isEqualTo(Dispatcher.launchToken(reordered, "m6i.large", 1))
+                .isNotEqualTo(Dispatcher.launchToken(fleet, "m6i.large", 2))
+                .isNotEqualTo(Dispatcher.launchToken(fleet.subList(0, 1), "m6i.large", 1))
+                .hasSizeLessThanOrEqualTo(64);
+    }
+
+    // ------------------------------------------------------------------ fixtures
+
+    void instance(String arn, String ec2Id, int cpu, int memory) {
+        cluster.add(new ContainerInstanceLoad(arn, ec2Id, "ACTIVE", true, 0, 0, "m6i.large", cpu, memory));
+    }
+
+    static Dispatcher.Message message(String id, StorageEvent event) {
+        return new Dispatcher.Message(id, 1, List.of(event));
+    }
+
+    static StorageEvent created(String key, String version, long size) {
+        return new StorageEvent(StorageEvent.Kind.CREATED, "ObjectCreated:Put", new ObjectRef(IN, key), version,
+                "etag-" + key.hashCode(), size, "0055AED6DCD90281E5");
+    }
+
+    /** An event whose object the store describes (with metadata). */
+    StorageEvent head(String key, String version, long size, Map<String, String> metadata) {
+        ObjectRef ref = new ObjectRef(IN, key);
+        inputs.put(new StoredObject(ref, version, "etag", size, metadata));
+        return created(key, version, size);
+    }
+
+    static final class Registry implements AlgorithmRegistry {
+        final Map<String, AlgorithmRecord> algorithms = new HashMap<>();
+
+        void register(String json) {
+            Descriptor d = new DescriptorValidator().validate("test.json", json.getBytes(StandardCharsets.UTF_8))
+                    .accepted().orElseThrow();
+            algorithms.put(d.name(), new AlgorithmRecord(d.name(), AlgorithmRecord.Status.ACTIVE,
+                    "s3://conveyor-in/algorithms/" + d.name() + ".json", "dv1",
+                    DescriptorValidator.sha256(json.getBytes(StandardCharsets.UTF_8)), "arn:td/" + d.name() + ":1",
+                    "2026-11-19T00:00:00Z", null, d));
+        }
+
+        void retire(String name, String json) {
+            register(json);
+            AlgorithmRecord r = algorithms.get(name);
+            algorithms.put(name, new AlgorithmRecord(name, AlgorithmRecord.Status.RETIRED, r.descriptor(),
+                    r.descriptorVersion(), r.sha256(), null, r.registeredAt(), "2026-11-20T00:00:00Z", r.definition()));
+        }
+
+        @Override
+        public Optional<AlgorithmRecord> algorithm(String name) {
+            return Optional.ofNullable(algorithms.get(name));
+        }
+
+        @Override
+        public void save(AlgorithmRecord record) {
+            algorithms.put(record.name(), record);
+        }
+
+        @Override
+        public Optional<RegistrationOutcome> outcome(String descriptorKey) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void save(String descriptorKey, RegistrationOutcome outcome) {
+        }
+    }
+
+    static final class Launcher implements TaskLauncher {
+        final List<TaskStart> started = new ArrayList<>();
+        final Deque<TaskStart.Result> script = new ArrayDeque<>();
+        final java.util.Set<String> tasksStartedBy = new java.util.HashSet<>();
+
+        @Override
+        public List<TaskStart.Result> start(List<TaskStart> starts) {
+            List<TaskStart.Result> results = new ArrayList<>();
+            for (TaskStart start : starts) {
+                started.add(start);
+                TaskStart.Result result = script.isEmpty() ? new TaskStart.Result.Started("arn:task/" + started.size())
+                        : script.poll();
+                if (result instanceof TaskStart.Result.Started) {
+                    tasksStartedBy.add(start.jobId());
+                }
+                results.add(result);
+            }
+            return results;
+        }
+
+        @Override
+        public boolean anyTaskStartedBy(String startedBy) {
+            return tasksStartedBy.contains(startedBy);
+        }
+    }
+
+    static final class Fleet implements InstanceFleet {
+        final List<FleetInstance> instances = new ArrayList<>();
+        final List<String> calls = new ArrayList<>();
+        int described;
+
+        @Override
+        public List<FleetInstance> instances() {
+            described++;
+            return List.copyOf(instances);
+        }
+
+        @Override
+        public void start(List<String> instanceIds) {
+            calls.add("start " + instanceIds);
+        }
+
+        @Override
+        public List<String> launch(String instanceType, int count, String idempotencyToken) {
+            calls.add("launch " + instanceType + " x" + count);
+            return List.of("i-launched");
+        }
+    }
+
+    static final class Lease implements CapacityLease {
+        boolean held;
+
+        @Override
+        public boolean tryAcquire(String holder) {
+            if (held) {
+                return false;
+            }
+            held = true;
+            return true;
+        }
+    }
+}
