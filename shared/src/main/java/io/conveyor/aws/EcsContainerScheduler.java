@@ -91,7 +91,7 @@ public final class EcsContainerScheduler implements ContainerScheduler, TaskLaun
             if (!throttledOrServer && "AccessDeniedException".equals(errorCode(e))) {
                 throw e;  // Conveyor's own permissions are wrong: no job's fault, so no job fails for it.
             }
-            return new TaskStart.Result.Refused(errorCode(e) + ": " + e.awsErrorDetails().errorMessage(),
+            return new TaskStart.Result.Refused(errorCode(e) + " (HTTP " + e.statusCode() + "): " + e.getMessage(),
                     throttledOrServer);
         }
     }
@@ -119,7 +119,8 @@ public final class EcsContainerScheduler implements ContainerScheduler, TaskLaun
     }
 
     private static String errorCode(EcsException e) {
-        return e.awsErrorDetails() == null ? "Unknown" : e.awsErrorDetails().errorCode();
+        return e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? "UnknownError"
+                : e.awsErrorDetails().errorCode();
     }
 
     private static ContainerInstanceLoad load(ContainerInstance instance) {

@@ -5,20 +5,53 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.conveyor.aws.AwsClients;
+import io.conveyor.aws.Ec2InstanceFleet;
+import io.conveyor.aws.EcsContainerScheduler;
+import io.conveyor.aws.S3CapacityLease;
+import io.conveyor.aws.S3JobStore;
 import io.conveyor.aws.S3ObjectStore;
+import io.conveyor.aws.SqsMessageDelays;
 import io.conveyor.config.Environment;
+import io.conveyor.dispatch.CapacityPlanner;
+import io.conveyor.dispatch.Dispatcher;
+import io.conveyor.events.MalformedEventException;
 import io.conveyor.events.S3EventNotifications;
-import io.conveyor.intake.ObjectIntake;
-import io.conveyor.lambda.SqsBatch;
-import io.conveyor.storage.BucketLayout;
+import io.conveyor.registration.ObjectStoreRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Input files uploaded under {@code inputs/<algorithm>/} of the input bucket (S3 → SQS → here).
+ * Input files uploaded under {@code inputs/<algorithm>/} of the input bucket (S3 → SQS → here): each
+ * becomes a job and a task on the cluster, or waits in the queue for capacity.
  */
 public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
-    private final ObjectIntake inputs;
+    static final String OUTPUT_BUCKET = "OUTPUT_BUCKET";
+    static final String CLUSTER_NAME = "CLUSTER_NAME";
+    static final String STACK_NAME = "STACK_NAME";
+    static final String LAUNCH_TEMPLATE_ID = "LAUNCH_TEMPLATE_ID";
+    static final String LAUNCH_TEMPLATE_VERSION = "LAUNCH_TEMPLATE_VERSION";
+    static final String SUBNET_IDS = "SUBNET_IDS";
+    static final String MAX_INSTANCES = "MAX_INSTANCES";
+    static final String INSTANCE_TYPE = "INSTANCE_TYPE";
+
+    /** How long the capacity lease lasts: long enough for EC2 to list what its holder launched. */
+    static final Duration LEASE = Duration.ofSeconds(20);
+    /** How long a STARTING job's first start may take before a redelivery starts it again. */
+    static final Duration START_GRACE = Duration.ofSeconds(60);
+
+    private static final Logger LOG = LoggerFactory.getLogger(DispatchHandler.class);
+
+    private final Dispatcher dispatcher;
+    private final SqsMessageDelays delays;
 
     /** For the Lambda runtime: real clients, built once. */
     public DispatchHandler() {
@@ -27,16 +60,105 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
 
     /** For {@code conveyor invoke}: configuration from the given environment. */
     public DispatchHandler(Environment env) {
-        this(new ObjectIntake(new S3ObjectStore(AwsClients.from(env).s3()), BucketLayout.INPUTS_PREFIX));
+        this(AwsClients.from(env), env);
+    }
+
+    /** For benchmarks and emulator tests: the given clients (an interceptor may count their calls). */
+    public DispatchHandler(AwsClients aws, Environment env) {
+        this(dispatcher(aws, env), new SqsMessageDelays(aws.sqs()));
     }
 
     /** For tests: the collaborators. */
-    public DispatchHandler(ObjectIntake inputs) {
-        this.inputs = Objects.requireNonNull(inputs, "inputs");
+    public DispatchHandler(Dispatcher dispatcher, SqsMessageDelays delays) {
+        this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
+        this.delays = Objects.requireNonNull(delays, "delays");
+    }
+
+    private static Dispatcher dispatcher(AwsClients aws, Environment env) {
+        String outputBucket = env.required(OUTPUT_BUCKET);
+        String cluster = env.required(CLUSTER_NAME);
+        int maxInstances = positiveInt(env, MAX_INSTANCES);
+        List<String> subnets = env.optional(SUBNET_IDS).map(ids -> Arrays.stream(ids.split(","))
+                .map(String::trim).filter(id -> !id.isEmpty()).toList()).orElse(List.of());
+        Clock clock = Clock.systemUTC();
+        S3ObjectStore store = new S3ObjectStore(aws.s3());
+        EcsContainerScheduler ecs = new EcsContainerScheduler(aws.ecs(), cluster);
+        return new Dispatcher(new ObjectStoreRegistry(store, outputBucket), store, new S3JobStore(aws.s3(), outputBucket),
+                ecs, ecs,
+                new Ec2InstanceFleet(aws.ec2(), env.required(STACK_NAME), env.required(LAUNCH_TEMPLATE_ID),
+                        env.required(LAUNCH_TEMPLATE_VERSION), subnets),
+                new S3CapacityLease(aws.s3(), outputBucket, LEASE, clock),
+                new CapacityPlanner(maxInstances, env.required(INSTANCE_TYPE)), outputBucket, START_GRACE, clock);
+    }
+
+    private static int positiveInt(Environment env, String name) {
+        String value = env.required(name);
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed >= 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " must be a whole number of at least 0, was '" + value + "'");
     }
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return SqsBatch.process(event, body -> inputs.accept(S3EventNotifications.parse(body)));
+        List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        List<Dispatcher.Message> messages = new ArrayList<>();
+        Map<String, SQSEvent.SQSMessage> byId = new java.util.HashMap<>();
+        for (SQSEvent.SQSMessage record : records) {
+            byId.put(record.getMessageId(), record);
+            try {
+                messages.add(new Dispatcher.Message(record.getMessageId(), receiveCount(record),
+                        S3EventNotifications.parse(record.getBody())));
+            } catch (MalformedEventException e) {
+                LOG.warn("outcome=message-malformed messageId={} receiveCount={} reason=\"{}\"", record.getMessageId(),
+                        receiveCount(record), e.getMessage());
+                failures.add(failure(record.getMessageId()));
+            }
+        }
+        String invocation = context == null || context.getAwsRequestId() == null ? UUID.randomUUID().toString()
+                : context.getAwsRequestId();
+        List<SqsMessageDelays.Delay> waits = new ArrayList<>();
+        dispatcher.dispatch(messages, invocation).forEach((messageId, verdict) -> {
+            switch (verdict) {
+                case Dispatcher.Verdict.Done done -> { }
+                case Dispatcher.Verdict.Wait wait -> {
+                    SQSEvent.SQSMessage record = byId.get(messageId);
+                    waits.add(new SqsMessageDelays.Delay(record.getEventSourceArn(), record.getReceiptHandle(),
+                            wait.delaySeconds()));
+                    failures.add(failure(messageId));
+                    LOG.info("outcome=message-waits messageId={} delaySeconds={} reason=\"{}\"", messageId,
+                            wait.delaySeconds(), wait.reason());
+                }
+                case Dispatcher.Verdict.Failed failed -> failures.add(failure(messageId));
+            }
+        });
+        if (!waits.isEmpty()) {
+            try {
+                delays.delay(waits);
+            } catch (RuntimeException e) {
+                // The messages still go back: after the queue's visibility timeout instead of their delay.
+                LOG.warn("outcome=delay-failed messages={} reason=\"{}\"", waits.size(), e.getMessage());
+            }
+        }
+        return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+    }
+
+    private static SQSBatchResponse.BatchItemFailure failure(String messageId) {
+        return SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(messageId).build();
+    }
+
+    private static int receiveCount(SQSEvent.SQSMessage message) {
+        try {
+            return message.getAttributes() == null ? 1
+                    : Integer.parseInt(message.getAttributes().getOrDefault("ApproximateReceiveCount", "1"));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
     }
 }

@@ -5,82 +5,322 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.conveyor.aws.AwsClients;
+import io.conveyor.aws.EcsTaskDefinitions;
+import io.conveyor.aws.S3JobStore;
 import io.conveyor.aws.S3ObjectStore;
-import io.conveyor.events.S3EventNotifications;
-import io.conveyor.intake.ObjectIntake;
+import io.conveyor.descriptor.Descriptor;
+import io.conveyor.descriptor.DescriptorValidator;
+import io.conveyor.jobs.JobRecord;
+import io.conveyor.json.Json;
+import io.conveyor.jobs.JobState;
+import io.conveyor.registration.AlgorithmRecord;
+import io.conveyor.registration.ObjectStoreRegistry;
+import io.conveyor.registration.TaskDefinitionWrapper;
+import io.conveyor.registration.WrapSettings;
 import io.conveyor.storage.BucketLayout;
 import io.conveyor.testing.AwsEmulator;
+import io.conveyor.testing.EcsFleet;
 import io.conveyor.testing.Emulator;
 import io.conveyor.testing.RecordingInterceptor;
 import io.conveyor.testing.SqsMessages;
-import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.RunInstancesRequest;
+import software.amazon.awssdk.services.ec2.model.StartInstancesRequest;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.StartTaskRequest;
+import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * An input put into moto's S3 → the notification moto delivers to SQS → the dispatch handler.
+ * Flow 2 against moto: an input put into S3 → the notification moto delivers to SQS → the dispatch
+ * handler → job records in S3, tasks on ECS, instances on EC2.
  */
 @AwsEmulator
 class DispatchHandlerIT {
 
-    private static final String BUCKET = "conveyor-it-in";
+    static final String IN = "conveyor-it-in";
+    static final String OUT = "conveyor-it-out";
+    static final String CLUSTER = "conveyor-it";
+    static final String STACK = "conveyor-it";
+    static final String QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:jobs";
+    static final String DESCRIPTOR = """
+            {"name": "word-count", "image": "public.ecr.aws/docker/library/busybox:1.36",
+             "command": ["sh", "-c", "wc \\"$CONVEYOR_INPUT\\" > \\"$CONVEYOR_OUTPUT_DIR/counts.txt\\""],
+             "resources": {"vcpu": 0.5, "memoryMiB": 512, "gpu": 0}, "timeoutSeconds": 600, "retries": 1}""";
 
-    @Test
-    void handleRequest_notificationFromS3_looksUpTheDecodedKeyAtTheNotifiedVersion(Emulator emulator) {
-        RecordingInterceptor requests = new RecordingInterceptor();
-        AwsClients clients = emulator.clients().with(requests);
-        try (S3Client s3 = clients.s3(); SqsClient sqs = emulator.clients().sqs()) {
-            // Given an input whose key has a space, a '+' and unicode, put into the watched bucket
-            String queueUrl = SqsMessages.notifyingQueue(s3, sqs, BUCKET, "jobs", BucketLayout.INPUTS_PREFIX);
-            String key = "inputs/word-count/notes été+1.txt";
-            s3.putObject(r -> r.bucket(BUCKET).key(key), RequestBody.fromString("a b c"));
+    /** The stack's resources in moto, as the template would make them. */
+    record Stack(AwsClients clients, RecordingInterceptor calls, String queueUrl, String launchTemplateId,
+                 S3Client s3, SqsClient sqs, EcsClient ecs, Ec2Client ec2) {
+
+        DispatchHandler handler(Emulator emulator, int maxInstances) {
+            Map<String, String> env = new HashMap<>();
+            env.put(DispatchHandler.OUTPUT_BUCKET, OUT);
+            env.put(DispatchHandler.CLUSTER_NAME, CLUSTER);
+            env.put(DispatchHandler.STACK_NAME, STACK);
+            env.put(DispatchHandler.LAUNCH_TEMPLATE_ID, launchTemplateId);
+            env.put(DispatchHandler.LAUNCH_TEMPLATE_VERSION, "1");
+            env.put(DispatchHandler.SUBNET_IDS, "");
+            env.put(DispatchHandler.MAX_INSTANCES, Integer.toString(maxInstances));
+            env.put(DispatchHandler.INSTANCE_TYPE, "m6i.large");
+            return new DispatchHandler(clients, emulator.environment(env));
+        }
+
+        /** Puts an input and returns the SQS event Lambda would build from moto's notification. */
+        SQSEvent upload(String key, String content) {
+            s3.putObject(r -> r.bucket(IN).key(key), RequestBody.fromString(content));
             List<Message> messages = SqsMessages.receive(sqs, queueUrl, 1);
-            // AWS puts the new versionId into notifications of versioned buckets; moto 5.2.1 leaves it
-            // out. The handler must ask for whatever version was notified (null here): the AWS-shaped
-            // fixtures in DispatchHandlerTest cover a notified version.
-            String notifiedVersion = S3EventNotifications.parse(messages.get(0).body()).get(0).versionId();
-            DispatchHandler handler = new DispatchHandler(new ObjectIntake(new S3ObjectStore(s3),
-                    BucketLayout.INPUTS_PREFIX));
+            assertThat(messages).as("moto's notification for " + key).hasSize(1);
+            return SqsMessages.toEvent(messages, QUEUE_ARN);
+        }
 
-            // When the handler gets what SQS delivered
-            SQSBatchResponse response = handler.handleRequest(SqsMessages.toEvent(messages, "arn:aws:sqs:us-east-1:123456789012:jobs"), null);
+        List<Task> tasksOf(String jobId) {
+            List<String> arns = ecs.listTasks(r -> r.cluster(CLUSTER).startedBy(jobId)).taskArns();
+            return arns.isEmpty() ? List.of() : ecs.describeTasks(r -> r.cluster(CLUSTER).tasks(arns)).tasks();
+        }
 
-            // Then it asked S3 about that very object, at the notified version, and the message is done
-            assertThat(response.getBatchItemFailures()).isEmpty();
-            assertThat(requests.requests(HeadObjectRequest.class)).singleElement().satisfies(head -> {
-                assertThat(head.bucket()).isEqualTo(BUCKET);
-                assertThat(head.key()).isEqualTo(key);
-                assertThat(head.versionId()).isEqualTo(notifiedVersion);
-            });
+        List<JobRecord> jobs() {
+            return new S3JobStore(s3, OUT).all();
+        }
+
+        List<Instance> conveyorInstances() {
+            return ec2.describeInstances(r -> r.filters(f -> f.name("tag:conveyor:stack").values(STACK)))
+                    .reservations().stream().flatMap(res -> res.instances().stream()).toList();
         }
     }
 
+    static Stack stack(Emulator emulator) {
+        RecordingInterceptor calls = new RecordingInterceptor();
+        AwsClients clients = emulator.clients().with(calls);
+        AwsClients plain = emulator.clients();
+        S3Client s3 = plain.s3();
+        SqsClient sqs = plain.sqs();
+        EcsClient ecs = plain.ecs();
+        Ec2Client ec2 = plain.ec2();
+        String queueUrl = SqsMessages.notifyingQueue(s3, sqs, IN, "jobs", BucketLayout.INPUTS_PREFIX);
+        s3.createBucket(r -> r.bucket(OUT));
+        ecs.createCluster(r -> r.clusterName(CLUSTER));
+        String imageId = ec2.describeImages(r -> r.owners("amazon")).images().get(0).imageId();
+        String userData = Base64.getEncoder().encodeToString(("#!/bin/bash\necho ECS_CLUSTER=" + CLUSTER
+                + " >> /etc/ecs/ecs.config\n").getBytes(StandardCharsets.UTF_8));
+        String launchTemplateId = ec2.createLaunchTemplate(r -> r.launchTemplateName(STACK + "-workers")
+                .launchTemplateData(d -> d.imageId(imageId).userData(userData)
+                        .iamInstanceProfile(p -> p.name(STACK + "-instance"))
+                        .metadataOptions(m -> m.httpTokens("required").httpPutResponseHopLimit(1))
+                        .tagSpecifications(t -> t.resourceType(ResourceType.INSTANCE)
+                                .tags(tag -> tag.key("conveyor:stack").value(STACK)))))
+                .launchTemplate().launchTemplateId();
+
+        // Normalized already, as the registry keeps it (the validator is not on a dispatch classpath).
+        Descriptor descriptor = readDescriptor();
+        String sha = DescriptorValidator.sha256(DESCRIPTOR.getBytes(StandardCharsets.UTF_8));
+        // moto 5.2.1 answers StartTask with HTTP 500 when containers carry no memory of their own (it sums
+        // container memory and ignores the task-level memory ECS places by): the registered copy gets a
+        // memoryReservation per container, the definition under test is otherwise Conveyor's own.
+        var request = EcsTaskDefinitions.request(TaskDefinitionWrapper.wrap(descriptor, sha,
+                new WrapSettings(STACK, "arn:aws:iam::123456789012:role/task", "arn:aws:iam::123456789012:role/exec",
+                        "/conveyor/tasks", Emulator.REGION, "public.ecr.aws/aws-cli/aws-cli:2.22.35")));
+        String taskDefinition = ecs.registerTaskDefinition(request.toBuilder().containerDefinitions(
+                request.containerDefinitions().stream().map(c -> c.toBuilder().memoryReservation(64).build()).toList())
+                .build()).taskDefinition().taskDefinitionArn();
+        new ObjectStoreRegistry(new S3ObjectStore(s3), OUT).save(new AlgorithmRecord("word-count",
+                AlgorithmRecord.Status.ACTIVE, "s3://" + IN + "/algorithms/word-count.json", null, sha, taskDefinition,
+                "2026-11-21T00:00:00Z", null, descriptor));
+        return new Stack(clients, calls, queueUrl, launchTemplateId, s3, sqs, ecs, ec2);
+    }
+
     @Test
-    void handleRequest_batchWithAPoisonMessage_failsOnlyThatMessage(Emulator emulator) {
-        try (S3Client s3 = emulator.clients().s3(); SqsClient sqs = emulator.clients().sqs()) {
-            // Given two real notifications and a message that is not one, in one batch
-            String queueUrl = SqsMessages.notifyingQueue(s3, sqs, BUCKET, "jobs", BucketLayout.INPUTS_PREFIX);
-            s3.putObject(r -> r.bucket(BUCKET).key("inputs/wc/a.txt"), RequestBody.fromString("a"));
-            s3.putObject(r -> r.bucket(BUCKET).key("inputs/wc/b.txt"), RequestBody.empty());
-            sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("{\"Records\":[{\"eventSource\":\"aws:s3\"}]}"));
-            List<Message> messages = new ArrayList<>(SqsMessages.receive(sqs, queueUrl, 3));
-            assertThat(messages).hasSize(3);
-            String poison = messages.stream().filter(m -> !m.body().contains("ObjectCreated")).findFirst()
-                    .orElseThrow().messageId();
+    void handleRequest_inputWithWarmCapacity_startsItsTaskWhichListTasksFindsByJobId(Emulator emulator) {
+        Stack stack = stack(emulator);
+        EcsFleet.launchContainerInstances(stack.ec2(), stack.ecs(), CLUSTER, 1);
+        DispatchHandler handler = stack.handler(emulator, 2);
 
-            // When the handler is built the way `conveyor invoke` builds it, from an environment
-            SQSEvent event = SqsMessages.toEvent(messages, "arn:aws:sqs:us-east-1:123456789012:jobs");
-            SQSBatchResponse response = new DispatchHandler(emulator.environment(Map.of())).handleRequest(event, null);
+        SQSBatchResponse response = handler.handleRequest(stack.upload("inputs/word-count/notes.txt", "a b c"), null);
 
-            // Then only the poison message returns to the queue
-            assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
-                    .containsExactly(poison);
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        JobRecord job = stack.jobs().get(0);
+        assertThat(job.state()).isEqualTo(JobState.STARTING);
+        assertThat(job.input()).isEqualTo("s3://" + IN + "/inputs/word-count/notes.txt");
+        List<Task> tasks = stack.tasksOf(job.id());
+        assertThat(tasks).singleElement().satisfies(task -> {
+            assertThat(task.startedBy()).isEqualTo(job.id());
+            assertThat(task.overrides().containerOverrides())
+                    .filteredOn(o -> o.name().equals(TaskDefinitionWrapper.STAGE_OUT))
+                    .singleElement().satisfies(o -> assertThat(o.environment()).anySatisfy(kv -> {
+                        assertThat(kv.name()).isEqualTo(TaskDefinitionWrapper.OUTPUT_URI);
+                        assertThat(kv.value()).isEqualTo(job.output());
+                    }));
+        });
+        assertThat(stack.conveyorInstances()).isEmpty();
+    }
+
+    @Test
+    void handleRequest_sameNotificationThreeTimes_startsOneTask(Emulator emulator) {
+        Stack stack = stack(emulator);
+        EcsFleet.launchContainerInstances(stack.ec2(), stack.ecs(), CLUSTER, 1);
+        DispatchHandler handler = stack.handler(emulator, 2);
+        SQSEvent event = stack.upload("inputs/word-count/twice.txt", "x");
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(handler.handleRequest(event, null).getBatchItemFailures()).isEmpty();
         }
+
+        assertThat(stack.jobs()).hasSize(1);
+        assertThat(stack.tasksOf(stack.jobs().get(0).id())).hasSize(1);
+        assertThat(stack.calls().requests(StartTaskRequest.class)).hasSize(1);
+    }
+
+    @Test
+    void handleRequest_emptyCluster_launchesATaggedInstanceFromTheLaunchTemplateAndTheMessageWaits(Emulator emulator) {
+        Stack stack = stack(emulator);
+        DispatchHandler handler = stack.handler(emulator, 2);
+        SQSEvent event = stack.upload("inputs/word-count/cold.txt", "x");
+
+        SQSBatchResponse response = handler.handleRequest(event, null);
+
+        // the message goes back, invisible for the capacity delay
+        assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactly(event.getRecords().get(0).getMessageId());
+        assertThat(stack.sqs().getQueueAttributes(r -> r.queueUrl(stack.queueUrl())
+                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes()
+                .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).isEqualTo("1");
+        assertThat(stack.calls().requests(
+                software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequest.class))
+                .singleElement().satisfies(r -> assertThat(r.entries()).singleElement()
+                        .satisfies(e -> assertThat(e.visibilityTimeout()).isEqualTo(30)));
+        // one instance, from the launch template, with its tags and user data
+        assertThat(stack.calls().requests(RunInstancesRequest.class)).singleElement().satisfies(run -> {
+            assertThat(run.launchTemplate().launchTemplateId()).isEqualTo(stack.launchTemplateId());
+            assertThat(run.instanceTypeAsString()).isEqualTo("m6i.large");
+            assertThat(run.clientToken()).startsWith("conveyor-");
+        });
+        List<Instance> launched = stack.conveyorInstances();
+        assertThat(launched).singleElement().satisfies(instance -> {
+            assertThat(instance.tags()).anySatisfy(t -> assertThat(t.key() + "=" + t.value())
+                    .isEqualTo("aws:ec2launchtemplate:id=" + stack.launchTemplateId()));
+            String userData = stack.ec2().describeInstanceAttribute(r -> r.instanceId(instance.instanceId())
+                    .attribute("userData")).userData().value();
+            assertThat(new String(Base64.getDecoder().decode(userData), StandardCharsets.UTF_8))
+                    .contains("ECS_CLUSTER=" + CLUSTER);
+        });
+        JobRecord job = stack.jobs().get(0);
+        assertThat(job.state()).isEqualTo(JobState.WAITING_FOR_CAPACITY);
+        assertThat(job.waitingSince()).isNotNull();
+
+        // once the instance has joined the cluster, the redelivered message starts the job
+        registerWithCluster(stack, launched.get(0).instanceId());
+        stack.sqs().changeMessageVisibility(r -> r.queueUrl(stack.queueUrl())
+                .receiptHandle(event.getRecords().get(0).getReceiptHandle()).visibilityTimeout(0));
+        SQSEvent redelivered = SqsMessages.toEvent(SqsMessages.receive(stack.sqs(), stack.queueUrl(), 1), QUEUE_ARN);
+        assertThat(handler.handleRequest(redelivered, null).getBatchItemFailures()).isEmpty();
+        assertThat(stack.tasksOf(job.id())).hasSize(1);
+        assertThat(stack.calls().requests(RunInstancesRequest.class)).hasSize(1);
+    }
+
+    @Test
+    void handleRequest_stoppedConveyorInstance_isStartedNotLaunchedAgain(Emulator emulator) {
+        Stack stack = stack(emulator);
+        String stopped = stack.ec2().runInstances(r -> r.launchTemplate(t -> t.launchTemplateId(stack.launchTemplateId()))
+                .instanceType("m6i.large").minCount(1).maxCount(1)).instances().get(0).instanceId();
+        stack.ec2().stopInstances(r -> r.instanceIds(stopped));
+        DispatchHandler handler = stack.handler(emulator, 2);
+
+        handler.handleRequest(stack.upload("inputs/word-count/warm-again.txt", "x"), null);
+
+        assertThat(stack.calls().requests(RunInstancesRequest.class)).isEmpty();
+        assertThat(stack.calls().requests(StartInstancesRequest.class)).singleElement()
+                .satisfies(start -> assertThat(start.instanceIds()).containsExactly(stopped));
+        assertThat(stack.conveyorInstances()).singleElement().satisfies(instance -> assertThat(instance.state().name())
+                .isIn(InstanceStateName.PENDING, InstanceStateName.RUNNING));
+    }
+
+    @Test
+    void handleRequest_capReached_launchesNothingAndTheJobWaits(Emulator emulator) {
+        Stack stack = stack(emulator);
+        stack.ec2().runInstances(r -> r.launchTemplate(t -> t.launchTemplateId(stack.launchTemplateId()))
+                .instanceType("t3.micro").minCount(1).maxCount(1));
+        DispatchHandler handler = stack.handler(emulator, 1);
+
+        SQSBatchResponse response = handler.handleRequest(stack.upload("inputs/word-count/capped.txt", "x"), null);
+
+        assertThat(response.getBatchItemFailures()).hasSize(1);
+        assertThat(stack.calls().requests(RunInstancesRequest.class)).isEmpty();
+        assertThat(stack.calls().requests(StartInstancesRequest.class)).isEmpty();
+        assertThat(stack.jobs()).singleElement().satisfies(job -> {
+            assertThat(job.state()).isEqualTo(JobState.WAITING_FOR_CAPACITY);
+            assertThat(job.reason()).contains("no container instance");
+        });
+    }
+
+    @Test
+    void handleRequest_oddKeys_eachGetsItsJobAndItsOwnOutputPath(Emulator emulator) {
+        Stack stack = stack(emulator);
+        EcsFleet.launchContainerInstances(stack.ec2(), stack.ecs(), CLUSTER, 1);
+        DispatchHandler handler = stack.handler(emulator, 2);
+        List<String> keys = List.of("inputs/word-count/with space.txt", "inputs/word-count/a+b.txt",
+                "inputs/word-count/100%.txt", "inputs/word-count/ünïcødé/日本.txt");
+
+        for (String key : keys) {
+            assertThat(handler.handleRequest(stack.upload(key, key), null).getBatchItemFailures()).isEmpty();
+        }
+
+        Map<String, String> outputByInput = new HashMap<>();
+        stack.jobs().forEach(job -> outputByInput.put(job.input(), job.output().replace(job.id(), "ID")));
+        assertThat(outputByInput).containsOnly(
+                Map.entry("s3://" + IN + "/inputs/word-count/with space.txt",
+                        "s3://" + OUT + "/outputs/word-count/with space.txt/ID/"),
+                Map.entry("s3://" + IN + "/inputs/word-count/a+b.txt", "s3://" + OUT + "/outputs/word-count/a+b.txt/ID/"),
+                Map.entry("s3://" + IN + "/inputs/word-count/100%.txt", "s3://" + OUT + "/outputs/word-count/100%.txt/ID/"),
+                Map.entry("s3://" + IN + "/inputs/word-count/ünïcødé/日本.txt",
+                        "s3://" + OUT + "/outputs/word-count/ünïcødé/日本.txt/ID/"));
+        stack.jobs().forEach(job -> assertThat(stack.tasksOf(job.id())).singleElement()
+                .satisfies(task -> assertThat(task.overrides().containerOverrides())
+                        .filteredOn(o -> o.name().equals(TaskDefinitionWrapper.STAGE_IN)).singleElement()
+                        .satisfies(o -> assertThat(o.environment()).anySatisfy(kv -> {
+                            assertThat(kv.name()).isEqualTo(TaskDefinitionWrapper.INPUT_KEY);
+                            assertThat("s3://" + IN + "/" + kv.value()).isEqualTo(job.input());
+                        }))));
+    }
+
+    @Test
+    void handleRequest_unknownAlgorithm_endsTheMessageWithARejectedJob(Emulator emulator) {
+        Stack stack = stack(emulator);
+        DispatchHandler handler = stack.handler(emulator, 2);
+
+        SQSBatchResponse response = handler.handleRequest(stack.upload("inputs/no-such/a.txt", "x"), null);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(stack.jobs()).singleElement().satisfies(job -> {
+            assertThat(job.state()).isEqualTo(JobState.FAILED);
+            assertThat(job.reason()).startsWith("rejected: unknown algorithm 'no-such'");
+        });
+        assertThat(stack.calls().requests(RunInstancesRequest.class)).isEmpty();
+    }
+
+    private static Descriptor readDescriptor() {
+        try {
+            return Json.mapper().readValue(DESCRIPTOR, Descriptor.class);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** What the ECS agent does when an instance boots with the launch template's user data. */
+    private static void registerWithCluster(Stack stack, String instanceId) {
+        String document = "{\"instanceId\":\"" + instanceId + "\",\"region\":\"" + Emulator.REGION
+                + "\",\"instanceType\":\"m6i.large\",\"availabilityZone\":\"us-east-1a\"}";
+        stack.ecs().registerContainerInstance(r -> r.cluster(CLUSTER).instanceIdentityDocument(document));
     }
 }

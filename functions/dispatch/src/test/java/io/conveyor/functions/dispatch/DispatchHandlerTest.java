@@ -5,42 +5,92 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
-import io.conveyor.intake.ObjectIntake;
-import io.conveyor.storage.BucketLayout;
-import io.conveyor.storage.ObjectRef;
-import io.conveyor.storage.StoredObject;
+import io.conveyor.aws.SqsMessageDelays;
+import io.conveyor.dispatch.CapacityLease;
+import io.conveyor.dispatch.CapacityPlanner;
+import io.conveyor.dispatch.Dispatcher;
+import io.conveyor.dispatch.TaskLauncher;
+import io.conveyor.dispatch.TaskStart;
+import io.conveyor.fleet.FleetInstance;
+import io.conveyor.fleet.InstanceFleet;
+import io.conveyor.jobs.JobRecord;
+import io.conveyor.registration.ObjectStoreRegistry;
+import io.conveyor.testing.InMemoryJobStore;
 import io.conveyor.testing.InMemoryObjectStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
+/**
+ * The handler on AWS-shaped sample events (events/dispatch), with in-memory collaborators.
+ */
 class DispatchHandlerTest {
 
     private final InMemoryObjectStore store = new InMemoryObjectStore();
-    private final DispatchHandler handler = new DispatchHandler(new ObjectIntake(store, BucketLayout.INPUTS_PREFIX));
+    private final InMemoryJobStore jobs = new InMemoryJobStore();
+
+    private DispatchHandler handler() {
+        TaskLauncher none = new TaskLauncher() {
+            @Override
+            public List<TaskStart.Result> start(List<TaskStart> starts) {
+                throw new AssertionError("nothing should start: no algorithm is registered");
+            }
+
+            @Override
+            public boolean anyTaskStartedBy(String startedBy) {
+                return false;
+            }
+        };
+        InstanceFleet noFleet = new InstanceFleet() {
+            @Override
+            public List<FleetInstance> instances() {
+                return List.of();
+            }
+
+            @Override
+            public void start(List<String> instanceIds) {
+                throw new AssertionError();
+            }
+
+            @Override
+            public List<String> launch(String instanceType, int count, String idempotencyToken) {
+                throw new AssertionError();
+            }
+        };
+        CapacityLease lease = holder -> true;
+        Dispatcher dispatcher = new Dispatcher(new ObjectStoreRegistry(store, "out"), store, jobs, List::of, none,
+                noFleet, lease, new CapacityPlanner(1, "m6i.large"), "out", Duration.ofMinutes(1), Clock.systemUTC());
+        // No message waits in these tests, so the SQS client is never called.
+        return new DispatchHandler(dispatcher, new SqsMessageDelays(SqsClient.builder()
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider.create())
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()));
+    }
 
     @ParameterizedTest
     @Event(value = "events/dispatch/input-created.json", type = SQSEvent.class)
-    void handleRequest_inputWithEncodedKey_looksUpTheDecodedKeyAndVersion(SQSEvent event) {
-        // Given the input named (URL-encoded) by the sample event exists in that version
-        ObjectRef ref = new ObjectRef("conveyor-123456789012-us-east-1-in", "inputs/word-count/field notes été v1+2.txt");
-        store.put(new StoredObject(ref, "VgQ8x5hd2tEcxw7yk.ZSsLLn7ABcHf0q", "9b2c", 1_048_576));
+    void handleRequest_inputOfAnUnregisteredAlgorithm_recordsTheRejectionUnderTheDecodedKeyAndVersion(SQSEvent event) {
+        SQSBatchResponse response = handler().handleRequest(event, null);
 
-        // When
-        SQSBatchResponse response = handler.handleRequest(event, null);
-
-        // Then
-        assertThat(store.asked()).containsExactly("inputs/word-count/field notes été v1+2.txt@VgQ8x5hd2tEcxw7yk.ZSsLLn7ABcHf0q");
         assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(jobs.all()).singleElement().satisfies(job -> {
+            assertThat(job.input()).isEqualTo("s3://conveyor-123456789012-us-east-1-in/inputs/word-count/field notes été v1+2.txt");
+            assertThat(job.inputVersion()).isEqualTo("VgQ8x5hd2tEcxw7yk.ZSsLLn7ABcHf0q");
+            assertThat(job.reason()).startsWith("rejected: unknown algorithm 'word-count'");
+        });
     }
 
     @ParameterizedTest
     @Event(value = "events/dispatch/batch-with-malformed.json", type = SQSEvent.class)
     void handleRequest_oneMalformedMessage_failsOnlyThatOne(SQSEvent event) {
-        SQSBatchResponse response = handler.handleRequest(event, null);
+        SQSBatchResponse response = handler().handleRequest(event, null);
 
         assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
                 .containsExactly(event.getRecords().get(1).getMessageId());
-        assertThat(store.asked()).containsExactly(
-                "inputs/csv-stats/2026/sales.csv@W3pXfGAXbVKD4JUjfe8gyDgqGNf1fMpY",
-                "inputs/word-count/empty.txt@Xh4Kc2rNFJbZ0wDvQqc7H1pX2zzXb6a.");
+        assertThat(jobs.all()).extracting(JobRecord::input).containsExactlyInAnyOrder(
+                "s3://conveyor-123456789012-us-east-1-in/inputs/csv-stats/2026/sales.csv",
+                "s3://conveyor-123456789012-us-east-1-in/inputs/word-count/empty.txt");
     }
 }
