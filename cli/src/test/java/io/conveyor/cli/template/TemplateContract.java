@@ -96,15 +96,20 @@ final class TemplateContract {
         }
     }
 
-    /** Builds the handler the way the runtime would, against an environment that records every read. */
+    /**
+     * Builds the handler the way the runtime would, against an environment that records every read.
+     * A variable the template gives a value known locally (a literal, a parameter's default) reads as
+     * that value, so a handler that checks its configuration at init (a number, say) can start.
+     */
     private Optional<Set<String>> variablesReadAtInit(FunctionSpec function) {
         Set<String> read = new HashSet<>();
+        Map<String, String> local = template.localEnvironment(function);
         Environment recording = name -> {
             read.add(name);
             return switch (name) {
                 case "AWS_REGION" -> Optional.of("us-east-1");
                 case "AWS_ENDPOINT_URL" -> Optional.empty();
-                default -> Optional.of("recorded-" + name.toLowerCase());
+                default -> Optional.of(local.getOrDefault(name, "recorded-" + name.toLowerCase()));
             };
         };
         try {

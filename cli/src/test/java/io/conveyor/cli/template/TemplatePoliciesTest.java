@@ -15,14 +15,24 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Least privilege, read off every IAM statement in the template: no wildcard actions, {@code "*"}
  * resources only for actions that take no resource-level permissions, {@code iam:PassRole} only for
- * Conveyor's task roles and only to ECS tasks.
+ * Conveyor's own roles and each only to the one service that uses it.
  */
 class TemplatePoliciesTest {
 
     /** Actions the Service Authorization Reference lists without resource types. */
     static final Set<String> RESOURCELESS = Set.of("ecs:DeregisterTaskDefinition", "ecs:ListTaskDefinitions",
-            "ecr:GetAuthorizationToken");
-    static final Set<String> PASSABLE_ROLES = Set.of("TaskRole.Arn", "ExecutionRole.Arn");
+            "ecr:GetAuthorizationToken", "ecs:DiscoverPollEndpoint", "ec2:DescribeInstances");
+    /**
+     * Actions allowed on {@code "*"} only with the named condition key. ecs:ListTasks lists
+     * container-instance as its resource type, but a call that does not filter by container instance
+     * (dispatch filters by startedBy) is authorized on {@code "*"}; only ecs:cluster then scopes it.
+     */
+    static final Map<String, String> RESOURCELESS_WITH_CONDITION = Map.of("ecs:ListTasks", "ecs:cluster");
+    /** Conveyor's roles that may be passed, each to the one service that uses it. */
+    static final Map<String, String> PASSABLE_ROLES = Map.of(
+            "TaskRole.Arn", "ecs-tasks.amazonaws.com",
+            "ExecutionRole.Arn", "ecs-tasks.amazonaws.com",
+            "InstanceRole.Arn", "ec2.amazonaws.com");
 
     /** Every statement of the template's roles and functions, with where it stands. */
     @SuppressWarnings("unchecked")
@@ -63,23 +73,58 @@ class TemplatePoliciesTest {
                 }
             }
             if (strings(statement.get("Resource")).contains("*")) {
-                actions.stream().filter(action -> !RESOURCELESS.contains(action))
-                        .forEach(action -> violations.add(at + ": " + action + " on every resource"));
+                for (String action : actions) {
+                    String key = RESOURCELESS_WITH_CONDITION.get(action);
+                    if (key != null && !conditionKeys(statement).contains(key)) {
+                        violations.add(at + ": " + action + " on every resource without the " + key + " condition");
+                    } else if (key == null && !RESOURCELESS.contains(action)) {
+                        violations.add(at + ": " + action + " on every resource");
+                    }
+                }
             }
             if (actions.contains("iam:PassRole")) {
                 Object resource = statement.get("Resource");
                 List<Object> roles = resource instanceof List<?> list ? new ArrayList<>(list) : List.of(resource);
-                for (Object role : roles) {
-                    if (!(role instanceof Intrinsic intrinsic && PASSABLE_ROLES.contains(String.valueOf(intrinsic.argument())))) {
-                        violations.add(at + ": passes a role other than Conveyor's task roles: " + role);
-                    }
+                Object service = passedToService(statement);
+                if (service == null) {
+                    violations.add(at + ": iam:PassRole without a StringEquals iam:PassedToService condition");
                 }
-                if (!String.valueOf(statement.get("Condition")).contains("iam:PassedToService=ecs-tasks.amazonaws.com")) {
-                    violations.add(at + ": iam:PassRole without iam:PassedToService ecs-tasks.amazonaws.com");
+                for (Object role : roles) {
+                    String passable = role instanceof Intrinsic intrinsic && "GetAtt".equals(intrinsic.function())
+                            ? PASSABLE_ROLES.get(String.valueOf(intrinsic.argument())) : null;
+                    if (passable == null) {
+                        violations.add(at + ": passes a role other than Conveyor's own: " + role);
+                    } else if (service != null && !passable.equals(service)) {
+                        violations.add(at + ": passes " + ((Intrinsic) role).argument() + " to " + service
+                                + ", which may go only to " + passable);
+                    }
                 }
             }
         }
         return violations;
+    }
+
+    /** The keys of every condition of a statement, whatever their operators. */
+    private static Set<String> conditionKeys(Map<String, Object> statement) {
+        Set<String> keys = new java.util.HashSet<>();
+        if (statement.get("Condition") instanceof Map<?, ?> operators) {
+            operators.values().forEach(test -> {
+                if (test instanceof Map<?, ?> map) {
+                    map.keySet().forEach(key -> keys.add(String.valueOf(key)));
+                }
+            });
+        }
+        return keys;
+    }
+
+    /** The one service a PassRole statement passes to (StringEquals iam:PassedToService), or null. */
+    private static Object passedToService(Map<String, Object> statement) {
+        if (statement.get("Condition") instanceof Map<?, ?> operators
+                && operators.get("StringEquals") instanceof Map<?, ?> equals
+                && equals.get("iam:PassedToService") instanceof String service) {
+            return service;
+        }
+        return null;
     }
 
     private static List<String> strings(Object value) {
@@ -126,6 +171,24 @@ class TemplatePoliciesTest {
                               Effect: Allow
                               Action: iam:PassRole
                               Resource: "*"
+                            - Sid: PassInstanceRoleToEcs
+                              Effect: Allow
+                              Action: iam:PassRole
+                              Resource: [!GetAtt TaskRole.Arn, !GetAtt InstanceRole.Arn]
+                              Condition:
+                                StringEquals:
+                                  iam:PassedToService: ecs-tasks.amazonaws.com
+                            - Sid: PassTaskRoleAnywhere
+                              Effect: Allow
+                              Action: iam:PassRole
+                              Resource: !GetAtt TaskRole.Arn
+                              Condition:
+                                StringLike:
+                                  iam:PassedToService: "*"
+                            - Sid: ListEveryClustersTasks
+                              Effect: Allow
+                              Action: ecs:ListTasks
+                              Resource: "*"
                             - Effect: Allow
                               Action: ecs:RunTask
                               Resource: "*"
@@ -135,9 +198,26 @@ class TemplatePoliciesTest {
                 "Loose/Everything: wildcard action s3:*",
                 "Loose/Everything: s3:* on every resource",
                 "Loose/PassAnything: iam:PassRole on every resource",
-                "Loose/PassAnything: passes a role other than Conveyor's task roles: *",
-                "Loose/PassAnything: iam:PassRole without iam:PassedToService ecs-tasks.amazonaws.com",
+                "Loose/PassAnything: iam:PassRole without a StringEquals iam:PassedToService condition",
+                "Loose/PassAnything: passes a role other than Conveyor's own: *",
+                "Loose/PassInstanceRoleToEcs: passes InstanceRole.Arn to ecs-tasks.amazonaws.com, which may go only to "
+                        + "ec2.amazonaws.com",
+                "Loose/PassTaskRoleAnywhere: iam:PassRole without a StringEquals iam:PassedToService condition",
+                "Loose/ListEveryClustersTasks: ecs:ListTasks on every resource without the ecs:cluster condition",
                 "Loose/(no Sid): has no Sid",
                 "Loose/(no Sid): ecs:RunTask on every resource");
+    }
+
+    @Test
+    void template_passRole_givesEachRoleToItsOneService() throws IOException {
+        SamTemplate template = SamTemplate.read(TemplateContractTest.HOME.resolve("template.yaml"));
+
+        // The roles passed are exactly those with a rule: no rule is stale and no role goes unchecked
+        List<String> passed = statements(template).stream().map(Map.Entry::getValue)
+                .filter(statement -> strings(statement.get("Action")).contains("iam:PassRole"))
+                .flatMap(statement -> statement.get("Resource") instanceof List<?> list ? list.stream()
+                        : java.util.stream.Stream.of(statement.get("Resource")))
+                .map(role -> String.valueOf(((Intrinsic) role).argument())).distinct().toList();
+        assertThat(passed).containsExactlyInAnyOrderElementsOf(PASSABLE_ROLES.keySet());
     }
 }
