@@ -54,6 +54,13 @@ class InvokeIT {
 
     static final String ENV_VARS = HOME.resolve("events/env-vars.json").toString();
 
+    /** The output bucket events/env-vars.json names. */
+    static void createOutputBucket(Emulator emulator) {
+        try (var s3 = emulator.clients().s3()) {
+            s3.createBucket(r -> r.bucket("conveyor-123456789012-us-east-1-out"));
+        }
+    }
+
     @Test
     void invoke_fleetMonitorHeartbeat_reportsTheInstancesInMoto(Emulator emulator) throws Exception {
         // Given the cluster the sample env-vars name, with one idle container instance
@@ -76,7 +83,10 @@ class InvokeIT {
 
     @Test
     void invoke_dispatchBatchWithAMalformedMessage_printsThatMessageAsTheOnlyFailure(Emulator emulator) throws Exception {
-        Run run = invoke(emulator, "DispatchFunction", "--event", event("dispatch/batch-with-malformed.json"));
+        createOutputBucket(emulator);
+
+        Run run = invoke(emulator, "DispatchFunction", "--event", event("dispatch/batch-with-malformed.json"),
+                "--env-vars", ENV_VARS);
 
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.json().path("batchItemFailures")).singleElement()
@@ -86,6 +96,8 @@ class InvokeIT {
 
     @Test
     void invoke_everySampleEvent_runsItsFunction(Emulator emulator) throws Exception {
+        // Dispatch keeps job records (here: rejections, as no algorithm is registered) in the output bucket
+        createOutputBucket(emulator);
         for (String[] sample : List.of(
                 new String[] {"register-algorithm", "register-algorithm/descriptor-created.json"},
                 new String[] {"register-algorithm", "register-algorithm/descriptor-removed.json"},

@@ -50,6 +50,15 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
+    public Optional<byte[]> readCurrent(ObjectRef ref) {
+        try {
+            return Optional.of(s3.getObjectAsBytes(request -> request.bucket(ref.bucket()).key(ref.key())).asByteArray());
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
     public void write(ObjectRef ref, byte[] content, String contentType) {
         s3.putObject(request -> request.bucket(ref.bucket()).key(ref.key()).contentType(contentType),
                 RequestBody.fromBytes(content));

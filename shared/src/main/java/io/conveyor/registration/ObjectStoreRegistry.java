@@ -63,9 +63,9 @@ public final class ObjectStoreRegistry implements AlgorithmRegistry {
     }
 
     private <T> Optional<T> read(ObjectRef ref, Class<T> type) {
-        return store.describe(ref).map(object -> {
+        return store.readCurrent(ref).map(content -> {
             try {
-                return Json.mapper().readValue(store.read(object), type);
+                return Json.mapper().readValue(content, type);
             } catch (IOException e) {
                 throw new UncheckedIOException("registry object " + ref + " is not a " + type.getSimpleName(), e);
             }

@@ -29,6 +29,18 @@ public interface ObjectStore {
     byte[] read(StoredObject object);
 
     /**
+     * The content of the current version of an object, or empty when there is none. Stores that can
+     * answer in one request (S3's GET) override this.
+     */
+    default Optional<byte[]> readCurrent(ObjectRef ref) {
+        try {
+            return describe(ref).map(this::read);
+        } catch (java.util.NoSuchElementException e) {
+            return Optional.empty();  // deleted between the two questions
+        }
+    }
+
+    /**
      * Writes (or replaces) an object.
      *
      * @param contentType e.g. {@code application/json}

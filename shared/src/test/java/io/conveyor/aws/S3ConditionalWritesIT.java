@@ -1,0 +1,77 @@
+package io.conveyor.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.conveyor.jobs.JobRecord;
+import io.conveyor.jobs.JobState;
+import io.conveyor.jobs.JobStore;
+import io.conveyor.testing.AwsEmulator;
+import io.conveyor.testing.Emulator;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Job records and the capacity lease rest on S3's conditional writes ({@code If-None-Match: *},
+ * {@code If-Match}); moto implements both, so they are exercised here, one writer after another.
+ * Not at once: moto checks and writes in two steps, so of 8 concurrent writers 2 won in 1 of 7 runs
+ * here, while S3 documents conditional writes as atomic.
+ */
+@AwsEmulator
+class S3ConditionalWritesIT {
+
+    static final String BUCKET = "conveyor-it-out";
+
+    @Test
+    void create_sameIdTwice_writesOnlyTheFirst(Emulator emulator) {
+        try (S3Client s3 = emulator.clients().s3()) {
+            s3.createBucket(r -> r.bucket(BUCKET));
+            S3JobStore store = new S3JobStore(s3, BUCKET);
+            JobRecord first = JobRecord.queued("job-1", "wc", "r1", "s3://in/inputs/wc/a.txt", "v1", null, 3, "t1");
+
+            assertThat(store.create(first)).isTrue();
+            assertThat(store.create(first.moveTo(JobState.FAILED, "second writer"))).isFalse();
+            assertThat(store.get("job-1")).contains(first);
+        }
+    }
+
+    @Test
+    void replace_afterSomeoneElseChangedIt_isRefused(Emulator emulator) {
+        try (S3Client s3 = emulator.clients().s3()) {
+            s3.createBucket(r -> r.bucket(BUCKET));
+            S3JobStore store = new S3JobStore(s3, BUCKET);
+            store.create(JobRecord.queued("job-2", "wc", "r1", "s3://in/inputs/wc/b.txt", "v1", null, 3, "t1"));
+            JobStore.Versioned read = store.read("job-2").orElseThrow();
+
+            // another writer moves it on
+            JobStore.Versioned theirs = store.read("job-2").orElseThrow();
+            assertThat(store.replace(theirs.record().placed("ci-2", false, "t2"), theirs.version())).isTrue();
+
+            // our replace, based on what we read before, must not overwrite theirs
+            assertThat(store.replace(read.record().waiting("no room", "t3"), read.version())).isFalse();
+            assertThat(store.get("job-2").orElseThrow().placedOn()).isEqualTo("ci-2");
+        }
+    }
+
+    @Test
+    void lease_heldUntilItExpires_thenTakenByTheNext(Emulator emulator) {
+        try (S3Client s3 = emulator.clients().s3()) {
+            s3.createBucket(r -> r.bucket(BUCKET));
+            Instant t0 = Instant.parse("2026-11-21T10:00:00Z");
+            S3CapacityLease atT0 = new S3CapacityLease(s3, BUCKET, Duration.ofSeconds(20), Clock.fixed(t0, ZoneOffset.UTC));
+            S3CapacityLease atT10 = new S3CapacityLease(s3, BUCKET, Duration.ofSeconds(20),
+                    Clock.fixed(t0.plusSeconds(10), ZoneOffset.UTC));
+            S3CapacityLease atT21 = new S3CapacityLease(s3, BUCKET, Duration.ofSeconds(20),
+                    Clock.fixed(t0.plusSeconds(21), ZoneOffset.UTC));
+
+            assertThat(atT0.tryAcquire("first")).isTrue();
+            assertThat(atT10.tryAcquire("second")).isFalse();
+            assertThat(atT21.tryAcquire("third")).isTrue();
+            assertThat(atT21.tryAcquire("fourth")).isFalse();
+        }
+    }
+
+}
