@@ -214,7 +214,7 @@ public final class Dispatcher {
         Map<String, String> parameters = Map.of();
         if (algorithm.isEmpty()) {
             rejection = "unknown algorithm '" + name + "': no descriptor registered under that name (upload "
-                    + BucketLayout.ALGORITHMS_PREFIX + name + ".json)";
+                    + BucketLayout.ALGORITHMS_PREFIX + name + ".json, then upload this input again)";
         } else if (!algorithm.get().active() || algorithm.get().taskDefinitionArn() == null) {
             rejection = "algorithm '" + name + "' was retired" + (algorithm.get().retiredAt() == null ? ""
                     : " at " + algorithm.get().retiredAt()) + ": it takes no new inputs";

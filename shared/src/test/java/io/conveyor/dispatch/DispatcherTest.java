@@ -267,7 +267,7 @@ class DispatcherTest {
         assertThat(launcher.started).isEmpty();
         assertThat(jobs.all()).extracting(JobRecord::state).containsOnly(JobState.FAILED);
         assertThat(jobs.all()).extracting(JobRecord::reason).containsExactlyInAnyOrder(
-                "rejected: unknown algorithm 'nope': no descriptor registered under that name (upload algorithms/nope.json)",
+                "rejected: unknown algorithm 'nope': no descriptor registered under that name (upload algorithms/nope.json, then upload this input again)",
                 "rejected: algorithm 'word-count-old' was retired at 2026-11-20T00:00:00Z: it takes no new inputs",
                 "rejected: 'a.pdf' does not end in one of [.txt] (input.suffixes of word-count)",
                 "rejected: is 1048577 bytes, over input.maxSizeMiB (1 MiB) of word-count",
