@@ -101,6 +101,17 @@ public final class AwsClients {
         return configure(EcsClient.builder()).build();
     }
 
+    /**
+     * A new ECS client that never retries a call. For StartTask: a retried call after a lost answer
+     * can start a second task, so the caller decides instead (it checks for the task first).
+     */
+    public EcsClient ecsWithoutRetries() {
+        software.amazon.awssdk.services.ecs.EcsClientBuilder builder = configure(EcsClient.builder());
+        builder.overrideConfiguration(o -> o.executionInterceptors(interceptors)
+                .retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry()));
+        return builder.build();
+    }
+
     /** A new EC2 client. */
     public Ec2Client ec2() {
         return configure(Ec2Client.builder()).build();

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Instance;
 
@@ -52,18 +53,47 @@ public final class Ec2InstanceFleet implements InstanceFleet {
         ec2.startInstances(request -> request.instanceIds(instanceIds));
     }
 
+    /**
+     * Launches into the configured subnets in turn, from a random one: a subnet whose zone has no
+     * capacity of that type (or does not offer it) passes the launch on to the next.
+     */
     @Override
     public List<String> launch(String instanceType, int count, String idempotencyToken) {
-        String subnet = subnets.isEmpty() ? null
-                : subnets.get(Math.floorMod(idempotencyToken.hashCode(), subnets.size()));
-        return ec2.runInstances(request -> request
-                        .launchTemplate(t -> t.launchTemplateId(launchTemplateId).version(launchTemplateVersion))
-                        .instanceType(instanceType)
-                        .subnetId(subnet)
-                        .minCount(count).maxCount(count)
-                        .clientToken(idempotencyToken))
-                .instances().stream().map(Instance::instanceId).toList();
+        List<String> order = new ArrayList<>();
+        if (subnets.isEmpty()) {
+            order.add(null);
+        } else {
+            int first = java.util.concurrent.ThreadLocalRandom.current().nextInt(subnets.size());
+            for (int i = 0; i < subnets.size(); i++) {
+                order.add(subnets.get((first + i) % subnets.size()));
+            }
+        }
+        Ec2Exception last = null;
+        for (int i = 0; i < order.size(); i++) {
+            String subnet = order.get(i);
+            String token = order.size() == 1 ? idempotencyToken : idempotencyToken + "-" + i;
+            try {
+                return ec2.runInstances(request -> request
+                                .launchTemplate(t -> t.launchTemplateId(launchTemplateId).version(launchTemplateVersion))
+                                .instanceType(instanceType)
+                                .subnetId(subnet)
+                                .minCount(count).maxCount(count)
+                                .clientToken(token))
+                        .instances().stream().map(Instance::instanceId).toList();
+            } catch (Ec2Exception e) {
+                String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+                if (!ZONE_REFUSALS.contains(code)) {
+                    throw e;
+                }
+                last = e;
+            }
+        }
+        throw last;
     }
+
+    /** Error codes that mean "not in this subnet's zone", so another subnet may succeed. */
+    private static final java.util.Set<String> ZONE_REFUSALS = java.util.Set.of("InsufficientInstanceCapacity",
+            "Unsupported");
 
     private static FleetInstance instance(Instance instance) {
         return new FleetInstance(instance.instanceId(), instance.instanceTypeAsString(),

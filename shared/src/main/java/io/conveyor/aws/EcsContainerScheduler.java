@@ -5,6 +5,7 @@ import io.conveyor.fleet.ContainerScheduler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import io.conveyor.dispatch.TaskLauncher;
 import io.conveyor.dispatch.TaskStart;
@@ -32,10 +33,21 @@ public final class EcsContainerScheduler implements ContainerScheduler, TaskLaun
     private static final int DESCRIBE_LIMIT = 100;
 
     private final EcsClient ecs;
+    private final EcsClient starts;
     private final String cluster;
 
     public EcsContainerScheduler(EcsClient ecs, String cluster) {
+        this(ecs, ecs, cluster);
+    }
+
+    /**
+     * @param starts the client StartTask goes through: one without retries
+     *               ({@link AwsClients#ecsWithoutRetries()}), so a lost answer is never retried into a
+     *               second task
+     */
+    public EcsContainerScheduler(EcsClient ecs, EcsClient starts, String cluster) {
         this.ecs = Objects.requireNonNull(ecs, "ecs");
+        this.starts = Objects.requireNonNull(starts, "starts");
         this.cluster = Objects.requireNonNull(cluster, "cluster");
     }
 
@@ -71,7 +83,7 @@ public final class EcsContainerScheduler implements ContainerScheduler, TaskLaun
                 .command(TaskDefinitionWrapper.ALGORITHM.equals(container) ? start.algorithmCommand() : null)
                 .build()));
         try {
-            StartTaskResponse response = ecs.startTask(request -> request.cluster(cluster)
+            StartTaskResponse response = starts.startTask(request -> request.cluster(cluster)
                     .taskDefinition(start.taskDefinitionArn())
                     .containerInstances(start.containerInstance())
                     .startedBy(start.jobId())
@@ -87,12 +99,20 @@ public final class EcsContainerScheduler implements ContainerScheduler, TaskLaun
             }
             return new TaskStart.Result.Started(response.tasks().get(0).taskArn());
         } catch (EcsException e) {
-            boolean throttledOrServer = e.isThrottlingException() || e.statusCode() >= 500;
-            if (!throttledOrServer && "AccessDeniedException".equals(errorCode(e))) {
+            String reason = errorCode(e) + " (HTTP " + e.statusCode() + "): " + e.getMessage();
+            if (e.isThrottlingException()) {
+                return new TaskStart.Result.Refused(reason, true);  // refused before anything was started
+            }
+            if (e.statusCode() >= 500) {
+                return new TaskStart.Result.Unknown(reason);
+            }
+            if ("AccessDeniedException".equals(errorCode(e))) {
                 throw e;  // Conveyor's own permissions are wrong: no job's fault, so no job fails for it.
             }
-            return new TaskStart.Result.Refused(errorCode(e) + " (HTTP " + e.statusCode() + "): " + e.getMessage(),
-                    throttledOrServer);
+            return new TaskStart.Result.Refused(reason, false);
+        } catch (SdkClientException e) {
+            // No answer (a timeout, a broken connection): the task may exist.
+            return new TaskStart.Result.Unknown("no answer from ECS: " + e.getMessage());
         }
     }
 

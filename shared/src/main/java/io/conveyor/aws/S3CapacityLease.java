@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.ResponseBytes;
@@ -41,7 +42,7 @@ public final class S3CapacityLease implements CapacityLease {
     }
 
     @Override
-    public boolean tryAcquire(String holder) {
+    public Optional<Instant> tryAcquire(String holder) {
         Instant now = clock.instant();
         String body = "{\"holder\":\"" + holder.replaceAll("[^A-Za-z0-9._:-]", "_") + "\",\"acquiredAt\":\"" + now
                 + "\",\"expiresAt\":\"" + now.plus(duration) + "\"}";
@@ -50,7 +51,7 @@ public final class S3CapacityLease implements CapacityLease {
             ResponseBytes<GetObjectResponse> lease = s3.getObjectAsBytes(r -> r.bucket(bucket).key(KEY));
             Matcher expires = EXPIRES.matcher(lease.asString(StandardCharsets.UTF_8));
             if (expires.find() && Instant.parse(expires.group(1)).isAfter(now)) {
-                return false;
+                return Optional.empty();
             }
             current = lease.response().eTag();
         } catch (NoSuchKeyException e) {
@@ -60,10 +61,10 @@ public final class S3CapacityLease implements CapacityLease {
         try {
             s3.putObject(r -> r.bucket(bucket).key(KEY).contentType("application/json")
                     .ifNoneMatch(ifMatch == null ? "*" : null).ifMatch(ifMatch), RequestBody.fromString(body));
-            return true;
+            return Optional.of(now.plus(duration));
         } catch (S3Exception e) {
             if (e.statusCode() == 412 || e.statusCode() == 409) {
-                return false;  // someone else took it between our read and our write
+                return Optional.empty();  // someone else took it between our read and our write
             }
             throw e;
         }

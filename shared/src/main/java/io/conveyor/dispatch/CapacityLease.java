@@ -10,7 +10,7 @@ public interface CapacityLease {
      * Takes the lease for a short while unless someone else holds it.
      *
      * @param holder who takes it (for the record: an invocation's request id)
-     * @return whether this caller now holds it
+     * @return until when this caller holds it; empty when someone else does
      */
-    boolean tryAcquire(String holder);
+    java.util.Optional<java.time.Instant> tryAcquire(String holder);
 }

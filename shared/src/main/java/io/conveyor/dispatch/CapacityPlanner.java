@@ -63,9 +63,10 @@ public final class CapacityPlanner {
     /**
      * @param waiting    tasks that fit no registered container instance
      * @param fleet      Conveyor's instances (not terminated)
-     * @param registered EC2 ids of the instances registered with the cluster
+     * @param settled    EC2 ids of the instances the cluster knows as ready or draining (a running
+     *                   instance not among them is still starting up)
      */
-    public Plan plan(List<Packer.Demand> waiting, List<FleetInstance> fleet, Set<String> registered) {
+    public Plan plan(List<Packer.Demand> waiting, List<FleetInstance> fleet, Set<String> settled) {
         int live = (int) fleet.stream().filter(FleetInstance::live).count();
         Map<String, String> notes = new LinkedHashMap<>();
 
@@ -73,7 +74,7 @@ public final class CapacityPlanner {
         List<Packer.Bin> incoming = new ArrayList<>();
         for (FleetInstance instance : fleet) {
             boolean booting = instance.state() == FleetInstance.State.PENDING
-                    || instance.state() == FleetInstance.State.RUNNING && !registered.contains(instance.instanceId());
+                    || instance.state() == FleetInstance.State.RUNNING && !settled.contains(instance.instanceId());
             if (booting) {
                 emptyBin(instance.instanceId(), instance.instanceType()).ifPresent(incoming::add);
             }
@@ -83,11 +84,9 @@ public final class CapacityPlanner {
 
         // 2 and 3. Stopped instances first, then new ones, within the cap.
         int budget = Math.max(0, maxInstances - live);
-        Iterator<FleetInstance> stopped = fleet.stream()
+        List<FleetInstance> stoppedLeft = new ArrayList<>(fleet.stream()
                 .filter(instance -> instance.state() == FleetInstance.State.STOPPED)
-                .sorted(Comparator.comparing(FleetInstance::instanceId)).toList().iterator();
-        List<FleetInstance> stoppedLeft = new ArrayList<>();
-        stopped.forEachRemaining(stoppedLeft::add);
+                .sorted(Comparator.comparing(FleetInstance::instanceId)).toList());
         int[] launched = {0};
         Packer.Packing more = Packer.pack(onTheirWay.unplaced(), List.of(), demand -> {
             for (Iterator<FleetInstance> it = stoppedLeft.iterator(); it.hasNext(); ) {

@@ -52,6 +52,8 @@ public final class Dispatcher {
     /** The first wait for capacity; it doubles per receive up to {@link #MAX_CAPACITY_DELAY_SECONDS}. */
     static final int FIRST_CAPACITY_DELAY_SECONDS = 30;
     static final int MAX_CAPACITY_DELAY_SECONDS = 300;
+    /** What must be left of the capacity lease to start or launch instances under it. */
+    static final Duration LEASE_MARGIN = Duration.ofSeconds(15);
 
     private final AlgorithmRegistry registry;
     private final ObjectStore inputs;
@@ -281,7 +283,14 @@ public final class Dispatcher {
         Map<String, JobRecord> claimed = new HashMap<>();
         packing.placed().forEach((id, containerInstance) -> {
             Candidate candidate = byId.get(id);
-            Claim claim = claim(candidate, candidate.draft().placed(containerInstance, false, now()));
+            Claim claim;
+            try {
+                claim = claim(candidate, candidate.draft().placed(containerInstance, false, now()));
+            } catch (RuntimeException e) {
+                LOG.error("outcome=job-failed job={} reason=\"{}\"", id, e.getMessage(), e);
+                verdicts.put(id, new Verdict.Failed(String.valueOf(e.getMessage())));
+                return;
+            }
             if (claim.verdict() != null) {
                 verdicts.put(id, claim.verdict());
                 return;
@@ -291,18 +300,37 @@ public final class Dispatcher {
                     containerInstance, candidate.algorithm().definition(), candidate.input().ref(),
                     candidate.input().versionId(), claim.record().output(), candidate.parameters()));
         });
-        List<TaskStart.Result> results = starts.isEmpty() ? List.of() : launcher.start(starts);
+        List<TaskStart.Result> results;
+        try {
+            results = starts.isEmpty() ? List.of() : launcher.start(starts);
+        } catch (RuntimeException e) {
+            // Nothing says which tasks exist: the records stay STARTING, and the next delivery looks.
+            LOG.error("outcome=start-failed jobs={} reason=\"{}\"", starts.size(), e.getMessage(), e);
+            results = starts.stream().<TaskStart.Result>map(s -> new TaskStart.Result.Unknown(
+                    String.valueOf(e.getMessage()))).toList();
+        }
         for (int i = 0; i < starts.size(); i++) {
             TaskStart start = starts.get(i);
-            verdicts.put(start.jobId(), settle(claimed.get(start.jobId()), start, results.get(i)));
+            try {
+                verdicts.put(start.jobId(), settle(claimed.get(start.jobId()), start, results.get(i)));
+            } catch (RuntimeException e) {
+                LOG.error("outcome=job-failed job={} reason=\"{}\"", start.jobId(), e.getMessage(), e);
+                verdicts.put(start.jobId(), new Verdict.Failed(String.valueOf(e.getMessage())));
+            }
         }
 
         // Jobs that fit nowhere: mark them waiting (unless they are somebody else's already), then ask for capacity.
         List<Candidate> waiting = new ArrayList<>();
         for (Packer.Demand demand : packing.unplaced()) {
             Candidate candidate = byId.get(demand.key());
-            Optional<Verdict> settled = markWaiting(candidate, "no container instance of the cluster has "
-                    + demand.cpuUnits() + " CPU units and " + demand.memoryMiB() + " MiB free");
+            Optional<Verdict> settled;
+            try {
+                settled = markWaiting(candidate, "no container instance of the cluster has "
+                        + demand.cpuUnits() + " CPU units and " + demand.memoryMiB() + " MiB free");
+            } catch (RuntimeException e) {
+                LOG.error("outcome=job-failed job={} reason=\"{}\"", candidate.id(), e.getMessage(), e);
+                settled = Optional.of(new Verdict.Failed(String.valueOf(e.getMessage())));
+            }
             if (settled.isPresent()) {
                 verdicts.put(candidate.id(), settled.get());
             } else {
@@ -387,6 +415,11 @@ public final class Dispatcher {
                 LOG.warn("outcome=start-refused job={} reason=\"{}\" retry=true", start.jobId(), refused.reason());
                 yield new Verdict.Wait(RETRY_START_DELAY_SECONDS, refused.reason());
             }
+            case TaskStart.Result.Unknown unknown -> {
+                LOG.warn("outcome=start-in-doubt job={} reason=\"{}\"", start.jobId(), unknown.reason());
+                yield new Verdict.Wait((int) Math.max(RETRY_START_DELAY_SECONDS, startGrace.toSeconds()),
+                        "the start's outcome is unknown (" + unknown.reason() + "): the next delivery looks for its task");
+            }
             case TaskStart.Result.Refused refused -> {
                 jobs.update(record.ended(JobState.FAILED, null, "ECS refused the task: " + refused.reason(), null,
                         record.output(), List.of(), now()));
@@ -437,24 +470,50 @@ public final class Dispatcher {
     private Map<String, Verdict> requestCapacity(List<Candidate> waiting, List<ContainerInstanceLoad> instances,
                                                  String invocation, int delay) {
         Map<String, Verdict> verdicts = new LinkedHashMap<>();
-        if (!lease.tryAcquire(invocation)) {
+        Optional<Instant> heldUntil = lease.tryAcquire(invocation);
+        if (heldUntil.isEmpty()) {
             for (Candidate candidate : waiting) {
                 verdicts.put(candidate.id(), new Verdict.Wait(delay, "another dispatch is deciding on capacity"));
             }
             LOG.info("outcome=waiting jobs={} reason=\"another dispatch holds the capacity lease\"", waiting.size());
             return verdicts;
         }
-        List<FleetInstance> current = fleet.instances();
-        Set<String> registered = instances.stream().map(ContainerInstanceLoad::ec2InstanceId).filter(Objects::nonNull)
-                .collect(Collectors.toSet());
-        CapacityPlanner.Plan plan = planner.plan(waiting.stream().map(Candidate::demand).toList(), current, registered);
-        if (!plan.start().isEmpty()) {
-            fleet.start(plan.start());
+        CapacityPlanner.Plan plan;
+        try {
+            List<FleetInstance> current = fleet.instances();
+            // Instances the cluster knows and that are not coming back by themselves: ready ones, and
+            // draining ones. A registered instance whose agent is not connected (just restarted) is
+            // still on its way.
+            Set<String> settled = instances.stream()
+                    .filter(i -> i.acceptsTasks() || "DRAINING".equals(i.status()))
+                    .map(ContainerInstanceLoad::ec2InstanceId).filter(Objects::nonNull).collect(Collectors.toSet());
+            plan = planner.plan(waiting.stream().map(Candidate::demand).toList(), current, settled);
+            if (plan.added() > 0 && clock.instant().plus(LEASE_MARGIN).isAfter(heldUntil.get())) {
+                // Too little of the lease is left: another dispatcher may take it and not see this launch yet.
+                for (Candidate candidate : waiting) {
+                    verdicts.put(candidate.id(), new Verdict.Wait(delay, "the capacity lease ran out before the launch"));
+                }
+                LOG.warn("outcome=capacity-skipped jobs={} reason=\"lease about to expire\"", waiting.size());
+                return verdicts;
+            }
+            if (!plan.start().isEmpty()) {
+                fleet.start(plan.start());
+            }
+            List<String> launched = new ArrayList<>();
+            for (Map.Entry<String, Integer> launch : plan.launch().entrySet()) {
+                launched.addAll(fleet.launch(launch.getKey(), launch.getValue(),
+                        launchToken(invocation, heldUntil.get(), launch.getKey(), launch.getValue())));
+            }
+            LOG.info("outcome=capacity-requested jobs={} live={} started={} launched={} launchedIds={}", waiting.size(),
+                    plan.live(), plan.start(), plan.launch(), launched);
+        } catch (RuntimeException e) {
+            // EC2 said no (no capacity of that type, an account limit, throttling): the jobs wait and ask again.
+            LOG.error("outcome=capacity-failed jobs={} reason=\"{}\"", waiting.size(), e.getMessage(), e);
+            for (Candidate candidate : waiting) {
+                verdicts.put(candidate.id(), new Verdict.Wait(delay, "asking EC2 for capacity failed: " + e.getMessage()));
+            }
+            return verdicts;
         }
-        List<String> launched = new ArrayList<>();
-        plan.launch().forEach((type, count) -> launched.addAll(fleet.launch(type, count, launchToken(current, type, count))));
-        LOG.info("outcome=capacity-requested jobs={} live={} started={} launched={} launchedIds={}", waiting.size(),
-                plan.live(), plan.start(), plan.launch(), launched);
         for (Candidate candidate : waiting) {
             String note = plan.notes().getOrDefault(candidate.id(), "waits for capacity");
             verdicts.put(candidate.id(), new Verdict.Wait(delay, note));
@@ -463,13 +522,13 @@ public final class Dispatcher {
     }
 
     /**
-     * The same fleet, type and count give the same token, so a retried or concurrent launch for the same
-     * observed fleet launches once (EC2 client tokens).
+     * One token per capacity decision: a call the SDK retries launches once, and a later decision (even
+     * with the same fleet in view) launches again. EC2 keeps tokens for at least a day, so a token made
+     * of the fleet alone would silently return an instance terminated meanwhile.
      */
-    static String launchToken(List<FleetInstance> fleet, String type, int count) {
-        String seen = fleet.stream().map(FleetInstance::instanceId).sorted().collect(Collectors.joining(","));
+    static String launchToken(String invocation, Instant decidedAt, String type, int count) {
         return "conveyor-" + io.conveyor.descriptor.DescriptorValidator.sha256(
-                (seen + "|" + type + "|" + count).getBytes(StandardCharsets.UTF_8)).substring(0, 40);
+                (invocation + "|" + decidedAt + "|" + type + "|" + count).getBytes(StandardCharsets.UTF_8)).substring(0, 40);
     }
 
     /** 30 s, then doubling per delivery, at most 5 minutes: an instance takes one to three minutes to join. */

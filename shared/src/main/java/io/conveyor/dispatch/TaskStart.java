@@ -40,5 +40,12 @@ public record TaskStart(String jobId, int attempt, String taskDefinitionArn, Str
          */
         record Refused(String reason, boolean retriable) implements Result {
         }
+
+        /**
+         * No answer that says (a server error, a timeout): a task may or may not exist. The job stays
+         * STARTING; its next delivery looks for the task before starting another.
+         */
+        record Unknown(String reason) implements Result {
+        }
     }
 }

@@ -67,10 +67,10 @@ class S3ConditionalWritesIT {
             S3CapacityLease atT21 = new S3CapacityLease(s3, BUCKET, Duration.ofSeconds(20),
                     Clock.fixed(t0.plusSeconds(21), ZoneOffset.UTC));
 
-            assertThat(atT0.tryAcquire("first")).isTrue();
-            assertThat(atT10.tryAcquire("second")).isFalse();
-            assertThat(atT21.tryAcquire("third")).isTrue();
-            assertThat(atT21.tryAcquire("fourth")).isFalse();
+            assertThat(atT0.tryAcquire("first")).contains(t0.plusSeconds(20));
+            assertThat(atT10.tryAcquire("second")).isEmpty();
+            assertThat(atT21.tryAcquire("third")).contains(t0.plusSeconds(41));
+            assertThat(atT21.tryAcquire("fourth")).isEmpty();
         }
     }
 

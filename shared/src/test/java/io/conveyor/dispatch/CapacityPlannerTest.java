@@ -86,6 +86,17 @@ class CapacityPlannerTest {
     }
 
     @Test
+    void plan_runningInstanceTheClusterDoesNotCountAsReady_isOnItsWay() {
+        // restarted: EC2 says running, its agent has not reconnected yet, so it is not among the settled
+        List<FleetInstance> fleet = List.of(new FleetInstance("i-s", "m6i.large", State.RUNNING));
+
+        CapacityPlanner.Plan plan = new CapacityPlanner(4, "m6i.large").plan(List.of(SMALL), fleet, Set.of());
+
+        assertThat(plan.added()).isZero();
+        assertThat(plan.notes().get("small")).isEqualTo("waits for i-s, which is starting up");
+    }
+
+    @Test
     void plan_zeroCap_neverAddsAnything() {
         CapacityPlanner.Plan plan = new CapacityPlanner(0, "m6i.large").plan(List.of(SMALL),
                 List.of(new FleetInstance("i-s", "m6i.large", State.STOPPED)), Set.of());

@@ -348,15 +348,107 @@ class DispatcherTest {
     }
 
     @Test
-    void launchToken_sameFleetTypeAndCount_isTheSameToken() {
-        List<FleetInstance> fleet = List.of(new FleetInstance("i-2", "m6i.large", FleetInstance.State.RUNNING),
-                new FleetInstance("i-1", "m6i.large", FleetInstance.State.PENDING));
-        List<FleetInstance> reordered = List.of(fleet.get(1), fleet.get(0));
+    void launchToken_isOnePerDecision() {
+        Instant at = Instant.parse("2026-11-21T10:00:45Z");
+        String token = Dispatcher.launchToken("inv-1", at, "m6i.large", 1);
 
-        assertThat(Dispatcher.launchToken(fleet, "m6i.large", 1)).isEqualTo(Dispatcher.launchToken(reordered, "m6i.large", 1))
-                .isNotEqualTo(Dispatcher.launchToken(fleet, "m6i.large", 2))
-                .isNotEqualTo(Dispatcher.launchToken(fleet.subList(0, 1), "m6i.large", 1))
-                .hasSizeLessThanOrEqualTo(64);
+        // the same decision (an SDK retry of it) keeps its token; any other decision gets its own
+        assertThat(Dispatcher.launchToken("inv-1", at, "m6i.large", 1)).isEqualTo(token);
+        assertThat(List.of(Dispatcher.launchToken("inv-2", at, "m6i.large", 1),
+                Dispatcher.launchToken("inv-1", at.plusSeconds(1), "m6i.large", 1),
+                Dispatcher.launchToken("inv-1", at, "m6i.large", 2),
+                Dispatcher.launchToken("inv-1", at, "c6i.large", 1))).doesNotContain(token).doesNotHaveDuplicates();
+        assertThat(token).hasSizeLessThanOrEqualTo(62);
+    }
+
+    @Test
+    void dispatch_startWithoutAnswer_leavesTheJobStartingAndLooksForItsTaskNextTime() {
+        registry.register(WORD_COUNT);
+        instance("ci-1", "i-1", 4096, 8192);
+        StorageEvent event = created("inputs/word-count/a.txt", "v1", 5);
+        launcher.script.add(new TaskStart.Result.Unknown("ServerException (HTTP 500)"));
+
+        Map<String, Dispatcher.Verdict> first = dispatcher().dispatch(List.of(message("m1", event)), "inv-1");
+
+        assertThat(first.get("m1")).isInstanceOf(Dispatcher.Verdict.Wait.class);
+        assertThat(((Dispatcher.Verdict.Wait) first.get("m1")).delaySeconds()).isEqualTo(60);
+        String job = launcher.started.get(0).jobId();
+        assertThat(jobs.get(job).orElseThrow().state()).isEqualTo(JobState.STARTING);
+
+        // The call did start a task after all: the redelivery finds it and starts nothing
+        launcher.tasksStartedBy.add(job);
+        now = now.plusSeconds(61);
+        Map<String, Dispatcher.Verdict> second = dispatcher().dispatch(List.of(message("m1", event)), "inv-2");
+        assertThat(second.get("m1")).isEqualTo(new Dispatcher.Verdict.Done());
+        assertThat(launcher.started).hasSize(1);
+    }
+
+    @Test
+    void dispatch_messageWithTwoRecords_waitsWhenEitherWaits() {
+        registry.register(WORD_COUNT);
+        instance("ci-1", "i-1", 1024, 2048);  // room for one task
+        lease.held = true;
+
+        Map<String, Dispatcher.Verdict> verdicts = dispatcher().dispatch(List.of(new Dispatcher.Message("m1", 1,
+                List.of(created("inputs/word-count/a.txt", "v1", 5), created("inputs/word-count/b.txt", "v1", 5)))),
+                "inv-1");
+
+        assertThat(launcher.started).hasSize(1);
+        assertThat(verdicts.get("m1")).isInstanceOf(Dispatcher.Verdict.Wait.class);
+    }
+
+    @Test
+    void dispatch_oneMessageFailingAdmission_failsOnlyThatMessage() {
+        registry.register(WORD_COUNT);
+        registry.broken = "word-count-broken";
+        instance("ci-1", "i-1", 4096, 8192);
+
+        Map<String, Dispatcher.Verdict> verdicts = dispatcher().dispatch(List.of(
+                message("bad", created("inputs/word-count-broken/a.txt", "v1", 5)),
+                message("good", created("inputs/word-count/a.txt", "v1", 5))), "inv-1");
+
+        assertThat(verdicts.get("bad")).isInstanceOf(Dispatcher.Verdict.Failed.class);
+        assertThat(verdicts.get("good")).isEqualTo(new Dispatcher.Verdict.Done());
+        assertThat(launcher.started).hasSize(1);
+    }
+
+    @Test
+    void dispatch_ec2RefusingTheLaunch_letsTheJobsWaitWithEc2sReason() {
+        registry.register(WORD_COUNT);
+        fleet.failWith = new IllegalStateException("InsufficientInstanceCapacity: no m6i.large in us-east-1a");
+
+        Map<String, Dispatcher.Verdict> verdicts = dispatcher().dispatch(List.of(
+                message("m1", created("inputs/word-count/a.txt", "v1", 5))), "inv-1");
+
+        assertThat(verdicts.get("m1")).isEqualTo(new Dispatcher.Verdict.Wait(30,
+                "asking EC2 for capacity failed: InsufficientInstanceCapacity: no m6i.large in us-east-1a"));
+        assertThat(jobs.all().get(0).state()).isEqualTo(JobState.WAITING_FOR_CAPACITY);
+    }
+
+    @Test
+    void dispatch_leaseAboutToRunOut_launchesNothing() {
+        registry.register(WORD_COUNT);
+        lease.length = Duration.ofSeconds(10);
+
+        Map<String, Dispatcher.Verdict> verdicts = dispatcher().dispatch(List.of(
+                message("m1", created("inputs/word-count/a.txt", "v1", 5))), "inv-1");
+
+        assertThat(fleet.calls).isEmpty();
+        assertThat(verdicts.get("m1")).isEqualTo(new Dispatcher.Verdict.Wait(30,
+                "the capacity lease ran out before the launch"));
+    }
+
+    @Test
+    void dispatch_restartedInstanceWhoseAgentIsNotBackYet_isWaitedForNotLaunchedAgain() {
+        registry.register(WORD_COUNT);
+        fleet.instances.add(new FleetInstance("i-s", "m6i.large", FleetInstance.State.RUNNING));
+        cluster.add(new ContainerInstanceLoad("ci-s", "i-s", "ACTIVE", false, 0, 0, "m6i.large", 2048, 7000));
+
+        Map<String, Dispatcher.Verdict> verdicts = dispatcher().dispatch(List.of(
+                message("m1", created("inputs/word-count/a.txt", "v1", 5))), "inv-1");
+
+        assertThat(fleet.calls).isEmpty();
+        assertThat(verdicts.get("m1")).isEqualTo(new Dispatcher.Verdict.Wait(30, "waits for i-s, which is starting up"));
     }
 
     // ------------------------------------------------------------------ fixtures
@@ -383,6 +475,7 @@ class DispatcherTest {
 
     static final class Registry implements AlgorithmRegistry {
         final Map<String, AlgorithmRecord> algorithms = new HashMap<>();
+        String broken;
 
         void register(String json) {
             Descriptor d = new DescriptorValidator().validate("test.json", json.getBytes(StandardCharsets.UTF_8))
@@ -402,6 +495,9 @@ class DispatcherTest {
 
         @Override
         public Optional<AlgorithmRecord> algorithm(String name) {
+            if (name.equals(broken)) {
+                throw new IllegalStateException("registry object of " + name + " is not an AlgorithmRecord");
+            }
             return Optional.ofNullable(algorithms.get(name));
         }
 
@@ -450,10 +546,14 @@ class DispatcherTest {
         final List<FleetInstance> instances = new ArrayList<>();
         final List<String> calls = new ArrayList<>();
         int described;
+        RuntimeException failWith;
 
         @Override
         public List<FleetInstance> instances() {
             described++;
+            if (failWith != null) {
+                throw failWith;
+            }
             return List.copyOf(instances);
         }
 
@@ -469,16 +569,17 @@ class DispatcherTest {
         }
     }
 
-    static final class Lease implements CapacityLease {
+    final class Lease implements CapacityLease {
         boolean held;
+        Duration length = Duration.ofSeconds(45);
 
         @Override
-        public boolean tryAcquire(String holder) {
+        public Optional<Instant> tryAcquire(String holder) {
             if (held) {
-                return false;
+                return Optional.empty();
             }
             held = true;
-            return true;
+            return Optional.of(now.plus(length));
         }
     }
 }

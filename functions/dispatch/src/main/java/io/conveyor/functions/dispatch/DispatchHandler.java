@@ -44,9 +44,12 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
     static final String INSTANCE_TYPE = "INSTANCE_TYPE";
 
     /** How long the capacity lease lasts: long enough for EC2 to list what its holder launched. */
-    static final Duration LEASE = Duration.ofSeconds(20);
-    /** How long a STARTING job's first start may take before a redelivery starts it again. */
-    static final Duration START_GRACE = Duration.ofSeconds(60);
+    static final Duration LEASE = Duration.ofSeconds(45);
+    /**
+     * How long a STARTING job's start may take before a redelivery starts it again: the function's
+     * timeout (60 s) and ECS listing a new task, with room to spare.
+     */
+    static final Duration START_GRACE = Duration.ofMinutes(3);
 
     private static final Logger LOG = LoggerFactory.getLogger(DispatchHandler.class);
 
@@ -82,7 +85,7 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
                 .map(String::trim).filter(id -> !id.isEmpty()).toList()).orElse(List.of());
         Clock clock = Clock.systemUTC();
         S3ObjectStore store = new S3ObjectStore(aws.s3());
-        EcsContainerScheduler ecs = new EcsContainerScheduler(aws.ecs(), cluster);
+        EcsContainerScheduler ecs = new EcsContainerScheduler(aws.ecs(), aws.ecsWithoutRetries(), cluster);
         return new Dispatcher(new ObjectStoreRegistry(store, outputBucket), store, new S3JobStore(aws.s3(), outputBucket),
                 ecs, ecs,
                 new Ec2InstanceFleet(aws.ec2(), env.required(STACK_NAME), env.required(LAUNCH_TEMPLATE_ID),

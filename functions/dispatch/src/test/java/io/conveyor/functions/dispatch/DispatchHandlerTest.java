@@ -59,7 +59,7 @@ class DispatchHandlerTest {
                 throw new AssertionError();
             }
         };
-        CapacityLease lease = holder -> true;
+        CapacityLease lease = holder -> java.util.Optional.of(java.time.Instant.MAX);
         Dispatcher dispatcher = new Dispatcher(new ObjectStoreRegistry(store, "out"), store, jobs, List::of, none,
                 noFleet, lease, new CapacityPlanner(1, "m6i.large"), "out", Duration.ofMinutes(1), Clock.systemUTC());
         // No message waits in these tests, so the SQS client is never called.
