@@ -30,6 +30,19 @@ class TemplateCapacityTest {
     private static final Intrinsic CLUSTER_ARN = new Intrinsic("GetAtt", "Cluster.Arn");
 
     @Test
+    @SuppressWarnings("unchecked")
+    void template_instanceTypeParameter_allowsExactlyTheTypesDispatchKnowsTheSizeOf() throws IOException {
+        Map<String, Object> parameter = (Map<String, Object>) ((Map<String, Object>) template().raw().get("Parameters"))
+                .get("InstanceType");
+        java.util.Set<String> sized = io.conveyor.descriptor.InstanceTypes.all().values().stream()
+                .filter(type -> type.gpus() == 0).map(io.conveyor.descriptor.InstanceTypes.Capacity::type)
+                .collect(java.util.stream.Collectors.toSet());
+
+        assertThat((List<String>) parameter.get("AllowedValues")).containsExactlyInAnyOrderElementsOf(sized)
+                .contains((String) parameter.get("Default"));
+    }
+
+    @Test
     void template_launchTemplate_requiresImdsV2AndJoinsTheCluster() throws IOException {
         SamTemplate template = template();
         Map<String, Object> data = launchTemplateData(template);
