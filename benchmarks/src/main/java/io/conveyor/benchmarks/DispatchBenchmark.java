@@ -74,7 +74,7 @@ public final class DispatchBenchmark {
                 AwsClients.ENDPOINT_VARIABLE, endpoint,
                 "OUTPUT_BUCKET", OUT, "CLUSTER_NAME", CLUSTER, "STACK_NAME", "bench",
                 "LAUNCH_TEMPLATE_ID", "lt-unused", "LAUNCH_TEMPLATE_VERSION", "1", "MAX_INSTANCES", "0",
-                "INSTANCE_TYPE", "m6i.large"));
+                "INSTANCE_TYPE", "m6i.large", "DEAD_LETTER_QUEUE_URL", "unused-no-malformed-messages"));
         AwsClients plain = AwsClients.from(env);
         int instances = (batches + WARMUP_BATCHES) * BATCH / 30 + 1;
         setUp(plain, instances);

@@ -184,13 +184,13 @@ class TemplateCapacityTest {
     }
 
     @Test
-    void template_dispatchEnvironment_isTheEightVariablesWiredToTheStack() throws IOException {
+    void template_dispatchEnvironment_isTheNineVariablesWiredToTheStack() throws IOException {
         FunctionSpec dispatch = template().function("dispatch").orElseThrow();
         Map<String, Object> environment = new LinkedHashMap<>(dispatch.environment());
         environment.keySet().removeAll(TemplateContract.JVM_VARIABLES);
 
         assertThat(environment).containsOnlyKeys("OUTPUT_BUCKET", "CLUSTER_NAME", "STACK_NAME", "LAUNCH_TEMPLATE_ID",
-                        "LAUNCH_TEMPLATE_VERSION", "SUBNET_IDS", "MAX_INSTANCES", "INSTANCE_TYPE")
+                        "LAUNCH_TEMPLATE_VERSION", "SUBNET_IDS", "MAX_INSTANCES", "INSTANCE_TYPE", "DEAD_LETTER_QUEUE_URL")
                 .containsEntry("OUTPUT_BUCKET", new Intrinsic("Ref", "OutputBucket"))
                 .containsEntry("CLUSTER_NAME", new Intrinsic("Ref", "Cluster"))
                 .containsEntry("STACK_NAME", STACK_NAME)
@@ -198,7 +198,8 @@ class TemplateCapacityTest {
                 .containsEntry("LAUNCH_TEMPLATE_VERSION", new Intrinsic("GetAtt", "LaunchTemplate.LatestVersionNumber"))
                 .containsEntry("SUBNET_IDS", new Intrinsic("Join", List.of(",", new Intrinsic("Ref", "SubnetIds"))))
                 .containsEntry("MAX_INSTANCES", new Intrinsic("Ref", "MaxInstances"))
-                .containsEntry("INSTANCE_TYPE", new Intrinsic("Ref", "InstanceType"));
+                .containsEntry("INSTANCE_TYPE", new Intrinsic("Ref", "InstanceType"))
+                .containsEntry("DEAD_LETTER_QUEUE_URL", new Intrinsic("Ref", "JobsDeadLetterQueue"));
     }
 
     @Test

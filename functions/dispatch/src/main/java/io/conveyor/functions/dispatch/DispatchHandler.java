@@ -10,6 +10,7 @@ import io.conveyor.aws.EcsContainerScheduler;
 import io.conveyor.aws.S3CapacityLease;
 import io.conveyor.aws.S3JobStore;
 import io.conveyor.aws.S3ObjectStore;
+import io.conveyor.aws.SqsDeadLetters;
 import io.conveyor.aws.SqsMessageDelays;
 import io.conveyor.config.Environment;
 import io.conveyor.dispatch.CapacityPlanner;
@@ -42,6 +43,7 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
     static final String SUBNET_IDS = "SUBNET_IDS";
     static final String MAX_INSTANCES = "MAX_INSTANCES";
     static final String INSTANCE_TYPE = "INSTANCE_TYPE";
+    static final String DEAD_LETTER_QUEUE_URL = "DEAD_LETTER_QUEUE_URL";
 
     /** How long the capacity lease lasts: long enough for EC2 to list what its holder launched. */
     static final Duration LEASE = Duration.ofSeconds(45);
@@ -53,8 +55,15 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
 
     private static final Logger LOG = LoggerFactory.getLogger(DispatchHandler.class);
 
+    /** Where a message that is not an S3 notification goes, with its reason. */
+    @FunctionalInterface
+    public interface DeadLetters {
+        void send(String body, String messageId, String reason);
+    }
+
     private final Dispatcher dispatcher;
     private final SqsMessageDelays delays;
+    private final DeadLetters deadLetters;
 
     /** For the Lambda runtime: real clients, built once. */
     public DispatchHandler() {
@@ -68,13 +77,15 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
 
     /** For benchmarks and emulator tests: the given clients (an interceptor may count their calls). */
     public DispatchHandler(AwsClients aws, Environment env) {
-        this(dispatcher(aws, env), new SqsMessageDelays(aws.sqs()));
+        this(dispatcher(aws, env), new SqsMessageDelays(aws.sqs()),
+                new SqsDeadLetters(aws.sqs(), env.required(DEAD_LETTER_QUEUE_URL))::send);
     }
 
     /** For tests: the collaborators. */
-    public DispatchHandler(Dispatcher dispatcher, SqsMessageDelays delays) {
+    public DispatchHandler(Dispatcher dispatcher, SqsMessageDelays delays, DeadLetters deadLetters) {
         this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
         this.delays = Objects.requireNonNull(delays, "delays");
+        this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
     }
 
     private static Dispatcher dispatcher(AwsClients aws, Environment env) {
@@ -119,9 +130,17 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
                 messages.add(new Dispatcher.Message(record.getMessageId(), receiveCount(record),
                         S3EventNotifications.parse(record.getBody())));
             } catch (MalformedEventException e) {
-                LOG.warn("outcome=message-malformed messageId={} receiveCount={} reason=\"{}\"", record.getMessageId(),
-                        receiveCount(record), e.getMessage());
-                failures.add(failure(record.getMessageId()));
+                // No delivery can mend it: straight to the DLQ with its reason (if that fails, it goes
+                // back to the queue and reaches the DLQ after maxReceiveCount).
+                try {
+                    deadLetters.send(record.getBody(), record.getMessageId(), e.getMessage());
+                    LOG.warn("outcome=message-dead-lettered messageId={} reason=\"{}\"", record.getMessageId(),
+                            e.getMessage());
+                } catch (RuntimeException sendFailed) {
+                    LOG.warn("outcome=message-malformed messageId={} receiveCount={} reason=\"{}\" deadLetter=\"{}\"",
+                            record.getMessageId(), receiveCount(record), e.getMessage(), sendFailed.getMessage());
+                    failures.add(failure(record.getMessageId()));
+                }
             }
         }
         String invocation = context == null || context.getAwsRequestId() == null ? UUID.randomUUID().toString()

@@ -62,8 +62,8 @@ class DispatchHandlerIT {
              "resources": {"vcpu": 0.5, "memoryMiB": 512, "gpu": 0}, "timeoutSeconds": 600, "retries": 1}""";
 
     /** The stack's resources in moto, as the template would make them. */
-    record Stack(AwsClients clients, RecordingInterceptor calls, String queueUrl, String launchTemplateId,
-                 S3Client s3, SqsClient sqs, EcsClient ecs, Ec2Client ec2) {
+    record Stack(AwsClients clients, RecordingInterceptor calls, String queueUrl, String deadLetterUrl,
+                 String launchTemplateId, S3Client s3, SqsClient sqs, EcsClient ecs, Ec2Client ec2) {
 
         DispatchHandler handler(Emulator emulator, int maxInstances) {
             Map<String, String> env = new HashMap<>();
@@ -75,6 +75,7 @@ class DispatchHandlerIT {
             env.put(DispatchHandler.SUBNET_IDS, "");
             env.put(DispatchHandler.MAX_INSTANCES, Integer.toString(maxInstances));
             env.put(DispatchHandler.INSTANCE_TYPE, "m6i.large");
+            env.put(DispatchHandler.DEAD_LETTER_QUEUE_URL, deadLetterUrl);
             return new DispatchHandler(clients, emulator.environment(env));
         }
 
@@ -111,6 +112,7 @@ class DispatchHandlerIT {
         Ec2Client ec2 = plain.ec2();
         String queueUrl = SqsMessages.notifyingQueue(s3, sqs, IN, "jobs", BucketLayout.INPUTS_PREFIX);
         s3.createBucket(r -> r.bucket(OUT));
+        String deadLetterUrl = sqs.createQueue(r -> r.queueName("jobs-dlq")).queueUrl();
         ecs.createCluster(r -> r.clusterName(CLUSTER));
         String imageId = ec2.describeImages(r -> r.owners("amazon")).images().get(0).imageId();
         String userData = Base64.getEncoder().encodeToString(("#!/bin/bash\necho ECS_CLUSTER=" + CLUSTER
@@ -138,7 +140,7 @@ class DispatchHandlerIT {
         new ObjectStoreRegistry(new S3ObjectStore(s3), OUT).save(new AlgorithmRecord("word-count",
                 AlgorithmRecord.Status.ACTIVE, "s3://" + IN + "/algorithms/word-count.json", null, sha, taskDefinition,
                 "2026-11-21T00:00:00Z", null, descriptor));
-        return new Stack(clients, calls, queueUrl, launchTemplateId, s3, sqs, ecs, ec2);
+        return new Stack(clients, calls, queueUrl, deadLetterUrl, launchTemplateId, s3, sqs, ecs, ec2);
     }
 
     @Test
@@ -315,6 +317,26 @@ class DispatchHandlerIT {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    @Test
+    void handleRequest_messageThatIsNoNotification_restsInTheDeadLetterQueueWithItsReason(Emulator emulator) {
+        Stack stack = stack(emulator);
+        DispatchHandler handler = stack.handler(emulator, 2);
+        stack.sqs().sendMessage(r -> r.queueUrl(stack.queueUrl()).messageBody("{\"Records\":[{\"eventSource\":\"aws:s3\"}]}"));
+        SQSEvent event = SqsMessages.toEvent(SqsMessages.receive(stack.sqs(), stack.queueUrl(), 1), QUEUE_ARN);
+
+        SQSBatchResponse response = handler.handleRequest(event, null);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        List<Message> dead = stack.sqs().receiveMessage(r -> r.queueUrl(stack.deadLetterUrl())
+                .messageAttributeNames("All").waitTimeSeconds(1)).messages();
+        assertThat(dead).singleElement().satisfies(message -> {
+            assertThat(message.body()).isEqualTo(event.getRecords().get(0).getBody());
+            assertThat(message.messageAttributes().get("conveyor-reason").stringValue()).contains("Records[0]");
+            assertThat(message.messageAttributes().get("conveyor-source-message-id").stringValue())
+                    .isEqualTo(event.getRecords().get(0).getMessageId());
+        });
     }
 
     /** What the ECS agent does when an instance boots with the launch template's user data. */

@@ -30,6 +30,8 @@ class DispatchHandlerTest {
 
     private final InMemoryObjectStore store = new InMemoryObjectStore();
     private final InMemoryJobStore jobs = new InMemoryJobStore();
+    private final List<String> deadLetters = new java.util.ArrayList<>();
+    private boolean deadLetterQueueAnswers = true;
 
     private DispatchHandler handler() {
         TaskLauncher none = new TaskLauncher() {
@@ -66,7 +68,13 @@ class DispatchHandlerTest {
         return new DispatchHandler(dispatcher, new SqsMessageDelays(SqsClient.builder()
                 .region(software.amazon.awssdk.regions.Region.US_EAST_1)
                 .credentialsProvider(software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider.create())
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()));
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()),
+                (body, messageId, reason) -> {
+                    if (!deadLetterQueueAnswers) {
+                        throw new IllegalStateException("the DLQ does not answer");
+                    }
+                    deadLetters.add(messageId + ": " + reason);
+                });
     }
 
     @ParameterizedTest
@@ -84,13 +92,25 @@ class DispatchHandlerTest {
 
     @ParameterizedTest
     @Event(value = "events/dispatch/batch-with-malformed.json", type = SQSEvent.class)
-    void handleRequest_oneMalformedMessage_failsOnlyThatOne(SQSEvent event) {
+    void handleRequest_oneMalformedMessage_sendsOnlyThatOneToTheDeadLetterQueueWithItsReason(SQSEvent event) {
+        SQSBatchResponse response = handler().handleRequest(event, null);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(deadLetters).containsExactly(event.getRecords().get(1).getMessageId()
+                + ": Records[0].s3.object.key: missing");
+        assertThat(jobs.all()).extracting(JobRecord::input).containsExactlyInAnyOrder(
+                "s3://conveyor-123456789012-us-east-1-in/inputs/csv-stats/2026/sales.csv",
+                "s3://conveyor-123456789012-us-east-1-in/inputs/word-count/empty.txt");
+    }
+
+    @ParameterizedTest
+    @Event(value = "events/dispatch/batch-with-malformed.json", type = SQSEvent.class)
+    void handleRequest_malformedMessageAndNoDeadLetterQueue_returnsItToTheQueue(SQSEvent event) {
+        deadLetterQueueAnswers = false;
+
         SQSBatchResponse response = handler().handleRequest(event, null);
 
         assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
                 .containsExactly(event.getRecords().get(1).getMessageId());
-        assertThat(jobs.all()).extracting(JobRecord::input).containsExactlyInAnyOrder(
-                "s3://conveyor-123456789012-us-east-1-in/inputs/csv-stats/2026/sales.csv",
-                "s3://conveyor-123456789012-us-east-1-in/inputs/word-count/empty.txt");
     }
 }
