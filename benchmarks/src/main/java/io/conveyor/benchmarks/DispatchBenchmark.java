@@ -7,13 +7,13 @@ import io.conveyor.aws.EcsTaskDefinitions;
 import io.conveyor.aws.S3ObjectStore;
 import io.conveyor.config.Environment;
 import io.conveyor.descriptor.Descriptor;
-import io.conveyor.descriptor.DescriptorValidator;
 import io.conveyor.functions.dispatch.DispatchHandler;
 import io.conveyor.json.Json;
 import io.conveyor.registration.AlgorithmRecord;
 import io.conveyor.registration.ObjectStoreRegistry;
 import io.conveyor.registration.TaskDefinitionWrapper;
 import io.conveyor.registration.WrapSettings;
+import io.conveyor.storage.Digests;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -138,7 +138,7 @@ public final class DispatchBenchmark {
         String json = "{\"name\": \"word-count\", \"image\": \"busybox:1.36\", \"command\": [\"wc\", \"${CONVEYOR_INPUT}\"],"
                 + " \"resources\": {\"vcpu\": 0.25, \"memoryMiB\": 256, \"gpu\": 0}, \"timeoutSeconds\": 600, \"retries\": 2}";
         Descriptor descriptor = Json.mapper().readValue(json, Descriptor.class);
-        String sha = DescriptorValidator.sha256(json.getBytes(StandardCharsets.UTF_8));
+        String sha = Digests.sha256(json.getBytes(StandardCharsets.UTF_8));
         var request = EcsTaskDefinitions.request(TaskDefinitionWrapper.wrap(descriptor, sha, new WrapSettings("bench",
                 "arn:aws:iam::123456789012:role/task", "arn:aws:iam::123456789012:role/exec", "/bench", "us-east-1",
                 "public.ecr.aws/aws-cli/aws-cli:2.22.35")));

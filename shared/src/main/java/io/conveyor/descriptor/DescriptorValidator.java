@@ -13,14 +13,12 @@ import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.conveyor.json.Json;
+import io.conveyor.storage.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
@@ -72,7 +70,7 @@ public final class DescriptorValidator {
      * @param content its bytes
      */
     public Validation validate(String source, byte[] content) {
-        String sha256 = sha256(content);
+        String sha256 = Digests.sha256(content);
         JsonNode root;
         try {
             root = STRICT.readTree(content);
@@ -231,14 +229,5 @@ public final class DescriptorValidator {
     private static Validation rejected(String source, DescriptorFormat format, String sha256, List<Problem> errors,
                                        List<Problem> warnings) {
         return new Validation(source, format, null, sha256, sorted(errors), sorted(warnings));
-    }
-
-    /** The hex SHA-256 of some bytes. */
-    public static String sha256(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 }

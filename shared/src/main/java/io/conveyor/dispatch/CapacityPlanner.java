@@ -98,22 +98,27 @@ public final class CapacityPlanner {
                     return bin;
                 }
             }
-            return typeFor(demand).map(type -> new Packer.Bin("new-" + (++launched[0]) + "-" + type.type(), type.type(),
+            return typeFor(demand).map(type -> new Packer.Bin("new-" + (++launched[0]), type.type(),
                     type.vcpus() * 1024, type.usableMemoryMiB()));
         }, budget);
 
+        // Opened bins are stopped instances (by their id) or new ones (any other id).
+        Set<String> stoppedIds = fleet.stream().filter(instance -> instance.state() == FleetInstance.State.STOPPED)
+                .map(FleetInstance::instanceId).collect(java.util.stream.Collectors.toSet());
+        Map<String, Packer.Bin> opened = new LinkedHashMap<>();
+        more.opened().forEach(bin -> opened.put(bin.id(), bin));
         List<String> start = new ArrayList<>();
         Map<String, Integer> launch = new TreeMap<>();
-        for (Packer.Bin bin : more.opened()) {
-            if (bin.id().startsWith("new-")) {
-                launch.merge(bin.instanceType(), 1, Integer::sum);
-            } else {
+        for (Packer.Bin bin : opened.values()) {
+            if (stoppedIds.contains(bin.id())) {
                 start.add(bin.id());
+            } else {
+                launch.merge(bin.instanceType(), 1, Integer::sum);
             }
         }
-        more.placed().forEach((key, id) -> notes.put(key, id.startsWith("new-")
-                ? "waits for a new " + id.substring(id.indexOf('-', 4) + 1) + " instance"
-                : "waits for " + id + ", which is being started"));
+        more.placed().forEach((key, id) -> notes.put(key, stoppedIds.contains(id)
+                ? "waits for " + id + ", which is being started"
+                : "waits for a new " + opened.get(id).instanceType() + " instance"));
         for (Packer.Demand demand : more.unplaced()) {
             notes.put(demand.key(), typeFor(demand).isEmpty()
                     ? "no instance type Conveyor may launch has " + demand.cpuUnits() + " CPU units and "

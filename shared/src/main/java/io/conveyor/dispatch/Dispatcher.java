@@ -12,6 +12,7 @@ import io.conveyor.jobs.JobStore;
 import io.conveyor.registration.AlgorithmRecord;
 import io.conveyor.registration.AlgorithmRegistry;
 import io.conveyor.storage.BucketLayout;
+import io.conveyor.storage.Digests;
 import io.conveyor.storage.ObjectRef;
 import io.conveyor.storage.ObjectStore;
 import io.conveyor.storage.StorageEvent;
@@ -527,7 +528,7 @@ public final class Dispatcher {
      * of the fleet alone would silently return an instance terminated meanwhile.
      */
     static String launchToken(String invocation, Instant decidedAt, String type, int count) {
-        return "conveyor-" + io.conveyor.descriptor.DescriptorValidator.sha256(
+        return "conveyor-" + Digests.sha256(
                 (invocation + "|" + decidedAt + "|" + type + "|" + count).getBytes(StandardCharsets.UTF_8)).substring(0, 40);
     }
 

@@ -1,6 +1,6 @@
 package io.conveyor.jobs;
 
-import io.conveyor.descriptor.DescriptorValidator;
+import io.conveyor.storage.Digests;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -21,6 +21,6 @@ public final class JobId {
      */
     public static String of(String input, String inputVersion, String algorithm, String revision) {
         String identity = String.join("\n", input, inputVersion, algorithm, revision);
-        return "job-" + DescriptorValidator.sha256(identity.getBytes(StandardCharsets.UTF_8)).substring(0, 24);
+        return "job-" + Digests.sha256(identity.getBytes(StandardCharsets.UTF_8)).substring(0, 24);
     }
 }

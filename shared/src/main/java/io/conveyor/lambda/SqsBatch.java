@@ -39,21 +39,28 @@ public final class SqsBatch {
                 // Retrying cannot mend it; after maxReceiveCount it rests in the DLQ, its reason logged here.
                 LOG.warn("outcome=message-malformed messageId={} receiveCount={} reason=\"{}\"", message.getMessageId(),
                         receiveCount(message), e.getMessage());
-                failures.add(failure(message));
+                failures.add(failure(message.getMessageId()));
             } catch (Exception e) {
                 LOG.error("outcome=message-failed messageId={} receiveCount={} reason=\"{}\"", message.getMessageId(),
                         receiveCount(message), e.getMessage(), e);
-                failures.add(failure(message));
+                failures.add(failure(message.getMessageId()));
             }
         }
         return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
     }
 
-    private static SQSBatchResponse.BatchItemFailure failure(SQSEvent.SQSMessage message) {
-        return SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(message.getMessageId()).build();
+    /** The report that one message failed: it goes back to the queue. */
+    public static SQSBatchResponse.BatchItemFailure failure(String messageId) {
+        return SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(messageId).build();
     }
 
-    private static String receiveCount(SQSEvent.SQSMessage message) {
-        return message.getAttributes() == null ? "?" : message.getAttributes().getOrDefault("ApproximateReceiveCount", "?");
+    /** How often SQS has delivered the message ({@code ApproximateReceiveCount}); 1 when it does not say. */
+    public static int receiveCount(SQSEvent.SQSMessage message) {
+        try {
+            return message.getAttributes() == null ? 1
+                    : Integer.parseInt(message.getAttributes().getOrDefault("ApproximateReceiveCount", "1"));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.conveyor.descriptor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.conveyor.storage.Digests;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,7 +143,7 @@ class DescriptorValidatorTest {
         assertThat(descriptor.command()).hasSize(3).startsWith("sh", "-c");
         assertThat(descriptor.resources().cpuUnits()).isEqualTo(256);
         assertThat(descriptor.retries()).isEqualTo(2);
-        assertThat(validation.sha256()).hasSize(64).isEqualTo(DescriptorValidator.sha256(json));
+        assertThat(validation.sha256()).hasSize(64).isEqualTo(Digests.sha256(json));
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.conveyor.registration.AlgorithmRecord;
 import io.conveyor.registration.AlgorithmRegistry;
 import io.conveyor.registration.RegistrationOutcome;
 import io.conveyor.registration.TaskDefinitionWrapper;
+import io.conveyor.storage.Digests;
 import io.conveyor.storage.ObjectRef;
 import io.conveyor.storage.StorageEvent;
 import io.conveyor.storage.StoredObject;
@@ -482,7 +483,7 @@ class DispatcherTest {
                     .accepted().orElseThrow();
             algorithms.put(d.name(), new AlgorithmRecord(d.name(), AlgorithmRecord.Status.ACTIVE,
                     "s3://conveyor-in/algorithms/" + d.name() + ".json", "dv1",
-                    DescriptorValidator.sha256(json.getBytes(StandardCharsets.UTF_8)), "arn:td/" + d.name() + ":1",
+                    Digests.sha256(json.getBytes(StandardCharsets.UTF_8)), "arn:td/" + d.name() + ":1",
                     "2026-11-19T00:00:00Z", null, d));
         }
 

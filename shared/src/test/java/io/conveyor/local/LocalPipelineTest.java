@@ -2,9 +2,9 @@ package io.conveyor.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conveyor.descriptor.DescriptorValidator;
 import io.conveyor.jobs.JobRecord;
 import io.conveyor.jobs.JobState;
+import io.conveyor.storage.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -299,7 +299,7 @@ class LocalPipelineTest {
         writer.get();
 
         assertThat(summary.jobs()).singleElement().satisfies(job -> {
-            assertThat(job.inputVersion()).isEqualTo("sha256:" + DescriptorValidator.sha256(Files.readAllBytes(file)));
+            assertThat(job.inputVersion()).isEqualTo("sha256:" + Digests.sha256(Files.readAllBytes(file)));
             assertThat(Files.readString(only(job))).endsWith("line 11\n");
         });
     }

@@ -1,5 +1,6 @@
 package io.conveyor.testing;
 
+import io.conveyor.storage.Digests;
 import io.conveyor.storage.ObjectRef;
 import io.conveyor.storage.ObjectStore;
 import io.conveyor.storage.StoredObject;
@@ -34,7 +35,7 @@ public final class InMemoryObjectStore implements ObjectStore {
     /** Writes an object as a new version with this content. */
     @Override
     public void write(ObjectRef ref, byte[] content, String contentType) {
-        put(new StoredObject(ref, "v" + (++versions), io.conveyor.descriptor.DescriptorValidator.sha256(content),
+        put(new StoredObject(ref, "v" + (++versions), Digests.sha256(content),
                 content.length));
         contents.put(ref, content.clone());
     }

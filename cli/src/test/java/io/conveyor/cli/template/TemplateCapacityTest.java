@@ -7,7 +7,6 @@ import io.conveyor.aws.S3CapacityLease;
 import io.conveyor.registration.ObjectStoreRegistry;
 import io.conveyor.storage.BucketLayout;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -114,8 +113,8 @@ class TemplateCapacityTest {
                 .allSatisfy(resource -> assertThat(resource).satisfiesAnyOf(
                         arn -> assertThat(arn).isEqualTo(CLUSTER_ARN),
                         arn -> assertThat(sub(arn)).endsWith(":container-instance/${Cluster}/*"),
-                        arn -> assertThat(actions(statement)).containsOnly("ecs:DiscoverPollEndpoint"))));
-        assertThat(statements.stream().flatMap(statement -> actions(statement).stream()))
+                        arn -> assertThat(TemplatePoliciesTest.strings(statement.get("Action"))).containsOnly("ecs:DiscoverPollEndpoint"))));
+        assertThat(statements.stream().flatMap(statement -> TemplatePoliciesTest.strings(statement.get("Action")).stream()))
                 .contains("ecs:RegisterContainerInstance", "ecs:Poll", "ecs:DiscoverPollEndpoint");
     }
 
@@ -144,34 +143,27 @@ class TemplateCapacityTest {
 
     @Test
     void launchesOnlyThroughTheLaunchTemplate_otherLaunches_areRefused(@TempDir Path dir) throws IOException {
-        Path file = dir.resolve("template.yaml");
-        Files.writeString(file, """
-                Resources:
-                  Loose:
-                    Type: AWS::Serverless::Function
-                    Properties:
-                      Policies:
-                        - Statement:
-                            - Sid: AnyImage
-                              Effect: Allow
-                              Action: ec2:RunInstances
-                              Resource: !Sub "arn:${AWS::Partition}:ec2:${AWS::Region}::image/*"
-                            - Sid: AnyLaunchTemplate
-                              Effect: Allow
-                              Action: ec2:RunInstances
-                              Resource: !Sub "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/*"
-                              Condition:
-                                ArnLike:
-                                  ec2:LaunchTemplate: !Sub "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:launch-template/*"
-                            - Sid: TemplateAndMore
-                              Effect: Allow
-                              Action: ec2:RunInstances
-                              Resource:
-                                - !Sub "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:launch-template/${LaunchTemplate}"
-                                - !Sub "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:volume/*"
+        SamTemplate loose = TemplatePoliciesTest.looseFunction(dir, """
+                - Sid: AnyImage
+                  Effect: Allow
+                  Action: ec2:RunInstances
+                  Resource: !Sub "arn:${AWS::Partition}:ec2:${AWS::Region}::image/*"
+                - Sid: AnyLaunchTemplate
+                  Effect: Allow
+                  Action: ec2:RunInstances
+                  Resource: !Sub "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/*"
+                  Condition:
+                    ArnLike:
+                      ec2:LaunchTemplate: !Sub "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:launch-template/*"
+                - Sid: TemplateAndMore
+                  Effect: Allow
+                  Action: ec2:RunInstances
+                  Resource:
+                    - !Sub "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:launch-template/${LaunchTemplate}"
+                    - !Sub "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:volume/*"
                 """);
 
-        assertThat(statementsAllowing(SamTemplate.read(file), "ec2:RunInstances")).hasSize(3)
+        assertThat(statementsAllowing(loose, "ec2:RunInstances")).hasSize(3)
                 .noneMatch(TemplateCapacityTest::launchesOnlyThroughTheLaunchTemplate);
     }
 
@@ -208,7 +200,7 @@ class TemplateCapacityTest {
                 .filter(entry -> entry.getKey().equals("DispatchFunction")).map(Map.Entry::getValue).toList();
         Map<String, Set<String>> actionsByObject = new HashMap<>();
         statements.forEach(statement -> resources(statement).forEach(resource -> actionsByObject
-                .computeIfAbsent(sub(resource), key -> new java.util.HashSet<>()).addAll(actions(statement))));
+                .computeIfAbsent(sub(resource), key -> new java.util.HashSet<>()).addAll(TemplatePoliciesTest.strings(statement.get("Action")))));
 
         assertThat(actionsByObject.get("${OutputBucket.Arn}/" + ObjectStoreRegistry.ALGORITHMS + "*"))
                 .contains("s3:GetObject");
@@ -240,13 +232,7 @@ class TemplateCapacityTest {
     private static List<Map<String, Object>> statementsAllowing(SamTemplate template, String action) {
         return TemplatePoliciesTest.statements(template).stream().map(Map.Entry::getValue)
                 .filter(statement -> "Allow".equals(statement.get("Effect")))
-                .filter(statement -> actions(statement).contains(action)).toList();
-    }
-
-    private static List<String> actions(Map<String, Object> statement) {
-        Object action = statement.get("Action");
-        return action instanceof List<?> several ? several.stream().map(String::valueOf).toList()
-                : List.of(String.valueOf(action));
+                .filter(statement -> TemplatePoliciesTest.strings(statement.get("Action")).contains(action)).toList();
     }
 
     private static List<Object> resources(Map<String, Object> statement) {

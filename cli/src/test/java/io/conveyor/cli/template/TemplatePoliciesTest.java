@@ -127,7 +127,22 @@ class TemplatePoliciesTest {
         return null;
     }
 
-    private static List<String> strings(Object value) {
+    /** A template whose one function, {@code Loose}, holds these statements (a YAML list, unindented). */
+    static SamTemplate looseFunction(Path dir, String statements) throws IOException {
+        Path file = dir.resolve("template.yaml");
+        Files.writeString(file, """
+                Resources:
+                  Loose:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Policies:
+                        - Statement:
+                """ + statements.indent(12));
+        return SamTemplate.read(file);
+    }
+
+    /** A single value or a list of them, as strings. */
+    static List<String> strings(Object value) {
         if (value instanceof List<?> list) {
             return list.stream().map(String::valueOf).toList();
         }
@@ -155,46 +170,39 @@ class TemplatePoliciesTest {
 
     @Test
     void violations_looseStatements_areEachNamed(@TempDir Path dir) throws IOException {
-        Path file = dir.resolve("template.yaml");
-        Files.writeString(file, """
-                Resources:
-                  Loose:
-                    Type: AWS::Serverless::Function
-                    Properties:
-                      Policies:
-                        - Statement:
-                            - Sid: Everything
-                              Effect: Allow
-                              Action: "s3:*"
-                              Resource: "*"
-                            - Sid: PassAnything
-                              Effect: Allow
-                              Action: iam:PassRole
-                              Resource: "*"
-                            - Sid: PassInstanceRoleToEcs
-                              Effect: Allow
-                              Action: iam:PassRole
-                              Resource: [!GetAtt TaskRole.Arn, !GetAtt InstanceRole.Arn]
-                              Condition:
-                                StringEquals:
-                                  iam:PassedToService: ecs-tasks.amazonaws.com
-                            - Sid: PassTaskRoleAnywhere
-                              Effect: Allow
-                              Action: iam:PassRole
-                              Resource: !GetAtt TaskRole.Arn
-                              Condition:
-                                StringLike:
-                                  iam:PassedToService: "*"
-                            - Sid: ListEveryClustersTasks
-                              Effect: Allow
-                              Action: ecs:ListTasks
-                              Resource: "*"
-                            - Effect: Allow
-                              Action: ecs:RunTask
-                              Resource: "*"
+        SamTemplate loose = TemplatePoliciesTest.looseFunction(dir, """
+                - Sid: Everything
+                  Effect: Allow
+                  Action: "s3:*"
+                  Resource: "*"
+                - Sid: PassAnything
+                  Effect: Allow
+                  Action: iam:PassRole
+                  Resource: "*"
+                - Sid: PassInstanceRoleToEcs
+                  Effect: Allow
+                  Action: iam:PassRole
+                  Resource: [!GetAtt TaskRole.Arn, !GetAtt InstanceRole.Arn]
+                  Condition:
+                    StringEquals:
+                      iam:PassedToService: ecs-tasks.amazonaws.com
+                - Sid: PassTaskRoleAnywhere
+                  Effect: Allow
+                  Action: iam:PassRole
+                  Resource: !GetAtt TaskRole.Arn
+                  Condition:
+                    StringLike:
+                      iam:PassedToService: "*"
+                - Sid: ListEveryClustersTasks
+                  Effect: Allow
+                  Action: ecs:ListTasks
+                  Resource: "*"
+                - Effect: Allow
+                  Action: ecs:RunTask
+                  Resource: "*"
                 """);
 
-        assertThat(violations(SamTemplate.read(file))).containsExactly(
+        assertThat(violations(loose)).containsExactly(
                 "Loose/Everything: wildcard action s3:*",
                 "Loose/Everything: s3:* on every resource",
                 "Loose/PassAnything: iam:PassRole on every resource",

@@ -17,6 +17,7 @@ import io.conveyor.dispatch.CapacityPlanner;
 import io.conveyor.dispatch.Dispatcher;
 import io.conveyor.events.MalformedEventException;
 import io.conveyor.events.S3EventNotifications;
+import io.conveyor.lambda.SqsBatch;
 import io.conveyor.registration.ObjectStoreRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +58,12 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
 
     private static final Logger LOG = LoggerFactory.getLogger(DispatchHandler.class);
 
+    /** Returns waiting messages to their queue with a delay. */
+    @FunctionalInterface
+    public interface MessageDelays {
+        void delay(List<SqsMessageDelays.Delay> delays);
+    }
+
     /** Where a message that is not an S3 notification goes, with its reason. */
     @FunctionalInterface
     public interface DeadLetters {
@@ -62,7 +71,7 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
     }
 
     private final Dispatcher dispatcher;
-    private final SqsMessageDelays delays;
+    private final MessageDelays delays;
     private final DeadLetters deadLetters;
 
     /** For the Lambda runtime: real clients, built once. */
@@ -77,31 +86,36 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
 
     /** For benchmarks and emulator tests: the given clients (an interceptor may count their calls). */
     public DispatchHandler(AwsClients aws, Environment env) {
-        this(dispatcher(aws, env), new SqsMessageDelays(aws.sqs()),
-                new SqsDeadLetters(aws.sqs(), env.required(DEAD_LETTER_QUEUE_URL))::send);
+        this(aws.s3(), aws.sqs(), aws, env);
+    }
+
+    /** One client per service: each costs cold-start time. */
+    private DispatchHandler(S3Client s3, SqsClient sqs, AwsClients aws, Environment env) {
+        this(dispatcher(s3, aws, env), new SqsMessageDelays(sqs)::delay,
+                new SqsDeadLetters(sqs, env.required(DEAD_LETTER_QUEUE_URL))::send);
     }
 
     /** For tests: the collaborators. */
-    public DispatchHandler(Dispatcher dispatcher, SqsMessageDelays delays, DeadLetters deadLetters) {
+    public DispatchHandler(Dispatcher dispatcher, MessageDelays delays, DeadLetters deadLetters) {
         this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
         this.delays = Objects.requireNonNull(delays, "delays");
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
     }
 
-    private static Dispatcher dispatcher(AwsClients aws, Environment env) {
+    private static Dispatcher dispatcher(S3Client s3, AwsClients aws, Environment env) {
         String outputBucket = env.required(OUTPUT_BUCKET);
         String cluster = env.required(CLUSTER_NAME);
         int maxInstances = positiveInt(env, MAX_INSTANCES);
         List<String> subnets = env.optional(SUBNET_IDS).map(ids -> Arrays.stream(ids.split(","))
                 .map(String::trim).filter(id -> !id.isEmpty()).toList()).orElse(List.of());
         Clock clock = Clock.systemUTC();
-        S3ObjectStore store = new S3ObjectStore(aws.s3());
+        S3ObjectStore store = new S3ObjectStore(s3);
         EcsContainerScheduler ecs = new EcsContainerScheduler(aws.ecs(), aws.ecsWithoutRetries(), cluster);
-        return new Dispatcher(new ObjectStoreRegistry(store, outputBucket), store, new S3JobStore(aws.s3(), outputBucket),
+        return new Dispatcher(new ObjectStoreRegistry(store, outputBucket), store, new S3JobStore(s3, outputBucket),
                 ecs, ecs,
                 new Ec2InstanceFleet(aws.ec2(), env.required(STACK_NAME), env.required(LAUNCH_TEMPLATE_ID),
                         env.required(LAUNCH_TEMPLATE_VERSION), subnets),
-                new S3CapacityLease(aws.s3(), outputBucket, LEASE, clock),
+                new S3CapacityLease(s3, outputBucket, LEASE, clock),
                 new CapacityPlanner(maxInstances, env.required(INSTANCE_TYPE)), outputBucket, START_GRACE, clock);
     }
 
@@ -127,7 +141,7 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
         for (SQSEvent.SQSMessage record : records) {
             byId.put(record.getMessageId(), record);
             try {
-                messages.add(new Dispatcher.Message(record.getMessageId(), receiveCount(record),
+                messages.add(new Dispatcher.Message(record.getMessageId(), SqsBatch.receiveCount(record),
                         S3EventNotifications.parse(record.getBody())));
             } catch (MalformedEventException e) {
                 // No delivery can mend it: straight to the DLQ with its reason (if that fails, it goes
@@ -138,8 +152,8 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
                             e.getMessage());
                 } catch (RuntimeException sendFailed) {
                     LOG.warn("outcome=message-malformed messageId={} receiveCount={} reason=\"{}\" deadLetter=\"{}\"",
-                            record.getMessageId(), receiveCount(record), e.getMessage(), sendFailed.getMessage());
-                    failures.add(failure(record.getMessageId()));
+                            record.getMessageId(), SqsBatch.receiveCount(record), e.getMessage(), sendFailed.getMessage());
+                    failures.add(SqsBatch.failure(record.getMessageId()));
                 }
             }
         }
@@ -153,11 +167,11 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
                     SQSEvent.SQSMessage record = byId.get(messageId);
                     waits.add(new SqsMessageDelays.Delay(record.getEventSourceArn(), record.getReceiptHandle(),
                             wait.delaySeconds()));
-                    failures.add(failure(messageId));
+                    failures.add(SqsBatch.failure(messageId));
                     LOG.info("outcome=message-waits messageId={} delaySeconds={} reason=\"{}\"", messageId,
                             wait.delaySeconds(), wait.reason());
                 }
-                case Dispatcher.Verdict.Failed failed -> failures.add(failure(messageId));
+                case Dispatcher.Verdict.Failed failed -> failures.add(SqsBatch.failure(messageId));
             }
         });
         if (!waits.isEmpty()) {
@@ -169,18 +183,5 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
             }
         }
         return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
-    }
-
-    private static SQSBatchResponse.BatchItemFailure failure(String messageId) {
-        return SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(messageId).build();
-    }
-
-    private static int receiveCount(SQSEvent.SQSMessage message) {
-        try {
-            return message.getAttributes() == null ? 1
-                    : Integer.parseInt(message.getAttributes().getOrDefault("ApproximateReceiveCount", "1"));
-        } catch (NumberFormatException e) {
-            return 1;
-        }
     }
 }

@@ -9,7 +9,6 @@ import io.conveyor.aws.EcsTaskDefinitions;
 import io.conveyor.aws.S3JobStore;
 import io.conveyor.aws.S3ObjectStore;
 import io.conveyor.descriptor.Descriptor;
-import io.conveyor.descriptor.DescriptorValidator;
 import io.conveyor.jobs.JobRecord;
 import io.conveyor.json.Json;
 import io.conveyor.jobs.JobState;
@@ -18,6 +17,7 @@ import io.conveyor.registration.ObjectStoreRegistry;
 import io.conveyor.registration.TaskDefinitionWrapper;
 import io.conveyor.registration.WrapSettings;
 import io.conveyor.storage.BucketLayout;
+import io.conveyor.storage.Digests;
 import io.conveyor.testing.AwsEmulator;
 import io.conveyor.testing.EcsFleet;
 import io.conveyor.testing.Emulator;
@@ -127,7 +127,7 @@ class DispatchHandlerIT {
 
         // Normalized already, as the registry keeps it (the validator is not on a dispatch classpath).
         Descriptor descriptor = readDescriptor();
-        String sha = DescriptorValidator.sha256(DESCRIPTOR.getBytes(StandardCharsets.UTF_8));
+        String sha = Digests.sha256(DESCRIPTOR.getBytes(StandardCharsets.UTF_8));
         // moto 5.2.1 answers StartTask with HTTP 500 when containers carry no memory of their own (it sums
         // container memory and ignores the task-level memory ECS places by): the registered copy gets a
         // memoryReservation per container, the definition under test is otherwise Conveyor's own.

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
-import io.conveyor.aws.SqsMessageDelays;
 import io.conveyor.dispatch.CapacityLease;
 import io.conveyor.dispatch.CapacityPlanner;
 import io.conveyor.dispatch.Dispatcher;
@@ -21,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The handler on AWS-shaped sample events (events/dispatch), with in-memory collaborators.
@@ -64,11 +62,10 @@ class DispatchHandlerTest {
         CapacityLease lease = holder -> java.util.Optional.of(java.time.Instant.MAX);
         Dispatcher dispatcher = new Dispatcher(new ObjectStoreRegistry(store, "out"), store, jobs, List::of, none,
                 noFleet, lease, new CapacityPlanner(1, "m6i.large"), "out", Duration.ofMinutes(1), Clock.systemUTC());
-        // No message waits in these tests, so the SQS client is never called.
-        return new DispatchHandler(dispatcher, new SqsMessageDelays(SqsClient.builder()
-                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-                .credentialsProvider(software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider.create())
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()),
+        // No message waits in these tests.
+        return new DispatchHandler(dispatcher, delays -> {
+                    throw new AssertionError("no message should wait: " + delays);
+                },
                 (body, messageId, reason) -> {
                     if (!deadLetterQueueAnswers) {
                         throw new IllegalStateException("the DLQ does not answer");
