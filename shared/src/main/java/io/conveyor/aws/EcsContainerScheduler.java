@@ -2,6 +2,7 @@ package io.conveyor.aws;
 
 import io.conveyor.fleet.ContainerInstanceLoad;
 import io.conveyor.fleet.ContainerScheduler;
+import io.conveyor.jobs.JobTask;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -86,7 +87,7 @@ public final class EcsContainerScheduler implements ContainerScheduler, TaskLaun
             StartTaskResponse response = starts.startTask(request -> request.cluster(cluster)
                     .taskDefinition(start.taskDefinitionArn())
                     .containerInstances(start.containerInstance())
-                    .startedBy(start.jobId())
+                    .startedBy(new JobTask(start.jobId(), start.attempt()).startedBy())
                     .overrides(TaskOverride.builder().containerOverrides(containers).build())
                     .tags(start.tags().entrySet().stream()
                             .map(t -> Tag.builder().key(t.getKey()).value(t.getValue()).build()).toList()));

@@ -9,6 +9,7 @@ import io.conveyor.jobs.JobId;
 import io.conveyor.jobs.JobRecord;
 import io.conveyor.jobs.JobState;
 import io.conveyor.jobs.JobStore;
+import io.conveyor.jobs.JobTask;
 import io.conveyor.registration.AlgorithmRecord;
 import io.conveyor.registration.AlgorithmRegistry;
 import io.conveyor.storage.BucketLayout;
@@ -390,7 +391,7 @@ public final class Dispatcher {
      * grace (so it may be started again); a verdict otherwise.
      */
     private Optional<Verdict> startInDoubt(JobRecord current) {
-        if (launcher.anyTaskStartedBy(current.id())) {
+        if (launcher.anyTaskStartedBy(new JobTask(current.id(), current.attempt()).startedBy())) {
             LOG.info("outcome=duplicate job={} state=STARTING reason=\"its task exists\"", current.id());
             return Optional.of(new Verdict.Done());
         }

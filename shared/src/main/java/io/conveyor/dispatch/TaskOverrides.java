@@ -2,6 +2,7 @@ package io.conveyor.dispatch;
 
 import io.conveyor.descriptor.Descriptor;
 import io.conveyor.descriptor.Placeholders;
+import io.conveyor.jobs.JobTask;
 import io.conveyor.registration.TaskDefinitionWrapper;
 import io.conveyor.storage.ObjectRef;
 import java.nio.charset.StandardCharsets;
@@ -64,7 +65,8 @@ public final class TaskOverrides {
         environment.put(TaskDefinitionWrapper.ALGORITHM, algorithm);
         environment.put(TaskDefinitionWrapper.STAGE_OUT, Map.of(TaskDefinitionWrapper.OUTPUT_URI, outputUri));
         Map<String, String> tags = Map.of(TAG_JOB, jobId, TAG_ATTEMPT, Integer.toString(attempt),
-                TaskDefinitionWrapper.TAG_ALGORITHM, descriptor.name());
+                TaskDefinitionWrapper.TAG_ALGORITHM, descriptor.name(),
+                JobTask.TAG_TIMEOUT, Integer.toString(descriptor.timeoutSeconds()));
         return new TaskStart(jobId, attempt, taskDefinitionArn, containerInstance, environment, command, tags);
     }
 

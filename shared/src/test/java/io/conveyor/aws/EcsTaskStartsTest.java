@@ -23,8 +23,8 @@ import software.amazon.awssdk.services.ecs.model.Task;
  */
 class EcsTaskStartsTest {
 
-    static final TaskStart START = new TaskStart("job-1", 1, "arn:td/wc:1", "arn:ci/1",
-            Map.of("algorithm", Map.of("CONVEYOR_JOB_ID", "job-1")), List.of("wc"), Map.of("conveyor:job", "job-1"));
+    static final TaskStart START = new TaskStart("job-000000000000000000000001", 1, "arn:td/wc:1", "arn:ci/1",
+            Map.of("algorithm", Map.of("CONVEYOR_JOB_ID", "job-000000000000000000000001")), List.of("wc"), Map.of("conveyor:job", "job-000000000000000000000001"));
 
     @Test
     void start_accepted_isStartedWithTheTaskArn() {
@@ -89,7 +89,7 @@ class EcsTaskStartsTest {
         EcsClient client = new EcsClient() {
             @Override
             public StartTaskResponse startTask(StartTaskRequest request) {
-                assertThat(request.startedBy()).isEqualTo("job-1");
+                assertThat(request.startedBy()).isEqualTo("job-000000000000000000000001-1");
                 assertThat(request.containerInstances()).containsExactly("arn:ci/1");
                 return answer.get();
             }

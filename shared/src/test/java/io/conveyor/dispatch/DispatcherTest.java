@@ -298,7 +298,7 @@ class DispatcherTest {
         dispatcher().dispatch(List.of(message("m1", event)), "inv-1");
         String job = launcher.started.get(0).jobId();
         launcher.started.clear();
-        launcher.tasksStartedBy.remove(job);
+        launcher.tasksStartedBy.remove(job + "-1");
 
         now = now.plusSeconds(20);
         Map<String, Dispatcher.Verdict> early = dispatcher().dispatch(List.of(message("m1", event)), "inv-2");
@@ -377,7 +377,7 @@ class DispatcherTest {
         assertThat(jobs.get(job).orElseThrow().state()).isEqualTo(JobState.STARTING);
 
         // The call did start a task after all: the redelivery finds it and starts nothing
-        launcher.tasksStartedBy.add(job);
+        launcher.tasksStartedBy.add(job + "-1");
         now = now.plusSeconds(61);
         Map<String, Dispatcher.Verdict> second = dispatcher().dispatch(List.of(message("m1", event)), "inv-2");
         assertThat(second.get("m1")).isEqualTo(new Dispatcher.Verdict.Done());
@@ -530,7 +530,7 @@ class DispatcherTest {
                 TaskStart.Result result = script.isEmpty() ? new TaskStart.Result.Started("arn:task/" + started.size())
                         : script.poll();
                 if (result instanceof TaskStart.Result.Started) {
-                    tasksStartedBy.add(start.jobId());
+                    tasksStartedBy.add(new io.conveyor.jobs.JobTask(start.jobId(), start.attempt()).startedBy());
                 }
                 results.add(result);
             }

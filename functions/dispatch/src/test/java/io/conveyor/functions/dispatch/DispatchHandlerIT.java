@@ -12,6 +12,7 @@ import io.conveyor.descriptor.Descriptor;
 import io.conveyor.jobs.JobRecord;
 import io.conveyor.json.Json;
 import io.conveyor.jobs.JobState;
+import io.conveyor.jobs.JobTask;
 import io.conveyor.registration.AlgorithmRecord;
 import io.conveyor.registration.ObjectStoreRegistry;
 import io.conveyor.registration.TaskDefinitionWrapper;
@@ -87,8 +88,10 @@ class DispatchHandlerIT {
             return SqsMessages.toEvent(messages, QUEUE_ARN);
         }
 
+        /** The tasks of a job's first attempt. */
         List<Task> tasksOf(String jobId) {
-            List<String> arns = ecs.listTasks(r -> r.cluster(CLUSTER).startedBy(jobId)).taskArns();
+            String startedBy = new JobTask(jobId, 1).startedBy();
+            List<String> arns = ecs.listTasks(r -> r.cluster(CLUSTER).startedBy(startedBy)).taskArns();
             return arns.isEmpty() ? List.of() : ecs.describeTasks(r -> r.cluster(CLUSTER).tasks(arns)).tasks();
         }
 
@@ -157,7 +160,7 @@ class DispatchHandlerIT {
         assertThat(job.input()).isEqualTo("s3://" + IN + "/inputs/word-count/notes.txt");
         List<Task> tasks = stack.tasksOf(job.id());
         assertThat(tasks).singleElement().satisfies(task -> {
-            assertThat(task.startedBy()).isEqualTo(job.id());
+            assertThat(task.startedBy()).isEqualTo(job.id() + "-1");
             assertThat(task.overrides().containerOverrides())
                     .filteredOn(o -> o.name().equals(TaskDefinitionWrapper.STAGE_OUT))
                     .singleElement().satisfies(o -> assertThat(o.environment()).anySatisfy(kv -> {
