@@ -3,14 +3,18 @@ package io.conveyor.aws;
 import io.conveyor.storage.ObjectRef;
 import io.conveyor.storage.ObjectStore;
 import io.conveyor.storage.StoredObject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The object store on S3.
@@ -62,5 +66,21 @@ public final class S3ObjectStore implements ObjectStore {
     public void write(ObjectRef ref, byte[] content, String contentType) {
         s3.putObject(request -> request.bucket(ref.bucket()).key(ref.key()).contentType(contentType),
                 RequestBody.fromBytes(content));
+    }
+
+    @Override
+    public List<StoredObject> list(String bucket, String prefix, int limit) {
+        List<StoredObject> found = new ArrayList<>();
+        String token = null;
+        do {
+            String continuation = token;
+            ListObjectsV2Response page = s3.listObjectsV2(request -> request.bucket(bucket).prefix(prefix)
+                    .continuationToken(continuation).maxKeys(Math.min(1000, limit - found.size())));
+            for (S3Object object : page.contents()) {
+                found.add(new StoredObject(new ObjectRef(bucket, object.key()), null, object.eTag(), object.size()));
+            }
+            token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+        } while (token != null && found.size() < limit);
+        return found;
     }
 }

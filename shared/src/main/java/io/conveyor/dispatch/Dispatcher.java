@@ -90,14 +90,21 @@ public final class Dispatcher {
     }
 
     /**
-     * One queue message: the S3 event records it carries.
+     * One queue message: the S3 event records it carries, or the jobs with records it names (a retry,
+     * a chain's next step: {@link io.conveyor.jobs.JobMessages}).
      *
      * @param receiveCount how often the queue has delivered it (SQS's {@code ApproximateReceiveCount})
      */
-    public record Message(String id, int receiveCount, List<StorageEvent> events) {
+    public record Message(String id, int receiveCount, List<StorageEvent> events, List<String> jobIds) {
         public Message {
             Objects.requireNonNull(id, "id");
             events = List.copyOf(events);
+            jobIds = List.copyOf(jobIds);
+        }
+
+        /** A message of S3 event records. */
+        public Message(String id, int receiveCount, List<StorageEvent> events) {
+            this(id, receiveCount, events, List.of());
         }
     }
 
@@ -116,9 +123,14 @@ public final class Dispatcher {
         }
     }
 
-    /** One job of the batch that is to run (not rejected, not a duplicate of a finished one). */
+    /**
+     * One job of the batch that is to run (not rejected, not a duplicate of a finished one).
+     *
+     * @param recorded whether its record exists already (a retry or a chain's step), so claiming it
+     *                 skips the create that would fail
+     */
     private record Candidate(JobRecord draft, AlgorithmRecord algorithm, StoredObject input,
-                             Map<String, String> parameters, Packer.Demand demand) {
+                             Map<String, String> parameters, Packer.Demand demand, boolean recorded) {
         String id() {
             return draft.id();
         }
@@ -139,12 +151,17 @@ public final class Dispatcher {
             verdicts.put(message.id(), new Verdict.Done());
             receives.put(message.id(), message.receiveCount());
             try {
+                List<Optional<Candidate>> admitted = new ArrayList<>();
                 for (StorageEvent event : message.events()) {
-                    admit(event, algorithms).ifPresent(candidate -> {
-                        candidates.putIfAbsent(candidate.id(), candidate);
-                        messagesOfJob.computeIfAbsent(candidate.id(), id -> new ArrayList<>()).add(message.id());
-                    });
+                    admitted.add(admit(event, algorithms));
                 }
+                for (String jobId : message.jobIds()) {
+                    admitted.add(admitRecorded(jobId, algorithms));
+                }
+                admitted.forEach(admission -> admission.ifPresent(candidate -> {
+                    candidates.putIfAbsent(candidate.id(), candidate);
+                    messagesOfJob.computeIfAbsent(candidate.id(), id -> new ArrayList<>()).add(message.id());
+                }));
             } catch (RuntimeException e) {
                 LOG.error("outcome=message-failed messageId={} reason=\"{}\"", message.id(), e.getMessage(), e);
                 verdicts.put(message.id(), new Verdict.Failed(String.valueOf(e.getMessage())));
@@ -214,56 +231,125 @@ public final class Dispatcher {
         JobRecord draft = JobRecord.queued(id, name, revision, ref.uri(), version, null, maxAttempts, now())
                 .withOutput(output);
 
-        String rejection = null;
-        Map<String, String> parameters = Map.of();
-        if (algorithm.isEmpty()) {
-            rejection = "unknown algorithm '" + name + "': no descriptor registered under that name (upload "
-                    + BucketLayout.ALGORITHMS_PREFIX + name + ".json, then upload this input again)";
-        } else if (!algorithm.get().active() || algorithm.get().taskDefinitionArn() == null) {
-            rejection = "algorithm '" + name + "' was retired" + (algorithm.get().retiredAt() == null ? ""
-                    : " at " + algorithm.get().retiredAt()) + ": it takes no new inputs";
-        } else {
-            Descriptor d = descriptor.orElseThrow();
-            String fileName = key.substring(key.lastIndexOf('/') + 1);
-            rejection = InputRules.filterRejection(d, fileName, rest, input.size()).orElse(null);
-            if (rejection == null) {
-                try {
-                    parameters = InputRules.parameterValues(d, input.metadata());
-                } catch (InputRules.MissingParameterException e) {
-                    rejection = e.getMessage() + ": give " + (e.names().size() == 1 ? "it" : "them")
-                            + " as S3 object metadata (" + e.names().stream().map(p -> "x-amz-meta-"
-                            + p.toLowerCase(java.util.Locale.ROOT)).collect(Collectors.joining(", ")) + ")";
-                }
-            }
-            if (rejection == null && d.resources().gpu() > 0) {
-                rejection = "needs " + d.resources().gpu() + " GPU(s): Conveyor's launch template starts the standard"
-                        + " ECS-optimized AMI, which has no GPU drivers";
-            }
-            if (rejection == null && !BucketLayout.leavesRoomForOutputs(BucketLayout.outputPrefix(name, rest, id))) {
-                rejection = "the key is " + key.getBytes(StandardCharsets.UTF_8).length + " bytes: its output prefix "
-                        + "would leave less than " + BucketLayout.OUTPUT_NAME_ROOM_BYTES
-                        + " bytes of S3's 1024-byte key limit for output file names";
-            }
-            if (rejection == null) {
-                TaskStart probe = TaskOverrides.of(id, maxAttempts, algorithm.get().taskDefinitionArn(), "probe", d, ref,
-                        input.versionId(), output, parameters);
-                if (TaskOverrides.length(probe) > TaskOverrides.MAX_OVERRIDE_CHARS) {
-                    rejection = "the job's values (key, parameters, command) exceed the " + TaskOverrides.MAX_OVERRIDE_CHARS
-                            + " characters ECS allows for a task's overrides";
-                }
-            }
-        }
-        if (rejection != null) {
-            JobRecord rejected = draft.ended(JobState.FAILED, null, "rejected: " + rejection, null, null, List.of(), now());
+        String rejection = algorithm.isEmpty()
+                ? "unknown algorithm '" + name + "': no descriptor registered under that name (upload "
+                + BucketLayout.ALGORITHMS_PREFIX + name + ".json, then upload this input again)" : null;
+        Checked checked = rejection == null ? check(algorithm.get(), id, maxAttempts, input, rest, output)
+                : new Checked(rejection, Map.of());
+        if (checked.rejection() != null) {
+            JobRecord rejected = draft.ended(JobState.FAILED, null, "rejected: " + checked.rejection(), null, null,
+                    List.of(), now());
             boolean created = jobs.create(rejected);
             LOG.info("outcome={} job={} object=\"{}\" algorithm={} reason=\"{}\"", created ? "rejected" : "duplicate", id,
-                    ref, name, rejection);
+                    ref, name, checked.rejection());
             return Optional.empty();
         }
-        Descriptor d = descriptor.orElseThrow();
+        return Optional.of(candidate(draft, algorithm.get(), input, checked.parameters(), false));
+    }
+
+    /**
+     * The job a queue message names by id (a retry, or a chain's next step), when it is still to run.
+     * It runs with the algorithm revision and the input version it was made for, or not at all.
+     */
+    private Optional<Candidate> admitRecorded(String jobId, Map<String, Optional<AlgorithmRecord>> algorithms) {
+        Optional<JobStore.Versioned> read = jobs.read(jobId);
+        if (read.isEmpty()) {
+            LOG.warn("outcome=ignored job={} reason=\"the message names a job without a record\"", jobId);
+            return Optional.empty();
+        }
+        JobRecord record = read.get().record();
+        if (record.state() != JobState.QUEUED && record.state() != JobState.WAITING_FOR_CAPACITY
+                && record.state() != JobState.STARTING) {
+            LOG.info("outcome=duplicate job={} state={}", jobId, record.state());
+            return Optional.empty();
+        }
+        ObjectRef ref = ObjectRef.parse(record.input());
+        Optional<AlgorithmRecord> algorithm = algorithms.computeIfAbsent(record.algorithm(), registry::algorithm);
+        String versionId = record.inputVersion().startsWith("etag:") ? null : record.inputVersion();
+        Optional<StoredObject> described = inputs.describe(ref, versionId);
+        String rejection = null;
+        if (algorithm.isEmpty()) {
+            rejection = "unknown algorithm '" + record.algorithm() + "': no descriptor registered under that name";
+        } else if (algorithm.get().sha256() != null && !algorithm.get().sha256().equals(record.revision())) {
+            rejection = "algorithm '" + record.algorithm() + "' changed since this job was made (its revision was "
+                    + abbreviate(record.revision()) + ", now " + abbreviate(algorithm.get().sha256())
+                    + "): a job runs only the revision it was made for; upload its input again to run the new one";
+        } else if (described.isEmpty()) {
+            rejection = "the input " + ref + " (" + record.inputVersion() + ") is gone";
+        } else if (versionId == null && !record.inputVersion().equals("etag:" + described.get().eTag())) {
+            rejection = "the input " + ref + " changed since this job was made (it was " + record.inputVersion()
+                    + ", now etag:" + described.get().eTag() + ")";
+        }
+        Checked checked = rejection == null ? check(algorithm.get(), jobId, record.maxAttempts(), described.get(),
+                BucketLayout.restOf(ref.key()), record.output()) : new Checked(rejection, Map.of());
+        if (checked.rejection() != null) {
+            JobRecord rejected = record.ended(JobState.FAILED, null, "rejected: " + checked.rejection(), null,
+                    record.output(), List.of(), now());
+            boolean written = jobs.replace(rejected, read.get().version());
+            LOG.info("outcome={} job={} object=\"{}\" algorithm={} reason=\"{}\"", written ? "rejected" : "duplicate",
+                    jobId, ref, record.algorithm(), checked.rejection());
+            return Optional.empty();
+        }
+        return Optional.of(candidate(record, algorithm.get(), described.get(), checked.parameters(), true));
+    }
+
+    /** Why a job may not run (or {@code null}), and its parameters' values when it may. */
+    private record Checked(String rejection, Map<String, String> parameters) {
+    }
+
+    /** The checks every job passes before it runs, whether its input is new or its record exists. */
+    private Checked check(AlgorithmRecord algorithm, String id, int attempts, StoredObject input, String rest,
+                          String output) {
+        String name = algorithm.name();
+        if (!algorithm.active() || algorithm.taskDefinitionArn() == null) {
+            return new Checked("algorithm '" + name + "' was retired" + (algorithm.retiredAt() == null ? ""
+                    : " at " + algorithm.retiredAt()) + ": it takes no new inputs", Map.of());
+        }
+        Descriptor d = algorithm.definition();
+        String key = input.ref().key();
+        String fileName = key.substring(key.lastIndexOf('/') + 1);
+        Optional<String> filtered = InputRules.filterRejection(d, fileName, rest, input.size());
+        if (filtered.isPresent()) {
+            return new Checked(filtered.get(), Map.of());
+        }
+        Map<String, String> parameters;
+        try {
+            parameters = InputRules.parameterValues(d, input.metadata());
+        } catch (InputRules.MissingParameterException e) {
+            return new Checked(e.getMessage() + ": give " + (e.names().size() == 1 ? "it" : "them")
+                    + " as S3 object metadata (" + e.names().stream().map(p -> "x-amz-meta-"
+                    + p.toLowerCase(java.util.Locale.ROOT)).collect(Collectors.joining(", ")) + ")", Map.of());
+        }
+        if (d.resources().gpu() > 0) {
+            return new Checked("needs " + d.resources().gpu() + " GPU(s): Conveyor's launch template starts the standard"
+                    + " ECS-optimized AMI, which has no GPU drivers", Map.of());
+        }
+        String prefix = ObjectRef.parse(output).key();
+        if (!BucketLayout.leavesRoomForOutputs(prefix)) {
+            return new Checked("the key is " + key.getBytes(StandardCharsets.UTF_8).length + " bytes: its output prefix "
+                    + "would leave less than " + BucketLayout.OUTPUT_NAME_ROOM_BYTES
+                    + " bytes of S3's 1024-byte key limit for output file names", Map.of());
+        }
+        TaskStart probe = TaskOverrides.of(id, attempts, algorithm.taskDefinitionArn(), "probe", d, input.ref(),
+                input.versionId(), output, parameters);
+        if (TaskOverrides.length(probe) > TaskOverrides.MAX_OVERRIDE_CHARS) {
+            return new Checked("the job's values (key, parameters, command) exceed the " + TaskOverrides.MAX_OVERRIDE_CHARS
+                    + " characters ECS allows for a task's overrides", Map.of());
+        }
+        return new Checked(null, parameters);
+    }
+
+    private static Candidate candidate(JobRecord draft, AlgorithmRecord algorithm, StoredObject input,
+                                       Map<String, String> parameters, boolean recorded) {
+        Descriptor d = algorithm.definition();
         Set<String> types = new TreeSet<>(d.instanceTypes());
-        Packer.Demand demand = new Packer.Demand(id, d.resources().cpuUnits(), d.resources().taskMemoryMiB(), types);
-        return Optional.of(new Candidate(draft, algorithm.get(), input, parameters, demand));
+        Packer.Demand demand = new Packer.Demand(draft.id(), d.resources().cpuUnits(), d.resources().taskMemoryMiB(),
+                types);
+        return new Candidate(draft, algorithm, input, parameters, demand, recorded);
+    }
+
+    private static String abbreviate(String revision) {
+        return revision == null ? "none" : revision.substring(0, Math.min(12, revision.length()));
     }
 
     // ------------------------------------------------------------------ placement
@@ -287,7 +373,7 @@ public final class Dispatcher {
             Candidate candidate = byId.get(id);
             Claim claim;
             try {
-                claim = claim(candidate, candidate.draft().placed(containerInstance, false, now()));
+                claim = claim(candidate, containerInstance);
             } catch (RuntimeException e) {
                 LOG.error("outcome=job-failed job={} reason=\"{}\"", id, e.getMessage(), e);
                 verdicts.put(id, new Verdict.Failed(String.valueOf(e.getMessage())));
@@ -355,9 +441,12 @@ public final class Dispatcher {
      * Makes {@code placed} the job's record: creates it, or takes over an existing one that is queued,
      * waiting, or STARTING without a task for longer than the grace.
      */
-    private Claim claim(Candidate candidate, JobRecord placed) {
-        if (jobs.create(placed)) {
-            return new Claim(placed, null);
+    private Claim claim(Candidate candidate, String containerInstance) {
+        if (!candidate.recorded()) {
+            JobRecord placed = candidate.draft().placed(containerInstance, false, now());
+            if (jobs.create(placed)) {
+                return new Claim(placed, null);
+            }
         }
         Optional<JobStore.Versioned> existing = jobs.read(candidate.id());
         if (existing.isEmpty()) {
@@ -366,13 +455,13 @@ public final class Dispatcher {
         JobRecord current = existing.get().record();
         JobRecord next;
         switch (current.state()) {
-            case QUEUED, WAITING_FOR_CAPACITY -> next = current.placed(placed.placedOn(), false, now());
+            case QUEUED, WAITING_FOR_CAPACITY -> next = current.placed(containerInstance, false, now());
             case STARTING -> {
                 Optional<Verdict> pending = startInDoubt(current);
                 if (pending.isPresent()) {
                     return new Claim(null, pending.get());
                 }
-                next = current.placed(placed.placedOn(), true, now());
+                next = current.placed(containerInstance, true, now());
             }
             default -> {
                 LOG.info("outcome=duplicate job={} state={}", current.id(), current.state());
@@ -436,8 +525,7 @@ public final class Dispatcher {
      * verdict when the job turned out to be taken care of.
      */
     private Optional<Verdict> markWaiting(Candidate candidate, String why) {
-        JobRecord waiting = candidate.draft().waiting(why, now());
-        if (jobs.create(waiting)) {
+        if (!candidate.recorded() && jobs.create(candidate.draft().waiting(why, now()))) {
             return Optional.empty();
         }
         Optional<JobStore.Versioned> existing = jobs.read(candidate.id());

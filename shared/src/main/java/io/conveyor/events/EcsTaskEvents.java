@@ -60,7 +60,9 @@ public final class EcsTaskEvents {
                 version,
                 detail.path("stopCode").asText(null),
                 detail.path("stoppedReason").asText(null),
-                containers);
+                containers,
+                detail.path("startedAt").asText(null),
+                detail.path("stoppedAt").asText(null));
     }
 
 }

@@ -22,7 +22,11 @@ public final class S3EventNotifications {
      * @throws MalformedEventException naming the field at fault, when the body is not an S3 notification
      */
     public static List<StorageEvent> parse(String body) {
-        JsonNode root = JsonFields.readObject(body);
+        return parse(JsonFields.readObject(body));
+    }
+
+    /** The records of one notification, already read as JSON. */
+    static List<StorageEvent> parse(JsonNode root) {
         if ("s3:TestEvent".equals(root.path("Event").asText(null))) {
             return List.of();
         }

@@ -39,6 +39,18 @@ public final class BucketLayout {
         return prefix.append(jobId).append('/').toString();
     }
 
+    /**
+     * The part of an input's key that its output prefix repeats: below {@code inputs/<algorithm>/} for
+     * an uploaded input, below {@code outputs/} for an earlier job's output (a chain's next step).
+     */
+    public static String restOf(String key) {
+        if (key.startsWith(INPUTS_PREFIX)) {
+            String below = key.substring(INPUTS_PREFIX.length());
+            return below.substring(below.indexOf('/') + 1);
+        }
+        return key.startsWith(OUTPUTS_PREFIX) ? key.substring(OUTPUTS_PREFIX.length()) : key;
+    }
+
     /** Whether an output prefix leaves room for output file names within S3's key limit. */
     public static boolean leavesRoomForOutputs(String outputPrefix) {
         return outputPrefix.getBytes(StandardCharsets.UTF_8).length + OUTPUT_NAME_ROOM_BYTES <= MAX_KEY_BYTES;

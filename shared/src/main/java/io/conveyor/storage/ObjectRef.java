@@ -19,6 +19,22 @@ public record ObjectRef(String bucket, String key) {
     }
 
     /**
+     * The object an {@code s3://bucket/key} URI names (as {@link #uri()} writes it).
+     *
+     * @throws IllegalArgumentException when it is not such a URI
+     */
+    public static ObjectRef parse(String uri) {
+        if (uri == null || !uri.startsWith("s3://")) {
+            throw new IllegalArgumentException("not an s3://bucket/key URI: " + uri);
+        }
+        int slash = uri.indexOf('/', "s3://".length());
+        if (slash < 0) {
+            throw new IllegalArgumentException("not an s3://bucket/key URI (no key): " + uri);
+        }
+        return new ObjectRef(uri.substring("s3://".length(), slash), uri.substring(slash + 1));
+    }
+
+    /**
      * The {@code s3://bucket/key} form, for logs and records.
      */
     public String uri() {

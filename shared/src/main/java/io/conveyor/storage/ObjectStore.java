@@ -1,5 +1,6 @@
 package io.conveyor.storage;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -46,4 +47,12 @@ public interface ObjectStore {
      * @param contentType e.g. {@code application/json}
      */
     void write(ObjectRef ref, byte[] content, String contentType);
+
+    /**
+     * The current objects whose keys start with {@code prefix}, in key order, at most {@code limit} of
+     * them (the rest are not read).
+     */
+    default List<StoredObject> list(String bucket, String prefix, int limit) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot list objects");
+    }
 }

@@ -19,11 +19,14 @@ import java.util.Objects;
  * @param stopCode             e.g. {@code EssentialContainerExited}, or {@code null}
  * @param stoppedReason        ECS's words for why it stopped, or {@code null}
  * @param containers           each container's state
+ * @param startedAt            when the task started running (ISO-8601), or {@code null}
+ * @param stoppedAt            when it stopped, or {@code null}
  */
 public record TaskStateChange(String eventId, String clusterArn, String taskArn, String taskDefinitionArn,
                               String containerInstanceArn, String lastStatus, String desiredStatus,
                               String startedBy, String group, long version, String stopCode,
-                              String stoppedReason, List<ContainerState> containers) {
+                              String stoppedReason, List<ContainerState> containers, String startedAt,
+                              String stoppedAt) {
 
     public TaskStateChange {
         Objects.requireNonNull(eventId, "eventId");
@@ -31,5 +34,10 @@ public record TaskStateChange(String eventId, String clusterArn, String taskArn,
         Objects.requireNonNull(taskArn, "taskArn");
         Objects.requireNonNull(lastStatus, "lastStatus");
         containers = List.copyOf(containers);
+    }
+
+    /** The state of one container, when the event lists it. */
+    public java.util.Optional<ContainerState> container(String name) {
+        return containers.stream().filter(c -> c.name().equals(name)).findFirst();
     }
 }

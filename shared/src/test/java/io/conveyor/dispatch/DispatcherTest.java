@@ -2,24 +2,18 @@ package io.conveyor.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conveyor.descriptor.Descriptor;
-import io.conveyor.descriptor.DescriptorValidator;
 import io.conveyor.fleet.ContainerInstanceLoad;
 import io.conveyor.fleet.FleetInstance;
 import io.conveyor.fleet.InstanceFleet;
 import io.conveyor.jobs.JobRecord;
 import io.conveyor.jobs.JobState;
-import io.conveyor.registration.AlgorithmRecord;
-import io.conveyor.registration.AlgorithmRegistry;
-import io.conveyor.registration.RegistrationOutcome;
 import io.conveyor.registration.TaskDefinitionWrapper;
-import io.conveyor.storage.Digests;
 import io.conveyor.storage.ObjectRef;
 import io.conveyor.storage.StorageEvent;
 import io.conveyor.storage.StoredObject;
 import io.conveyor.testing.InMemoryJobStore;
+import io.conveyor.testing.InMemoryRegistry;
 import io.conveyor.testing.InMemoryObjectStore;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,7 +42,7 @@ class DispatcherTest {
              "parameters": [{"name": "THRESHOLD", "required": true}, {"name": "MODE", "default": "fast"}],
              "resources": {"vcpu": 0.5, "memoryMiB": 512}}""";
 
-    final Registry registry = new Registry();
+    final InMemoryRegistry registry = new InMemoryRegistry();
     final InMemoryObjectStore inputs = new InMemoryObjectStore();
     final InMemoryJobStore jobs = new InMemoryJobStore();
     final List<ContainerInstanceLoad> cluster = new ArrayList<>();
@@ -454,6 +448,115 @@ class DispatcherTest {
 
     // ------------------------------------------------------------------ fixtures
 
+    // ------------------------------------------------------------------ jobs named by id (retries, chains)
+
+    @Test
+    void dispatch_retryMessage_startsTheNextAttemptFromTheRecord() {
+        // Given a job whose first attempt failed: task-events queued it again
+        registry.register(WORD_COUNT);
+        instance("ci-1", "i-1", 4096, 8192);
+        StorageEvent event = created("inputs/word-count/a.txt", "v1", 5);
+        inputs.put(new StoredObject(event.object(), "v1", event.eTag(), 5));
+        dispatcher().dispatch(List.of(message("m1", event)), "inv-1");
+        String job = launcher.started.get(0).jobId();
+        jobs.update(jobs.get(job).orElseThrow().moveTo(JobState.RUNNING, null)
+                .ended(JobState.QUEUED, 3, "exit code 3; trying again (attempt 2 of 3)", null,
+                        jobs.get(job).orElseThrow().output(), List.of(), now.toString()));
+        int records = jobs.all().size();
+
+        // When its message comes
+        Map<String, Dispatcher.Verdict> verdicts = dispatcher().dispatch(List.of(jobMessage("m2", job)), "inv-2");
+
+        // Then attempt 2 starts, pinned to the same input version, in the same output prefix
+        assertThat(verdicts).containsEntry("m2", new Dispatcher.Verdict.Done());
+        assertThat(launcher.started).hasSize(2);
+        TaskStart second = launcher.started.get(1);
+        assertThat(second.jobId()).isEqualTo(job);
+        assertThat(second.attempt()).isEqualTo(2);
+        assertThat(second.tags()).containsEntry("conveyor:attempt", "2").containsEntry("conveyor:timeout-seconds",
+                "3600");
+        assertThat(second.environment().get(TaskDefinitionWrapper.STAGE_IN)).containsEntry("CONVEYOR_INPUT_VERSION", "v1");
+        JobRecord record = jobs.get(job).orElseThrow();
+        assertThat(record.state()).isEqualTo(JobState.STARTING);
+        assertThat(record.attempt()).isEqualTo(2);
+        assertThat(second.environment().get(TaskDefinitionWrapper.STAGE_OUT)).containsEntry("CONVEYOR_OUTPUT_URI",
+                record.output());
+        assertThat(jobs.all()).hasSize(records);
+    }
+
+    @Test
+    void dispatch_retryAfterTheAlgorithmChanged_failsTheJobSayingWhy() {
+        registry.register(WORD_COUNT);
+        instance("ci-1", "i-1", 4096, 8192);
+        StorageEvent event = created("inputs/word-count/a.txt", "v1", 5);
+        inputs.put(new StoredObject(event.object(), "v1", event.eTag(), 5));
+        dispatcher().dispatch(List.of(message("m1", event)), "inv-1");
+        String job = launcher.started.get(0).jobId();
+        jobs.update(jobs.get(job).orElseThrow().moveTo(JobState.RUNNING, null)
+                .ended(JobState.QUEUED, 3, "exit code 3", null, jobs.get(job).orElseThrow().output(), List.of(),
+                        now.toString()));
+        registry.register(WORD_COUNT.replace("\"retries\": 2", "\"retries\": 5"));
+
+        Map<String, Dispatcher.Verdict> verdicts = dispatcher().dispatch(List.of(jobMessage("m2", job)), "inv-2");
+
+        assertThat(verdicts).containsEntry("m2", new Dispatcher.Verdict.Done());
+        assertThat(launcher.started).hasSize(1);
+        JobRecord record = jobs.get(job).orElseThrow();
+        assertThat(record.state()).isEqualTo(JobState.FAILED);
+        assertThat(record.reason()).startsWith("rejected: algorithm 'word-count' changed since this job was made");
+    }
+
+    @Test
+    void dispatch_chainedJob_readsItsInputWhereItLiesAndNoticesWhenItChanged() {
+        registry.register(WORD_COUNT);
+        instance("ci-1", "i-1", 4096, 8192);
+        ObjectRef produced = new ObjectRef(OUT, "outputs/first/a.txt/job-000000000000000000000001/counts.txt");
+        inputs.put(new StoredObject(produced, null, "etag-1", 7));
+        JobRecord child = JobRecord.queued(io.conveyor.jobs.JobId.of(produced.uri(), "etag:etag-1", "word-count",
+                        registry.algorithms.get("word-count").sha256()), "word-count",
+                registry.algorithms.get("word-count").sha256(), produced.uri(), "etag:etag-1",
+                "job-000000000000000000000001", 3, now.toString()).withOutput("s3://" + OUT + "/outputs/word-count/x/");
+        jobs.create(child);
+        JobRecord changed = JobRecord.queued("job-000000000000000000000002", "word-count",
+                registry.algorithms.get("word-count").sha256(), produced.uri(), "etag:etag-0",
+                "job-000000000000000000000001", 3, now.toString()).withOutput("s3://" + OUT + "/outputs/word-count/y/");
+        jobs.create(changed);
+
+        dispatcher().dispatch(List.of(jobMessage("m1", child.id()), jobMessage("m2", changed.id())), "inv-1");
+
+        assertThat(launcher.started).singleElement().satisfies(start -> {
+            assertThat(start.jobId()).isEqualTo(child.id());
+            assertThat(start.environment().get(TaskDefinitionWrapper.STAGE_IN))
+                    .containsEntry("CONVEYOR_INPUT_BUCKET", OUT)
+                    .containsEntry("CONVEYOR_INPUT_KEY", produced.key())
+                    .containsEntry("CONVEYOR_INPUT_VERSION", "");
+        });
+        assertThat(jobs.get(changed.id()).orElseThrow().reason())
+                .isEqualTo("rejected: the input " + produced + " changed since this job was made (it was etag:etag-0, "
+                        + "now etag:etag-1)");
+    }
+
+    @Test
+    void dispatch_messageNamingAFinishedOrMissingJob_startsNothing() {
+        registry.register(WORD_COUNT);
+        instance("ci-1", "i-1", 4096, 8192);
+        JobRecord done = JobRecord.queued("job-000000000000000000000003", "word-count", "r", "s3://in/inputs/x", "v",
+                null, 1, now.toString()).ended(JobState.FAILED, null, "rejected: x", null, null, List.of(), now.toString());
+        jobs.create(done);
+
+        Map<String, Dispatcher.Verdict> verdicts = dispatcher().dispatch(List.of(jobMessage("m1", done.id()),
+                jobMessage("m2", "job-00000000000000000000000f")), "inv-1");
+
+        assertThat(verdicts).containsEntry("m1", new Dispatcher.Verdict.Done()).containsEntry("m2",
+                new Dispatcher.Verdict.Done());
+        assertThat(launcher.started).isEmpty();
+        assertThat(jobs.get(done.id()).orElseThrow().reason()).isEqualTo("rejected: x");
+    }
+
+    static Dispatcher.Message jobMessage(String id, String jobId) {
+        return new Dispatcher.Message(id, 1, List.of(), List.of(jobId));
+    }
+
     void instance(String arn, String ec2Id, int cpu, int memory) {
         cluster.add(new ContainerInstanceLoad(arn, ec2Id, "ACTIVE", true, 0, 0, "m6i.large", cpu, memory));
     }
@@ -472,49 +575,6 @@ class DispatcherTest {
         ObjectRef ref = new ObjectRef(IN, key);
         inputs.put(new StoredObject(ref, version, "etag", size, metadata));
         return created(key, version, size);
-    }
-
-    static final class Registry implements AlgorithmRegistry {
-        final Map<String, AlgorithmRecord> algorithms = new HashMap<>();
-        String broken;
-
-        void register(String json) {
-            Descriptor d = new DescriptorValidator().validate("test.json", json.getBytes(StandardCharsets.UTF_8))
-                    .accepted().orElseThrow();
-            algorithms.put(d.name(), new AlgorithmRecord(d.name(), AlgorithmRecord.Status.ACTIVE,
-                    "s3://conveyor-in/algorithms/" + d.name() + ".json", "dv1",
-                    Digests.sha256(json.getBytes(StandardCharsets.UTF_8)), "arn:td/" + d.name() + ":1",
-                    "2026-11-19T00:00:00Z", null, d));
-        }
-
-        void retire(String name, String json) {
-            register(json);
-            AlgorithmRecord r = algorithms.get(name);
-            algorithms.put(name, new AlgorithmRecord(name, AlgorithmRecord.Status.RETIRED, r.descriptor(),
-                    r.descriptorVersion(), r.sha256(), null, r.registeredAt(), "2026-11-20T00:00:00Z", r.definition()));
-        }
-
-        @Override
-        public Optional<AlgorithmRecord> algorithm(String name) {
-            if (name.equals(broken)) {
-                throw new IllegalStateException("registry object of " + name + " is not an AlgorithmRecord");
-            }
-            return Optional.ofNullable(algorithms.get(name));
-        }
-
-        @Override
-        public void save(AlgorithmRecord record) {
-            algorithms.put(record.name(), record);
-        }
-
-        @Override
-        public Optional<RegistrationOutcome> outcome(String descriptorKey) {
-            return Optional.empty();
-        }
-
-        @Override
-        public void save(String descriptorKey, RegistrationOutcome outcome) {
-        }
     }
 
     static final class Launcher implements TaskLauncher {

@@ -32,7 +32,7 @@ class EcsTaskEventsTest {
         assertThat(change.stopCode()).isEqualTo("EssentialContainerExited");
         assertThat(change.stoppedReason()).isEqualTo("Essential container in task exited");
         assertThat(change.version()).isEqualTo(6);
-        assertThat(change.startedBy()).isEqualTo("job-5d0c2b5d0f8a4a1c");
+        assertThat(change.startedBy()).isEqualTo("job-5d0c2b5d0f8a4a1c9e7b3f21-1");
         assertThat(change.clusterArn()).endsWith(":cluster/conveyor");
         assertThat(change.containerInstanceArn()).contains(":container-instance/conveyor/");
         assertThat(change.containers()).extracting(ContainerState::name, ContainerState::exitCode)

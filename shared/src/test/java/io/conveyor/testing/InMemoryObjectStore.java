@@ -67,4 +67,15 @@ public final class InMemoryObjectStore implements ObjectStore {
         return object != null && (versionId == null || versionId.equals(object.versionId()))
                 ? Optional.of(object) : Optional.empty();
     }
+
+    @Override
+    public List<StoredObject> list(String bucket, String prefix, int limit) {
+        return objects.values().stream()
+                .filter(o -> o.ref().bucket().equals(bucket) && o.ref().key().startsWith(prefix))
+                .sorted(java.util.Comparator.comparing(o -> o.ref().key()))
+                .limit(limit)
+                // as S3's ListObjectsV2: no version ids
+                .map(o -> new StoredObject(o.ref(), null, o.eTag(), o.size(), o.metadata()))
+                .toList();
+    }
 }

@@ -16,7 +16,7 @@ import io.conveyor.config.Environment;
 import io.conveyor.dispatch.CapacityPlanner;
 import io.conveyor.dispatch.Dispatcher;
 import io.conveyor.events.MalformedEventException;
-import io.conveyor.events.S3EventNotifications;
+import io.conveyor.events.JobsQueueMessages;
 import io.conveyor.lambda.SqsBatch;
 import io.conveyor.registration.ObjectStoreRegistry;
 import java.time.Clock;
@@ -141,8 +141,9 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
         for (SQSEvent.SQSMessage record : records) {
             byId.put(record.getMessageId(), record);
             try {
+                JobsQueueMessages.Content content = JobsQueueMessages.parse(record.getBody());
                 messages.add(new Dispatcher.Message(record.getMessageId(), SqsBatch.receiveCount(record),
-                        S3EventNotifications.parse(record.getBody())));
+                        content.events(), content.jobIds()));
             } catch (MalformedEventException e) {
                 // No delivery can mend it: straight to the DLQ with its reason (if that fails, it goes
                 // back to the queue and reaches the DLQ after maxReceiveCount).

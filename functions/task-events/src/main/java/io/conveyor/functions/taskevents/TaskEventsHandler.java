@@ -4,39 +4,79 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.conveyor.aws.AwsClients;
+import io.conveyor.aws.S3JobStore;
+import io.conveyor.aws.S3ObjectStore;
+import io.conveyor.aws.SqsJobQueue;
 import io.conveyor.config.Environment;
 import io.conveyor.events.EcsTaskEvents;
 import io.conveyor.lambda.SqsBatch;
-import io.conveyor.tasks.TaskTracker;
+import io.conveyor.registration.ObjectStoreRegistry;
+import io.conveyor.tasks.JobLifecycle;
+import java.time.Clock;
 import java.util.Objects;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * ECS Task State Change events of Conveyor's cluster (EventBridge → SQS → here).
+ * Flow 3: ECS task state changes of Conveyor's cluster (EventBridge → SQS → here) move job records
+ * along, queue retries and chains' next steps ({@link JobLifecycle}).
  */
 public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
     /** The ARN of Conveyor's ECS cluster. */
     static final String CLUSTER_ARN = "CLUSTER_ARN";
+    /** The bucket of job records, the registry and outputs. */
+    static final String OUTPUT_BUCKET = "OUTPUT_BUCKET";
+    /** The jobs queue, where retries and chains' next steps go. */
+    static final String JOBS_QUEUE_URL = "JOBS_QUEUE_URL";
 
-    private final TaskTracker tracker;
+    private final JobLifecycle lifecycle;
 
     /** For the Lambda runtime. */
     public TaskEventsHandler() {
         this(Environment.system());
     }
 
-    /** For {@code conveyor invoke}: configuration from the given environment. */
+    /** For {@code conveyor invoke}: configuration from the given environment (checked before clients are built). */
     public TaskEventsHandler(Environment env) {
-        this(new TaskTracker(env.required(CLUSTER_ARN)));
+        this(Settings.of(env), env);
+    }
+
+    private TaskEventsHandler(Settings settings, Environment env) {
+        this(AwsClients.from(env), settings);
+    }
+
+    /** For emulator tests: the given clients. */
+    public TaskEventsHandler(AwsClients aws, Environment env) {
+        this(aws, Settings.of(env));
+    }
+
+    private TaskEventsHandler(AwsClients aws, Settings settings) {
+        this(lifecycle(aws.s3(), aws, settings));
     }
 
     /** For tests: the collaborators. */
-    public TaskEventsHandler(TaskTracker tracker) {
-        this.tracker = Objects.requireNonNull(tracker, "tracker");
+    public TaskEventsHandler(JobLifecycle lifecycle) {
+        this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
+    }
+
+    /** The function's own configuration. */
+    private record Settings(String cluster, String outputBucket, String jobsQueue) {
+        static Settings of(Environment env) {
+            return new Settings(env.required(CLUSTER_ARN), env.required(OUTPUT_BUCKET), env.required(JOBS_QUEUE_URL));
+        }
+    }
+
+    /** One S3 client for records, registry and outputs: each client costs cold-start time. */
+    private static JobLifecycle lifecycle(S3Client s3, AwsClients aws, Settings settings) {
+        S3ObjectStore store = new S3ObjectStore(s3);
+        return new JobLifecycle(settings.cluster(), new S3JobStore(s3, settings.outputBucket()),
+                new SqsJobQueue(aws.sqs(), settings.jobsQueue()), new ObjectStoreRegistry(store, settings.outputBucket()),
+                store, Clock.systemUTC());
     }
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return SqsBatch.process(event, body -> tracker.track(EcsTaskEvents.parse(body)));
+        return SqsBatch.process(event, body -> lifecycle.apply(EcsTaskEvents.parse(body)));
     }
 }

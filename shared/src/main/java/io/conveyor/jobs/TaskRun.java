@@ -1,0 +1,30 @@
+package io.conveyor.jobs;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * What ECS reported about the task of one attempt (on AWS): kept in the job's record for every
+ * attempt, so a failed job shows each attempt's exit codes and ECS's reasons.
+ *
+ * @param attempt       the attempt it ran
+ * @param taskArn       the ECS task
+ * @param version       ECS's counter of the task's changes last applied (a lower one is older news)
+ * @param lastStatus    the task's last status seen, e.g. {@code RUNNING}, {@code STOPPED}
+ * @param startedAt     when ECS says it started running (ISO-8601), or {@code null}
+ * @param stoppedAt     when ECS says it stopped, or {@code null}
+ * @param exitCodes     container name → exit code, for the containers that have one
+ * @param stopCode      ECS's stop code, e.g. {@code EssentialContainerExited}, or {@code null}
+ * @param stoppedReason ECS's words for why it stopped, or {@code null}
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TaskRun(int attempt, String taskArn, long version, String lastStatus, String startedAt, String stoppedAt,
+                      Map<String, Integer> exitCodes, String stopCode, String stoppedReason) {
+
+    public TaskRun {
+        Objects.requireNonNull(taskArn, "taskArn");
+        exitCodes = exitCodes == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(exitCodes));
+    }
+}

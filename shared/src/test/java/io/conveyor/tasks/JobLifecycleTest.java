@@ -1,0 +1,577 @@
+package io.conveyor.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.conveyor.jobs.JobId;
+import io.conveyor.jobs.JobRecord;
+import io.conveyor.jobs.JobState;
+import io.conveyor.jobs.JobStore;
+import io.conveyor.jobs.JobTask;
+import io.conveyor.jobs.TaskRun;
+import io.conveyor.registration.TaskDefinitionWrapper;
+import io.conveyor.storage.BucketLayout;
+import io.conveyor.storage.ObjectRef;
+import io.conveyor.storage.StoredObject;
+import io.conveyor.testing.InMemoryJobStore;
+import io.conveyor.testing.InMemoryObjectStore;
+import io.conveyor.testing.InMemoryRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class JobLifecycleTest {
+
+    static final String CLUSTER = "arn:aws:ecs:us-east-1:123456789012:cluster/conveyor";
+    static final String OUT = "conveyor-out";
+    static final String TASK_1 = "arn:aws:ecs:us-east-1:123456789012:task/conveyor/aaaa";
+    static final String TASK_2 = "arn:aws:ecs:us-east-1:123456789012:task/conveyor/bbbb";
+    static final String WORD_COUNT = """
+            {"name": "word-count", "image": "busybox:1.36", "command": ["wc", "${CONVEYOR_INPUT}"],
+             "resources": {"vcpu": 1, "memoryMiB": 512}, "retries": 2, "timeoutSeconds": 60,
+             "then": ["summarize"]}""";
+    static final String SUMMARIZE = """
+            {"name": "summarize", "image": "busybox:1.36", "command": ["sum", "${CONVEYOR_INPUT}"],
+             "resources": {"vcpu": 1, "memoryMiB": 512}, "retries": 0}""";
+
+    final InMemoryRegistry registry = new InMemoryRegistry();
+    final InMemoryJobStore jobs = new InMemoryJobStore();
+    final InMemoryObjectStore outputs = new InMemoryObjectStore();
+    final List<List<String>> queued = new ArrayList<>();
+    final Instant now = Instant.parse("2026-11-21T10:00:00Z");
+    String revision;
+
+    JobLifecycle lifecycle() {
+        return lifecycle(jobs);
+    }
+
+    JobLifecycle lifecycle(JobStore store) {
+        return new JobLifecycle(CLUSTER, store, ids -> queued.add(List.copyOf(ids)), registry, outputs,
+                Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    @BeforeEach
+    void registerAlgorithms() {
+        revision = registry.register(WORD_COUNT);
+    }
+
+    // ------------------------------------------------------------------ success and its order
+
+    @Test
+    void apply_runningThenStopped_recordsRunningThenSucceededWithEveryExitCode() {
+        // Given a job whose first attempt was started by dispatch
+        JobRecord job = started("inputs/word-count/notes.txt", 3);
+        outputs.write(new ObjectRef(OUT, outputKey(job) + "counts.txt"), "3".getBytes(), "text/plain");
+
+        // When ECS reports the task running, then stopped with every container at 0
+        JobLifecycle.Outcome running = lifecycle().apply(running(job, 1, TASK_1, 3));
+        JobRecord whileRunning = jobs.get(job.id()).orElseThrow();
+        JobLifecycle.Outcome stopped = lifecycle().apply(stopped(job, 1, TASK_1, 6, 0, 0, 0, "EssentialContainerExited",
+                "Essential container in task exited"));
+
+        // Then the record went RUNNING, then SUCCEEDED with the task's details
+        assertThat(running).isEqualTo(JobLifecycle.Outcome.RUNNING);
+        assertThat(whileRunning.state()).isEqualTo(JobState.RUNNING);
+        assertThat(whileRunning.task(1)).get().extracting(TaskRun::taskArn, TaskRun::lastStatus)
+                .containsExactly(TASK_1, "RUNNING");
+        assertThat(stopped).isEqualTo(JobLifecycle.Outcome.SUCCEEDED);
+        JobRecord done = jobs.get(job.id()).orElseThrow();
+        assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(done.exitCode()).isZero();
+        assertThat(done.endedAt()).isEqualTo(now.toString());
+        assertThat(done.outputs()).containsExactly("counts.txt");
+        TaskRun run = done.task(1).orElseThrow();
+        assertThat(run.exitCodes()).containsExactlyInAnyOrderEntriesOf(Map.of(TaskDefinitionWrapper.STAGE_IN, 0,
+                TaskDefinitionWrapper.ALGORITHM, 0, TaskDefinitionWrapper.STAGE_OUT, 0));
+        assertThat(run.stopCode()).isEqualTo("EssentialContainerExited");
+        assertThat(run.stoppedReason()).isEqualTo("Essential container in task exited");
+        assertThat(run.startedAt()).isEqualTo("2026-11-21T09:31:09.771Z");
+        assertThat(run.stoppedAt()).isEqualTo("2026-11-21T09:33:41.204Z");
+        assertThat(run.version()).isEqualTo(6);
+    }
+
+    @Test
+    void apply_lateRunningAfterSucceeded_neverOverwritesIt() {
+        JobRecord job = started("inputs/word-count/a.txt", 3);
+        lifecycle().apply(stopped(job, 1, TASK_1, 6, 0, 0, 0, "EssentialContainerExited", "done"));
+        int writes = jobs.writes();
+
+        JobLifecycle.Outcome late = lifecycle().apply(running(job, 1, TASK_1, 3));
+
+        assertThat(late).isEqualTo(JobLifecycle.Outcome.STALE);
+        assertThat(jobs.get(job.id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(jobs.writes()).isEqualTo(writes);
+    }
+
+    @Test
+    void apply_stoppedBeforeRunning_succeedsThroughRunning() {
+        JobRecord job = started("inputs/word-count/a.txt", 3);
+
+        JobLifecycle.Outcome outcome = lifecycle().apply(stopped(job, 1, TASK_1, 6, 0, 0, 0, "EssentialContainerExited",
+                "done"));
+
+        assertThat(outcome).isEqualTo(JobLifecycle.Outcome.SUCCEEDED);
+        assertThat(jobs.get(job.id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+    }
+
+    @Test
+    void apply_sameEventTwice_writesOnce() {
+        JobRecord job = started("inputs/word-count/a.txt", 3);
+        TaskStateChange change = running(job, 1, TASK_1, 3);
+
+        lifecycle().apply(change);
+        int writes = jobs.writes();
+        JobLifecycle.Outcome again = lifecycle().apply(change);
+
+        assertThat(again).isIn(JobLifecycle.Outcome.STALE, JobLifecycle.Outcome.UNCHANGED);
+        assertThat(jobs.writes()).isEqualTo(writes);
+    }
+
+    @Test
+    void apply_olderVersionOfTheSameTask_isStale() {
+        JobRecord job = started("inputs/word-count/a.txt", 3);
+        lifecycle().apply(running(job, 1, TASK_1, 5));
+
+        JobLifecycle.Outcome older = lifecycle().apply(stopped(job, 1, TASK_1, 4, 0, 0, 0, null, "x"));
+
+        assertThat(older).isEqualTo(JobLifecycle.Outcome.STALE);
+        assertThat(jobs.get(job.id()).orElseThrow().state()).isEqualTo(JobState.RUNNING);
+    }
+
+    @Test
+    void apply_pendingAndStopping_changeNothing() {
+        JobRecord job = started("inputs/word-count/a.txt", 3);
+
+        JobLifecycle.Outcome pending = lifecycle().apply(change(job, 1, TASK_1, 1, "PENDING", Map.of(), null, null));
+        lifecycle().apply(running(job, 1, TASK_1, 3));
+        JobLifecycle.Outcome stopping = lifecycle().apply(change(job, 1, TASK_1, 4, "STOPPING", Map.of(), null, null));
+
+        assertThat(pending).isEqualTo(JobLifecycle.Outcome.UNCHANGED);
+        assertThat(stopping).isEqualTo(JobLifecycle.Outcome.UNCHANGED);
+        assertThat(jobs.get(job.id()).orElseThrow().state()).isEqualTo(JobState.RUNNING);
+    }
+
+    // ------------------------------------------------------------------ failures and retries
+
+    @Test
+    void apply_algorithmFailsWithRetriesLeft_queuesTheNextAttempt() {
+        JobRecord job = started("inputs/word-count/a.txt", 3);
+
+        JobLifecycle.Outcome outcome = lifecycle().apply(stopped(job, 1, TASK_1, 6, 0, 3, 0, "EssentialContainerExited",
+                "Essential container in task exited"));
+
+        assertThat(outcome).isEqualTo(JobLifecycle.Outcome.RETRYING);
+        JobRecord record = jobs.get(job.id()).orElseThrow();
+        assertThat(record.state()).isEqualTo(JobState.QUEUED);
+        assertThat(record.exitCode()).isEqualTo(3);
+        assertThat(record.reason()).isEqualTo("exit code 3; trying again (attempt 2 of 3)");
+        assertThat(record.task(1).orElseThrow().exitCodes()).containsEntry(TaskDefinitionWrapper.ALGORITHM, 3);
+        assertThat(record.output()).as("the retry writes where the job's output lies").isEqualTo(job.output());
+        assertThat(queued).containsExactly(List.of(job.id()));
+    }
+
+    @Test
+    void apply_lastAttemptFails_endsFailedWithTheReasonAndNoRetry() {
+        JobRecord job = started("inputs/word-count/a.txt", 3);
+        // attempts 1 and 2 failed; dispatch placed attempt 3
+        job = fail(job, 1, TASK_1);
+        job = fail(job, 2, TASK_2);
+        queued.clear();
+
+        String task3 = "arn:aws:ecs:us-east-1:123456789012:task/conveyor/cccc";
+        JobLifecycle.Outcome outcome = lifecycle().apply(stopped(job, 3, task3, 6, 0, 137, 0, "EssentialContainerExited",
+                "Essential container in task exited"));
+
+        assertThat(outcome).isEqualTo(JobLifecycle.Outcome.FAILED);
+        JobRecord record = jobs.get(job.id()).orElseThrow();
+        assertThat(record.state()).isEqualTo(JobState.FAILED);
+        assertThat(record.reason()).isEqualTo("exit code 137");
+        assertThat(record.exitCode()).isEqualTo(137);
+        assertThat(record.tasks()).extracting(TaskRun::attempt).containsExactly(1, 2, 3);
+        assertThat(record.endedAt()).isEqualTo(now.toString());
+        assertThat(queued).isEmpty();
+    }
+
+    @Test
+    void apply_earlierAttemptsLateStop_isStaleOnceTheNextAttemptStarted() {
+        JobRecord job = started("inputs/word-count/a.txt", 3);
+        job = fail(job, 1, TASK_1);
+
+        // a duplicate of attempt 1's stop, after attempt 2 was placed
+        JobLifecycle.Outcome outcome = lifecycle().apply(stopped(job, 1, TASK_1, 6, 0, 3, 0, null, "again"));
+
+        assertThat(outcome).isEqualTo(JobLifecycle.Outcome.STALE);
+        assertThat(jobs.get(job.id()).orElseThrow().state()).isEqualTo(JobState.STARTING);
+        assertThat(jobs.get(job.id()).orElseThrow().attempt()).isEqualTo(2);
+    }
+
+    @Test
+    void apply_stopAppliedButItsMessageLost_queuesTheJobAgainWithoutWriting() {
+        JobRecord job = started("inputs/word-count/a.txt", 3);
+        TaskStateChange stop = stopped(job, 1, TASK_1, 6, 0, 3, 0, null, "Essential container in task exited");
+        lifecycle().apply(stop);
+        int writes = jobs.writes();
+        queued.clear();
+
+        JobLifecycle.Outcome again = lifecycle().apply(stop);
+
+        assertThat(again).isEqualTo(JobLifecycle.Outcome.REQUEUED);
+        assertThat(queued).containsExactly(List.of(job.id()));
+        assertThat(jobs.writes()).isEqualTo(writes);
+    }
+
+    @Test
+    void apply_stageInFails_saysSoAndCountsTheAttempt() {
+        JobRecord job = started("inputs/word-count/a.txt", 3);
+
+        lifecycle().apply(change(job, 1, TASK_1, 5, "STOPPED", codes(1, null, 65), "EssentialContainerExited",
+                "Essential container in task exited"));
+
+        JobRecord record = jobs.get(job.id()).orElseThrow();
+        assertThat(record.state()).isEqualTo(JobState.QUEUED);
+        assertThat(record.reason()).startsWith("stage-in failed (exit code 1)")
+                .contains("the input could not be downloaded").endsWith("(attempt 2 of 3)");
+        assertThat(record.exitCode()).isNull();
+    }
+
+    @Test
+    void apply_stageOutFails_saysTheOutputWasNotUploaded() {
+        JobRecord job = started("inputs/word-count/a.txt", 1);
+
+        lifecycle().apply(stopped(job, 1, TASK_1, 6, 0, 0, 1, "EssentialContainerExited", "exited"));
+
+        JobRecord record = jobs.get(job.id()).orElseThrow();
+        assertThat(record.state()).isEqualTo(JobState.FAILED);
+        assertThat(record.reason()).isEqualTo("the algorithm succeeded but stage-out failed (exit code 1): the output "
+                + "was not (fully) uploaded");
+    }
+
+    @Test
+    void apply_imageCannotBePulled_failsAsAStartFailureNamingTheContainersReason() {
+        JobRecord job = started("inputs/word-count/a.txt", 1);
+        TaskStateChange change = new TaskStateChange("e", CLUSTER, TASK_1, "arn:td/word-count:1", "arn:ci/1", "STOPPED",
+                "STOPPED", new JobTask(job.id(), 1).startedBy(), "family:conveyor-word-count", 3, "TaskFailedToStart",
+                "CannotPullContainerError: pull image manifest has been retried 5 time(s)",
+                List.of(new ContainerState(TaskDefinitionWrapper.STAGE_IN, "STOPPED", 0, null),
+                        new ContainerState(TaskDefinitionWrapper.ALGORITHM, "STOPPED", null,
+                                "CannotPullContainerError: example/word-count:1.0 not found")),
+                null, "2026-11-21T09:33:41.204Z");
+
+        lifecycle().apply(change);
+
+        JobRecord record = jobs.get(job.id()).orElseThrow();
+        assertThat(record.state()).isEqualTo(JobState.FAILED);
+        assertThat(record.reason()).startsWith("the task failed to start (TaskFailedToStart: CannotPullContainerError")
+                .contains("algorithm: CannotPullContainerError: example/word-count:1.0 not found");
+    }
+
+    @Test
+    void apply_timedOut_failsWithTheTimeoutOnceRetriesAreSpent() {
+        JobRecord job = started("inputs/word-count/a.txt", 1);
+
+        lifecycle().apply(change(job, 1, TASK_1, 7, "STOPPED", codes(0, 143, 0), "UserInitiated",
+                JobTask.timeoutReason(60)));
+
+        JobRecord record = jobs.get(job.id()).orElseThrow();
+        assertThat(record.state()).isEqualTo(JobState.FAILED);
+        assertThat(record.reason()).isEqualTo("timed out after 60 s (timeoutSeconds)");
+        assertThat(record.exitCode()).isNull();
+    }
+
+    @Test
+    void apply_timedOutWithRetriesLeft_triesAgainLikeTheLocalMode() {
+        JobRecord job = started("inputs/word-count/a.txt", 3);
+
+        JobLifecycle.Outcome outcome = lifecycle().apply(change(job, 1, TASK_1, 7, "STOPPED", codes(0, 143, 0),
+                "UserInitiated", JobTask.timeoutReason(60)));
+
+        assertThat(outcome).isEqualTo(JobLifecycle.Outcome.RETRYING);
+        assertThat(jobs.get(job.id()).orElseThrow().reason())
+                .isEqualTo("timed out after 60 s (timeoutSeconds); trying again (attempt 2 of 3)");
+    }
+
+    @Test
+    void apply_instanceStopped_queuesAgainWithoutCountingTheAttempt() {
+        JobRecord job = started("inputs/word-count/a.txt", 1);  // no retries at all
+
+        JobLifecycle.Outcome outcome = lifecycle().apply(change(job, 1, TASK_1, 7, "STOPPED", codes(0, 143, null), null,
+                "Host EC2 (instance i-0abc1234def567890) stopped/terminated."));
+
+        assertThat(outcome).isEqualTo(JobLifecycle.Outcome.INTERRUPTED);
+        JobRecord record = jobs.get(job.id()).orElseThrow();
+        assertThat(record.state()).isEqualTo(JobState.QUEUED);
+        assertThat(record.attempt()).as("its task keeps the number").isEqualTo(1);
+        assertThat(record.interruptions()).isEqualTo(1);
+        assertThat(record.countedAttempts()).isZero();
+        assertThat(record.mayRetry()).isTrue();
+        assertThat(record.reason()).contains("the task's instance went away").contains("not counted as an attempt");
+        assertThat(queued).containsExactly(List.of(job.id()));
+    }
+
+    @Test
+    void apply_instanceLostTooOften_failsTheJob() {
+        JobRecord job = started("inputs/word-count/a.txt", 1);
+        for (int i = 1; i <= JobLifecycle.MAX_INTERRUPTIONS; i++) {
+            String task = "arn:aws:ecs:us-east-1:123456789012:task/conveyor/lost" + i;
+            assertThat(lifecycle().apply(change(job, job.attempt(), task, 7, "STOPPED", codes(0, null, null),
+                    "SpotInterruption", "Your Spot Task was interrupted."))).isEqualTo(JobLifecycle.Outcome.INTERRUPTED);
+            job = placeAgain(job);
+        }
+
+        JobLifecycle.Outcome last = lifecycle().apply(change(job, job.attempt(), "arn:task/last", 7, "STOPPED",
+                codes(0, null, null), null, "Host EC2 (instance i-0abc) stopped/terminated."));
+
+        assertThat(last).isEqualTo(JobLifecycle.Outcome.FAILED);
+        assertThat(jobs.get(job.id()).orElseThrow().reason()).endsWith("the job lost its instance "
+                + (JobLifecycle.MAX_INTERRUPTIONS + 1) + " times");
+    }
+
+    @Test
+    void apply_stoppedByAUser_cancelsTheJob() {
+        JobRecord job = started("inputs/word-count/a.txt", 3);
+
+        JobLifecycle.Outcome outcome = lifecycle().apply(change(job, 1, TASK_1, 7, "STOPPED", codes(0, 143, null),
+                "UserInitiated", "Task stopped by user"));
+
+        assertThat(outcome).isEqualTo(JobLifecycle.Outcome.CANCELLED);
+        JobRecord record = jobs.get(job.id()).orElseThrow();
+        assertThat(record.state()).isEqualTo(JobState.CANCELLED);
+        assertThat(record.reason()).isEqualTo("stopped outside Conveyor: Task stopped by user");
+        assertThat(queued).isEmpty();
+    }
+
+    // ------------------------------------------------------------------ chains
+
+    @Test
+    void apply_succeededWithThen_makesAChildPerOutputAndLinksThem() {
+        String summarize = registry.register(SUMMARIZE);
+        JobRecord job = started("inputs/word-count/run 1/notes+été.txt", 3);
+        String key1 = outputKey(job) + "counts.csv";
+        String key2 = outputKey(job) + "deep/words.csv";
+        outputs.write(new ObjectRef(OUT, key1), "a".getBytes(), "text/csv");
+        outputs.write(new ObjectRef(OUT, key2), "b".getBytes(), "text/csv");
+
+        JobLifecycle.Outcome outcome = lifecycle().apply(stopped(job, 1, TASK_1, 6, 0, 0, 0, null, "done"));
+
+        assertThat(outcome).isEqualTo(JobLifecycle.Outcome.SUCCEEDED);
+        JobRecord parent = jobs.get(job.id()).orElseThrow();
+        StoredObject first = outputs.describe(new ObjectRef(OUT, key1)).orElseThrow();
+        String childId = JobId.of("s3://" + OUT + "/" + key1, "etag:" + first.eTag(), "summarize", summarize);
+        assertThat(parent.children()).hasSize(2).contains(childId);
+        JobRecord child = jobs.get(childId).orElseThrow();
+        assertThat(child.state()).isEqualTo(JobState.QUEUED);
+        assertThat(child.parent()).isEqualTo(job.id());
+        assertThat(child.algorithm()).isEqualTo("summarize");
+        assertThat(child.input()).as("the output where it lies, no copy").isEqualTo("s3://" + OUT + "/" + key1);
+        assertThat(child.maxAttempts()).isEqualTo(1);
+        assertThat(child.output()).isEqualTo("s3://" + OUT + "/outputs/summarize/word-count/run 1/notes+été.txt/"
+                + job.id() + "/counts.csv/" + childId + "/");
+        assertThat(queued).containsExactly(parent.children());
+    }
+
+    @Test
+    void apply_succeededChainEventTwice_makesEachChildOnce() {
+        registry.register(SUMMARIZE);
+        JobRecord job = started("inputs/word-count/a.txt", 3);
+        outputs.write(new ObjectRef(OUT, outputKey(job) + "out.csv"), "a".getBytes(), "text/csv");
+        TaskStateChange stop = stopped(job, 1, TASK_1, 6, 0, 0, 0, null, "done");
+
+        lifecycle().apply(stop);
+        JobLifecycle.Outcome again = lifecycle().apply(stop);
+
+        assertThat(again).isEqualTo(JobLifecycle.Outcome.STALE);
+        assertThat(jobs.all()).hasSize(2);
+        assertThat(queued).hasSize(1);
+    }
+
+    @Test
+    void apply_thenNamesAnUnknownAlgorithm_stillMakesTheChildForDispatchToReject() {
+        JobRecord job = started("inputs/word-count/a.txt", 3);  // summarize is not registered
+        outputs.write(new ObjectRef(OUT, outputKey(job) + "out.csv"), "a".getBytes(), "text/csv");
+
+        lifecycle().apply(stopped(job, 1, TASK_1, 6, 0, 0, 0, null, "done"));
+
+        JobRecord parent = jobs.get(job.id()).orElseThrow();
+        assertThat(parent.children()).hasSize(1);
+        assertThat(jobs.get(parent.children().get(0)).orElseThrow().revision()).isEqualTo("none");
+    }
+
+    // ------------------------------------------------------------------ not ours, conflicts
+
+    @Test
+    void apply_otherClusterOrForeignTaskOrUnknownJob_changesNothing() {
+        JobRecord job = started("inputs/word-count/a.txt", 3);
+        TaskStateChange foreign = new TaskStateChange("e", CLUSTER, TASK_1, null, null, "RUNNING", "RUNNING",
+                "ecs-svc/1234", null, 1, null, null, List.of(), null, null);
+        TaskStateChange elsewhere = new TaskStateChange("e", "arn:aws:ecs:us-east-1:123456789012:cluster/other", TASK_1,
+                null, null, "RUNNING", "RUNNING", new JobTask(job.id(), 1).startedBy(), null, 1, null, null, List.of(),
+                null, null);
+        TaskStateChange unknown = new TaskStateChange("e", CLUSTER, TASK_1, null, null, "RUNNING", "RUNNING",
+                new JobTask(JobId.of("s3://x/y", "v", "a", "r"), 1).startedBy(), null, 1, null, null, List.of(), null,
+                null);
+        int writes = jobs.writes();
+
+        assertThat(lifecycle().apply(foreign)).isEqualTo(JobLifecycle.Outcome.NOT_A_JOB);
+        assertThat(lifecycle().apply(elsewhere)).isEqualTo(JobLifecycle.Outcome.OTHER_CLUSTER);
+        assertThat(lifecycle().apply(unknown)).isEqualTo(JobLifecycle.Outcome.UNKNOWN_JOB);
+        assertThat(jobs.writes()).isEqualTo(writes);
+    }
+
+    @Test
+    void apply_recordChangedMeanwhile_readsAgainAndKeepsBothChanges() {
+        JobRecord job = started("inputs/word-count/a.txt", 3);
+        // Another handler applies RUNNING between this one's read and its write.
+        JobStore racing = new RacingStore(jobs, () -> jobs.update(jobs.get(job.id()).orElseThrow()
+                .moveTo(JobState.RUNNING, null).withTask(new TaskRun(1, TASK_1, 3, "RUNNING", "t", null, null, null,
+                        null))));
+
+        JobLifecycle.Outcome outcome = lifecycle(racing).apply(stopped(job, 1, TASK_1, 6, 0, 0, 0, null, "done"));
+
+        assertThat(outcome).isEqualTo(JobLifecycle.Outcome.SUCCEEDED);
+        assertThat(jobs.get(job.id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+    }
+
+    @Test
+    void apply_recordKeepsChanging_leavesTheEventToItsQueue() {
+        JobRecord job = started("inputs/word-count/a.txt", 3);
+        JobStore alwaysChanged = new RacingStore(jobs, null) {
+            @Override
+            public boolean replace(JobRecord record, String version) {
+                return false;
+            }
+        };
+
+        assertThatThrownBy(() -> lifecycle(alwaysChanged).apply(running(job, 1, TASK_1, 3)))
+                .hasMessageContaining("changed " + 3 + " times");
+    }
+
+    @Test
+    void classify_instanceGoneWording_isToldFromAlgorithmFailures() {
+        assertThat(JobLifecycle.classify(bare("Host EC2 (instance i-0123456789abcdef0) stopped/terminated.", null,
+                codes(0, 137, null))).kind()).isEqualTo(JobLifecycle.AttemptEnd.Kind.LOST);
+        assertThat(JobLifecycle.classify(bare("Essential container in task exited", "TerminationNotice",
+                codes(0, null, null))).kind()).isEqualTo(JobLifecycle.AttemptEnd.Kind.LOST);
+        assertThat(JobLifecycle.classify(bare("Essential container in task exited", "EssentialContainerExited",
+                codes(0, 137, 0))).kind()).isEqualTo(JobLifecycle.AttemptEnd.Kind.FAILED);
+        assertThat(JobLifecycle.classify(bare(null, null, codes(0, null, null))).reason())
+                .isEqualTo("the algorithm never finished (no reason given)");
+    }
+
+    // ------------------------------------------------------------------ fixtures
+
+    /** A job as dispatch leaves it after placing its first attempt. */
+    JobRecord started(String key, int maxAttempts) {
+        String input = "s3://conveyor-in/" + key;
+        String id = JobId.of(input, "v1", "word-count", revision);
+        JobRecord record = JobRecord.queued(id, "word-count", revision, input, "v1", null, maxAttempts,
+                        now.minusSeconds(600).toString())
+                .withOutput("s3://" + OUT + "/" + BucketLayout.outputPrefix("word-count", BucketLayout.restOf(key), id))
+                .placed("arn:ci/1", false, now.minusSeconds(300).toString());
+        jobs.create(record);
+        return record;
+    }
+
+    /** Fails the given attempt and places the next, as dispatch would. */
+    JobRecord fail(JobRecord job, int attempt, String task) {
+        lifecycle().apply(stopped(job, attempt, task, 6, 0, 1, 0, "EssentialContainerExited", "exited"));
+        return placeAgain(job);
+    }
+
+    JobRecord placeAgain(JobRecord job) {
+        JobRecord placed = jobs.get(job.id()).orElseThrow().placed("arn:ci/1", false, now.toString());
+        jobs.update(placed);
+        return placed;
+    }
+
+    static String outputKey(JobRecord job) {
+        return ObjectRef.parse(job.output()).key();
+    }
+
+    static TaskStateChange running(JobRecord job, int attempt, String task, long version) {
+        return change(job, attempt, task, version, "RUNNING", codes(0, null, null), null, null);
+    }
+
+    static TaskStateChange stopped(JobRecord job, int attempt, String task, long version, Integer stageIn,
+                                   Integer algorithm, Integer stageOut, String stopCode, String reason) {
+        return change(job, attempt, task, version, "STOPPED", codes(stageIn, algorithm, stageOut), stopCode, reason);
+    }
+
+    static TaskStateChange change(JobRecord job, int attempt, String task, long version, String status,
+                                  Map<String, Integer> codes, String stopCode, String reason) {
+        List<ContainerState> containers = new ArrayList<>();
+        codes.forEach((name, code) -> containers.add(new ContainerState(name, code == null ? "RUNNING" : "STOPPED", code,
+                null)));
+        return new TaskStateChange("e-" + version, CLUSTER, task, "arn:td/word-count:1", "arn:ci/1", status,
+                "STOPPED".equals(status) ? "STOPPED" : "RUNNING", new JobTask(job.id(), attempt).startedBy(),
+                "family:conveyor-word-count", version, stopCode, reason, containers, "2026-11-21T09:31:09.771Z",
+                "STOPPED".equals(status) ? "2026-11-21T09:33:41.204Z" : null);
+    }
+
+    static TaskStateChange bare(String reason, String stopCode, Map<String, Integer> codes) {
+        List<ContainerState> containers = new ArrayList<>();
+        codes.forEach((name, code) -> containers.add(new ContainerState(name, "STOPPED", code, null)));
+        return new TaskStateChange("e", CLUSTER, TASK_1, null, null, "STOPPED", "STOPPED", null, null, 1, stopCode,
+                reason, containers, null, null);
+    }
+
+    /** Exit codes of the three containers, in their order; {@code null} for one without. */
+    static Map<String, Integer> codes(Integer stageIn, Integer algorithm, Integer stageOut) {
+        Map<String, Integer> codes = new LinkedHashMap<>();
+        codes.put(TaskDefinitionWrapper.STAGE_IN, stageIn);
+        codes.put(TaskDefinitionWrapper.ALGORITHM, algorithm);
+        codes.put(TaskDefinitionWrapper.STAGE_OUT, stageOut);
+        return codes;
+    }
+
+    /** A store where something else writes once, between the first read and the first replace. */
+    static class RacingStore implements JobStore {
+        private final InMemoryJobStore store;
+        private Runnable meanwhile;
+
+        RacingStore(InMemoryJobStore store, Runnable meanwhile) {
+            this.store = store;
+            this.meanwhile = meanwhile;
+        }
+
+        @Override
+        public Optional<JobRecord> get(String id) {
+            return store.get(id);
+        }
+
+        @Override
+        public boolean create(JobRecord record) {
+            return store.create(record);
+        }
+
+        @Override
+        public void update(JobRecord record) {
+            store.update(record);
+        }
+
+        @Override
+        public List<JobRecord> all() {
+            return store.all();
+        }
+
+        @Override
+        public Optional<Versioned> read(String id) {
+            return store.read(id);
+        }
+
+        @Override
+        public boolean replace(JobRecord record, String version) {
+            if (meanwhile != null) {
+                meanwhile.run();
+                meanwhile = null;
+            }
+            return store.replace(record, version);
+        }
+    }
+}
