@@ -1,0 +1,150 @@
+package io.conveyor.functions.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.conveyor.aws.S3JobStore;
+import io.conveyor.aws.S3ObjectStore;
+import io.conveyor.aws.SqsJobQueue;
+import io.conveyor.events.EcsTaskEvents;
+import io.conveyor.jobs.JobMessages;
+import io.conveyor.jobs.JobRecord;
+import io.conveyor.jobs.JobState;
+import io.conveyor.jobs.JobTask;
+import io.conveyor.json.Json;
+import io.conveyor.registration.ObjectStoreRegistry;
+import io.conveyor.registration.TaskDefinitionWrapper;
+import io.conveyor.storage.ObjectRef;
+import io.conveyor.tasks.JobLifecycle;
+import io.conveyor.testing.AwsEmulator;
+import io.conveyor.testing.EcsFleet;
+import io.conveyor.testing.Emulator;
+import io.conveyor.testing.SqsMessages;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * Flows 2 and 3 together against moto: an input → dispatch → a task on ECS; its failed stop →
+ * task-events' lifecycle → the record QUEUED and a retry message in the real jobs queue → dispatch
+ * again → attempt 2's task, found by its own startedBy; its success → SUCCEEDED with the output
+ * files. moto does not emit ECS state changes: the events are built the way EventBridge delivers
+ * them, from the tasks moto started.
+ */
+@AwsEmulator
+class JobLifecycleRoundTripIT {
+
+    @Test
+    void failedAttempt_isRetriedThroughTheJobsQueue_andTheRetrySucceeds(Emulator emulator) {
+        // Given a warm instance and an input dispatched to it
+        DispatchHandlerIT.Stack stack = DispatchHandlerIT.stack(emulator);
+        EcsFleet.launchContainerInstances(stack.ec2(), stack.ecs(), DispatchHandlerIT.CLUSTER, 1);
+        DispatchHandler dispatch = stack.handler(emulator, 2);
+        dispatch.handleRequest(stack.upload("inputs/word-count/notes 1+2.txt", "a b c"), null);
+        JobRecord job = stack.jobs().get(0);
+        Task first = stack.tasksOf(job.id()).get(0);
+        String clusterArn = stack.ecs().describeClusters(r -> r.clusters(DispatchHandlerIT.CLUSTER)).clusters().get(0)
+                .clusterArn();
+        S3ObjectStore store = new S3ObjectStore(stack.s3());
+        JobLifecycle lifecycle = new JobLifecycle(clusterArn, new S3JobStore(stack.s3(), DispatchHandlerIT.OUT),
+                new SqsJobQueue(stack.sqs(), stack.queueUrl()), new ObjectStoreRegistry(store, DispatchHandlerIT.OUT),
+                store, Clock.systemUTC());
+
+        // When attempt 1's algorithm exits 1 (the descriptor allows one retry)
+        JobLifecycle.Outcome failed = lifecycle.apply(EcsTaskEvents.parse(event(clusterArn, first, 5, "STOPPED", 1)));
+
+        // Then its record is QUEUED with the exit code, and the jobs queue holds the retry
+        assertThat(failed).isEqualTo(JobLifecycle.Outcome.RETRYING);
+        JobRecord queued = stack.jobs().get(0);
+        assertThat(queued.state()).isEqualTo(JobState.QUEUED);
+        assertThat(queued.exitCode()).isEqualTo(1);
+        assertThat(queued.task(1).orElseThrow().exitCodes()).containsEntry(TaskDefinitionWrapper.ALGORITHM, 1);
+        List<Message> retry = SqsMessages.receive(stack.sqs(), stack.queueUrl(), 1);
+        assertThat(retry).singleElement().extracting(Message::body).isEqualTo(JobMessages.body(job.id()));
+
+        // When dispatch takes the retry message
+        SQSBatchResponse response = dispatch.handleRequest(SqsMessages.toEvent(retry, DispatchHandlerIT.QUEUE_ARN),
+                null);
+
+        // Then attempt 2 runs as its own task, with the same input version and output prefix
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        String startedBy = new JobTask(job.id(), 2).startedBy();
+        List<String> second = stack.ecs().listTasks(r -> r.cluster(DispatchHandlerIT.CLUSTER).startedBy(startedBy))
+                .taskArns();
+        assertThat(second).hasSize(1).doesNotContain(first.taskArn());
+        JobRecord retried = stack.jobs().get(0);
+        assertThat(retried.state()).isEqualTo(JobState.STARTING);
+        assertThat(retried.attempt()).isEqualTo(2);
+        assertThat(retried.output()).isEqualTo(job.output());
+
+        // When attempt 2 succeeds (stage-out uploaded one file), and attempt 1's RUNNING arrives late
+        ObjectRef output = ObjectRef.parse(job.output());
+        stack.s3().putObject(r -> r.bucket(output.bucket()).key(output.key() + "counts.txt"),
+                RequestBody.fromString("3"));
+        Task secondTask = stack.ecs().describeTasks(r -> r.cluster(DispatchHandlerIT.CLUSTER).tasks(second)).tasks()
+                .get(0);
+        JobLifecycle.Outcome succeeded = lifecycle.apply(EcsTaskEvents.parse(event(clusterArn, secondTask, 6, "STOPPED",
+                0)));
+        JobLifecycle.Outcome late = lifecycle.apply(EcsTaskEvents.parse(event(clusterArn, first, 3, "RUNNING", null)));
+
+        // Then the job SUCCEEDED with its file listed, and stays so
+        assertThat(succeeded).isEqualTo(JobLifecycle.Outcome.SUCCEEDED);
+        assertThat(late).isEqualTo(JobLifecycle.Outcome.STALE);
+        JobRecord done = stack.jobs().get(0);
+        assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(done.outputs()).containsExactly("counts.txt");
+        assertThat(done.tasks()).extracting(run -> run.taskArn()).containsExactly(first.taskArn(), second.get(0));
+        assertThat(SqsMessages.receive(stack.sqs(), stack.queueUrl(), 1)).as("no chain, no retry").isEmpty();
+    }
+
+    /**
+     * The EventBridge event of a task's state change, shaped as AWS sends it: the task's ARNs and
+     * startedBy from moto, containers with exit codes once stopped.
+     */
+    static String event(String clusterArn, Task task, long version, String status, Integer algorithmExit) {
+        ObjectNode root = Json.mapper().createObjectNode();
+        root.put("version", "0");
+        root.put("id", "event-" + task.taskArn().hashCode() + "-" + version);
+        root.put("detail-type", EcsTaskEvents.DETAIL_TYPE);
+        root.put("source", "aws.ecs");
+        root.put("account", "123456789012");
+        root.put("time", "2026-11-21T10:00:00Z");
+        root.put("region", Emulator.REGION);
+        root.putArray("resources").add(task.taskArn());
+        ObjectNode detail = root.putObject("detail");
+        detail.put("clusterArn", clusterArn);
+        detail.put("taskArn", task.taskArn());
+        detail.put("taskDefinitionArn", task.taskDefinitionArn());
+        detail.put("containerInstanceArn", task.containerInstanceArn());
+        detail.put("startedBy", task.startedBy());
+        detail.put("group", task.group());
+        detail.put("lastStatus", status);
+        detail.put("desiredStatus", status.equals("STOPPED") ? "STOPPED" : "RUNNING");
+        detail.put("launchType", "EC2");
+        detail.put("version", version);
+        detail.put("startedAt", "2026-11-21T09:59:00Z");
+        ArrayNode containers = detail.putArray("containers");
+        for (Map.Entry<String, Integer> container : Map.of(TaskDefinitionWrapper.STAGE_IN, 0,
+                TaskDefinitionWrapper.ALGORITHM, algorithmExit == null ? -1 : algorithmExit,
+                TaskDefinitionWrapper.STAGE_OUT, 0).entrySet()) {
+            ObjectNode c = containers.addObject();
+            c.put("name", container.getKey());
+            c.put("lastStatus", status.equals("STOPPED") ? "STOPPED" : "RUNNING");
+            if (status.equals("STOPPED") && algorithmExit != null) {
+                c.put("exitCode", container.getValue());
+            }
+        }
+        if (status.equals("STOPPED")) {
+            detail.put("stopCode", "EssentialContainerExited");
+            detail.put("stoppedReason", "Essential container in task exited");
+            detail.put("stoppedAt", "2026-11-21T10:00:00Z");
+        }
+        return root.toString();
+    }
+}
