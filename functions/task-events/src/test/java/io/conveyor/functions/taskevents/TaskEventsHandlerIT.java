@@ -1,0 +1,80 @@
+package io.conveyor.functions.taskevents;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import io.conveyor.aws.AwsClients;
+import io.conveyor.aws.S3JobStore;
+import io.conveyor.jobs.JobMessages;
+import io.conveyor.jobs.JobRecord;
+import io.conveyor.jobs.JobState;
+import io.conveyor.testing.AwsEmulator;
+import io.conveyor.testing.Emulator;
+import io.conveyor.testing.SqsMessages;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The handler as the runtime builds it (from its environment) against moto: the job record in S3
+ * changes and the retry reaches the SQS jobs queue.
+ */
+@AwsEmulator
+class TaskEventsHandlerIT {
+
+    static final String OUT = "conveyor-it-out";
+    static final String CLUSTER = "arn:aws:ecs:us-east-1:123456789012:cluster/conveyor";
+    static final String JOB = "job-5d0c2b5d0f8a4a1c9e7b3f21";
+
+    @Test
+    void handleRequest_algorithmFailed_writesTheRecordAndQueuesTheRetry(Emulator emulator) {
+        // Given the output bucket with the job's record and the jobs queue
+        AwsClients aws = emulator.clients();
+        aws.s3().createBucket(r -> r.bucket(OUT));
+        String jobsQueue = aws.sqs().createQueue(r -> r.queueName("jobs")).queueUrl();
+        S3JobStore jobs = new S3JobStore(aws.s3(), OUT);
+        jobs.create(JobRecord.queued(JOB, "word-count", "r1", "s3://in/inputs/word-count/a.txt", "v1", null, 2,
+                        "2026-11-21T09:30:00Z").withOutput("s3://" + OUT + "/outputs/word-count/a.txt/" + JOB + "/")
+                .placed("arn:ci/1", false, "2026-11-21T09:31:00Z"));
+        TaskEventsHandler handler = new TaskEventsHandler(aws, emulator.environment(Map.of(
+                TaskEventsHandler.CLUSTER_ARN, CLUSTER, TaskEventsHandler.OUTPUT_BUCKET, OUT,
+                TaskEventsHandler.JOBS_QUEUE_URL, jobsQueue)));
+        SQSEvent event = EventLoader.loadSQSEvent("events/task-events/task-algorithm-failed.json");
+
+        // When the stop of its first attempt (algorithm exit 2) arrives twice
+        SQSBatchResponse first = handler.handleRequest(event, null);
+        SQSBatchResponse duplicate = handler.handleRequest(event, null);
+
+        // Then the record says so, and the jobs queue holds the retry (sent again for the duplicate,
+        // which dispatch starts once)
+        assertThat(first.getBatchItemFailures()).isEmpty();
+        assertThat(duplicate.getBatchItemFailures()).isEmpty();
+        JobRecord record = jobs.get(JOB).orElseThrow();
+        assertThat(record.state()).isEqualTo(JobState.QUEUED);
+        assertThat(record.exitCode()).isEqualTo(2);
+        assertThat(record.reason()).isEqualTo("exit code 2; trying again (attempt 2 of 2)");
+        List<String> bodies = SqsMessages.receiveBodies(aws.sqs(), jobsQueue, 2);
+        assertThat(bodies).containsOnly(JobMessages.body(JOB)).hasSize(2);
+    }
+
+    @Test
+    void handleRequest_jobsQueueMissing_leavesTheEventToItsQueue(Emulator emulator) {
+        AwsClients aws = emulator.clients();
+        aws.s3().createBucket(r -> r.bucket(OUT));
+        new S3JobStore(aws.s3(), OUT).create(JobRecord.queued(JOB, "word-count", "r1", "s3://in/inputs/word-count/a.txt",
+                "v1", null, 2, "2026-11-21T09:30:00Z").placed("arn:ci/1", false, "2026-11-21T09:31:00Z"));
+        TaskEventsHandler handler = new TaskEventsHandler(aws, emulator.environment(Map.of(
+                TaskEventsHandler.CLUSTER_ARN, CLUSTER, TaskEventsHandler.OUTPUT_BUCKET, OUT,
+                TaskEventsHandler.JOBS_QUEUE_URL, emulator.endpoint() + "/123456789012/no-such-queue")));
+        SQSEvent event = EventLoader.loadSQSEvent("events/task-events/task-algorithm-failed.json");
+
+        SQSBatchResponse response = handler.handleRequest(event, null);
+
+        // The record moved, the send failed: the event comes again and re-sends (REQUEUED), nothing lost
+        assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactly(event.getRecords().get(0).getMessageId());
+        assertThat(new S3JobStore(aws.s3(), OUT).get(JOB).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+    }
+}
