@@ -1,0 +1,88 @@
+package io.conveyor.cli.template;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Flow 3 read off the template: ECS task state changes of the stack's cluster only, through a queue
+ * with a dead-letter queue, to task-events, which may touch job records, read the registry, list the
+ * output bucket and send to the jobs queue, and nothing else.
+ */
+class TemplateLifecycleTest {
+
+    private static final Intrinsic CLUSTER_ARN = new Intrinsic("GetAtt", "Cluster.Arn");
+
+    @Test
+    void template_taskStateChangeRule_takesOnlyTheClustersTaskEventsIntoTheQueue() throws IOException {
+        SamTemplate template = template();
+        Map<String, Object> rule = properties(template, "TaskStateChangeRule");
+        Map<String, Object> pattern = map(rule.get("EventPattern"));
+
+        assertThat(pattern.get("source")).isEqualTo(List.of("aws.ecs"));
+        assertThat(pattern.get("detail-type")).isEqualTo(List.of("ECS Task State Change"));
+        assertThat(map(pattern.get("detail")).get("clusterArn")).isEqualTo(List.of(CLUSTER_ARN));
+        assertThat((List<?>) rule.get("Targets")).singleElement()
+                .satisfies(target -> assertThat(map(target).get("Arn"))
+                        .isEqualTo(new Intrinsic("GetAtt", "TaskEventsQueue.Arn")));
+        Map<String, Object> redrive = map(properties(template, "TaskEventsQueue").get("RedrivePolicy"));
+        assertThat(redrive.get("deadLetterTargetArn")).isEqualTo(new Intrinsic("GetAtt", "TaskEventsDeadLetterQueue.Arn"));
+    }
+
+    @Test
+    void template_taskEvents_knowsItsClusterBucketAndJobsQueue() throws IOException {
+        Map<String, Object> properties = properties(template(), "TaskEventsFunction");
+        Map<String, Object> variables = map(map(properties.get("Environment")).get("Variables"));
+
+        assertThat(variables).containsEntry("CLUSTER_ARN", CLUSTER_ARN)
+                .containsEntry("OUTPUT_BUCKET", new Intrinsic("Ref", "OutputBucket"))
+                .containsEntry("JOBS_QUEUE_URL", new Intrinsic("Ref", "JobsQueue"));
+        Map<String, Object> source = map(map(map(properties.get("Events")).get("TaskStateChanges")).get("Properties"));
+        assertThat(source.get("FunctionResponseTypes")).isEqualTo(List.of("ReportBatchItemFailures"));
+    }
+
+    @Test
+    void template_taskEvents_writesOnlyJobRecordsAndSendsOnlyToTheJobsQueue() throws IOException {
+        List<Map<String, Object>> statements = TemplatePoliciesTest.statements(template()).stream()
+                .filter(entry -> entry.getKey().equals("TaskEventsFunction")).map(Map.Entry::getValue).toList();
+        Set<String> actions = new TreeSet<>();
+        statements.forEach(statement -> actions.addAll(TemplatePoliciesTest.strings(statement.get("Action"))));
+
+        assertThat(actions).containsExactlyInAnyOrder("s3:GetObject", "s3:PutObject", "s3:ListBucket", "sqs:SendMessage");
+        assertThat(statements).filteredOn(s -> TemplatePoliciesTest.strings(s.get("Action")).contains("s3:PutObject"))
+                .singleElement().satisfies(s -> assertThat(s.get("Resource"))
+                        .isEqualTo(new Intrinsic("Sub", "${OutputBucket.Arn}/jobs/*")));
+        assertThat(statements).filteredOn(s -> TemplatePoliciesTest.strings(s.get("Action")).contains("sqs:SendMessage"))
+                .singleElement().satisfies(s -> assertThat(s.get("Resource"))
+                        .isEqualTo(new Intrinsic("GetAtt", "JobsQueue.Arn")));
+    }
+
+    @Test
+    void template_dispatch_readsEarlierOutputsForChainsButWritesNoOutputs() throws IOException {
+        List<Map<String, Object>> statements = TemplatePoliciesTest.statements(template()).stream()
+                .filter(entry -> entry.getKey().equals("DispatchFunction")).map(Map.Entry::getValue).toList();
+
+        assertThat(statements).filteredOn(s -> new Intrinsic("Sub", "${OutputBucket.Arn}/outputs/*")
+                .equals(s.get("Resource"))).singleElement()
+                .satisfies(s -> assertThat(TemplatePoliciesTest.strings(s.get("Action"))).containsExactly("s3:GetObject"));
+    }
+
+    private static SamTemplate template() throws IOException {
+        return SamTemplate.read(TemplateContractTest.HOME.resolve("template.yaml"));
+    }
+
+    private static Map<String, Object> properties(SamTemplate template, String id) {
+        return map(template.resources().get(id).get("Properties"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value) {
+        assertThat(value).isInstanceOf(Map.class);
+        return (Map<String, Object>) value;
+    }
+}
