@@ -128,21 +128,7 @@ class DispatchHandlerIT {
                                 .tags(tag -> tag.key("conveyor:stack").value(STACK)))))
                 .launchTemplate().launchTemplateId();
 
-        // Normalized already, as the registry keeps it (the validator is not on a dispatch classpath).
-        Descriptor descriptor = readDescriptor();
-        String sha = Digests.sha256(DESCRIPTOR.getBytes(StandardCharsets.UTF_8));
-        // moto 5.2.1 answers StartTask with HTTP 500 when containers carry no memory of their own (it sums
-        // container memory and ignores the task-level memory ECS places by): the registered copy gets a
-        // memoryReservation per container, the definition under test is otherwise Conveyor's own.
-        var request = EcsTaskDefinitions.request(TaskDefinitionWrapper.wrap(descriptor, sha,
-                new WrapSettings(STACK, "arn:aws:iam::123456789012:role/task", "arn:aws:iam::123456789012:role/exec",
-                        "/conveyor/tasks", Emulator.REGION, "public.ecr.aws/aws-cli/aws-cli:2.22.35")));
-        String taskDefinition = ecs.registerTaskDefinition(request.toBuilder().containerDefinitions(
-                request.containerDefinitions().stream().map(c -> c.toBuilder().memoryReservation(64).build()).toList())
-                .build()).taskDefinition().taskDefinitionArn();
-        new ObjectStoreRegistry(new S3ObjectStore(s3), OUT).save(new AlgorithmRecord("word-count",
-                AlgorithmRecord.Status.ACTIVE, "s3://" + IN + "/algorithms/word-count.json", null, sha, taskDefinition,
-                "2026-11-21T00:00:00Z", null, descriptor));
+        register(s3, ecs, DESCRIPTOR);
         return new Stack(clients, calls, queueUrl, deadLetterUrl, launchTemplateId, s3, sqs, ecs, ec2);
     }
 
@@ -314,9 +300,28 @@ class DispatchHandlerIT {
         assertThat(stack.calls().requests(RunInstancesRequest.class)).isEmpty();
     }
 
-    private static Descriptor readDescriptor() {
+    /** Registers an algorithm as the register function would: its task definition and its registry record. */
+    static void register(S3Client s3, EcsClient ecs, String json) {
+        // Normalized already, as the registry keeps it (the validator is not on a dispatch classpath).
+        Descriptor descriptor = readDescriptor(json);
+        String sha = Digests.sha256(json.getBytes(StandardCharsets.UTF_8));
+        // moto 5.2.1 answers StartTask with HTTP 500 when containers carry no memory of their own (it sums
+        // container memory and ignores the task-level memory ECS places by): the registered copy gets a
+        // memoryReservation per container, the definition under test is otherwise Conveyor's own.
+        var request = EcsTaskDefinitions.request(TaskDefinitionWrapper.wrap(descriptor, sha,
+                new WrapSettings(STACK, "arn:aws:iam::123456789012:role/task", "arn:aws:iam::123456789012:role/exec",
+                        "/conveyor/tasks", Emulator.REGION, "public.ecr.aws/aws-cli/aws-cli:2.22.35")));
+        String taskDefinition = ecs.registerTaskDefinition(request.toBuilder().containerDefinitions(
+                request.containerDefinitions().stream().map(c -> c.toBuilder().memoryReservation(64).build()).toList())
+                .build()).taskDefinition().taskDefinitionArn();
+        new ObjectStoreRegistry(new S3ObjectStore(s3), OUT).save(new AlgorithmRecord(descriptor.name(),
+                AlgorithmRecord.Status.ACTIVE, "s3://" + IN + "/algorithms/" + descriptor.name() + ".json", null, sha,
+                taskDefinition, "2026-11-21T00:00:00Z", null, descriptor));
+    }
+
+    private static Descriptor readDescriptor(String json) {
         try {
-            return Json.mapper().readValue(DESCRIPTOR, Descriptor.class);
+            return Json.mapper().readValue(json, Descriptor.class);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -103,6 +103,56 @@ class JobLifecycleRoundTripIT {
         assertThat(SqsMessages.receive(stack.sqs(), stack.queueUrl(), 1)).as("no chain, no retry").isEmpty();
     }
 
+    @Test
+    void succeededJobWithThen_startsTheNextAlgorithmOnItsOutputWhereItLies(Emulator emulator) {
+        // Given tokenize, whose outputs go on to word-count, and a tokenize job that ran
+        DispatchHandlerIT.Stack stack = DispatchHandlerIT.stack(emulator);
+        DispatchHandlerIT.register(stack.s3(), stack.ecs(), DispatchHandlerIT.DESCRIPTOR
+                .replace("\"name\": \"word-count\"", "\"name\": \"tokenize\"")
+                .replace("\"retries\": 1", "\"retries\": 1, \"then\": [\"word-count\"]"));
+        EcsFleet.launchContainerInstances(stack.ec2(), stack.ecs(), DispatchHandlerIT.CLUSTER, 1);
+        DispatchHandler dispatch = stack.handler(emulator, 2);
+        dispatch.handleRequest(stack.upload("inputs/tokenize/doc é.txt", "a b c"), null);
+        JobRecord parent = stack.jobs().get(0);
+        ObjectRef output = ObjectRef.parse(parent.output());
+        String produced = output.key() + "tokens.txt";
+        stack.s3().putObject(r -> r.bucket(output.bucket()).key(produced), RequestBody.fromString("a\nb\nc\n"));
+        String clusterArn = stack.ecs().describeClusters(r -> r.clusters(DispatchHandlerIT.CLUSTER)).clusters().get(0)
+                .clusterArn();
+        S3ObjectStore store = new S3ObjectStore(stack.s3());
+        JobLifecycle lifecycle = new JobLifecycle(clusterArn, new S3JobStore(stack.s3(), DispatchHandlerIT.OUT),
+                new SqsJobQueue(stack.sqs(), stack.queueUrl()), new ObjectStoreRegistry(store, DispatchHandlerIT.OUT),
+                store, Clock.systemUTC());
+
+        // When it succeeds
+        lifecycle.apply(EcsTaskEvents.parse(event(clusterArn, stack.tasksOf(parent.id()).get(0), 6, "STOPPED", 0)));
+
+        // Then its output became a word-count job linked both ways, queued for dispatch
+        JobRecord done = new S3JobStore(stack.s3(), DispatchHandlerIT.OUT).get(parent.id()).orElseThrow();
+        assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(done.children()).hasSize(1);
+        String childId = done.children().get(0);
+        JobRecord child = new S3JobStore(stack.s3(), DispatchHandlerIT.OUT).get(childId).orElseThrow();
+        assertThat(child.parent()).isEqualTo(parent.id());
+        assertThat(child.algorithm()).isEqualTo("word-count");
+        assertThat(child.input()).isEqualTo("s3://" + DispatchHandlerIT.OUT + "/" + produced);
+        List<Message> next = SqsMessages.receive(stack.sqs(), stack.queueUrl(), 1);
+        assertThat(next).singleElement().extracting(Message::body).isEqualTo(JobMessages.body(childId));
+
+        // When dispatch takes it
+        dispatch.handleRequest(SqsMessages.toEvent(next, DispatchHandlerIT.QUEUE_ARN), null);
+
+        // Then word-count's task stages the parent's output from the output bucket (no copy)
+        Task task = stack.tasksOf(childId).get(0);
+        assertThat(task.overrides().containerOverrides())
+                .filteredOn(o -> o.name().equals(TaskDefinitionWrapper.STAGE_IN)).singleElement()
+                .satisfies(o -> assertThat(o.environment()).extracting(kv -> kv.name() + "=" + kv.value())
+                        .contains(TaskDefinitionWrapper.INPUT_BUCKET + "=" + DispatchHandlerIT.OUT,
+                                TaskDefinitionWrapper.INPUT_KEY + "=" + produced));
+        assertThat(new S3JobStore(stack.s3(), DispatchHandlerIT.OUT).get(childId).orElseThrow().state())
+                .isEqualTo(JobState.STARTING);
+    }
+
     /**
      * The EventBridge event of a task's state change, shaped as AWS sends it: the task's ARNs and
      * startedBy from moto, containers with exit codes once stopped.
