@@ -41,8 +41,8 @@ final class CustomResourceResponder {
     /** Sends the answer; returns whether the URL took it (a 2xx). */
     boolean send(CloudFormationCustomResourceEvent event, CustomResourceResponse response) {
         byte[] body = response.body(event);
-        // The URL is signed for an empty content type: Java's HttpClient sends none unless asked, and an
-        // explicit type other than the signed one would be refused by S3 (SignatureDoesNotMatch).
+        // AWS documents the answer with an empty content type. Java's HttpClient sends no Content-Type
+        // unless asked (HttpURLConnection would add application/x-www-form-urlencoded to a body).
         HttpRequest request = HttpRequest.newBuilder(URI.create(event.getResponseUrl()))
                 .timeout(timeout)
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
