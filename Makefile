@@ -28,3 +28,8 @@ build-TaskEventsFunction:
 
 build-FleetMonitorFunction:
 	$(call lambda,functions/fleet-monitor)
+
+# The stack's teardown (a custom resource) lives in the fleet-monitor module, with its dependencies.
+.PHONY: build-TeardownFunction
+build-TeardownFunction:
+	$(call lambda,functions/fleet-monitor)

@@ -21,6 +21,7 @@ class TemplatePoliciesTest {
 
     /** Actions the Service Authorization Reference lists without resource types. */
     static final Set<String> RESOURCELESS = Set.of("ecs:DeregisterTaskDefinition", "ecs:ListTaskDefinitions",
+            "ecs:ListTaskDefinitionFamilies",
             "ecr:GetAuthorizationToken", "ecs:DiscoverPollEndpoint", "ec2:DescribeInstances");
     /**
      * Actions allowed on {@code "*"} only with the named condition key. ecs:ListTasks lists
