@@ -100,11 +100,20 @@ public final class Teardown {
      * @return what was removed, what is left, and every step that failed
      */
     public TeardownReport run(Instant deadline) {
+        return run(deadline, clock.instant());
+    }
+
+    /**
+     * Tears down, and keeps looking for instances until {@code quietUntil} even when none is left: a
+     * dispatch invocation already running when its function was deleted may still launch one.
+     */
+    public TeardownReport run(Instant deadline, Instant quietUntil) {
         Objects.requireNonNull(deadline, "deadline");
+        Objects.requireNonNull(quietUntil, "quietUntil");
         List<String> failures = new ArrayList<>();
         int taskDefinitionCount = step("deregister-task-definitions", taskDefinitions::deregisterAll, failures);
         int terminated = step("terminate-instances", () -> terminateLive(instances.notTerminated()), failures);
-        Waited waited = awaitTermination(deadline);
+        Waited waited = awaitTermination(deadline, quietUntil.isAfter(deadline) ? deadline : quietUntil);
         terminated += waited.terminatedMeanwhile();
         if (!waited.left().isEmpty()) {
             failures.add("instances not terminated by the deadline: " + String.join(", ", waited.left())
@@ -132,7 +141,7 @@ public final class Teardown {
         return ids.size();
     }
 
-    private Waited awaitTermination(Instant deadline) {
+    private Waited awaitTermination(Instant deadline, Instant quietUntil) {
         Instant started = clock.instant();
         int terminatedMeanwhile = 0;
         List<String> left = List.of();
@@ -142,7 +151,7 @@ public final class Teardown {
                 List<FleetInstance> found = instances.notTerminated();
                 left = found.stream().map(FleetInstance::instanceId).toList();
                 lastError = null;
-                if (found.isEmpty()) {
+                if (found.isEmpty() && !clock.instant().isBefore(quietUntil)) {
                     LOG.info("outcome=instances-terminated step=wait seconds={}",
                             Duration.between(started, clock.instant()).toSeconds());
                     return new Waited(List.of(), terminatedMeanwhile, null);
@@ -163,7 +172,12 @@ public final class Teardown {
                 return new Waited(left, terminatedMeanwhile, lastError);
             }
             try {
-                sleeper.sleep(untilDeadline.compareTo(pollInterval) < 0 ? untilDeadline : pollInterval);
+                Duration pause = untilDeadline.compareTo(pollInterval) < 0 ? untilDeadline : pollInterval;
+                Duration untilQuiet = Duration.between(clock.instant(), quietUntil);
+                if (left.isEmpty() && lastError == null && untilQuiet.isPositive() && untilQuiet.compareTo(pause) < 0) {
+                    pause = untilQuiet;
+                }
+                sleeper.sleep(pause);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return new Waited(left, terminatedMeanwhile, "interrupted while waiting");

@@ -64,6 +64,30 @@ class TeardownTest {
     }
 
     @Test
+    void run_quietPeriod_keepsLookingAndTerminatesALateLaunch() {
+        // Given no instance yet, but one that a dispatch still running launches after the first look
+        instances.launchOnTick = Map.entry(2, "i-0late");
+
+        // When the teardown must keep looking for 45 s
+        TeardownReport report = teardown().run(START.plus(Duration.ofMinutes(10)), START.plus(Duration.ofSeconds(45)));
+
+        // Then the late instance is terminated and waited for, and the quiet period is honoured
+        assertThat(calls).contains("terminate [i-0late]");
+        assertThat(report.terminatedInstances()).isEqualTo(1);
+        assertThat(report.complete()).isTrue();
+        assertThat(clock.instant()).isAfterOrEqualTo(START.plus(Duration.ofSeconds(45)));
+    }
+
+    @Test
+    void run_quietPeriodWithNothingLaunched_endsWhenItIsOver() {
+        TeardownReport report = teardown().run(START.plus(Duration.ofMinutes(10)), START.plus(Duration.ofSeconds(25)));
+
+        assertThat(report.complete()).isTrue();
+        assertThat(sleeps).containsExactly(POLL, POLL, Duration.ofSeconds(5));
+        assertThat(clock.instant()).isEqualTo(START.plus(Duration.ofSeconds(25)));
+    }
+
+    @Test
     void run_noInstances_neverTerminatesOrSleeps() {
         // Given nothing launched
         // When

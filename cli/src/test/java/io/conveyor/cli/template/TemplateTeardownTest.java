@@ -32,6 +32,14 @@ class TemplateTeardownTest {
     }
 
     @Test
+    void template_dispatch_isDeletedBeforeTheTeardownRuns() throws IOException {
+        // Dispatch depends on Teardown, so CloudFormation deletes it (and its queue trigger) first:
+        // nothing launches instances while the fleet is torn down
+        assertThat(TemplatePoliciesTest.strings(template().resources().get("DispatchFunction").get("DependsOn")))
+                .contains("Teardown");
+    }
+
+    @Test
     void template_teardownResource_callsThePublishedFunctionAndGivesUpAfterItsTimeout() throws IOException {
         SamTemplate template = template();
         Map<String, Object> properties = map(template.resources().get("Teardown").get("Properties"));

@@ -45,11 +45,18 @@ public final class TeardownHandler implements RequestHandler<CloudFormationCusto
     /** The wait's bound when no Lambda context tells the time left (the function's timeout is 15 min). */
     static final Duration UNKNOWN_REMAINING = Duration.ofMinutes(15);
     static final Duration POLL_INTERVAL = Duration.ofSeconds(10);
+    /**
+     * How long the teardown keeps looking for instances even when none is left. CloudFormation deletes
+     * the dispatch function first (it DependsOn Teardown), but an invocation already running may still
+     * launch one until its 60-second timeout ends.
+     */
+    static final Duration QUIET = Duration.ofSeconds(75);
 
     private final String physicalResourceId;
     private final Teardown teardown;
     private final CustomResourceResponder responder;
     private final Clock clock;
+    private final Duration quiet;
 
     /** For the Lambda runtime: real clients, built once. */
     public TeardownHandler() {
@@ -68,15 +75,20 @@ public final class TeardownHandler implements RequestHandler<CloudFormationCusto
                 new EcsStackTaskDefinitions(clients.ecs(), env.required(TASK_FAMILY_PREFIX)),
                 new CloudWatchAlarmSweeper(clients.cloudWatch(), env.required(IDLE_ALARM_PREFIX)),
                 Clock.systemUTC(), duration -> Thread.sleep(duration.toMillis()), POLL_INTERVAL),
-                new CustomResourceResponder(), Clock.systemUTC());
+                new CustomResourceResponder(), Clock.systemUTC(), QUIET);
     }
 
-    /** For tests: the collaborators. */
-    TeardownHandler(String stack, Teardown teardown, CustomResourceResponder responder, Clock clock) {
+    /**
+     * For tests: the collaborators.
+     *
+     * @param quiet how long to keep looking for late instances ({@link #QUIET} in Lambda)
+     */
+    TeardownHandler(String stack, Teardown teardown, CustomResourceResponder responder, Clock clock, Duration quiet) {
         this.physicalResourceId = "conveyor-teardown-" + Objects.requireNonNull(stack, "stack");
         this.teardown = Objects.requireNonNull(teardown, "teardown");
         this.responder = Objects.requireNonNull(responder, "responder");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.quiet = Objects.requireNonNull(quiet, "quiet");
     }
 
     @Override
@@ -106,7 +118,7 @@ public final class TeardownHandler implements RequestHandler<CloudFormationCusto
     private CustomResourceResponse delete(String id, Context context) {
         Duration remaining = context == null ? UNKNOWN_REMAINING : Duration.ofMillis(context.getRemainingTimeInMillis());
         Instant deadline = clock.instant().plus(remaining).minus(MARGIN);
-        TeardownReport report = teardown.run(deadline);
+        TeardownReport report = teardown.run(deadline, clock.instant().plus(quiet));
         if (report.complete()) {
             return CustomResourceResponse.success(id);
         }

@@ -73,7 +73,7 @@ class TeardownHandlerIT {
                 new EcsStackTaskDefinitions(ecs, STACK), alarms, Clock.systemUTC(), duration -> Thread.sleep(10),
                 Duration.ofMillis(100));
         return new TeardownHandler(STACK, teardown, new CustomResourceResponder(HttpClient.newHttpClient(),
-                Duration.ofSeconds(5), 3, Duration.ofMillis(10)), Clock.systemUTC());
+                Duration.ofSeconds(5), 3, Duration.ofMillis(10)), Clock.systemUTC(), Duration.ZERO);
     }
 
     private CloudFormationCustomResourceEvent deleteEvent() {

@@ -31,7 +31,7 @@ class TeardownHandlerTest {
             teardownCalls.incrementAndGet();
             return 0;
         }, alarms, Clock.systemUTC(), duration -> { }, Duration.ofSeconds(1));
-        return new TeardownHandler("conveyor", teardown, responder, Clock.systemUTC());
+        return new TeardownHandler("conveyor", teardown, responder, Clock.systemUTC(), Duration.ZERO);
     }
 
     private static final Teardown.Instances NO_INSTANCES = new Teardown.Instances() {
@@ -118,7 +118,7 @@ class TeardownHandlerTest {
         }, () -> 0, Clock.systemUTC(), duration -> { }, Duration.ofSeconds(1));
 
         // When
-        new TeardownHandler("conveyor", dying, responder, Clock.systemUTC()).handleRequest(event, null);
+        new TeardownHandler("conveyor", dying, responder, Clock.systemUTC(), Duration.ZERO).handleRequest(event, null);
 
         // Then
         assertThat(responseUrl.received()).singleElement().satisfies(request -> {
