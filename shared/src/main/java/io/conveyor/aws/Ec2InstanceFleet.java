@@ -2,6 +2,7 @@ package io.conveyor.aws;
 
 import io.conveyor.fleet.FleetInstance;
 import io.conveyor.fleet.InstanceFleet;
+import io.conveyor.fleet.InstanceTermination;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -13,7 +14,7 @@ import software.amazon.awssdk.services.ec2.model.Instance;
 /**
  * Conveyor's instances on EC2: those carrying the stack's tag, launched from its launch template.
  */
-public final class Ec2InstanceFleet implements InstanceFleet {
+public final class Ec2InstanceFleet implements InstanceFleet, InstanceTermination {
 
     /** The tag that marks an instance as Conveyor's; its value is the stack name. */
     public static final String STACK_TAG = "conveyor:stack";
@@ -23,6 +24,18 @@ public final class Ec2InstanceFleet implements InstanceFleet {
     private final String launchTemplateId;
     private final String launchTemplateVersion;
     private final List<String> subnets;
+
+    /**
+     * Conveyor's instances, to watch, start and terminate; launching needs the launch template (the other
+     * constructor).
+     */
+    public Ec2InstanceFleet(Ec2Client ec2, String stack) {
+        this.ec2 = Objects.requireNonNull(ec2, "ec2");
+        this.stack = Objects.requireNonNull(stack, "stack");
+        this.launchTemplateId = null;
+        this.launchTemplateVersion = null;
+        this.subnets = List.of();
+    }
 
     /**
      * @param subnets the subnets to launch into, spread by launch (empty: the launch template's or the default VPC's)
@@ -53,12 +66,21 @@ public final class Ec2InstanceFleet implements InstanceFleet {
         ec2.startInstances(request -> request.instanceIds(instanceIds));
     }
 
+    /** Terminates instances (the function's policy allows it only on instances with the stack's tag). */
+    @Override
+    public void terminate(List<String> instanceIds) {
+        ec2.terminateInstances(request -> request.instanceIds(instanceIds));
+    }
+
     /**
      * Launches into the configured subnets in turn, from a random one: a subnet whose zone has no
      * capacity of that type (or does not offer it) passes the launch on to the next.
      */
     @Override
     public List<String> launch(String instanceType, int count, String idempotencyToken) {
+        if (launchTemplateId == null) {
+            throw new IllegalStateException("no launch template: this fleet only watches, starts and terminates");
+        }
         List<String> order = new ArrayList<>();
         if (subnets.isEmpty()) {
             order.add(null);
@@ -97,6 +119,6 @@ public final class Ec2InstanceFleet implements InstanceFleet {
 
     private static FleetInstance instance(Instance instance) {
         return new FleetInstance(instance.instanceId(), instance.instanceTypeAsString(),
-                FleetInstance.State.of(instance.state().nameAsString()));
+                FleetInstance.State.of(instance.state().nameAsString()), instance.launchTime());
     }
 }

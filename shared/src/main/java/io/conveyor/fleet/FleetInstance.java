@@ -1,5 +1,6 @@
 package io.conveyor.fleet;
 
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -8,8 +9,10 @@ import java.util.Objects;
  * @param instanceId   the EC2 instance id
  * @param instanceType its type, e.g. {@code m6i.large}
  * @param state        its EC2 state
+ * @param launchTime   when EC2 last started it (a stopped instance that is started again gets a new
+ *                     launch time), or {@code null} when unknown
  */
-public record FleetInstance(String instanceId, String instanceType, State state) {
+public record FleetInstance(String instanceId, String instanceType, State state, Instant launchTime) {
 
     /** EC2 instance states. */
     public enum State {
@@ -24,6 +27,11 @@ public record FleetInstance(String instanceId, String instanceType, State state)
     public FleetInstance {
         Objects.requireNonNull(instanceId, "instanceId");
         Objects.requireNonNull(state, "state");
+    }
+
+    /** An instance whose launch time does not matter to the caller. */
+    public FleetInstance(String instanceId, String instanceType, State state) {
+        this(instanceId, instanceType, state, null);
     }
 
     /** Whether it counts against the instance cap: pending, running and stopping instances do. */

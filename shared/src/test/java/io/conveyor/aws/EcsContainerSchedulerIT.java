@@ -3,7 +3,6 @@ package io.conveyor.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.conveyor.fleet.ContainerInstanceLoad;
-import io.conveyor.fleet.FleetMonitor;
 import io.conveyor.fleet.FleetReport;
 import io.conveyor.testing.EcsFleet;
 import io.conveyor.testing.AwsEmulator;
@@ -26,7 +25,7 @@ class EcsContainerSchedulerIT {
 
             // When
             List<ContainerInstanceLoad> loads = new EcsContainerScheduler(ecs, "conveyor").containerInstances();
-            FleetReport report = new FleetMonitor(new EcsContainerScheduler(ecs, "conveyor")).sweep();
+            FleetReport report = FleetReport.of(loads);
 
             // Then
             assertThat(loads).extracting(ContainerInstanceLoad::ec2InstanceId)

@@ -23,14 +23,4 @@ class FleetReportTest {
         assertThat(report.idle()).isEqualTo(1);
         assertThat(report.tasks()).isEqualTo(3);
     }
-
-    @Test
-    void monitor_sweep_reportsWhatTheSchedulerSees() {
-        ContainerScheduler scheduler = () -> List.of(new ContainerInstanceLoad("arn:1", "i-1", "DRAINING", false, 0, 0));
-
-        FleetReport report = new FleetMonitor(scheduler).instanceChanged(new InstanceStateChange("i-1", "stopped"));
-
-        assertThat(report.instances()).extracting(ContainerInstanceLoad::status).containsExactly("DRAINING");
-        assertThat(report.idle()).isEqualTo(1);
-    }
 }

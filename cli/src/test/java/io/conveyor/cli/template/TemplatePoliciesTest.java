@@ -27,8 +27,10 @@ class TemplatePoliciesTest {
      * Actions allowed on {@code "*"} only with the named condition key. ecs:ListTasks lists
      * container-instance as its resource type, but a call that does not filter by container instance
      * (dispatch filters by startedBy) is authorized on {@code "*"}; only ecs:cluster then scopes it.
+     * cloudwatch:PutMetricData has no resource type; its namespace condition scopes it.
      */
-    static final Map<String, String> RESOURCELESS_WITH_CONDITION = Map.of("ecs:ListTasks", "ecs:cluster");
+    static final Map<String, String> RESOURCELESS_WITH_CONDITION = Map.of("ecs:ListTasks", "ecs:cluster",
+            "cloudwatch:PutMetricData", "cloudwatch:namespace");
     /** Conveyor's roles that may be passed, each to the one service that uses it. */
     static final Map<String, String> PASSABLE_ROLES = Map.of(
             "TaskRole.Arn", "ecs-tasks.amazonaws.com",

@@ -4,12 +4,20 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.conveyor.aws.AwsClients;
+import io.conveyor.aws.CloudWatchFleetMetrics;
+import io.conveyor.aws.CloudWatchIdleAlarms;
+import io.conveyor.aws.Ec2InstanceFleet;
+import io.conveyor.aws.EcsClusterTasks;
 import io.conveyor.aws.EcsContainerScheduler;
 import io.conveyor.config.Environment;
 import io.conveyor.fleet.FleetMonitor;
 import io.conveyor.fleet.FleetReport;
+import io.conveyor.fleet.IdlePolicy;
 import io.conveyor.fleet.InstanceStateChange;
+import java.time.Clock;
 import java.util.Objects;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
 
 /**
  * The fleet's heartbeat (an EventBridge schedule) and EC2 instance state changes (an EventBridge
@@ -19,6 +27,14 @@ public final class FleetMonitorHandler implements RequestHandler<ScheduledEvent,
 
     /** The name of Conveyor's ECS cluster. */
     static final String CLUSTER_NAME = "CLUSTER_NAME";
+    /** The stack name: the instances' {@code conveyor:stack} tag and the alarms' name prefix. */
+    static final String STACK_NAME = "STACK_NAME";
+    /** Consecutive minutes without a Conveyor task that stop an instance. */
+    static final String IDLE_MINUTES = "IDLE_MINUTES";
+    /** The custom metric's namespace (the template's PutMetricData permission names the same one). */
+    static final String METRIC_NAMESPACE = "METRIC_NAMESPACE";
+    /** The custom metric: Conveyor tasks (running and pending) per instance. */
+    static final String METRIC_NAME = "Tasks";
     static final String SCHEDULED = "Scheduled Event";
 
     private final FleetMonitor monitor;
@@ -30,12 +46,44 @@ public final class FleetMonitorHandler implements RequestHandler<ScheduledEvent,
 
     /** For {@code conveyor invoke}: configuration from the given environment. */
     public FleetMonitorHandler(Environment env) {
-        this(new FleetMonitor(new EcsContainerScheduler(AwsClients.from(env).ecs(), env.required(CLUSTER_NAME))));
+        this(AwsClients.from(env), env);
+    }
+
+    /** For emulator tests: the given clients (an interceptor may record their calls). */
+    public FleetMonitorHandler(AwsClients aws, Environment env) {
+        this(monitor(aws, env));
     }
 
     /** For tests: the collaborators. */
     public FleetMonitorHandler(FleetMonitor monitor) {
         this.monitor = Objects.requireNonNull(monitor, "monitor");
+    }
+
+    private static FleetMonitor monitor(AwsClients aws, Environment env) {
+        String cluster = env.required(CLUSTER_NAME);
+        IdlePolicy policy = new IdlePolicy(env.required(STACK_NAME), idleMinutes(env), env.required(METRIC_NAMESPACE),
+                METRIC_NAME);
+        EcsClient ecs = aws.ecs();
+        CloudWatchClient cloudWatch = aws.cloudWatch();
+        Ec2InstanceFleet fleet = new Ec2InstanceFleet(aws.ec2(), policy.stack());
+        EcsClusterTasks tasks = new EcsClusterTasks(ecs, cluster);
+        return new FleetMonitor(new FleetMonitor.Ports(new EcsContainerScheduler(ecs, cluster), fleet, fleet, tasks,
+                tasks, new CloudWatchFleetMetrics(cloudWatch, policy.namespace(), policy.metricName()),
+                new CloudWatchIdleAlarms(cloudWatch, policy, aws.region())), policy, Clock.systemUTC());
+    }
+
+    private static int idleMinutes(Environment env) {
+        String value = env.required(IDLE_MINUTES);
+        try {
+            int minutes = Integer.parseInt(value.trim());
+            if (minutes >= 1 && minutes <= IdlePolicy.MAX_IDLE_MINUTES) {
+                return minutes;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(IDLE_MINUTES + " must be a whole number from 1 to "
+                + IdlePolicy.MAX_IDLE_MINUTES + ", was '" + value + "'");
     }
 
     @Override
