@@ -3,6 +3,7 @@ package io.conveyor.aws;
 import io.conveyor.fleet.FleetInstance;
 import io.conveyor.fleet.InstanceFleet;
 import io.conveyor.fleet.InstanceTermination;
+import io.conveyor.fleet.Teardown;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -14,7 +15,10 @@ import software.amazon.awssdk.services.ec2.model.Instance;
 /**
  * Conveyor's instances on EC2: those carrying the stack's tag, launched from its launch template.
  */
-public final class Ec2InstanceFleet implements InstanceFleet, InstanceTermination {
+public final class Ec2InstanceFleet implements InstanceFleet, InstanceTermination, Teardown.Instances {
+
+    /** TerminateInstances takes many ids; a bounded batch keeps each request and its error small. */
+    static final int TERMINATE_BATCH = 100;
 
     /** The tag that marks an instance as Conveyor's; its value is the stack name. */
     public static final String STACK_TAG = "conveyor:stack";
@@ -55,7 +59,7 @@ public final class Ec2InstanceFleet implements InstanceFleet, InstanceTerminatio
         ec2.describeInstancesPaginator(request -> request.filters(
                         Filter.builder().name("tag:" + STACK_TAG).values(stack).build(),
                         Filter.builder().name("instance-state-name")
-                                .values("pending", "running", "stopping", "stopped").build()))
+                                .values("pending", "running", "shutting-down", "stopping", "stopped").build()))
                 .reservations().forEach(reservation -> reservation.instances().stream()
                         .map(Ec2InstanceFleet::instance).forEach(instances::add));
         return List.copyOf(instances);
@@ -66,10 +70,19 @@ public final class Ec2InstanceFleet implements InstanceFleet, InstanceTerminatio
         ec2.startInstances(request -> request.instanceIds(instanceIds));
     }
 
-    /** Terminates instances (the function's policy allows it only on instances with the stack's tag). */
+    /** The same as {@link #instances()}: the teardown waits until it is empty. */
+    @Override
+    public List<FleetInstance> notTerminated() {
+        return instances();
+    }
+
+    /** Terminates instances (the functions' policies allow it only on instances with the stack's tag). */
     @Override
     public void terminate(List<String> instanceIds) {
-        ec2.terminateInstances(request -> request.instanceIds(instanceIds));
+        for (int from = 0; from < instanceIds.size(); from += TERMINATE_BATCH) {
+            List<String> batch = instanceIds.subList(from, Math.min(instanceIds.size(), from + TERMINATE_BATCH));
+            ec2.terminateInstances(request -> request.instanceIds(batch));
+        }
     }
 
     /**

@@ -453,12 +453,7 @@ class DispatcherTest {
     @Test
     void dispatch_retryMessage_startsTheNextAttemptFromTheRecord() {
         // Given a job whose first attempt failed: task-events queued it again
-        registry.register(WORD_COUNT);
-        instance("ci-1", "i-1", 4096, 8192);
-        StorageEvent event = created("inputs/word-count/a.txt", "v1", 5);
-        inputs.put(new StoredObject(event.object(), "v1", event.eTag(), 5));
-        dispatcher().dispatch(List.of(message("m1", event)), "inv-1");
-        String job = launcher.started.get(0).jobId();
+        String job = firstAttemptStarted();
         jobs.update(jobs.get(job).orElseThrow().moveTo(JobState.RUNNING, null)
                 .ended(JobState.QUEUED, 3, "exit code 3; trying again (attempt 2 of 3)", null,
                         jobs.get(job).orElseThrow().output(), List.of(), now.toString()));
@@ -486,12 +481,7 @@ class DispatcherTest {
 
     @Test
     void dispatch_retryAfterTheAlgorithmChanged_failsTheJobSayingWhy() {
-        registry.register(WORD_COUNT);
-        instance("ci-1", "i-1", 4096, 8192);
-        StorageEvent event = created("inputs/word-count/a.txt", "v1", 5);
-        inputs.put(new StoredObject(event.object(), "v1", event.eTag(), 5));
-        dispatcher().dispatch(List.of(message("m1", event)), "inv-1");
-        String job = launcher.started.get(0).jobId();
+        String job = firstAttemptStarted();
         jobs.update(jobs.get(job).orElseThrow().moveTo(JobState.RUNNING, null)
                 .ended(JobState.QUEUED, 3, "exit code 3", null, jobs.get(job).orElseThrow().output(), List.of(),
                         now.toString()));
@@ -551,6 +541,16 @@ class DispatcherTest {
                 new Dispatcher.Verdict.Done());
         assertThat(launcher.started).isEmpty();
         assertThat(jobs.get(done.id()).orElseThrow().reason()).isEqualTo("rejected: x");
+    }
+
+    /** Registers word-count, dispatches one input onto a roomy instance; returns its job. */
+    String firstAttemptStarted() {
+        registry.register(WORD_COUNT);
+        instance("ci-1", "i-1", 4096, 8192);
+        StorageEvent event = created("inputs/word-count/a.txt", "v1", 5);
+        inputs.put(new StoredObject(event.object(), "v1", event.eTag(), 5));
+        dispatcher().dispatch(List.of(message("m1", event)), "inv-1");
+        return launcher.started.get(0).jobId();
     }
 
     static Dispatcher.Message jobMessage(String id, String jobId) {

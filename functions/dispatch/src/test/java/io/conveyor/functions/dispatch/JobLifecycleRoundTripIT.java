@@ -49,12 +49,8 @@ class JobLifecycleRoundTripIT {
         dispatch.handleRequest(stack.upload("inputs/word-count/notes 1+2.txt", "a b c"), null);
         JobRecord job = stack.jobs().get(0);
         Task first = stack.tasksOf(job.id()).get(0);
-        String clusterArn = stack.ecs().describeClusters(r -> r.clusters(DispatchHandlerIT.CLUSTER)).clusters().get(0)
-                .clusterArn();
-        S3ObjectStore store = new S3ObjectStore(stack.s3());
-        JobLifecycle lifecycle = new JobLifecycle(clusterArn, new S3JobStore(stack.s3(), DispatchHandlerIT.OUT),
-                new SqsJobQueue(stack.sqs(), stack.queueUrl()), new ObjectStoreRegistry(store, DispatchHandlerIT.OUT),
-                store, Clock.systemUTC());
+        String clusterArn = clusterArn(stack);
+        JobLifecycle lifecycle = lifecycle(stack, clusterArn);
 
         // When attempt 1's algorithm exits 1 (the descriptor allows one retry)
         JobLifecycle.Outcome failed = lifecycle.apply(EcsTaskEvents.parse(event(clusterArn, first, 5, "STOPPED", 1)));
@@ -117,12 +113,8 @@ class JobLifecycleRoundTripIT {
         ObjectRef output = ObjectRef.parse(parent.output());
         String produced = output.key() + "tokens.txt";
         stack.s3().putObject(r -> r.bucket(output.bucket()).key(produced), RequestBody.fromString("a\nb\nc\n"));
-        String clusterArn = stack.ecs().describeClusters(r -> r.clusters(DispatchHandlerIT.CLUSTER)).clusters().get(0)
-                .clusterArn();
-        S3ObjectStore store = new S3ObjectStore(stack.s3());
-        JobLifecycle lifecycle = new JobLifecycle(clusterArn, new S3JobStore(stack.s3(), DispatchHandlerIT.OUT),
-                new SqsJobQueue(stack.sqs(), stack.queueUrl()), new ObjectStoreRegistry(store, DispatchHandlerIT.OUT),
-                store, Clock.systemUTC());
+        String clusterArn = clusterArn(stack);
+        JobLifecycle lifecycle = lifecycle(stack, clusterArn);
 
         // When it succeeds
         lifecycle.apply(EcsTaskEvents.parse(event(clusterArn, stack.tasksOf(parent.id()).get(0), 6, "STOPPED", 0)));
@@ -151,6 +143,18 @@ class JobLifecycleRoundTripIT {
                                 TaskDefinitionWrapper.INPUT_KEY + "=" + produced));
         assertThat(new S3JobStore(stack.s3(), DispatchHandlerIT.OUT).get(childId).orElseThrow().state())
                 .isEqualTo(JobState.STARTING);
+    }
+
+    static String clusterArn(DispatchHandlerIT.Stack stack) {
+        return stack.ecs().describeClusters(r -> r.clusters(DispatchHandlerIT.CLUSTER)).clusters().get(0).clusterArn();
+    }
+
+    /** task-events' lifecycle as its handler builds it, on the stack's bucket and jobs queue. */
+    static JobLifecycle lifecycle(DispatchHandlerIT.Stack stack, String clusterArn) {
+        S3ObjectStore store = new S3ObjectStore(stack.s3());
+        return new JobLifecycle(clusterArn, new S3JobStore(stack.s3(), DispatchHandlerIT.OUT),
+                new SqsJobQueue(stack.sqs(), stack.queueUrl()), new ObjectStoreRegistry(store, DispatchHandlerIT.OUT),
+                store, Clock.systemUTC());
     }
 
     /**

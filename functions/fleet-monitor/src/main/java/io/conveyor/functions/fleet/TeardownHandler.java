@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.CloudFormationCustomResourceEvent;
 import io.conveyor.aws.AwsClients;
 import io.conveyor.aws.CloudWatchAlarmSweeper;
-import io.conveyor.aws.Ec2StackInstances;
+import io.conveyor.aws.Ec2InstanceFleet;
 import io.conveyor.aws.EcsClusterContainerInstances;
 import io.conveyor.aws.EcsStackTaskDefinitions;
 import io.conveyor.config.Environment;
@@ -70,7 +70,7 @@ public final class TeardownHandler implements RequestHandler<CloudFormationCusto
 
     TeardownHandler(Environment env, AwsClients clients) {
         this(env.required(STACK_NAME), new Teardown(
-                new Ec2StackInstances(clients.ec2(), env.required(STACK_NAME)),
+                new Ec2InstanceFleet(clients.ec2(), env.required(STACK_NAME)),
                 new EcsClusterContainerInstances(clients.ecs(), env.required(CLUSTER_NAME)),
                 new EcsStackTaskDefinitions(clients.ecs(), env.required(TASK_FAMILY_PREFIX)),
                 new CloudWatchAlarmSweeper(clients.cloudWatch(), env.required(IDLE_ALARM_PREFIX)),

@@ -7,7 +7,6 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.aws.AwsClients;
 import io.conveyor.aws.Ec2InstanceFleet;
-import io.conveyor.aws.Ec2StackInstances;
 import io.conveyor.aws.EcsClusterContainerInstances;
 import io.conveyor.aws.EcsStackTaskDefinitions;
 import io.conveyor.fleet.Teardown;
@@ -69,7 +68,7 @@ class TeardownHandlerIT {
     }
 
     private TeardownHandler handler(Teardown.Alarms alarms) {
-        Teardown teardown = new Teardown(new Ec2StackInstances(ec2, STACK), new EcsClusterContainerInstances(ecs, CLUSTER),
+        Teardown teardown = new Teardown(new Ec2InstanceFleet(ec2, STACK), new EcsClusterContainerInstances(ecs, CLUSTER),
                 new EcsStackTaskDefinitions(ecs, STACK), alarms, Clock.systemUTC(), duration -> Thread.sleep(10),
                 Duration.ofMillis(100));
         return new TeardownHandler(STACK, teardown, new CustomResourceResponder(HttpClient.newHttpClient(),
