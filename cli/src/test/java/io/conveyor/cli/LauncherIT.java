@@ -62,6 +62,21 @@ class LauncherIT {
     }
 
     @Test
+    void conveyorInvoke_taskEvents_runsWithSqsAndS3OnTheLaunchersClasspath(Emulator emulator, @TempDir Path dir)
+            throws Exception {
+        // task-events builds its S3 and SQS clients at start: both must be on ./conveyor's runtime classpath
+        InvokeIT.createOutputBucket(emulator);
+
+        Result result = run(dir, Map.of("AWS_REGION", Emulator.REGION, "AWS_ENDPOINT_URL", emulator.endpoint().toString()),
+                "invoke", "task-events", "--event", "events/task-events/task-stopped.json",
+                "--env-vars", "events/env-vars.json");
+
+        assertThat(result.exit()).as(String.join("\n", result.err())).isZero();
+        assertThat(Json.mapper().readTree(result.out()).path("batchItemFailures")).isEmpty();
+        assertThat(result.err()).anySatisfy(line -> assertThat(line).contains("outcome=unknown-job"));
+    }
+
+    @Test
     void conveyorInvoke_unknownFunction_exitsTwoWithOneLineOnStderr(Emulator emulator, @TempDir Path dir) throws Exception {
         Result result = run(dir, Map.of(), "invoke", "no-such-function", "--event", "events/fleet-monitor/scheduled.json");
 
