@@ -126,11 +126,12 @@ public final class Dispatcher {
     /**
      * One job of the batch that is to run (not rejected, not a duplicate of a finished one).
      *
-     * @param recorded whether its record exists already (a retry or a chain's step), so claiming it
-     *                 skips the create that would fail
+     * @param recorded its record as admission read it, for a job that has one already (a retry, a chain's
+     *                 step: claiming it then needs neither a create nor a second read); {@code null} for a
+     *                 new input's job
      */
     private record Candidate(JobRecord draft, AlgorithmRecord algorithm, StoredObject input,
-                             Map<String, String> parameters, Packer.Demand demand, boolean recorded) {
+                             Map<String, String> parameters, Packer.Demand demand, JobStore.Versioned recorded) {
         String id() {
             return draft.id();
         }
@@ -244,7 +245,7 @@ public final class Dispatcher {
                     ref, name, checked.rejection());
             return Optional.empty();
         }
-        return Optional.of(candidate(draft, algorithm.get(), input, checked.parameters(), false));
+        return Optional.of(candidate(draft, algorithm.get(), input, checked.parameters(), null));
     }
 
     /**
@@ -290,7 +291,7 @@ public final class Dispatcher {
                     jobId, ref, record.algorithm(), checked.rejection());
             return Optional.empty();
         }
-        return Optional.of(candidate(record, algorithm.get(), described.get(), checked.parameters(), true));
+        return Optional.of(candidate(record, algorithm.get(), described.get(), checked.parameters(), read.get()));
     }
 
     /** Why a job may not run (or {@code null}), and its parameters' values when it may. */
@@ -340,7 +341,7 @@ public final class Dispatcher {
     }
 
     private static Candidate candidate(JobRecord draft, AlgorithmRecord algorithm, StoredObject input,
-                                       Map<String, String> parameters, boolean recorded) {
+                                       Map<String, String> parameters, JobStore.Versioned recorded) {
         Descriptor d = algorithm.definition();
         Set<String> types = new TreeSet<>(d.instanceTypes());
         Packer.Demand demand = new Packer.Demand(draft.id(), d.resources().cpuUnits(), d.resources().taskMemoryMiB(),
@@ -442,13 +443,13 @@ public final class Dispatcher {
      * waiting, or STARTING without a task for longer than the grace.
      */
     private Claim claim(Candidate candidate, String containerInstance) {
-        if (!candidate.recorded()) {
+        if (candidate.recorded() == null) {
             JobRecord placed = candidate.draft().placed(containerInstance, false, now());
             if (jobs.create(placed)) {
                 return new Claim(placed, null);
             }
         }
-        Optional<JobStore.Versioned> existing = jobs.read(candidate.id());
+        Optional<JobStore.Versioned> existing = existing(candidate);
         if (existing.isEmpty()) {
             return new Claim(null, new Verdict.Wait(RETRY_START_DELAY_SECONDS, "the job's record vanished: trying again"));
         }
@@ -473,6 +474,11 @@ public final class Dispatcher {
             return new Claim(null, new Verdict.Done());
         }
         return new Claim(next, null);
+    }
+
+    /** The job's record as it stands: read by admission already for a job named by id, else read now. */
+    private Optional<JobStore.Versioned> existing(Candidate candidate) {
+        return candidate.recorded() != null ? Optional.of(candidate.recorded()) : jobs.read(candidate.id());
     }
 
     /**
@@ -525,10 +531,10 @@ public final class Dispatcher {
      * verdict when the job turned out to be taken care of.
      */
     private Optional<Verdict> markWaiting(Candidate candidate, String why) {
-        if (!candidate.recorded() && jobs.create(candidate.draft().waiting(why, now()))) {
+        if (candidate.recorded() == null && jobs.create(candidate.draft().waiting(why, now()))) {
             return Optional.empty();
         }
-        Optional<JobStore.Versioned> existing = jobs.read(candidate.id());
+        Optional<JobStore.Versioned> existing = existing(candidate);
         if (existing.isEmpty()) {
             return Optional.of(new Verdict.Wait(RETRY_START_DELAY_SECONDS, "the job's record vanished: trying again"));
         }

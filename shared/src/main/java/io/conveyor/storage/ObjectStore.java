@@ -52,7 +52,5 @@ public interface ObjectStore {
      * The current objects whose keys start with {@code prefix}, in key order, at most {@code limit} of
      * them (the rest are not read).
      */
-    default List<StoredObject> list(String bucket, String prefix, int limit) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot list objects");
-    }
+    List<StoredObject> list(String bucket, String prefix, int limit);
 }

@@ -1,5 +1,10 @@
 package io.conveyor.cli.template;
 
+import static io.conveyor.cli.template.TemplateFixtures.allowing;
+import static io.conveyor.cli.template.TemplateFixtures.condition;
+import static io.conveyor.cli.template.TemplateFixtures.map;
+import static io.conveyor.cli.template.TemplateFixtures.sub;
+import static io.conveyor.cli.template.TemplateFixtures.template;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.conveyor.aws.Ec2InstanceFleet;
@@ -77,7 +82,7 @@ class TemplateCapacityTest {
         // Dispatch finds its instances by this tag and starts stopped ones only with it
         Map<String, Object> tagged = new LinkedHashMap<>();
         list(data.get("TagSpecifications")).forEach(specification -> list(map(specification).get("Tags")).stream()
-                .map(TemplateCapacityTest::map).filter(tag -> Ec2InstanceFleet.STACK_TAG.equals(tag.get("Key")))
+                .map(TemplateFixtures::map).filter(tag -> Ec2InstanceFleet.STACK_TAG.equals(tag.get("Key")))
                 .forEach(tag -> tagged.put(String.valueOf(map(specification).get("ResourceType")), tag.get("Value"))));
         assertThat(tagged).containsEntry("instance", STACK_NAME).containsEntry("volume", STACK_NAME);
 
@@ -120,7 +125,7 @@ class TemplateCapacityTest {
 
     @Test
     void template_startTask_isLimitedToTheStacksFamiliesAndTheCluster() throws IOException {
-        List<Map<String, Object>> statements = statementsAllowing(template(), "ecs:StartTask");
+        List<Map<String, Object>> statements = allowing(template(), null, "ecs:StartTask");
 
         assertThat(statements).isNotEmpty().allSatisfy(statement -> {
             assertThat(resources(statement)).isNotEmpty().allSatisfy(resource ->
@@ -131,13 +136,13 @@ class TemplateCapacityTest {
 
     @Test
     void template_runInstances_isOnlyThroughTheLaunchTemplate() throws IOException {
-        List<Map<String, Object>> statements = statementsAllowing(template(), "ec2:RunInstances");
+        List<Map<String, Object>> statements = allowing(template(), null, "ec2:RunInstances");
 
         assertThat(statements).isNotEmpty().allMatch(TemplateCapacityTest::launchesOnlyThroughTheLaunchTemplate);
         // Both halves of the pattern: the template itself, and the launch's other resources through it
         assertThat(statements).anyMatch(statement -> resources(statement).equals(List.of(new Intrinsic("Sub",
                 LAUNCH_TEMPLATE_ARN))));
-        assertThat(statements).anyMatch(statement -> resources(statement).stream().map(TemplateCapacityTest::sub)
+        assertThat(statements).anyMatch(statement -> resources(statement).stream().map(TemplateFixtures::sub)
                 .anyMatch(arn -> arn.endsWith(":instance/*")));
     }
 
@@ -163,13 +168,13 @@ class TemplateCapacityTest {
                     - !Sub "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:volume/*"
                 """);
 
-        assertThat(statementsAllowing(loose, "ec2:RunInstances")).hasSize(3)
+        assertThat(allowing(loose, null, "ec2:RunInstances")).hasSize(3)
                 .noneMatch(TemplateCapacityTest::launchesOnlyThroughTheLaunchTemplate);
     }
 
     @Test
     void template_startInstances_needsTheStackTag() throws IOException {
-        List<Map<String, Object>> statements = statementsAllowing(template(), "ec2:StartInstances");
+        List<Map<String, Object>> statements = allowing(template(), null, "ec2:StartInstances");
 
         assertThat(statements).isNotEmpty().allSatisfy(statement -> assertThat(
                 condition(statement, "StringEquals", "aws:ResourceTag/" + Ec2InstanceFleet.STACK_TAG)).isEqualTo(STACK_NAME));
@@ -221,37 +226,13 @@ class TemplateCapacityTest {
                 || launchTemplate.equals(condition(statement, "ArnEquals", "ec2:LaunchTemplate"));
     }
 
-    private static SamTemplate template() throws IOException {
-        return SamTemplate.read(TemplateContractTest.HOME.resolve("template.yaml"));
-    }
-
     private static Map<String, Object> launchTemplateData(SamTemplate template) {
         return map(map(template.resources().get("LaunchTemplate").get("Properties")).get("LaunchTemplateData"));
-    }
-
-    private static List<Map<String, Object>> statementsAllowing(SamTemplate template, String action) {
-        return TemplatePoliciesTest.statements(template).stream().map(Map.Entry::getValue)
-                .filter(statement -> "Allow".equals(statement.get("Effect")))
-                .filter(statement -> TemplatePoliciesTest.strings(statement.get("Action")).contains(action)).toList();
     }
 
     private static List<Object> resources(Map<String, Object> statement) {
         Object resource = statement.get("Resource");
         return resource instanceof List<?> several ? List.copyOf(several) : List.of(resource);
-    }
-
-    /** The value a statement's condition gives a key under an operator, or null. */
-    private static Object condition(Map<String, Object> statement, String operator, String key) {
-        if (statement.get("Condition") instanceof Map<?, ?> operators && operators.get(operator) instanceof Map<?, ?> keys) {
-            return keys.get(key);
-        }
-        return null;
-    }
-
-    /** The text of a {@code !Sub} (what CloudFormation substitutes into), or the value as text. */
-    private static String sub(Object value) {
-        return value instanceof Intrinsic intrinsic && "Sub".equals(intrinsic.function())
-                && intrinsic.argument() instanceof String text ? text : String.valueOf(value);
     }
 
     /** The script inside user data, through {@code Fn::Base64} and {@code Fn::Sub} in either form. */
@@ -262,12 +243,6 @@ class TemplateCapacityTest {
             case Map<?, ?> function when function.size() == 1 -> script(function.values().iterator().next());
             case null, default -> throw new AssertionError("user data is not a script: " + userData);
         };
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object value) {
-        assertThat(value).isInstanceOf(Map.class);
-        return (Map<String, Object>) value;
     }
 
     private static List<?> list(Object value) {

@@ -1,5 +1,10 @@
 package io.conveyor.cli.template;
 
+import static io.conveyor.cli.template.TemplateFixtures.allowing;
+import static io.conveyor.cli.template.TemplateFixtures.condition;
+import static io.conveyor.cli.template.TemplateFixtures.map;
+import static io.conveyor.cli.template.TemplateFixtures.sub;
+import static io.conveyor.cli.template.TemplateFixtures.template;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.conveyor.aws.Ec2InstanceFleet;
@@ -82,7 +87,7 @@ class TemplateIdleShutdownTest {
                 .isEqualTo("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/*");
         assertThat(condition(statement, "StringEquals", "aws:ResourceTag/" + Ec2InstanceFleet.STACK_TAG))
                 .isEqualTo(STACK_NAME);
-        assertThat(allowing("ec2:StopInstances")).as("the alarm stops, not the function").isEmpty();
+        assertThat(allowing(template(), FUNCTION, "ec2:StopInstances")).as("the alarm stops, not the function").isEmpty();
     }
 
     @Test
@@ -106,42 +111,14 @@ class TemplateIdleShutdownTest {
         assertThat(condition(statement, "StringEquals", "iam:AWSServiceName")).isEqualTo("events.amazonaws.com");
     }
 
-    private static SamTemplate template() throws IOException {
-        return SamTemplate.read(TemplateContractTest.HOME.resolve("template.yaml"));
-    }
-
     private static Map<String, Object> properties() throws IOException {
         return map(template().resources().get(FUNCTION).get("Properties"));
     }
 
-    /** The fleet-monitor statements allowing an action. */
-    private static List<Map<String, Object>> allowing(String action) throws IOException {
-        return TemplatePoliciesTest.statements(template()).stream().filter(entry -> FUNCTION.equals(entry.getKey()))
-                .map(Map.Entry::getValue).filter(statement -> "Allow".equals(statement.get("Effect")))
-                .filter(statement -> TemplatePoliciesTest.strings(statement.get("Action")).contains(action)).toList();
-    }
-
     private static Map<String, Object> single(String action) throws IOException {
-        List<Map<String, Object>> statements = allowing(action);
+        List<Map<String, Object>> statements = allowing(template(), FUNCTION, action);
         assertThat(statements).as(action).hasSize(1);
         return statements.get(0);
     }
 
-    private static Object condition(Map<String, Object> statement, String operator, String key) {
-        if (statement.get("Condition") instanceof Map<?, ?> operators && operators.get(operator) instanceof Map<?, ?> keys) {
-            return keys.get(key);
-        }
-        return null;
-    }
-
-    private static String sub(Object value) {
-        return value instanceof Intrinsic intrinsic && "Sub".equals(intrinsic.function())
-                && intrinsic.argument() instanceof String text ? text : String.valueOf(value);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object value) {
-        assertThat(value).isInstanceOf(Map.class);
-        return (Map<String, Object>) value;
-    }
 }

@@ -1,5 +1,7 @@
 package io.conveyor.cli.template;
 
+import static io.conveyor.cli.template.TemplateFixtures.map;
+import static io.conveyor.cli.template.TemplateFixtures.template;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -72,17 +74,8 @@ class TemplateLifecycleTest {
                 .satisfies(s -> assertThat(TemplatePoliciesTest.strings(s.get("Action"))).containsExactly("s3:GetObject"));
     }
 
-    private static SamTemplate template() throws IOException {
-        return SamTemplate.read(TemplateContractTest.HOME.resolve("template.yaml"));
-    }
-
     private static Map<String, Object> properties(SamTemplate template, String id) {
         return map(template.resources().get(id).get("Properties"));
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object value) {
-        assertThat(value).isInstanceOf(Map.class);
-        return (Map<String, Object>) value;
-    }
 }

@@ -1,5 +1,7 @@
 package io.conveyor.cli.template;
 
+import static io.conveyor.cli.template.TemplateFixtures.allowing;
+import static io.conveyor.cli.template.TemplateFixtures.template;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.conveyor.aws.Ec2InstanceFleet;
@@ -100,19 +102,6 @@ class TemplateTeardownTest {
                 "ec2:DescribeInstances", "ec2:TerminateInstances", "ecs:DeregisterContainerInstance",
                 "ecs:DeregisterTaskDefinition", "ecs:ListContainerInstances", "ecs:ListTagsForResource",
                 "ecs:ListTaskDefinitionFamilies", "ecs:ListTaskDefinitions");
-    }
-
-    private static SamTemplate template() throws IOException {
-        return SamTemplate.read(TemplateContractTest.HOME.resolve("template.yaml"));
-    }
-
-    /** Statements of one resource (any when null) that allow an action (any when null). */
-    private static List<Map<String, Object>> allowing(SamTemplate template, String resource, String action) {
-        return TemplatePoliciesTest.statements(template).stream()
-                .filter(entry -> resource == null || entry.getKey().equals(resource))
-                .map(Map.Entry::getValue)
-                .filter(statement -> action == null || TemplatePoliciesTest.strings(statement.get("Action")).contains(action))
-                .toList();
     }
 
     /** The logical ids a resource depends on: its DependsOn, every Ref and GetAtt, and ${...} in a Sub. */
