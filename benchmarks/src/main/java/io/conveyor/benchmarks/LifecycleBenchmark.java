@@ -5,13 +5,14 @@ import io.conveyor.aws.S3JobStore;
 import io.conveyor.aws.S3ObjectStore;
 import io.conveyor.aws.SqsJobQueue;
 import io.conveyor.config.Environment;
-import io.conveyor.jobs.JobId;
-import io.conveyor.jobs.JobRecord;
+import io.conveyor.jobs.JobEvent;
+import io.conveyor.jobs.JobUpdates;
+import io.conveyor.jobs.NewJob;
 import io.conveyor.jobs.JobTask;
 import io.conveyor.registration.ObjectStoreRegistry;
 import io.conveyor.registration.TaskDefinitionWrapper;
 import io.conveyor.tasks.ContainerState;
-import io.conveyor.tasks.JobLifecycle;
+import io.conveyor.tasks.TaskEventDriver;
 import io.conveyor.tasks.TaskStateChange;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -43,22 +44,23 @@ public final class LifecycleBenchmark {
         AwsClients plain = AwsClients.from(env);
         plain.s3().createBucket(r -> r.bucket(OUT));
         String queue = plain.sqs().createQueue(r -> r.queueName("bench-jobs")).queueUrl();
-        S3JobStore records = new S3JobStore(plain.s3(), OUT);
+        JobUpdates records = new JobUpdates(new S3JobStore(plain.s3(), OUT), Clock.systemUTC());
 
         DispatchBenchmark.CallCounter counter = new DispatchBenchmark.CallCounter();
         AwsClients counted = AwsClients.from(env).with(counter);
         S3ObjectStore store = new S3ObjectStore(counted.s3());
-        JobLifecycle lifecycle = new JobLifecycle(CLUSTER, new S3JobStore(counted.s3(), OUT),
+        TaskEventDriver lifecycle = new TaskEventDriver(CLUSTER, new S3JobStore(counted.s3(), OUT),
                 new SqsJobQueue(counted.sqs(), queue), new ObjectStoreRegistry(store, OUT), store, Clock.systemUTC());
 
         Map<String, List<Long>> nanos = new LinkedHashMap<>();
         Map<String, Map<String, Integer>> calls = new LinkedHashMap<>();
         Map<String, Integer> events = new TreeMap<>();
         for (int j = 0; j < WARMUP_JOBS + jobs; j++) {
-            String id = JobId.of("s3://bench-in/inputs/word-count/" + j + ".txt", "v1", "word-count", "r1");
-            records.create(JobRecord.queued(id, "word-count", "r1", "s3://bench-in/inputs/word-count/" + j + ".txt",
-                    "v1", null, 3, "2026-11-21T10:00:00Z").withOutput("s3://" + OUT + "/outputs/word-count/" + j + ".txt/"
-                    + id + "/").placed("arn:ci/1", false, "2026-11-21T10:00:01Z"));
+            NewJob job = NewJob.of(new NewJob.JobInput("s3://bench-in/inputs/word-count/" + j + ".txt", "v1"),
+                    new NewJob.AlgorithmRevision("word-count", "r1", 3));
+            String id = job.id();
+            records.create(job.withOutput("s3://" + OUT + "/outputs/word-count/" + j + ".txt/" + id + "/"),
+                    List.of(new JobEvent.StartRequested("arn:ci/1")));
             String task = "arn:aws:ecs:us-east-1:123456789012:task/bench/" + j;
             boolean fails = j % 2 == 1;
             List<Map.Entry<String, TaskStateChange>> changes = List.of(

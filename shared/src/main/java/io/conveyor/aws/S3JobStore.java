@@ -67,11 +67,6 @@ public final class S3JobStore implements JobStore {
     }
 
     @Override
-    public void update(JobRecord record) {
-        put(record, false, null);
-    }
-
-    @Override
     public boolean replace(JobRecord record, String version) {
         Objects.requireNonNull(version, "version");
         return conditionalPut(record, false, version);

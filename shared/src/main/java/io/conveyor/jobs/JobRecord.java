@@ -10,30 +10,33 @@ import java.util.Optional;
 /**
  * Everything known about one job: what it runs on, where it stands, what each attempt did.
  *
- * @param id           the job's id ({@link JobId})
- * @param algorithm    the algorithm's name
- * @param revision     the algorithm's revision
- * @param input        where the input lies
- * @param inputVersion the input's version (id, eTag or content hash)
- * @param parent       the job whose output this input is, or {@code null}
- * @param state        where the job stands
- * @param attempt      the current (or last) attempt, from 1; 0 before the first
- * @param maxAttempts  1 + the descriptor's retries
- * @param exitCode     the algorithm's exit code of the last finished attempt, or {@code null}
- * @param reason       why it failed, waits or was rejected, or {@code null}
- * @param stderrTail   the end of the last failed attempt's standard error, or {@code null}
- * @param output       where its output lies, or {@code null}
- * @param pid          the process running it (local mode), or {@code null}
- * @param processStart when that process started (tells it from a later one with the same pid)
- * @param queuedAt     when it was created (ISO-8601)
- * @param startedAt    when the last attempt started, or {@code null}
- * @param endedAt      when it ended, or {@code null}
- * @param outputs      the files it produced (relative to {@code output})
- * @param waitingSince when it began waiting for capacity (ISO-8601), or {@code null}
- * @param placedOn     the container instance its current attempt was placed on (ECS), or {@code null}
- * @param tasks        the ECS task of each attempt that got one, oldest first (AWS)
+ * <p>Records change only through {@link JobLifecycle}; they are built with {@link #toBuilder()} (the
+ * canonical constructor is for Jackson, which reads records stored under these very field names).
+ *
+ * @param id            the job's id ({@link JobId})
+ * @param algorithm     the algorithm's name
+ * @param revision      the algorithm's revision
+ * @param input         where the input lies
+ * @param inputVersion  the input's version (id, eTag or content hash)
+ * @param parent        the job whose output this input is, or {@code null}
+ * @param state         where the job stands
+ * @param attempt       the current (or last) attempt, from 1; 0 before the first
+ * @param maxAttempts   how many attempts count before the job fails (1 + the descriptor's retries)
+ * @param exitCode      the algorithm's exit code of the last finished attempt, or {@code null}
+ * @param reason        why it failed, waits or was rejected, or {@code null}
+ * @param stderrTail    the end of the last failed attempt's standard error (local mode), or {@code null}
+ * @param output        where its output lies, or {@code null}
+ * @param pid           the process running it (local mode), or {@code null}
+ * @param processStart  when that process started (tells it from a later one with the same pid)
+ * @param queuedAt      when it was created (ISO-8601)
+ * @param startedAt     when the last attempt started, or {@code null}
+ * @param endedAt       when it ended, or {@code null}
+ * @param outputs       the files it produced (relative to {@code output})
+ * @param waitingSince  when it began waiting for capacity (ISO-8601), or {@code null}
+ * @param placedOn      the container instance its current attempt was placed on (ECS), or {@code null}
+ * @param tasks         the ECS task of each attempt that got one, oldest first (AWS)
  * @param interruptions how often an attempt was lost with its instance (not counted against retries)
- * @param children     the jobs its outputs became (a chain's next step), or empty
+ * @param children      the jobs its outputs became (a chain's next step), or empty
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobRecord(String id, String algorithm, String revision, String input, String inputVersion, String parent,
@@ -51,100 +54,9 @@ public record JobRecord(String id, String algorithm, String revision, String inp
         children = children == null ? List.of() : List.copyOf(children);
     }
 
-    /** A new queued job. */
-    public static JobRecord queued(String id, String algorithm, String revision, String input, String inputVersion,
-                                   String parent, int maxAttempts, String now) {
-        return new JobRecord(id, algorithm, revision, input, inputVersion, parent, JobState.QUEUED, 0, maxAttempts,
-                null, null, null, null, null, null, now, null, null, List.of(), null, null, List.of(), 0, List.of());
-    }
-
-    /**
-     * The same job in another state.
-     *
-     * @throws IllegalStateException when the state machine does not allow the move
-     */
-    public JobRecord moveTo(JobState next, String why) {
-        if (!state.canMoveTo(next)) {
-            throw new IllegalStateException(id + ": cannot move from " + state + " to " + next);
-        }
-        return new JobRecord(id, algorithm, revision, input, inputVersion, parent, next, attempt, maxAttempts, exitCode,
-                why, stderrTail, output, pid, processStart, queuedAt, startedAt, endedAt, outputs, waitingSince, placedOn,
-                tasks, interruptions, children);
-    }
-
-    /** The same job as its next attempt starts. */
-    public JobRecord starting(String now) {
-        moveTo(JobState.STARTING, null);
-        return new JobRecord(id, algorithm, revision, input, inputVersion, parent, JobState.STARTING, attempt + 1,
-                maxAttempts, null, null, stderrTail, output, null, null, queuedAt, now, null, outputs, null, null,
-                tasks, interruptions, children);
-    }
-
-    /** The same job running in a process, which started at {@code processStarted} (or {@code null}). */
-    public JobRecord running(long processId, String processStarted) {
-        JobRecord moved = moveTo(JobState.RUNNING, null);
-        return new JobRecord(id, algorithm, revision, input, inputVersion, parent, moved.state(), attempt, maxAttempts,
-                null, null, stderrTail, output, processId, processStarted, queuedAt, startedAt, null, outputs, null, placedOn,
-                tasks, interruptions, children);
-    }
-
-    /** The same job after an attempt ended: {@code state} is SUCCEEDED, FAILED or QUEUED (a retry). */
-    public JobRecord ended(JobState next, Integer code, String why, String tail, String outputDir, List<String> files,
-                           String now) {
-        moveTo(next, why);
-        return new JobRecord(id, algorithm, revision, input, inputVersion, parent, next, attempt, maxAttempts, code, why,
-                tail, outputDir, null, null, queuedAt, startedAt, next.terminal() ? now : null, files, null, placedOn,
-                tasks, interruptions, children);
-    }
-
-    /**
-     * The same job queued again because the run that ran it stopped: the interrupted attempt does not
-     * count against its retries.
-     */
-    public JobRecord resumed(String why) {
-        moveTo(JobState.QUEUED, why);
-        return new JobRecord(id, algorithm, revision, input, inputVersion, parent, JobState.QUEUED, Math.max(0, attempt - 1),
-                maxAttempts, exitCode, why, stderrTail, output, null, null, queuedAt, startedAt, null, outputs, null, null,
-                tasks, interruptions, children);
-    }
-
-    /** The same job with its output location (known before it runs, on S3). */
-    public JobRecord withOutput(String outputLocation) {
-        return new JobRecord(id, algorithm, revision, input, inputVersion, parent, state, attempt, maxAttempts, exitCode,
-                reason, stderrTail, outputLocation, pid, processStart, queuedAt, startedAt, endedAt, outputs, waitingSince,
-                placedOn, tasks, interruptions, children);
-    }
-
-    /**
-     * The same job waiting for capacity, since {@code since} (kept from an earlier wait).
-     */
-    public JobRecord waiting(String why, String since) {
-        JobRecord moved = state == JobState.WAITING_FOR_CAPACITY ? this : moveTo(JobState.WAITING_FOR_CAPACITY, why);
-        return new JobRecord(id, algorithm, revision, input, inputVersion, parent, moved.state(), attempt, maxAttempts,
-                exitCode, why, stderrTail, output, null, null, queuedAt, startedAt, null, outputs,
-                waitingSince != null ? waitingSince : since, null, tasks, interruptions, children);
-    }
-
-    /**
-     * The same job as a task is started for it on a container instance. A start that is tried again
-     * (the earlier one failed or never happened) keeps the attempt number: only attempts that ran count.
-     */
-    public JobRecord placed(String containerInstance, boolean again, String now) {
-        JobRecord started = again && state == JobState.STARTING ? this : starting(now);
-        return new JobRecord(id, algorithm, revision, input, inputVersion, parent, JobState.STARTING, started.attempt(),
-                maxAttempts, null, null, stderrTail, output, null, null, queuedAt, now, null, outputs, null,
-                containerInstance, tasks, interruptions, children);
-    }
-
-    /** The same job with what ECS reported about an attempt's task (replacing what was known of it). */
-    public JobRecord withTask(TaskRun run) {
-        List<TaskRun> runs = new ArrayList<>(tasks);
-        runs.removeIf(known -> known.attempt() == run.attempt());
-        runs.add(run);
-        runs.sort(Comparator.comparingInt(TaskRun::attempt));
-        return new JobRecord(id, algorithm, revision, input, inputVersion, parent, state, attempt, maxAttempts, exitCode,
-                reason, stderrTail, output, pid, processStart, queuedAt, startedAt, endedAt, outputs, waitingSince,
-                placedOn, runs, interruptions, children);
+    /** A builder holding every field of this record, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     /** The task of an attempt, when ECS reported one. */
@@ -152,31 +64,190 @@ public record JobRecord(String id, String algorithm, String revision, String inp
         return tasks.stream().filter(run -> run.attempt() == ofAttempt).findFirst();
     }
 
-    /**
-     * The same job queued again because its instance went away under it. The attempt keeps its number
-     * (its task exists, under that number) but is not counted against the retries: the interruption is.
-     */
-    public JobRecord interrupted(String why) {
-        JobRecord moved = moveTo(JobState.QUEUED, why);
-        return new JobRecord(id, algorithm, revision, input, inputVersion, parent, moved.state(), attempt, maxAttempts,
-                exitCode, why, stderrTail, output, null, null, queuedAt, startedAt, null, outputs, null, null, tasks,
-                interruptions + 1, children);
-    }
-
     /** The attempts that count against the retries: those not lost with their instance. */
     public int countedAttempts() {
         return attempt - interruptions;
     }
 
-    /** The same job with the jobs its outputs became. */
-    public JobRecord withChildren(List<String> childIds) {
-        return new JobRecord(id, algorithm, revision, input, inputVersion, parent, state, attempt, maxAttempts, exitCode,
-                reason, stderrTail, output, pid, processStart, queuedAt, startedAt, endedAt, outputs, waitingSince,
-                placedOn, tasks, interruptions, childIds);
-    }
-
     /** Whether another attempt is allowed after this one. */
     public boolean mayRetry() {
         return countedAttempts() < maxAttempts;
+    }
+
+    /**
+     * Every field of a record, by name. Package-private to build: only {@link JobLifecycle} (and
+     * {@link NewJob}) make records, so each field is set by one rule.
+     */
+    public static final class Builder {
+        private String id;
+        private String algorithm;
+        private String revision;
+        private String input;
+        private String inputVersion;
+        private String parent;
+        private JobState state;
+        private int attempt;
+        private int maxAttempts;
+        private Integer exitCode;
+        private String reason;
+        private String stderrTail;
+        private String output;
+        private Long pid;
+        private String processStart;
+        private String queuedAt;
+        private String startedAt;
+        private String endedAt;
+        private List<String> outputs = List.of();
+        private String waitingSince;
+        private String placedOn;
+        private List<TaskRun> tasks = List.of();
+        private int interruptions;
+        private List<String> children = List.of();
+
+        Builder(String id, String algorithm, JobState state) {
+            this.id = id;
+            this.algorithm = algorithm;
+            this.state = state;
+        }
+
+        private Builder(JobRecord r) {
+            id = r.id;
+            algorithm = r.algorithm;
+            revision = r.revision;
+            input = r.input;
+            inputVersion = r.inputVersion;
+            parent = r.parent;
+            state = r.state;
+            attempt = r.attempt;
+            maxAttempts = r.maxAttempts;
+            exitCode = r.exitCode;
+            reason = r.reason;
+            stderrTail = r.stderrTail;
+            output = r.output;
+            pid = r.pid;
+            processStart = r.processStart;
+            queuedAt = r.queuedAt;
+            startedAt = r.startedAt;
+            endedAt = r.endedAt;
+            outputs = r.outputs;
+            waitingSince = r.waitingSince;
+            placedOn = r.placedOn;
+            tasks = r.tasks;
+            interruptions = r.interruptions;
+            children = r.children;
+        }
+
+        Builder revision(String value) {
+            revision = value;
+            return this;
+        }
+
+        Builder input(String location, String version) {
+            input = location;
+            inputVersion = version;
+            return this;
+        }
+
+        Builder parent(String value) {
+            parent = value;
+            return this;
+        }
+
+        Builder state(JobState value) {
+            state = value;
+            return this;
+        }
+
+        Builder attempt(int value) {
+            attempt = value;
+            return this;
+        }
+
+        Builder maxAttempts(int value) {
+            maxAttempts = value;
+            return this;
+        }
+
+        Builder exitCode(Integer value) {
+            exitCode = value;
+            return this;
+        }
+
+        Builder reason(String value) {
+            reason = value;
+            return this;
+        }
+
+        Builder stderrTail(String value) {
+            stderrTail = value;
+            return this;
+        }
+
+        Builder output(String value) {
+            output = value;
+            return this;
+        }
+
+        Builder process(Long processId, String started) {
+            pid = processId;
+            processStart = started;
+            return this;
+        }
+
+        Builder queuedAt(String value) {
+            queuedAt = value;
+            return this;
+        }
+
+        Builder startedAt(String value) {
+            startedAt = value;
+            return this;
+        }
+
+        Builder endedAt(String value) {
+            endedAt = value;
+            return this;
+        }
+
+        Builder outputs(List<String> value) {
+            outputs = value;
+            return this;
+        }
+
+        Builder waitingSince(String value) {
+            waitingSince = value;
+            return this;
+        }
+
+        Builder placedOn(String value) {
+            placedOn = value;
+            return this;
+        }
+
+        /** What ECS reported about an attempt's task, replacing what was known of it. */
+        Builder task(TaskRun run) {
+            List<TaskRun> runs = new ArrayList<>(tasks);
+            runs.removeIf(known -> known.attempt() == run.attempt());
+            runs.add(run);
+            runs.sort(Comparator.comparingInt(TaskRun::attempt));
+            tasks = runs;
+            return this;
+        }
+
+        Builder interruptions(int value) {
+            interruptions = value;
+            return this;
+        }
+
+        Builder children(List<String> value) {
+            children = value;
+            return this;
+        }
+
+        public JobRecord build() {
+            return new JobRecord(id, algorithm, revision, input, inputVersion, parent, state, attempt, maxAttempts,
+                    exitCode, reason, stderrTail, output, pid, processStart, queuedAt, startedAt, endedAt, outputs,
+                    waitingSince, placedOn, tasks, interruptions, children);
+        }
     }
 }

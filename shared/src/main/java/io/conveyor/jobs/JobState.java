@@ -4,7 +4,8 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Where a job stands. Terminal states never change again.
+ * Where a job stands. A terminal state changes only when somebody asks for a failed or cancelled
+ * job to run again ({@link JobEvent.RetryRequested}); a succeeded job never changes again.
  */
 public enum JobState {
     QUEUED, WAITING_FOR_CAPACITY, STARTING, RUNNING, SUCCEEDED, FAILED, CANCELLED;
@@ -14,14 +15,19 @@ public enum JobState {
         return this == SUCCEEDED || this == FAILED || this == CANCELLED;
     }
 
-    /** The states a job may move to from this one (back to QUEUED for a retry or a resumed run). */
+    /**
+     * The states a job may move to from this one: back to QUEUED for a retry, a refused or lost
+     * start, an interruption or a resumed run; STARTING straight to SUCCEEDED when its RUNNING was
+     * never seen.
+     */
     public Set<JobState> next() {
         return switch (this) {
             case QUEUED -> EnumSet.of(WAITING_FOR_CAPACITY, STARTING, FAILED, CANCELLED);
-            case WAITING_FOR_CAPACITY -> EnumSet.of(STARTING, QUEUED, FAILED, CANCELLED);
-            case STARTING -> EnumSet.of(RUNNING, QUEUED, WAITING_FOR_CAPACITY, FAILED, CANCELLED);
+            case WAITING_FOR_CAPACITY -> EnumSet.of(STARTING, FAILED, CANCELLED);
+            case STARTING -> EnumSet.of(RUNNING, SUCCEEDED, QUEUED, FAILED, CANCELLED);
             case RUNNING -> EnumSet.of(SUCCEEDED, FAILED, QUEUED, CANCELLED);
-            case SUCCEEDED, FAILED, CANCELLED -> EnumSet.noneOf(JobState.class);
+            case FAILED, CANCELLED -> EnumSet.of(QUEUED);
+            case SUCCEEDED -> EnumSet.noneOf(JobState.class);
         };
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.conveyor.jobs.JobRecord;
 import io.conveyor.jobs.JobStore;
 import io.conveyor.json.Json;
+import io.conveyor.storage.Digests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -13,13 +14,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
  * Job records as JSON files in a folder ({@code outbox/jobs/<id>.json}). Creation is atomic and
- * happens once per id (the file system's create-exclusive); updates replace the file atomically, so
- * a reader never sees half a record, even after a crash.
+ * happens once per id (the file system's create-exclusive); a replace writes a new file and moves it
+ * over the old one atomically, so a reader never sees half a record, even after a crash. A record's
+ * version is the SHA-256 of its file: a replace compares it with the file as it is, which is exact
+ * for the one run that holds the outbox's lock (the only writer).
  */
 public final class FileJobStore implements JobStore {
 
@@ -42,19 +46,51 @@ public final class FileJobStore implements JobStore {
 
     @Override
     public Optional<JobRecord> get(String id) {
+        return read(id).map(Versioned::record);
+    }
+
+    @Override
+    public Optional<Versioned> read(String id) {
         Path file = file(id);
         try {
-            if (!Files.exists(file) || Files.size(file) == 0) {
+            byte[] bytes = bytes(file);
+            if (bytes == null) {
                 return Optional.empty();
             }
-            return Optional.of(Json.mapper().readValue(file.toFile(), JobRecord.class));
+            return Optional.of(new Versioned(Json.mapper().readValue(bytes, JobRecord.class), Digests.sha256(bytes)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read job record " + file, e);
         }
     }
 
     @Override
-    public boolean create(JobRecord record) {
+    public synchronized boolean replace(JobRecord record, String version) {
+        Objects.requireNonNull(version, "version");
+        byte[] current;
+        try {
+            current = bytes(file(record.id()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read job record " + file(record.id()), e);
+        }
+        if (current == null || !Digests.sha256(current).equals(version)) {
+            return false;
+        }
+        write(record);
+        return true;
+    }
+
+    /** A file's bytes, or {@code null} when it does not exist or is empty (a create that crashed). */
+    private static byte[] bytes(Path file) throws IOException {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            return bytes.length == 0 ? null : bytes;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public synchronized boolean create(JobRecord record) {
         Path file = file(record.id());
         try {
             Files.createFile(file);
@@ -66,12 +102,11 @@ public final class FileJobStore implements JobStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create job record " + file, e);
         }
-        update(record);
+        write(record);
         return true;
     }
 
-    @Override
-    public void update(JobRecord record) {
+    private void write(JobRecord record) {
         Path file = file(record.id());
         Path temporary = dir.resolve("." + record.id() + ".json.tmp");
         try {

@@ -1,11 +1,17 @@
 package io.conveyor.storage;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Content digests: descriptor revisions, job ids, idempotency tokens.
+ * Content digests: descriptor revisions, job ids, idempotency tokens, local inputs' versions.
  */
 public final class Digests {
 
@@ -14,8 +20,32 @@ public final class Digests {
 
     /** The hex SHA-256 of some bytes. */
     public static String sha256(byte[] content) {
+        return HexFormat.of().formatHex(sha256().digest(content));
+    }
+
+    /** The hex SHA-256 of a file's content, read as a stream (files may be large). */
+    public static String sha256(Path file) throws IOException {
+        return copy(file, OutputStream.nullOutputStream());
+    }
+
+    /** Copies a file and returns the hex SHA-256 of what was copied (which may differ from what is there now). */
+    public static String copyWithSha256(Path from, Path to) throws IOException {
+        try (OutputStream out = Files.newOutputStream(to)) {
+            return copy(from, out);
+        }
+    }
+
+    private static String copy(Path from, OutputStream out) throws IOException {
+        MessageDigest digest = sha256();
+        try (InputStream in = new DigestInputStream(Files.newInputStream(from), digest)) {
+            in.transferTo(out);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static MessageDigest sha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }

@@ -3,10 +3,11 @@ package io.conveyor.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.conveyor.jobs.JobRecord;
-import io.conveyor.jobs.JobState;
+import io.conveyor.jobs.JobEvent;
 import io.conveyor.jobs.JobStore;
 import io.conveyor.testing.AwsEmulator;
 import io.conveyor.testing.Emulator;
+import io.conveyor.testing.JobFixtures;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,17 +25,18 @@ import software.amazon.awssdk.services.s3.S3Client;
 class S3ConditionalWritesIT {
 
     static final String BUCKET = "conveyor-it-out";
+    static final Instant T1 = Instant.parse("2026-11-21T10:00:00Z");
 
     @Test
     void create_sameIdTwice_writesOnlyTheFirst(Emulator emulator) {
         try (S3Client s3 = emulator.clients().s3()) {
             s3.createBucket(r -> r.bucket(BUCKET));
             S3JobStore store = new S3JobStore(s3, BUCKET);
-            JobRecord first = JobRecord.queued("job-1", "wc", "r1", "s3://in/inputs/wc/a.txt", "v1", null, 3, "t1");
+            JobRecord first = JobFixtures.queued(JobFixtures.job("s3://in/inputs/wc/a.txt", "v1", "wc", "r1", 3), T1);
 
             assertThat(store.create(first)).isTrue();
-            assertThat(store.create(first.moveTo(JobState.FAILED, "second writer"))).isFalse();
-            assertThat(store.get("job-1")).contains(first);
+            assertThat(store.create(JobFixtures.after(first, T1, new JobEvent.Rejected("second writer")))).isFalse();
+            assertThat(store.get(first.id())).contains(first);
         }
     }
 
@@ -43,16 +45,19 @@ class S3ConditionalWritesIT {
         try (S3Client s3 = emulator.clients().s3()) {
             s3.createBucket(r -> r.bucket(BUCKET));
             S3JobStore store = new S3JobStore(s3, BUCKET);
-            store.create(JobRecord.queued("job-2", "wc", "r1", "s3://in/inputs/wc/b.txt", "v1", null, 3, "t1"));
-            JobStore.Versioned read = store.read("job-2").orElseThrow();
+            JobRecord queued = JobFixtures.queued(JobFixtures.job("s3://in/inputs/wc/b.txt", "v1", "wc", "r1", 3), T1);
+            store.create(queued);
+            JobStore.Versioned read = store.read(queued.id()).orElseThrow();
 
             // another writer moves it on
-            JobStore.Versioned theirs = store.read("job-2").orElseThrow();
-            assertThat(store.replace(theirs.record().placed("ci-2", false, "t2"), theirs.version())).isTrue();
+            JobStore.Versioned theirs = store.read(queued.id()).orElseThrow();
+            assertThat(store.replace(JobFixtures.after(theirs.record(), T1, new JobEvent.StartRequested("ci-2")),
+                    theirs.version())).isTrue();
 
             // our replace, based on what we read before, must not overwrite theirs
-            assertThat(store.replace(read.record().waiting("no room", "t3"), read.version())).isFalse();
-            assertThat(store.get("job-2").orElseThrow().placedOn()).isEqualTo("ci-2");
+            assertThat(store.replace(JobFixtures.after(read.record(), T1, new JobEvent.WaitingForCapacity("no room")),
+                    read.version())).isFalse();
+            assertThat(store.get(queued.id()).orElseThrow().placedOn()).isEqualTo("ci-2");
         }
     }
 

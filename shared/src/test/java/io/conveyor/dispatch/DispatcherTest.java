@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.conveyor.fleet.ContainerInstanceLoad;
 import io.conveyor.fleet.FleetInstance;
 import io.conveyor.fleet.InstanceFleet;
+import io.conveyor.jobs.JobEvent;
 import io.conveyor.jobs.JobRecord;
 import io.conveyor.jobs.JobState;
 import io.conveyor.registration.TaskDefinitionWrapper;
@@ -12,6 +13,7 @@ import io.conveyor.storage.ObjectRef;
 import io.conveyor.storage.StorageEvent;
 import io.conveyor.storage.StoredObject;
 import io.conveyor.testing.InMemoryJobStore;
+import io.conveyor.testing.JobFixtures;
 import io.conveyor.testing.InMemoryRegistry;
 import io.conveyor.testing.InMemoryObjectStore;
 import java.time.Clock;
@@ -54,8 +56,9 @@ class DispatcherTest {
 
     Dispatcher dispatcher() {
         Clock clock = Clock.fixed(now, ZoneOffset.UTC);
-        return new Dispatcher(registry, inputs, jobs, () -> List.copyOf(cluster), launcher, fleet, lease,
-                new CapacityPlanner(maxInstances, "m6i.large"), OUT, Duration.ofSeconds(60), clock);
+        return Dispatcher.builder().registry(registry).inputs(inputs).jobs(jobs).cluster(() -> List.copyOf(cluster))
+                .launcher(launcher).fleet(fleet).lease(lease).planner(new CapacityPlanner(maxInstances, "m6i.large"))
+                .outputBucket(OUT).startGrace(Duration.ofSeconds(60)).clock(clock).build();
     }
 
     @Test
@@ -338,21 +341,21 @@ class DispatcherTest {
 
     @Test
     void capacityDelay_doublesFromThirtySecondsUpToFiveMinutes() {
-        assertThat(List.of(1, 2, 3, 4, 5, 60).stream().map(Dispatcher::capacityDelay))
+        assertThat(List.of(1, 2, 3, 4, 5, 60).stream().map(CapacityRequests::capacityDelay))
                 .containsExactly(30, 60, 120, 240, 300, 300);
     }
 
     @Test
     void launchToken_isOnePerDecision() {
         Instant at = Instant.parse("2026-11-21T10:00:45Z");
-        String token = Dispatcher.launchToken("inv-1", at, "m6i.large", 1);
+        String token = CapacityRequests.launchToken("inv-1", at, "m6i.large", 1);
 
         // the same decision (an SDK retry of it) keeps its token; any other decision gets its own
-        assertThat(Dispatcher.launchToken("inv-1", at, "m6i.large", 1)).isEqualTo(token);
-        assertThat(List.of(Dispatcher.launchToken("inv-2", at, "m6i.large", 1),
-                Dispatcher.launchToken("inv-1", at.plusSeconds(1), "m6i.large", 1),
-                Dispatcher.launchToken("inv-1", at, "m6i.large", 2),
-                Dispatcher.launchToken("inv-1", at, "c6i.large", 1))).doesNotContain(token).doesNotHaveDuplicates();
+        assertThat(CapacityRequests.launchToken("inv-1", at, "m6i.large", 1)).isEqualTo(token);
+        assertThat(List.of(CapacityRequests.launchToken("inv-2", at, "m6i.large", 1),
+                CapacityRequests.launchToken("inv-1", at.plusSeconds(1), "m6i.large", 1),
+                CapacityRequests.launchToken("inv-1", at, "m6i.large", 2),
+                CapacityRequests.launchToken("inv-1", at, "c6i.large", 1))).doesNotContain(token).doesNotHaveDuplicates();
         assertThat(token).hasSizeLessThanOrEqualTo(62);
     }
 
@@ -454,9 +457,9 @@ class DispatcherTest {
     void dispatch_retryMessage_startsTheNextAttemptFromTheRecord() {
         // Given a job whose first attempt failed: task-events queued it again
         String job = firstAttemptStarted();
-        jobs.update(jobs.get(job).orElseThrow().moveTo(JobState.RUNNING, null)
-                .ended(JobState.QUEUED, 3, "exit code 3; trying again (attempt 2 of 3)", null,
-                        jobs.get(job).orElseThrow().output(), List.of(), now.toString()));
+        jobs.overwrite(JobFixtures.after(jobs.get(job).orElseThrow(), now,
+                JobEvent.AttemptEnded.of(1, new JobEvent.ExitCode(3, null, null))));
+        assertThat(jobs.get(job).orElseThrow().reason()).isEqualTo("exit code 3; trying again (attempt 2 of 3)");
         int records = jobs.all().size();
 
         // When its message comes
@@ -482,9 +485,8 @@ class DispatcherTest {
     @Test
     void dispatch_retryAfterTheAlgorithmChanged_failsTheJobSayingWhy() {
         String job = firstAttemptStarted();
-        jobs.update(jobs.get(job).orElseThrow().moveTo(JobState.RUNNING, null)
-                .ended(JobState.QUEUED, 3, "exit code 3", null, jobs.get(job).orElseThrow().output(), List.of(),
-                        now.toString()));
+        jobs.overwrite(JobFixtures.after(jobs.get(job).orElseThrow(), now,
+                JobEvent.AttemptEnded.of(1, new JobEvent.ExitCode(3, null, null))));
         registry.register(WORD_COUNT.replace("\"retries\": 2", "\"retries\": 5"));
 
         Map<String, Dispatcher.Verdict> verdicts = dispatcher().dispatch(List.of(jobMessage("m2", job)), "inv-2");
@@ -502,14 +504,12 @@ class DispatcherTest {
         instance("ci-1", "i-1", 4096, 8192);
         ObjectRef produced = new ObjectRef(OUT, "outputs/first/a.txt/job-000000000000000000000001/counts.txt");
         inputs.put(new StoredObject(produced, null, "etag-1", 7));
-        JobRecord child = JobRecord.queued(io.conveyor.jobs.JobId.of(produced.uri(), "etag:etag-1", "word-count",
-                        registry.algorithms.get("word-count").sha256()), "word-count",
-                registry.algorithms.get("word-count").sha256(), produced.uri(), "etag:etag-1",
-                "job-000000000000000000000001", 3, now.toString()).withOutput("s3://" + OUT + "/outputs/word-count/x/");
+        String revision = registry.algorithms.get("word-count").sha256();
+        JobRecord child = JobFixtures.queued(JobFixtures.job(produced.uri(), "etag:etag-1", "word-count", revision, 3)
+                .withParent("job-000000000000000000000001").withOutput("s3://" + OUT + "/outputs/word-count/x/"), now);
         jobs.create(child);
-        JobRecord changed = JobRecord.queued("job-000000000000000000000002", "word-count",
-                registry.algorithms.get("word-count").sha256(), produced.uri(), "etag:etag-0",
-                "job-000000000000000000000001", 3, now.toString()).withOutput("s3://" + OUT + "/outputs/word-count/y/");
+        JobRecord changed = JobFixtures.queued(JobFixtures.job(produced.uri(), "etag:etag-0", "word-count", revision, 3)
+                .withParent("job-000000000000000000000001").withOutput("s3://" + OUT + "/outputs/word-count/y/"), now);
         jobs.create(changed);
 
         dispatcher().dispatch(List.of(jobMessage("m1", child.id()), jobMessage("m2", changed.id())), "inv-1");
@@ -530,8 +530,8 @@ class DispatcherTest {
     void dispatch_messageNamingAFinishedOrMissingJob_startsNothing() {
         registry.register(WORD_COUNT);
         instance("ci-1", "i-1", 4096, 8192);
-        JobRecord done = JobRecord.queued("job-000000000000000000000003", "word-count", "r", "s3://in/inputs/x", "v",
-                null, 1, now.toString()).ended(JobState.FAILED, null, "rejected: x", null, null, List.of(), now.toString());
+        JobRecord done = JobFixtures.after(JobFixtures.queued(JobFixtures.job("s3://in/inputs/x", "v", "word-count", "r",
+                1), now), now, new JobEvent.Rejected("x"));
         jobs.create(done);
 
         Map<String, Dispatcher.Verdict> verdicts = dispatcher().dispatch(List.of(jobMessage("m1", done.id()),

@@ -249,11 +249,11 @@ class LocalPipelineTest {
                 job -> Path.of(job.input()).getFileName().toString() + "@" + job.algorithm(),
                 job -> job.state() + (job.reason() == null ? "" : ": " + job.reason())));
         assertThat(reasons).containsEntry("ok.txt@text", "SUCCEEDED")
-                .containsEntry("picture.png@text", "FAILED: 'picture.png' does not end in one of [.txt] (input.suffixes of text)")
-                .containsEntry("big.txt@text", "FAILED: is 1048577 bytes, over input.maxSizeMiB (1 MiB) of text")
-                .containsEntry("a.txt@nobody", "FAILED: unknown algorithm 'nobody': no valid descriptor of that name in "
+                .containsEntry("picture.png@text", "FAILED: rejected: 'picture.png' does not end in one of [.txt] (input.suffixes of text)")
+                .containsEntry("big.txt@text", "FAILED: rejected: is 1048577 bytes, over input.maxSizeMiB (1 MiB) of text")
+                .containsEntry("a.txt@nobody", "FAILED: rejected: unknown algorithm 'nobody': no valid descriptor of that name in "
                         + workspace.resolve("algorithms"))
-                .containsEntry("a.txt@huge", "FAILED: needs 16.0 vCPU and 1024 MiB; this machine offers 2.0 CPUs, 8192 MiB (--cpus, --memory)");
+                .containsEntry("a.txt@huge", "FAILED: rejected: needs 16.0 vCPU and 1024 MiB; this machine offers 2.0 CPUs, 8192 MiB (--cpus, --memory)");
         assertThat(recorder.rejectedDescriptors).singleElement().asString().startsWith("broken.json: [/: required property 'command' not found");
     }
 

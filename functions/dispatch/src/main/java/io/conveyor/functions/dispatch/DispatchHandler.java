@@ -111,12 +111,20 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
         Clock clock = Clock.systemUTC();
         S3ObjectStore store = new S3ObjectStore(s3);
         EcsContainerScheduler ecs = new EcsContainerScheduler(aws.ecs(), aws.ecsWithoutRetries(), cluster);
-        return new Dispatcher(new ObjectStoreRegistry(store, outputBucket), store, new S3JobStore(s3, outputBucket),
-                ecs, ecs,
-                new Ec2InstanceFleet(aws.ec2(), env.required(STACK_NAME), env.required(LAUNCH_TEMPLATE_ID),
-                        env.required(LAUNCH_TEMPLATE_VERSION), subnets),
-                new S3CapacityLease(s3, outputBucket, LEASE, clock),
-                new CapacityPlanner(maxInstances, env.required(INSTANCE_TYPE)), outputBucket, START_GRACE, clock);
+        return Dispatcher.builder()
+                .registry(new ObjectStoreRegistry(store, outputBucket))
+                .inputs(store)
+                .jobs(new S3JobStore(s3, outputBucket))
+                .cluster(ecs)
+                .launcher(ecs)
+                .fleet(new Ec2InstanceFleet(aws.ec2(), env.required(STACK_NAME), env.required(LAUNCH_TEMPLATE_ID),
+                        env.required(LAUNCH_TEMPLATE_VERSION), subnets))
+                .lease(new S3CapacityLease(s3, outputBucket, LEASE, clock))
+                .planner(new CapacityPlanner(maxInstances, env.required(INSTANCE_TYPE)))
+                .outputBucket(outputBucket)
+                .startGrace(START_GRACE)
+                .clock(clock)
+                .build();
     }
 
     private static int positiveInt(Environment env, String name) {

@@ -60,8 +60,10 @@ class DispatchHandlerTest {
             }
         };
         CapacityLease lease = holder -> java.util.Optional.of(java.time.Instant.MAX);
-        Dispatcher dispatcher = new Dispatcher(new ObjectStoreRegistry(store, "out"), store, jobs, List::of, none,
-                noFleet, lease, new CapacityPlanner(1, "m6i.large"), "out", Duration.ofMinutes(1), Clock.systemUTC());
+        Dispatcher dispatcher = Dispatcher.builder().registry(new ObjectStoreRegistry(store, "out")).inputs(store)
+                .jobs(jobs).cluster(List::of).launcher(none).fleet(noFleet).lease(lease)
+                .planner(new CapacityPlanner(1, "m6i.large")).outputBucket("out").startGrace(Duration.ofMinutes(1))
+                .clock(Clock.systemUTC()).build();
         // No message waits in these tests.
         return new DispatchHandler(dispatcher, delays -> {
                     throw new AssertionError("no message should wait: " + delays);

@@ -17,7 +17,7 @@ import io.conveyor.json.Json;
 import io.conveyor.registration.ObjectStoreRegistry;
 import io.conveyor.registration.TaskDefinitionWrapper;
 import io.conveyor.storage.ObjectRef;
-import io.conveyor.tasks.JobLifecycle;
+import io.conveyor.tasks.TaskEventDriver;
 import io.conveyor.testing.AwsEmulator;
 import io.conveyor.testing.EcsFleet;
 import io.conveyor.testing.Emulator;
@@ -50,13 +50,13 @@ class JobLifecycleRoundTripIT {
         JobRecord job = stack.jobs().get(0);
         Task first = stack.tasksOf(job.id()).get(0);
         String clusterArn = clusterArn(stack);
-        JobLifecycle lifecycle = lifecycle(stack, clusterArn);
+        TaskEventDriver lifecycle = lifecycle(stack, clusterArn);
 
         // When attempt 1's algorithm exits 1 (the descriptor allows one retry)
-        JobLifecycle.Outcome failed = lifecycle.apply(EcsTaskEvents.parse(event(clusterArn, first, 5, "STOPPED", 1)));
+        TaskEventDriver.Outcome failed = lifecycle.apply(EcsTaskEvents.parse(event(clusterArn, first, 5, "STOPPED", 1)));
 
         // Then its record is QUEUED with the exit code, and the jobs queue holds the retry
-        assertThat(failed).isEqualTo(JobLifecycle.Outcome.RETRYING);
+        assertThat(failed).isEqualTo(TaskEventDriver.Outcome.RETRYING);
         JobRecord queued = stack.jobs().get(0);
         assertThat(queued.state()).isEqualTo(JobState.QUEUED);
         assertThat(queued.exitCode()).isEqualTo(1);
@@ -85,13 +85,13 @@ class JobLifecycleRoundTripIT {
                 RequestBody.fromString("3"));
         Task secondTask = stack.ecs().describeTasks(r -> r.cluster(DispatchHandlerIT.CLUSTER).tasks(second)).tasks()
                 .get(0);
-        JobLifecycle.Outcome succeeded = lifecycle.apply(EcsTaskEvents.parse(event(clusterArn, secondTask, 6, "STOPPED",
+        TaskEventDriver.Outcome succeeded = lifecycle.apply(EcsTaskEvents.parse(event(clusterArn, secondTask, 6, "STOPPED",
                 0)));
-        JobLifecycle.Outcome late = lifecycle.apply(EcsTaskEvents.parse(event(clusterArn, first, 3, "RUNNING", null)));
+        TaskEventDriver.Outcome late = lifecycle.apply(EcsTaskEvents.parse(event(clusterArn, first, 3, "RUNNING", null)));
 
         // Then the job SUCCEEDED with its file listed, and stays so
-        assertThat(succeeded).isEqualTo(JobLifecycle.Outcome.SUCCEEDED);
-        assertThat(late).isEqualTo(JobLifecycle.Outcome.STALE);
+        assertThat(succeeded).isEqualTo(TaskEventDriver.Outcome.SUCCEEDED);
+        assertThat(late).isEqualTo(TaskEventDriver.Outcome.STALE);
         JobRecord done = stack.jobs().get(0);
         assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(done.outputs()).containsExactly("counts.txt");
@@ -114,7 +114,7 @@ class JobLifecycleRoundTripIT {
         String produced = output.key() + "tokens.txt";
         stack.s3().putObject(r -> r.bucket(output.bucket()).key(produced), RequestBody.fromString("a\nb\nc\n"));
         String clusterArn = clusterArn(stack);
-        JobLifecycle lifecycle = lifecycle(stack, clusterArn);
+        TaskEventDriver lifecycle = lifecycle(stack, clusterArn);
 
         // When it succeeds
         lifecycle.apply(EcsTaskEvents.parse(event(clusterArn, stack.tasksOf(parent.id()).get(0), 6, "STOPPED", 0)));
@@ -150,9 +150,9 @@ class JobLifecycleRoundTripIT {
     }
 
     /** task-events' lifecycle as its handler builds it, on the stack's bucket and jobs queue. */
-    static JobLifecycle lifecycle(DispatchHandlerIT.Stack stack, String clusterArn) {
+    static TaskEventDriver lifecycle(DispatchHandlerIT.Stack stack, String clusterArn) {
         S3ObjectStore store = new S3ObjectStore(stack.s3());
-        return new JobLifecycle(clusterArn, new S3JobStore(stack.s3(), DispatchHandlerIT.OUT),
+        return new TaskEventDriver(clusterArn, new S3JobStore(stack.s3(), DispatchHandlerIT.OUT),
                 new SqsJobQueue(stack.sqs(), stack.queueUrl()), new ObjectStoreRegistry(store, DispatchHandlerIT.OUT),
                 store, Clock.systemUTC());
     }

@@ -12,14 +12,14 @@ import io.conveyor.config.Environment;
 import io.conveyor.events.EcsTaskEvents;
 import io.conveyor.lambda.SqsBatch;
 import io.conveyor.registration.ObjectStoreRegistry;
-import io.conveyor.tasks.JobLifecycle;
+import io.conveyor.tasks.TaskEventDriver;
 import java.time.Clock;
 import java.util.Objects;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Flow 3: ECS task state changes of Conveyor's cluster (EventBridge → SQS → here) move job records
- * along, queue retries and chains' next steps ({@link JobLifecycle}).
+ * along, queue retries and chains' next steps ({@link TaskEventDriver}).
  */
 public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
@@ -30,7 +30,7 @@ public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatc
     /** The jobs queue, where retries and chains' next steps go. */
     static final String JOBS_QUEUE_URL = "JOBS_QUEUE_URL";
 
-    private final JobLifecycle lifecycle;
+    private final TaskEventDriver lifecycle;
 
     /** For the Lambda runtime. */
     public TaskEventsHandler() {
@@ -56,7 +56,7 @@ public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatc
     }
 
     /** For tests: the collaborators. */
-    public TaskEventsHandler(JobLifecycle lifecycle) {
+    public TaskEventsHandler(TaskEventDriver lifecycle) {
         this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
     }
 
@@ -68,9 +68,9 @@ public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatc
     }
 
     /** One S3 client for records, registry and outputs: each client costs cold-start time. */
-    private static JobLifecycle lifecycle(S3Client s3, AwsClients aws, Settings settings) {
+    private static TaskEventDriver lifecycle(S3Client s3, AwsClients aws, Settings settings) {
         S3ObjectStore store = new S3ObjectStore(s3);
-        return new JobLifecycle(settings.cluster(), new S3JobStore(s3, settings.outputBucket()),
+        return new TaskEventDriver(settings.cluster(), new S3JobStore(s3, settings.outputBucket()),
                 new SqsJobQueue(aws.sqs(), settings.jobsQueue()), new ObjectStoreRegistry(store, settings.outputBucket()),
                 store, Clock.systemUTC());
     }

@@ -8,7 +8,11 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import io.conveyor.aws.AwsClients;
 import io.conveyor.aws.S3JobStore;
 import io.conveyor.jobs.JobMessages;
+import io.conveyor.jobs.JobEvent;
 import io.conveyor.jobs.JobRecord;
+import io.conveyor.jobs.TestRecords;
+import io.conveyor.testing.JobFixtures;
+import java.time.Instant;
 import io.conveyor.jobs.JobState;
 import io.conveyor.testing.AwsEmulator;
 import io.conveyor.testing.Emulator;
@@ -35,9 +39,7 @@ class TaskEventsHandlerIT {
         aws.s3().createBucket(r -> r.bucket(OUT));
         String jobsQueue = aws.sqs().createQueue(r -> r.queueName("jobs")).queueUrl();
         S3JobStore jobs = new S3JobStore(aws.s3(), OUT);
-        jobs.create(JobRecord.queued(JOB, "word-count", "r1", "s3://in/inputs/word-count/a.txt", "v1", null, 2,
-                        "2026-11-21T09:30:00Z").withOutput("s3://" + OUT + "/outputs/word-count/a.txt/" + JOB + "/")
-                .placed("arn:ci/1", false, "2026-11-21T09:31:00Z"));
+        jobs.create(started(2, "s3://" + OUT + "/outputs/word-count/a.txt/" + JOB + "/"));
         TaskEventsHandler handler = new TaskEventsHandler(aws, emulator.environment(Map.of(
                 TaskEventsHandler.CLUSTER_ARN, CLUSTER, TaskEventsHandler.OUTPUT_BUCKET, OUT,
                 TaskEventsHandler.JOBS_QUEUE_URL, jobsQueue)));
@@ -63,8 +65,7 @@ class TaskEventsHandlerIT {
     void handleRequest_jobsQueueMissing_leavesTheEventToItsQueue(Emulator emulator) {
         AwsClients aws = emulator.clients();
         aws.s3().createBucket(r -> r.bucket(OUT));
-        new S3JobStore(aws.s3(), OUT).create(JobRecord.queued(JOB, "word-count", "r1", "s3://in/inputs/word-count/a.txt",
-                "v1", null, 2, "2026-11-21T09:30:00Z").placed("arn:ci/1", false, "2026-11-21T09:31:00Z"));
+        new S3JobStore(aws.s3(), OUT).create(started(2, null));
         TaskEventsHandler handler = new TaskEventsHandler(aws, emulator.environment(Map.of(
                 TaskEventsHandler.CLUSTER_ARN, CLUSTER, TaskEventsHandler.OUTPUT_BUCKET, OUT,
                 TaskEventsHandler.JOBS_QUEUE_URL, emulator.endpoint() + "/123456789012/no-such-queue")));
@@ -76,5 +77,12 @@ class TaskEventsHandlerIT {
         assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
                 .containsExactly(event.getRecords().get(0).getMessageId());
         assertThat(new S3JobStore(aws.s3(), OUT).get(JOB).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+    }
+
+    /** The job the fixture's task names, as dispatch leaves it after placing its first attempt. */
+    static JobRecord started(int maxAttempts, String output) {
+        return TestRecords.withId(JobFixtures.after(JobFixtures.queued(JobFixtures.job("s3://in/inputs/word-count/a.txt",
+                "v1", "word-count", "r1", maxAttempts).withOutput(output), Instant.parse("2026-11-21T09:30:00Z")),
+                Instant.parse("2026-11-21T09:31:00Z"), new JobEvent.StartRequested("arn:ci/1")), JOB);
     }
 }

@@ -8,13 +8,16 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
 import io.conveyor.config.Environment;
 import io.conveyor.config.MissingConfigurationException;
+import io.conveyor.jobs.JobEvent;
 import io.conveyor.jobs.JobRecord;
 import io.conveyor.jobs.JobState;
+import io.conveyor.jobs.TestRecords;
 import io.conveyor.registration.TaskDefinitionWrapper;
-import io.conveyor.tasks.JobLifecycle;
+import io.conveyor.tasks.TaskEventDriver;
 import io.conveyor.testing.InMemoryJobStore;
 import io.conveyor.testing.InMemoryObjectStore;
 import io.conveyor.testing.InMemoryRegistry;
+import io.conveyor.testing.JobFixtures;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -38,16 +41,16 @@ class TaskEventsHandlerTest {
     final List<String> queued = new ArrayList<>();
 
     TaskEventsHandler handler() {
-        return new TaskEventsHandler(new JobLifecycle(CLUSTER, jobs, queued::addAll, new InMemoryRegistry(),
+        return new TaskEventsHandler(new TaskEventDriver(CLUSTER, jobs, queued::addAll, new InMemoryRegistry(),
                 new InMemoryObjectStore(), Clock.fixed(Instant.parse("2026-11-21T10:00:00Z"), ZoneOffset.UTC)));
     }
 
     void jobStartedWithRetries(int retries) {
-        jobs.create(JobRecord.queued(JOB, "word-count", "r1", "s3://in/inputs/word-count/a.txt", "v1", null,
-                        1 + retries, "2026-11-21T09:30:00Z")
-                .withOutput("s3://out/outputs/word-count/a.txt/" + JOB + "/")
-                .placed("arn:aws:ecs:us-east-1:123456789012:container-instance/conveyor/1b9f", false,
-                        "2026-11-21T09:31:00Z"));
+        jobs.create(TestRecords.withId(JobFixtures.after(JobFixtures.queued(JobFixtures.job(
+                        "s3://in/inputs/word-count/a.txt", "v1", "word-count", "r1", 1 + retries)
+                        .withOutput("s3://out/outputs/word-count/a.txt/" + JOB + "/"), Instant.parse("2026-11-21T09:30:00Z")),
+                Instant.parse("2026-11-21T09:31:00Z"), new JobEvent.StartRequested(
+                        "arn:aws:ecs:us-east-1:123456789012:container-instance/conveyor/1b9f")), JOB));
     }
 
     @ParameterizedTest

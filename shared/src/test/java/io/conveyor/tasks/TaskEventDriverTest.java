@@ -3,7 +3,10 @@ package io.conveyor.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.conveyor.jobs.JobEvent;
 import io.conveyor.jobs.JobId;
+import io.conveyor.jobs.JobUpdates;
+import io.conveyor.jobs.NewJob;
 import io.conveyor.jobs.JobRecord;
 import io.conveyor.jobs.JobState;
 import io.conveyor.jobs.JobStore;
@@ -14,6 +17,7 @@ import io.conveyor.storage.BucketLayout;
 import io.conveyor.storage.ObjectRef;
 import io.conveyor.storage.StoredObject;
 import io.conveyor.testing.InMemoryJobStore;
+import io.conveyor.testing.JobFixtures;
 import io.conveyor.testing.InMemoryObjectStore;
 import io.conveyor.testing.InMemoryRegistry;
 import java.time.Clock;
@@ -27,7 +31,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class JobLifecycleTest {
+class TaskEventDriverTest {
 
     static final String CLUSTER = "arn:aws:ecs:us-east-1:123456789012:cluster/conveyor";
     static final String OUT = "conveyor-out";
@@ -48,12 +52,12 @@ class JobLifecycleTest {
     final Instant now = Instant.parse("2026-11-21T10:00:00Z");
     String revision;
 
-    JobLifecycle lifecycle() {
+    TaskEventDriver lifecycle() {
         return lifecycle(jobs);
     }
 
-    JobLifecycle lifecycle(JobStore store) {
-        return new JobLifecycle(CLUSTER, store, ids -> queued.add(List.copyOf(ids)), registry, outputs,
+    TaskEventDriver lifecycle(JobStore store) {
+        return new TaskEventDriver(CLUSTER, store, ids -> queued.add(List.copyOf(ids)), registry, outputs,
                 Clock.fixed(now, ZoneOffset.UTC));
     }
 
@@ -71,17 +75,17 @@ class JobLifecycleTest {
         outputs.write(new ObjectRef(OUT, outputKey(job) + "counts.txt"), "3".getBytes(), "text/plain");
 
         // When ECS reports the task running, then stopped with every container at 0
-        JobLifecycle.Outcome running = lifecycle().apply(running(job, 1, TASK_1, 3));
+        TaskEventDriver.Outcome running = lifecycle().apply(running(job, 1, TASK_1, 3));
         JobRecord whileRunning = jobs.get(job.id()).orElseThrow();
-        JobLifecycle.Outcome stopped = lifecycle().apply(stopped(job, 1, TASK_1, 6, 0, 0, 0, "EssentialContainerExited",
+        TaskEventDriver.Outcome stopped = lifecycle().apply(stopped(job, 1, TASK_1, 6, 0, 0, 0, "EssentialContainerExited",
                 "Essential container in task exited"));
 
         // Then the record went RUNNING, then SUCCEEDED with the task's details
-        assertThat(running).isEqualTo(JobLifecycle.Outcome.RUNNING);
+        assertThat(running).isEqualTo(TaskEventDriver.Outcome.RUNNING);
         assertThat(whileRunning.state()).isEqualTo(JobState.RUNNING);
         assertThat(whileRunning.task(1)).get().extracting(TaskRun::taskArn, TaskRun::lastStatus)
                 .containsExactly(TASK_1, "RUNNING");
-        assertThat(stopped).isEqualTo(JobLifecycle.Outcome.SUCCEEDED);
+        assertThat(stopped).isEqualTo(TaskEventDriver.Outcome.SUCCEEDED);
         JobRecord done = jobs.get(job.id()).orElseThrow();
         assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(done.exitCode()).isZero();
@@ -103,9 +107,9 @@ class JobLifecycleTest {
         lifecycle().apply(stopped(job, 1, TASK_1, 6, 0, 0, 0, "EssentialContainerExited", "done"));
         int writes = jobs.writes();
 
-        JobLifecycle.Outcome late = lifecycle().apply(running(job, 1, TASK_1, 3));
+        TaskEventDriver.Outcome late = lifecycle().apply(running(job, 1, TASK_1, 3));
 
-        assertThat(late).isEqualTo(JobLifecycle.Outcome.STALE);
+        assertThat(late).isEqualTo(TaskEventDriver.Outcome.STALE);
         assertThat(jobs.get(job.id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(jobs.writes()).isEqualTo(writes);
     }
@@ -114,10 +118,10 @@ class JobLifecycleTest {
     void apply_stoppedBeforeRunning_succeedsThroughRunning() {
         JobRecord job = started("inputs/word-count/a.txt", 3);
 
-        JobLifecycle.Outcome outcome = lifecycle().apply(stopped(job, 1, TASK_1, 6, 0, 0, 0, "EssentialContainerExited",
+        TaskEventDriver.Outcome outcome = lifecycle().apply(stopped(job, 1, TASK_1, 6, 0, 0, 0, "EssentialContainerExited",
                 "done"));
 
-        assertThat(outcome).isEqualTo(JobLifecycle.Outcome.SUCCEEDED);
+        assertThat(outcome).isEqualTo(TaskEventDriver.Outcome.SUCCEEDED);
         assertThat(jobs.get(job.id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
     }
 
@@ -128,9 +132,9 @@ class JobLifecycleTest {
 
         lifecycle().apply(change);
         int writes = jobs.writes();
-        JobLifecycle.Outcome again = lifecycle().apply(change);
+        TaskEventDriver.Outcome again = lifecycle().apply(change);
 
-        assertThat(again).isIn(JobLifecycle.Outcome.STALE, JobLifecycle.Outcome.UNCHANGED);
+        assertThat(again).isIn(TaskEventDriver.Outcome.STALE, TaskEventDriver.Outcome.UNCHANGED);
         assertThat(jobs.writes()).isEqualTo(writes);
     }
 
@@ -139,9 +143,9 @@ class JobLifecycleTest {
         JobRecord job = started("inputs/word-count/a.txt", 3);
         lifecycle().apply(running(job, 1, TASK_1, 5));
 
-        JobLifecycle.Outcome older = lifecycle().apply(stopped(job, 1, TASK_1, 4, 0, 0, 0, null, "x"));
+        TaskEventDriver.Outcome older = lifecycle().apply(stopped(job, 1, TASK_1, 4, 0, 0, 0, null, "x"));
 
-        assertThat(older).isEqualTo(JobLifecycle.Outcome.STALE);
+        assertThat(older).isEqualTo(TaskEventDriver.Outcome.STALE);
         assertThat(jobs.get(job.id()).orElseThrow().state()).isEqualTo(JobState.RUNNING);
     }
 
@@ -149,12 +153,12 @@ class JobLifecycleTest {
     void apply_pendingAndStopping_changeNothing() {
         JobRecord job = started("inputs/word-count/a.txt", 3);
 
-        JobLifecycle.Outcome pending = lifecycle().apply(change(job, 1, TASK_1, 1, "PENDING", Map.of(), null, null));
+        TaskEventDriver.Outcome pending = lifecycle().apply(change(job, 1, TASK_1, 1, "PENDING", Map.of(), null, null));
         lifecycle().apply(running(job, 1, TASK_1, 3));
-        JobLifecycle.Outcome stopping = lifecycle().apply(change(job, 1, TASK_1, 4, "STOPPING", Map.of(), null, null));
+        TaskEventDriver.Outcome stopping = lifecycle().apply(change(job, 1, TASK_1, 4, "STOPPING", Map.of(), null, null));
 
-        assertThat(pending).isEqualTo(JobLifecycle.Outcome.UNCHANGED);
-        assertThat(stopping).isEqualTo(JobLifecycle.Outcome.UNCHANGED);
+        assertThat(pending).isEqualTo(TaskEventDriver.Outcome.UNCHANGED);
+        assertThat(stopping).isEqualTo(TaskEventDriver.Outcome.UNCHANGED);
         assertThat(jobs.get(job.id()).orElseThrow().state()).isEqualTo(JobState.RUNNING);
     }
 
@@ -164,10 +168,10 @@ class JobLifecycleTest {
     void apply_algorithmFailsWithRetriesLeft_queuesTheNextAttempt() {
         JobRecord job = started("inputs/word-count/a.txt", 3);
 
-        JobLifecycle.Outcome outcome = lifecycle().apply(stopped(job, 1, TASK_1, 6, 0, 3, 0, "EssentialContainerExited",
+        TaskEventDriver.Outcome outcome = lifecycle().apply(stopped(job, 1, TASK_1, 6, 0, 3, 0, "EssentialContainerExited",
                 "Essential container in task exited"));
 
-        assertThat(outcome).isEqualTo(JobLifecycle.Outcome.RETRYING);
+        assertThat(outcome).isEqualTo(TaskEventDriver.Outcome.RETRYING);
         JobRecord record = jobs.get(job.id()).orElseThrow();
         assertThat(record.state()).isEqualTo(JobState.QUEUED);
         assertThat(record.exitCode()).isEqualTo(3);
@@ -186,10 +190,10 @@ class JobLifecycleTest {
         queued.clear();
 
         String task3 = "arn:aws:ecs:us-east-1:123456789012:task/conveyor/cccc";
-        JobLifecycle.Outcome outcome = lifecycle().apply(stopped(job, 3, task3, 6, 0, 137, 0, "EssentialContainerExited",
+        TaskEventDriver.Outcome outcome = lifecycle().apply(stopped(job, 3, task3, 6, 0, 137, 0, "EssentialContainerExited",
                 "Essential container in task exited"));
 
-        assertThat(outcome).isEqualTo(JobLifecycle.Outcome.FAILED);
+        assertThat(outcome).isEqualTo(TaskEventDriver.Outcome.FAILED);
         JobRecord record = jobs.get(job.id()).orElseThrow();
         assertThat(record.state()).isEqualTo(JobState.FAILED);
         assertThat(record.reason()).isEqualTo("exit code 137");
@@ -205,9 +209,9 @@ class JobLifecycleTest {
         job = fail(job, 1, TASK_1);
 
         // a duplicate of attempt 1's stop, after attempt 2 was placed
-        JobLifecycle.Outcome outcome = lifecycle().apply(stopped(job, 1, TASK_1, 6, 0, 3, 0, null, "again"));
+        TaskEventDriver.Outcome outcome = lifecycle().apply(stopped(job, 1, TASK_1, 6, 0, 3, 0, null, "again"));
 
-        assertThat(outcome).isEqualTo(JobLifecycle.Outcome.STALE);
+        assertThat(outcome).isEqualTo(TaskEventDriver.Outcome.STALE);
         assertThat(jobs.get(job.id()).orElseThrow().state()).isEqualTo(JobState.STARTING);
         assertThat(jobs.get(job.id()).orElseThrow().attempt()).isEqualTo(2);
     }
@@ -220,9 +224,9 @@ class JobLifecycleTest {
         int writes = jobs.writes();
         queued.clear();
 
-        JobLifecycle.Outcome again = lifecycle().apply(stop);
+        TaskEventDriver.Outcome again = lifecycle().apply(stop);
 
-        assertThat(again).isEqualTo(JobLifecycle.Outcome.REQUEUED);
+        assertThat(again).isEqualTo(TaskEventDriver.Outcome.REQUEUED);
         assertThat(queued).containsExactly(List.of(job.id()));
         assertThat(jobs.writes()).isEqualTo(writes);
     }
@@ -289,10 +293,10 @@ class JobLifecycleTest {
     void apply_timedOutWithRetriesLeft_triesAgainLikeTheLocalMode() {
         JobRecord job = started("inputs/word-count/a.txt", 3);
 
-        JobLifecycle.Outcome outcome = lifecycle().apply(change(job, 1, TASK_1, 7, "STOPPED", codes(0, 143, 0),
+        TaskEventDriver.Outcome outcome = lifecycle().apply(change(job, 1, TASK_1, 7, "STOPPED", codes(0, 143, 0),
                 "UserInitiated", JobTask.timeoutReason(60)));
 
-        assertThat(outcome).isEqualTo(JobLifecycle.Outcome.RETRYING);
+        assertThat(outcome).isEqualTo(TaskEventDriver.Outcome.RETRYING);
         assertThat(jobs.get(job.id()).orElseThrow().reason())
                 .isEqualTo("timed out after 60 s (timeoutSeconds); trying again (attempt 2 of 3)");
     }
@@ -301,10 +305,10 @@ class JobLifecycleTest {
     void apply_instanceStopped_queuesAgainWithoutCountingTheAttempt() {
         JobRecord job = started("inputs/word-count/a.txt", 1);  // no retries at all
 
-        JobLifecycle.Outcome outcome = lifecycle().apply(change(job, 1, TASK_1, 7, "STOPPED", codes(0, 143, null), null,
+        TaskEventDriver.Outcome outcome = lifecycle().apply(change(job, 1, TASK_1, 7, "STOPPED", codes(0, 143, null), null,
                 "Host EC2 (instance i-0abc1234def567890) stopped/terminated."));
 
-        assertThat(outcome).isEqualTo(JobLifecycle.Outcome.INTERRUPTED);
+        assertThat(outcome).isEqualTo(TaskEventDriver.Outcome.INTERRUPTED);
         JobRecord record = jobs.get(job.id()).orElseThrow();
         assertThat(record.state()).isEqualTo(JobState.QUEUED);
         assertThat(record.attempt()).as("its task keeps the number").isEqualTo(1);
@@ -318,29 +322,29 @@ class JobLifecycleTest {
     @Test
     void apply_instanceLostTooOften_failsTheJob() {
         JobRecord job = started("inputs/word-count/a.txt", 1);
-        for (int i = 1; i <= JobLifecycle.MAX_INTERRUPTIONS; i++) {
+        for (int i = 1; i <= io.conveyor.jobs.JobLifecycle.MAX_INTERRUPTIONS; i++) {
             String task = "arn:aws:ecs:us-east-1:123456789012:task/conveyor/lost" + i;
             assertThat(lifecycle().apply(change(job, job.attempt(), task, 7, "STOPPED", codes(0, null, null),
-                    "SpotInterruption", "Your Spot Task was interrupted."))).isEqualTo(JobLifecycle.Outcome.INTERRUPTED);
+                    "SpotInterruption", "Your Spot Task was interrupted."))).isEqualTo(TaskEventDriver.Outcome.INTERRUPTED);
             job = placeAgain(job);
         }
 
-        JobLifecycle.Outcome last = lifecycle().apply(change(job, job.attempt(), "arn:task/last", 7, "STOPPED",
+        TaskEventDriver.Outcome last = lifecycle().apply(change(job, job.attempt(), "arn:task/last", 7, "STOPPED",
                 codes(0, null, null), null, "Host EC2 (instance i-0abc) stopped/terminated."));
 
-        assertThat(last).isEqualTo(JobLifecycle.Outcome.FAILED);
+        assertThat(last).isEqualTo(TaskEventDriver.Outcome.FAILED);
         assertThat(jobs.get(job.id()).orElseThrow().reason()).endsWith("the job lost its instance "
-                + (JobLifecycle.MAX_INTERRUPTIONS + 1) + " times");
+                + (io.conveyor.jobs.JobLifecycle.MAX_INTERRUPTIONS + 1) + " times");
     }
 
     @Test
     void apply_stoppedByAUser_cancelsTheJob() {
         JobRecord job = started("inputs/word-count/a.txt", 3);
 
-        JobLifecycle.Outcome outcome = lifecycle().apply(change(job, 1, TASK_1, 7, "STOPPED", codes(0, 143, null),
+        TaskEventDriver.Outcome outcome = lifecycle().apply(change(job, 1, TASK_1, 7, "STOPPED", codes(0, 143, null),
                 "UserInitiated", "Task stopped by user"));
 
-        assertThat(outcome).isEqualTo(JobLifecycle.Outcome.CANCELLED);
+        assertThat(outcome).isEqualTo(TaskEventDriver.Outcome.CANCELLED);
         JobRecord record = jobs.get(job.id()).orElseThrow();
         assertThat(record.state()).isEqualTo(JobState.CANCELLED);
         assertThat(record.reason()).isEqualTo("stopped outside Conveyor: Task stopped by user");
@@ -358,9 +362,9 @@ class JobLifecycleTest {
         outputs.write(new ObjectRef(OUT, key1), "a".getBytes(), "text/csv");
         outputs.write(new ObjectRef(OUT, key2), "b".getBytes(), "text/csv");
 
-        JobLifecycle.Outcome outcome = lifecycle().apply(stopped(job, 1, TASK_1, 6, 0, 0, 0, null, "done"));
+        TaskEventDriver.Outcome outcome = lifecycle().apply(stopped(job, 1, TASK_1, 6, 0, 0, 0, null, "done"));
 
-        assertThat(outcome).isEqualTo(JobLifecycle.Outcome.SUCCEEDED);
+        assertThat(outcome).isEqualTo(TaskEventDriver.Outcome.SUCCEEDED);
         JobRecord parent = jobs.get(job.id()).orElseThrow();
         StoredObject first = outputs.describe(new ObjectRef(OUT, key1)).orElseThrow();
         String childId = JobId.of("s3://" + OUT + "/" + key1, "etag:" + first.eTag(), "summarize", summarize);
@@ -384,9 +388,9 @@ class JobLifecycleTest {
         TaskStateChange stop = stopped(job, 1, TASK_1, 6, 0, 0, 0, null, "done");
 
         lifecycle().apply(stop);
-        JobLifecycle.Outcome again = lifecycle().apply(stop);
+        TaskEventDriver.Outcome again = lifecycle().apply(stop);
 
-        assertThat(again).isEqualTo(JobLifecycle.Outcome.STALE);
+        assertThat(again).isEqualTo(TaskEventDriver.Outcome.STALE);
         assertThat(jobs.all()).hasSize(2);
         assertThat(queued).hasSize(1);
     }
@@ -418,9 +422,9 @@ class JobLifecycleTest {
                 null);
         int writes = jobs.writes();
 
-        assertThat(lifecycle().apply(foreign)).isEqualTo(JobLifecycle.Outcome.NOT_A_JOB);
-        assertThat(lifecycle().apply(elsewhere)).isEqualTo(JobLifecycle.Outcome.OTHER_CLUSTER);
-        assertThat(lifecycle().apply(unknown)).isEqualTo(JobLifecycle.Outcome.UNKNOWN_JOB);
+        assertThat(lifecycle().apply(foreign)).isEqualTo(TaskEventDriver.Outcome.NOT_A_JOB);
+        assertThat(lifecycle().apply(elsewhere)).isEqualTo(TaskEventDriver.Outcome.OTHER_CLUSTER);
+        assertThat(lifecycle().apply(unknown)).isEqualTo(TaskEventDriver.Outcome.UNKNOWN_JOB);
         assertThat(jobs.writes()).isEqualTo(writes);
     }
 
@@ -428,13 +432,12 @@ class JobLifecycleTest {
     void apply_recordChangedMeanwhile_readsAgainAndKeepsBothChanges() {
         JobRecord job = started("inputs/word-count/a.txt", 3);
         // Another handler applies RUNNING between this one's read and its write.
-        JobStore racing = new RacingStore(jobs, () -> jobs.update(jobs.get(job.id()).orElseThrow()
-                .moveTo(JobState.RUNNING, null).withTask(new TaskRun(1, TASK_1, 3, "RUNNING", "t", null, null, null,
-                        null))));
+        JobStore racing = new RacingStore(jobs, () -> jobs.overwrite(JobFixtures.after(jobs.get(job.id()).orElseThrow(),
+                now, JobEvent.TaskRunning.onEcs(new TaskRun(1, TASK_1, 3, "RUNNING", "t", null, null, null, null)))));
 
-        JobLifecycle.Outcome outcome = lifecycle(racing).apply(stopped(job, 1, TASK_1, 6, 0, 0, 0, null, "done"));
+        TaskEventDriver.Outcome outcome = lifecycle(racing).apply(stopped(job, 1, TASK_1, 6, 0, 0, 0, null, "done"));
 
-        assertThat(outcome).isEqualTo(JobLifecycle.Outcome.SUCCEEDED);
+        assertThat(outcome).isEqualTo(TaskEventDriver.Outcome.SUCCEEDED);
         assertThat(jobs.get(job.id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
     }
 
@@ -449,31 +452,30 @@ class JobLifecycleTest {
         };
 
         assertThatThrownBy(() -> lifecycle(alwaysChanged).apply(running(job, 1, TASK_1, 3)))
+                .isInstanceOf(JobUpdates.ConcurrentChangeException.class)
                 .hasMessageContaining("changed " + 3 + " times");
     }
 
     @Test
-    void classify_instanceGoneWording_isToldFromAlgorithmFailures() {
-        assertThat(JobLifecycle.classify(bare("Host EC2 (instance i-0123456789abcdef0) stopped/terminated.", null,
-                codes(0, 137, null))).kind()).isEqualTo(JobLifecycle.AttemptEnd.Kind.LOST);
-        assertThat(JobLifecycle.classify(bare("Essential container in task exited", "TerminationNotice",
-                codes(0, null, null))).kind()).isEqualTo(JobLifecycle.AttemptEnd.Kind.LOST);
-        assertThat(JobLifecycle.classify(bare("Essential container in task exited", "EssentialContainerExited",
-                codes(0, 137, 0))).kind()).isEqualTo(JobLifecycle.AttemptEnd.Kind.FAILED);
-        assertThat(JobLifecycle.classify(bare(null, null, codes(0, null, null))).reason())
-                .isEqualTo("the algorithm never finished (no reason given)");
+    void ending_instanceGoneWording_isToldFromAlgorithmFailures() {
+        assertThat(TaskEvents.ending(bare("Host EC2 (instance i-0123456789abcdef0) stopped/terminated.", null,
+                codes(0, 137, null)))).isInstanceOf(JobEvent.InstanceLost.class);
+        assertThat(TaskEvents.ending(bare("Essential container in task exited", "TerminationNotice",
+                codes(0, null, null)))).isInstanceOf(JobEvent.InstanceLost.class);
+        assertThat(TaskEvents.ending(bare("Essential container in task exited", "EssentialContainerExited",
+                codes(0, 137, 0)))).isEqualTo(new JobEvent.ExitCode(137, null, null));
+        assertThat(TaskEvents.ending(bare(null, null, codes(0, null, null))))
+                .isEqualTo(new JobEvent.StageFailed("the algorithm never finished (no reason given)", null));
     }
 
     // ------------------------------------------------------------------ fixtures
 
     /** A job as dispatch leaves it after placing its first attempt. */
     JobRecord started(String key, int maxAttempts) {
-        String input = "s3://conveyor-in/" + key;
-        String id = JobId.of(input, "v1", "word-count", revision);
-        JobRecord record = JobRecord.queued(id, "word-count", revision, input, "v1", null, maxAttempts,
-                        now.minusSeconds(600).toString())
-                .withOutput("s3://" + OUT + "/" + BucketLayout.outputPrefix("word-count", BucketLayout.restOf(key), id))
-                .placed("arn:ci/1", false, now.minusSeconds(300).toString());
+        NewJob job = JobFixtures.job("s3://conveyor-in/" + key, "v1", "word-count", revision, maxAttempts);
+        JobRecord record = JobFixtures.after(JobFixtures.queued(job.withOutput("s3://" + OUT + "/"
+                        + BucketLayout.outputPrefix("word-count", BucketLayout.restOf(key), job.id())), now.minusSeconds(600)),
+                now.minusSeconds(300), new JobEvent.StartRequested("arn:ci/1"));
         jobs.create(record);
         return record;
     }
@@ -485,8 +487,8 @@ class JobLifecycleTest {
     }
 
     JobRecord placeAgain(JobRecord job) {
-        JobRecord placed = jobs.get(job.id()).orElseThrow().placed("arn:ci/1", false, now.toString());
-        jobs.update(placed);
+        JobRecord placed = JobFixtures.after(jobs.get(job.id()).orElseThrow(), now, new JobEvent.StartRequested("arn:ci/1"));
+        jobs.overwrite(placed);
         return placed;
     }
 
@@ -548,11 +550,6 @@ class JobLifecycleTest {
         @Override
         public boolean create(JobRecord record) {
             return store.create(record);
-        }
-
-        @Override
-        public void update(JobRecord record) {
-            store.update(record);
         }
 
         @Override

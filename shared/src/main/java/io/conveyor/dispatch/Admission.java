@@ -1,0 +1,205 @@
+package io.conveyor.dispatch;
+
+import io.conveyor.descriptor.Descriptor;
+import io.conveyor.jobs.JobEvent;
+import io.conveyor.jobs.JobRecord;
+import io.conveyor.jobs.JobState;
+import io.conveyor.jobs.JobStore;
+import io.conveyor.jobs.JobUpdates;
+import io.conveyor.jobs.NewJob;
+import io.conveyor.jobs.Transition;
+import io.conveyor.registration.AlgorithmRecord;
+import io.conveyor.registration.AlgorithmRegistry;
+import io.conveyor.storage.BucketLayout;
+import io.conveyor.storage.ObjectRef;
+import io.conveyor.storage.ObjectStore;
+import io.conveyor.storage.StorageEvent;
+import io.conveyor.storage.StoredObject;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dispatch's first step: which jobs of a message are to run. An S3 event's object becomes a new
+ * job (one per input version and algorithm revision); a message naming a job by id (a retry, a
+ * chain's next step) runs that job with the algorithm revision and input version it was made for,
+ * or not at all. A job that may not run is recorded as rejected, saying why.
+ */
+final class Admission {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Admission.class);
+
+    private final AlgorithmRegistry registry;
+    private final ObjectStore inputs;
+    private final JobUpdates updates;
+    private final String outputBucket;
+    /** Algorithms looked up in this batch: each is read once per batch. */
+    private final Map<String, Optional<AlgorithmRecord>> algorithms = new HashMap<>();
+
+    /** One admission per batch. */
+    Admission(AlgorithmRegistry registry, ObjectStore inputs, JobUpdates updates, String outputBucket) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.inputs = Objects.requireNonNull(inputs, "inputs");
+        this.updates = Objects.requireNonNull(updates, "updates");
+        this.outputBucket = Objects.requireNonNull(outputBucket, "outputBucket");
+    }
+
+    /** The job of one event record, when there is one to run; rejections are recorded here. */
+    Optional<Candidate> admit(StorageEvent event) {
+        ObjectRef ref = event.object();
+        String key = ref.key();
+        if (event.kind() == StorageEvent.Kind.REMOVED) {
+            LOG.info("outcome=ignored object=\"{}\" reason=\"removed: jobs of earlier versions keep their version\"", ref);
+            return Optional.empty();
+        }
+        if (!key.startsWith(BucketLayout.INPUTS_PREFIX) || key.endsWith("/")) {
+            LOG.warn("outcome=ignored object=\"{}\" reason=\"not an input file under {}<algorithm>/\"", ref,
+                    BucketLayout.INPUTS_PREFIX);
+            return Optional.empty();
+        }
+        String below = key.substring(BucketLayout.INPUTS_PREFIX.length());
+        int slash = below.indexOf('/');
+        if (slash <= 0) {
+            LOG.warn("outcome=ignored object=\"{}\" reason=\"inputs lie under {}<algorithm>/, this one names no algorithm\"",
+                    ref, BucketLayout.INPUTS_PREFIX);
+            return Optional.empty();
+        }
+        String name = below.substring(0, slash);
+        String rest = below.substring(slash + 1);
+        Optional<AlgorithmRecord> algorithm = algorithm(name);
+        boolean needsHead = event.eTag() == null || event.size() < 0
+                || algorithm.map(a -> !a.definition().parameters().isEmpty()).orElse(false);
+        Optional<StoredObject> described = needsHead ? inputs.describe(ref, event.versionId())
+                : Optional.of(new StoredObject(ref, event.versionId(), event.eTag(), event.size()));
+        if (described.isEmpty()) {
+            LOG.info("outcome=ignored object=\"{}\" version={} reason=\"gone before its job was made\"", ref,
+                    event.versionId());
+            return Optional.empty();
+        }
+        StoredObject input = described.get();
+        NewJob unplaced = NewJob.of(new NewJob.JobInput(ref.uri(), input.version().orElse("etag:" + input.eTag())),
+                new NewJob.AlgorithmRevision(name, algorithm.map(AlgorithmRecord::sha256).orElse("none"),
+                        algorithm.map(a -> 1 + a.definition().retries()).orElse(1)));
+        NewJob job = unplaced.withOutput("s3://" + outputBucket + "/" + BucketLayout.outputPrefix(name, rest, unplaced.id()));
+
+        Checked checked = algorithm.isEmpty()
+                ? Checked.rejected("unknown algorithm '" + name + "': no descriptor registered under that name (upload "
+                + BucketLayout.ALGORITHMS_PREFIX + name + ".json, then upload this input again)")
+                : check(algorithm.get(), job.id(), job.algorithm().maxAttempts(), input, rest, job.output());
+        if (checked.rejection() != null) {
+            Optional<Transition> created = updates.create(job, List.of(new JobEvent.Rejected(checked.rejection())));
+            LOG.info("outcome={} job={} object=\"{}\" algorithm={} reason=\"{}\"", created.isPresent() ? "rejected"
+                    : "duplicate", job.id(), ref, name, checked.rejection());
+            return Optional.empty();
+        }
+        return Optional.of(Candidate.of(job, algorithm.get(), input, checked.parameters()));
+    }
+
+    /**
+     * The job a queue message names by id (a retry, or a chain's next step), when it is still to run.
+     * It runs with the algorithm revision and the input version it was made for, or not at all.
+     */
+    Optional<Candidate> admitRecorded(String jobId) {
+        Optional<JobStore.Versioned> read = updates.store().read(jobId);
+        if (read.isEmpty()) {
+            LOG.warn("outcome=ignored job={} reason=\"the message names a job without a record\"", jobId);
+            return Optional.empty();
+        }
+        JobRecord record = read.get().record();
+        if (record.state() != JobState.QUEUED && record.state() != JobState.WAITING_FOR_CAPACITY
+                && record.state() != JobState.STARTING) {
+            LOG.info("outcome=duplicate job={} state={}", jobId, record.state());
+            return Optional.empty();
+        }
+        ObjectRef ref = ObjectRef.parse(record.input());
+        Optional<AlgorithmRecord> algorithm = algorithm(record.algorithm());
+        String versionId = record.inputVersion().startsWith("etag:") ? null : record.inputVersion();
+        Optional<StoredObject> described = inputs.describe(ref, versionId);
+        String rejection = null;
+        if (algorithm.isEmpty()) {
+            rejection = "unknown algorithm '" + record.algorithm() + "': no descriptor registered under that name";
+        } else if (algorithm.get().sha256() != null && !algorithm.get().sha256().equals(record.revision())) {
+            rejection = "algorithm '" + record.algorithm() + "' changed since this job was made (its revision was "
+                    + abbreviate(record.revision()) + ", now " + abbreviate(algorithm.get().sha256())
+                    + "): a job runs only the revision it was made for; upload its input again to run the new one";
+        } else if (described.isEmpty()) {
+            rejection = "the input " + ref + " (" + record.inputVersion() + ") is gone";
+        } else if (versionId == null && !record.inputVersion().equals("etag:" + described.get().eTag())) {
+            rejection = "the input " + ref + " changed since this job was made (it was " + record.inputVersion()
+                    + ", now etag:" + described.get().eTag() + ")";
+        }
+        Checked checked = rejection == null ? check(algorithm.get(), jobId, record.maxAttempts(), described.get(),
+                BucketLayout.restOf(ref.key()), record.output()) : Checked.rejected(rejection);
+        if (checked.rejection() != null) {
+            Optional<Transition> written = updates.apply(read.get(), List.of(new JobEvent.Rejected(checked.rejection())));
+            LOG.info("outcome={} job={} object=\"{}\" algorithm={} reason=\"{}\"", written.isPresent() ? "rejected"
+                    : "duplicate", jobId, ref, record.algorithm(), checked.rejection());
+            return Optional.empty();
+        }
+        return Optional.of(Candidate.of(read.get(), algorithm.get(), described.get(), checked.parameters()));
+    }
+
+    private Optional<AlgorithmRecord> algorithm(String name) {
+        return algorithms.computeIfAbsent(name, registry::algorithm);
+    }
+
+    /** Why a job may not run (or {@code null}), and its parameters' values when it may. */
+    private record Checked(String rejection, Map<String, String> parameters) {
+        static Checked rejected(String why) {
+            return new Checked(why, Map.of());
+        }
+    }
+
+    /** The checks every job passes before it runs, whether its input is new or its record exists. */
+    private static Checked check(AlgorithmRecord algorithm, String id, int attempts, StoredObject input, String rest,
+                                 String output) {
+        String name = algorithm.name();
+        if (!algorithm.active() || algorithm.taskDefinitionArn() == null) {
+            return Checked.rejected("algorithm '" + name + "' was retired" + (algorithm.retiredAt() == null ? ""
+                    : " at " + algorithm.retiredAt()) + ": it takes no new inputs");
+        }
+        Descriptor d = algorithm.definition();
+        String key = input.ref().key();
+        String fileName = key.substring(key.lastIndexOf('/') + 1);
+        Optional<String> filtered = InputRules.filterRejection(d, fileName, rest, input.size());
+        if (filtered.isPresent()) {
+            return Checked.rejected(filtered.get());
+        }
+        Map<String, String> parameters;
+        try {
+            parameters = InputRules.parameterValues(d, input.metadata());
+        } catch (InputRules.MissingParameterException e) {
+            return Checked.rejected(e.getMessage() + ": give " + (e.names().size() == 1 ? "it" : "them")
+                    + " as S3 object metadata (" + e.names().stream().map(p -> "x-amz-meta-"
+                    + p.toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")) + ")");
+        }
+        if (d.resources().gpu() > 0) {
+            return Checked.rejected("needs " + d.resources().gpu() + " GPU(s): Conveyor's launch template starts the"
+                    + " standard ECS-optimized AMI, which has no GPU drivers");
+        }
+        String prefix = ObjectRef.parse(output).key();
+        if (!BucketLayout.leavesRoomForOutputs(prefix)) {
+            return Checked.rejected("the key is " + key.getBytes(StandardCharsets.UTF_8).length + " bytes: its output "
+                    + "prefix would leave less than " + BucketLayout.OUTPUT_NAME_ROOM_BYTES
+                    + " bytes of S3's 1024-byte key limit for output file names");
+        }
+        TaskStart probe = TaskOverrides.of(id, attempts, algorithm.taskDefinitionArn(), "probe", d, input.ref(),
+                input.versionId(), output, parameters);
+        if (TaskOverrides.length(probe) > TaskOverrides.MAX_OVERRIDE_CHARS) {
+            return Checked.rejected("the job's values (key, parameters, command) exceed the "
+                    + TaskOverrides.MAX_OVERRIDE_CHARS + " characters ECS allows for a task's overrides");
+        }
+        return new Checked(null, parameters);
+    }
+
+    private static String abbreviate(String revision) {
+        return revision == null ? "none" : revision.substring(0, Math.min(12, revision.length()));
+    }
+}

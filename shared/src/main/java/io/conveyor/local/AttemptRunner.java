@@ -1,0 +1,97 @@
+package io.conveyor.local;
+
+import io.conveyor.descriptor.Descriptor;
+import io.conveyor.descriptor.Placeholders;
+import io.conveyor.jobs.JobRecord;
+import io.conveyor.storage.Digests;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * Runs one attempt as ECS would run its task, on the calling (virtual) thread: stages the input into
+ * the attempt's folder (as stage-in does), fills the container contract, runs the algorithm as a
+ * local process or a Docker container, and reports its start and its end.
+ */
+final class AttemptRunner {
+
+    private final LocalSettings settings;
+    private final LocalProcessRunner runner;
+    private final LocalOutputs outputs;
+
+    AttemptRunner(LocalSettings settings, LocalProcessRunner runner, LocalOutputs outputs) {
+        this.settings = settings;
+        this.runner = runner;
+        this.outputs = outputs;
+    }
+
+    /** Runs the attempt {@code job} is STARTING, reporting to {@code reports}. */
+    void run(JobRecord job, Descriptor descriptor, Consumer<AttemptReport> reports) {
+        Path dir = outputs.attemptDir(job);
+        AtomicBoolean started = new AtomicBoolean();
+        try {
+            if (Files.exists(dir)) {
+                LocalOutputs.deleteTree(dir);
+            }
+            Files.createDirectories(dir.resolve("output"));
+            // The algorithm works on a copy, and a file changed since it was taken is noticed here.
+            Path staged = dir.resolve("input").resolve(Path.of(job.input()).getFileName());
+            Files.createDirectories(staged.getParent());
+            if (!("sha256:" + Digests.copyWithSha256(Path.of(job.input()), staged)).equals(job.inputVersion())) {
+                reports.accept(new AttemptReport.NotStarted(job.id(), job.attempt(),
+                        "the input changed after it was taken; its new content is taken as a new job", true));
+                return;
+            }
+            boolean docker = settings.runtime() == LocalRuntime.DOCKER;
+            Map<String, String> values = new HashMap<>();
+            for (Descriptor.Parameter parameter : descriptor.parameters()) {
+                if (parameter.defaultValue() != null) {
+                    values.put(parameter.name(), parameter.defaultValue());
+                }
+            }
+            values.put(Placeholders.INPUT, docker ? DockerInvocation.WORK_DIR + "/input/" + staged.getFileName()
+                    : staged.toString());
+            values.put(Placeholders.OUTPUT_DIR, docker ? DockerInvocation.WORK_DIR + "/output" : dir.resolve("output").toString());
+            values.put(Placeholders.JOB_ID, job.id());
+            values.put(Placeholders.ATTEMPT, Integer.toString(job.attempt()));
+            // The local section is for this machine's own tools; in Docker the image runs as on ECS.
+            boolean local = !docker && descriptor.local() != null;
+            List<String> template = local && descriptor.local().command() != null ? descriptor.local().command()
+                    : descriptor.command();
+            List<String> command = template.stream().map(word -> Placeholders.substitute(word, values)).toList();
+            Map<String, String> environment = new HashMap<>();
+            descriptor.environment().forEach((name, value) -> environment.put(name, Placeholders.substitute(value, values)));
+            if (local && descriptor.local().environment() != null) {
+                descriptor.local().environment().forEach((name, value) -> environment.put(name,
+                        Placeholders.substitute(value, values)));
+            }
+            environment.putAll(values);
+            String container = DockerInvocation.containerName(job.id(), job.attempt());
+            List<String> processCommand = docker ? DockerInvocation.command(descriptor, container, dir, environment,
+                    command, DockerInvocation.currentUser()) : command;
+            Map<String, String> processEnvironment = docker ? Map.of() : environment;
+            LocalProcessRunner.Result result = runner.run(processCommand, processEnvironment, dir,
+                    Duration.ofSeconds(descriptor.timeoutSeconds()), dir.resolve("stdout.log"), dir.resolve("stderr.log"),
+                    (pid, processStart) -> {
+                        started.set(true);
+                        reports.accept(new AttemptReport.Started(job.id(), job.attempt(), pid, processStart));
+                    });
+            if (docker && result.timedOut()) {
+                DockerInvocation.remove(container);
+            }
+            reports.accept(new AttemptReport.Exited(job.id(), job.attempt(), result));
+        } catch (InterruptedException e) {
+            // The run is stopping: the job stays as it is and the next run resumes it.
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            reports.accept(started.get() ? new AttemptReport.Broke(job.id(), job.attempt(), e.toString())
+                    : new AttemptReport.NotStarted(job.id(), job.attempt(), "cannot start: " + e, false));
+        }
+    }
+}

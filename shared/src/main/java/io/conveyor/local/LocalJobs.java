@@ -1,0 +1,266 @@
+package io.conveyor.local;
+
+import io.conveyor.descriptor.Descriptor;
+import io.conveyor.jobs.Effect;
+import io.conveyor.jobs.JobEvent;
+import io.conveyor.jobs.JobLifecycle;
+import io.conveyor.jobs.JobRecord;
+import io.conveyor.jobs.JobState;
+import io.conveyor.jobs.JobStore;
+import io.conveyor.jobs.JobUpdates;
+import io.conveyor.jobs.Transition;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local mode's driver of job records: it turns inbox files, placements on this machine and
+ * attempts' reports into {@link JobEvent}s, lets {@link JobLifecycle} decide, writes the records and
+ * carries out the effects (queueing, moving outputs, stopping a stale process). One thread calls it.
+ */
+final class LocalJobs {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalJobs.class);
+
+    /** An attempt to run: the record as it started, and its algorithm. */
+    record Start(JobRecord job, Descriptor descriptor) {
+    }
+
+    private final JobUpdates updates;
+    private final LocalAdmission admission;
+    private final LocalCapacity capacity;
+    private final LocalOutputs outputs;
+    private final LocalPipeline.Listener listener;
+    private final Clock clock;
+    private final boolean docker;
+    private final List<String> queue = new ArrayList<>();
+    private final Map<String, Descriptor.Resources> running = new HashMap<>();
+    private final Set<String> touched = new LinkedHashSet<>();
+
+    LocalJobs(JobUpdates updates, LocalAdmission admission, LocalCapacity capacity, LocalOutputs outputs,
+              LocalPipeline.Listener listener, Clock clock, boolean docker) {
+        this.updates = updates;
+        this.admission = admission;
+        this.capacity = capacity;
+        this.outputs = outputs;
+        this.listener = listener;
+        this.clock = clock;
+        this.docker = docker;
+    }
+
+    /** Jobs a previous run left unfinished: queued again; a process it left behind is ended first. */
+    void recover() {
+        for (JobRecord record : updates.store().all()) {
+            admission.remember(record);
+            if (record.state().terminal()) {
+                continue;
+            }
+            String refused = admission.stillRuns(record);
+            List<JobEvent> events = new ArrayList<>();
+            events.add(new JobEvent.ResumedAfterCrash("resumed: the previous run stopped while this job ran"));
+            if (refused != null) {
+                events.add(new JobEvent.Rejected(refused));
+            }
+            apply(record.id(), events);
+        }
+    }
+
+    /** Makes (or finds) the job of an input file for an algorithm. */
+    void admit(Path file, String algorithm, String rest) throws IOException {
+        Optional<LocalAdmission.Admitted> admitted = admission.admit(file, algorithm, rest, null);
+        if (admitted.isPresent()) {
+            updates.create(admitted.get().job(), admitted.get().events()).ifPresent(this::recorded);
+        }
+    }
+
+    /** Starts every queued job that fits now, first come first served, smaller ones passing larger. */
+    List<Start> place() {
+        List<Start> starts = new ArrayList<>();
+        for (String id : List.copyOf(queue)) {
+            JobStore.Versioned read = updates.store().read(id).orElseThrow();
+            JobRecord record = read.record();
+            Descriptor descriptor = admission.algorithm(record.algorithm()).orElseThrow().descriptor();
+            if (!Files.isRegularFile(Path.of(record.input()))) {
+                queue.remove(id);
+                apply(read, new JobEvent.Rejected("the input " + record.input() + " is gone: deleted before the job started"));
+                continue;
+            }
+            if (!capacity.tryReserve(descriptor.resources())) {
+                apply(read, new JobEvent.WaitingForCapacity("waiting for " + descriptor.resources().vcpu() + " vCPU and "
+                        + descriptor.resources().taskMemoryMiB() + " MiB"));
+                continue;
+            }
+            queue.remove(id);
+            Optional<Transition> started = apply(read, new JobEvent.StartRequested(null));
+            if (started.isPresent() && started.get().effect(Effect.StartTask.class).isPresent()) {
+                running.put(id, descriptor.resources());
+                starts.add(new Start(started.get().after(), descriptor));
+            } else {
+                capacity.release(descriptor.resources());
+            }
+        }
+        return starts;
+    }
+
+    /** Applies what an attempt reported; {@code inputChanged} hears of an input file to take again. */
+    void report(AttemptReport report, Consumer<Path> inputChanged) {
+        Optional<JobStore.Versioned> read = updates.store().read(report.jobId());
+        if (read.isEmpty()) {
+            return;
+        }
+        JobRecord record = read.get().record();
+        try {
+            JobEvent event = switch (report) {
+                case AttemptReport.Started started -> JobEvent.TaskRunning.asProcess(started.attempt(), started.pid(),
+                        started.processStart());
+                case AttemptReport.Exited exited -> ended(record, exited);
+                case AttemptReport.NotStarted notStarted -> {
+                    if (notStarted.inputChanged()) {
+                        inputChanged.accept(Path.of(record.input()));
+                    }
+                    yield new JobEvent.StartRefused(notStarted.reason(), false);
+                }
+                case AttemptReport.Broke broke -> new JobEvent.Abandoned("Conveyor could not finish this job: "
+                        + broke.reason());
+            };
+            Optional<Transition> applied = apply(read.get(), event);
+            boolean current = applied.map(t -> t.kind() != Transition.Kind.STALE).orElse(true);
+            if (!(report instanceof AttemptReport.Started) && current) {
+                // A late report of an attempt the record moved past holds nothing: its resources went with it.
+                release(report.jobId());
+                if (applied.map(t -> t.changed() && t.after().state().terminal()).orElse(false)) {
+                    outputs.cleanUp(record);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.error("outcome=job-error job={} reason=\"{}\"", report.jobId(), e.toString(), e);
+            release(report.jobId());
+            apply(report.jobId(), List.of(new JobEvent.Abandoned("Conveyor could not finish this job: " + e)));
+        }
+    }
+
+    /**
+     * How an attempt's process ended. A job it ends (success, or a failure with no retry left) keeps
+     * the attempt's output where the job's output lies; a success's output files become its next steps.
+     */
+    private JobEvent ended(JobRecord record, AttemptReport.Exited exited) throws IOException {
+        LocalProcessRunner.Result result = exited.result();
+        Descriptor descriptor = admission.algorithm(record.algorithm()).orElseThrow().descriptor();
+        JobEvent.Ending ending = result.timedOut() ? new JobEvent.TimedOut(descriptor.timeoutSeconds(), result.stderrTail())
+                : result.exitCode() == 0 ? new JobEvent.Succeeded()
+                : new JobEvent.ExitCode(result.exitCode(), null, result.stderrTail());
+        JobEvent.AttemptEnded event = JobEvent.AttemptEnded.of(exited.attempt(), ending);
+        Transition preview = JobLifecycle.apply(record, event, clock.instant());
+        if (!preview.changed() || !preview.after().state().terminal()) {
+            return event;
+        }
+        Path output = outputs.outputDir(record);
+        event = event.withOutput(new JobEvent.Output(output.toString(), outputs.keep(record)));
+        return preview.after().state() == JobState.SUCCEEDED ? event.withChildren(chain(record, descriptor, output)) : event;
+    }
+
+    /** Each output file becomes an input of every algorithm this one leads to, where it lies. */
+    private List<JobRecord> chain(JobRecord parent, Descriptor descriptor, Path output) throws IOException {
+        if (descriptor.then().isEmpty()) {
+            return List.of();
+        }
+        List<Path> produced;
+        try (Stream<Path> walk = Files.walk(output)) {
+            produced = walk.filter(Files::isRegularFile).sorted().toList();
+        }
+        List<JobRecord> children = new ArrayList<>();
+        for (String next : descriptor.then()) {
+            for (Path file : produced) {
+                Optional<LocalAdmission.Admitted> child = admission.admit(file, next, outputs.belowOutputs(file),
+                        parent.id());
+                child.ifPresent(a -> children.add(JobLifecycle.admit(a.job(), a.events(), clock.instant()).after()));
+            }
+        }
+        return children;
+    }
+
+    /** The jobs this run made or changed, in the order it first did. */
+    Set<String> touched() {
+        return touched;
+    }
+
+    /** Whether nothing is queued or running. */
+    boolean idle() {
+        return queue.isEmpty() && running.isEmpty();
+    }
+
+    private void release(String jobId) {
+        Descriptor.Resources held = running.remove(jobId);
+        if (held != null) {
+            capacity.release(held);
+        }
+    }
+
+    private void apply(String jobId, List<JobEvent> events) {
+        for (int tries = 1; tries <= JobUpdates.WRITE_TRIES; tries++) {
+            Optional<JobStore.Versioned> read = updates.store().read(jobId);
+            if (read.isEmpty() || apply(read.get(), events).isPresent()) {
+                return;
+            }
+        }
+        throw new JobUpdates.ConcurrentChangeException(jobId);
+    }
+
+    private Optional<Transition> apply(JobStore.Versioned read, JobEvent event) {
+        return apply(read, List.of(event));
+    }
+
+    /** Writes what the events do and carries out their effects. */
+    private Optional<Transition> apply(JobStore.Versioned read, List<JobEvent> events) {
+        Optional<Transition> applied = updates.apply(read, events);
+        applied.ifPresent(this::recorded);
+        if (applied.isPresent() && applied.get().kind() == Transition.Kind.STALE) {
+            LOG.warn("outcome=report-ignored job={} reason=\"{}\"", read.record().id(), applied.get().note());
+        }
+        return applied;
+    }
+
+    private void recorded(Transition transition) {
+        transition.creates().forEach(child -> {
+            touched.add(child.id());
+            listener.jobChanged(child);
+        });
+        if (transition.changed()) {
+            touched.add(transition.after().id());
+            listener.jobChanged(transition.after());
+        }
+        for (Effect effect : transition.effects()) {
+            switch (effect) {
+                case Effect.Enqueue enqueue -> enqueue.jobIds().stream().filter(id -> !queue.contains(id)).forEach(id -> {
+                    queue.add(id);
+                    touched.add(id);
+                });
+                case Effect.StopTask stop -> stopStale(transition.before());
+                case Effect.StartTask start -> { }
+                case Effect.LookAgain look -> { }
+            }
+        }
+    }
+
+    /** Ends the process of a crashed run's attempt, and its container, if they still live. */
+    private void stopStale(JobRecord before) {
+        if (before.pid() != null) {
+            LocalProcessRunner.killStale(before.pid(), before.processStart());
+        }
+        if (docker) {
+            DockerInvocation.remove(DockerInvocation.containerName(before.id(), before.attempt()));
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.conveyor.local;
+
+import io.conveyor.jobs.JobRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The local mode's folders for attempts and outputs, laid out like the output bucket: each attempt
+ * works in {@code .work/<job>/attempt-<n>/}; a job's output ends in
+ * {@code outputs/<algorithm>/<input path>/<job>/}.
+ */
+final class LocalOutputs {
+
+    private final LocalSettings settings;
+
+    LocalOutputs(LocalSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Where an attempt runs. */
+    Path attemptDir(JobRecord record) {
+        return settings.work().resolve(record.id()).resolve("attempt-" + record.attempt());
+    }
+
+    /** Where a job's output lies once it ended. */
+    Path outputDir(JobRecord record) {
+        return settings.outputs().resolve(record.algorithm()).resolve(rest(record)).resolve(record.id());
+    }
+
+    /**
+     * Moves the current attempt's output where the job's output lies (partial output survives a
+     * failure) and returns the files there, relative to it.
+     */
+    List<String> keep(JobRecord record) throws IOException {
+        Path target = outputDir(record);
+        Path produced = attemptDir(record).resolve("output");
+        Files.createDirectories(target.getParent());
+        if (Files.exists(target)) {
+            deleteTree(target);
+        }
+        if (Files.exists(produced)) {
+            try {
+                Files.move(produced, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                // outputs/ lies on another file system than .work/: copy, then remove.
+                copyTree(produced, target);
+                deleteTree(produced);
+            }
+        } else {
+            Files.createDirectories(target);
+        }
+        return files(target);
+    }
+
+    /** A finished job's attempts are not needed any more: their output has moved. */
+    void cleanUp(JobRecord record) throws IOException {
+        Path dir = settings.work().resolve(record.id());
+        if (Files.exists(dir)) {
+            deleteTree(dir);
+        }
+    }
+
+    /** The path of a job's input below its algorithm's folder (or below outputs/, for a chain's step). */
+    String rest(JobRecord record) {
+        Path input = Path.of(record.input());
+        if (input.startsWith(settings.inbox())) {
+            Path relative = settings.inbox().relativize(input);
+            return relative.subpath(1, relative.getNameCount()).toString();
+        }
+        if (input.startsWith(settings.outputs())) {
+            return settings.outputs().relativize(input).toString();
+        }
+        return input.getFileName().toString();
+    }
+
+    /** The path of a file below outputs/ (where a chain's next step finds its input). */
+    String belowOutputs(Path file) {
+        return settings.outputs().relativize(file).toString();
+    }
+
+    /** The regular files below a folder, relative to it, in order. */
+    static List<String> files(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).map(file -> dir.relativize(file).toString()).sorted().toList();
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path source : walk.toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+}

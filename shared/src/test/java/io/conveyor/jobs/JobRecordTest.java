@@ -1,0 +1,89 @@
+package io.conveyor.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Records stored by earlier versions of Conveyor (in S3 or an outbox) still load, and are written
+ * back under the same field names. The fixtures were written by the code before the lifecycle moved
+ * into {@link JobLifecycle}.
+ */
+class JobRecordTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"aws-waiting.json", "aws-retrying.json", "aws-succeeded-chain.json", "aws-rejected.json",
+            "local-running.json", "local-failed.json"})
+    void json_recordWrittenByEarlierCode_loadsAndWritesBackTheSameFields(String fixture) throws IOException {
+        // Given a record as today's code wrote it
+        JsonNode stored;
+        try (InputStream in = getClass().getResourceAsStream("/records/" + fixture)) {
+            stored = Json.mapper().readTree(in);
+        }
+
+        // When it is loaded and written again
+        JobRecord record = Json.mapper().treeToValue(stored, JobRecord.class);
+        JsonNode written = Json.mapper().readTree(Json.mapper().writeValueAsBytes(record));
+
+        // Then nothing is lost or renamed
+        assertThat(written).isEqualTo(stored);
+        assertThat(record.id()).startsWith("job-");
+    }
+
+    @Test
+    void json_recordWithSucceededChain_keepsItsTasksAndChildren() throws IOException {
+        JobRecord record;
+        try (InputStream in = getClass().getResourceAsStream("/records/aws-succeeded-chain.json")) {
+            record = Json.mapper().readValue(in, JobRecord.class);
+        }
+
+        assertThat(record.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(record.tasks()).extracting(TaskRun::attempt).containsExactly(1, 2);
+        assertThat(record.interruptions()).isEqualTo(1);
+        assertThat(record.countedAttempts()).isEqualTo(2);
+        assertThat(record.children()).containsExactly("job-0123456789abcdef01234567");
+    }
+
+    @Test
+    void toBuilder_unchanged_buildsAnEqualRecord() throws IOException {
+        JobRecord record;
+        try (InputStream in = getClass().getResourceAsStream("/records/local-failed.json")) {
+            record = Json.mapper().readValue(in, JobRecord.class);
+        }
+
+        assertThat(record.toBuilder().build()).isEqualTo(record);
+    }
+
+    @Test
+    void sources_noRecordIsConstructedOutsideTheJobsPackage() throws IOException {
+        // Records change only through the lifecycle; tests use it too (the one exception: TestRecords).
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        List<Path> offenders;
+        try (Stream<Path> files = Files.walk(root)) {
+            offenders = files.filter(f -> f.toString().endsWith(".java"))
+                    .filter(f -> !f.toString().contains("/target/"))
+                    .filter(f -> !f.getParent().endsWith(Path.of("io", "conveyor", "jobs")))
+                    .filter(f -> read(f).contains("new JobRecord("))
+                    .toList();
+        }
+        assertThat(offenders).isEmpty();
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
