@@ -1,7 +1,6 @@
 package io.conveyor.jobs;
 
 import io.conveyor.jobs.JobEvent.AttemptEnded;
-import io.conveyor.jobs.JobEvent.Ending;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,8 +73,8 @@ public final class JobLifecycle {
             case JobEvent.StartRequested start -> start(record, start, now);
             case JobEvent.StartRefused refused -> refuse(record, refused, now);
             case JobEvent.StartInDoubt doubt -> doubt(record, doubt, now);
-            case JobEvent.TaskRunning running -> run(record, running);
-            case AttemptEnded ended -> end(record, ended, now);
+            case JobEvent.TaskRunning running -> AttemptTransitions.run(record, running);
+            case AttemptEnded ended -> AttemptTransitions.end(record, ended, now);
             case JobEvent.CancelRequested cancel -> cancel(record, cancel, now);
             case JobEvent.RetryRequested retry -> retry(record, retry);
             case JobEvent.ResumedAfterCrash resumed -> resume(record, resumed);
@@ -120,11 +119,11 @@ public final class JobLifecycle {
     // ------------------------------------------------------------------ admission and placement
 
     private static Transition reject(JobRecord record, JobEvent.Rejected rejected, Instant now) {
-        if (!isBeforeItsRun(record)) {
+        if (!Moves.isBeforeItsRun(record)) {
             return Transition.stale(record, "the job is " + record.state() + ": too late to reject it");
         }
         // A job nothing ran for has no output; one whose earlier attempts ran keeps where theirs lies.
-        JobRecord after = ended(record, JobState.FAILED, now).reason(REJECTED + rejected.reason()).exitCode(null)
+        JobRecord after = Moves.ended(record, JobState.FAILED, now).reason(REJECTED + rejected.reason()).exitCode(null)
                 .stderrTail(null).outputs(List.of()).output(record.attempt() > 0 ? record.output() : null).build();
         return Transition.changed(record, after, List.of(), List.of());
     }
@@ -160,9 +159,9 @@ public final class JobLifecycle {
         }
         if (refused.retriable()) {
             // Not counted: nothing of the algorithm ran, and the next start takes this attempt's number.
-            return requeued(record, record.attempt() - 1, "start refused, tried again: " + refused.reason());
+            return Moves.requeued(record, record.attempt() - 1, "start refused, tried again: " + refused.reason());
         }
-        JobRecord after = ended(record, JobState.FAILED, now).reason(refused.reason()).exitCode(null).stderrTail(null)
+        JobRecord after = Moves.ended(record, JobState.FAILED, now).reason(refused.reason()).exitCode(null).stderrTail(null)
                 .outputs(List.of()).build();
         return Transition.changed(record, after, List.of(), List.of());
     }
@@ -179,99 +178,7 @@ public final class JobLifecycle {
         if (until.isAfter(now)) {
             return Transition.unchanged(record, "its start may still be under way", List.of(new Effect.LookAgain(until)));
         }
-        return requeued(record, record.attempt() - 1, "its start never happened");
-    }
-
-    // ------------------------------------------------------------------ attempts
-
-    private static Transition run(JobRecord record, JobEvent.TaskRunning running) {
-        String past = pastNews(record, running.attempt(), running.task());
-        if (past != null) {
-            return Transition.stale(record, past);
-        }
-        if (record.state() == JobState.RUNNING) {
-            return Transition.unchanged(record, "already running", List.of());
-        }
-        JobRecord.Builder after = record.toBuilder().state(JobState.RUNNING).reason(null);
-        if (running.task() != null) {
-            after.task(running.task());
-        }
-        if (running.pid() != null) {
-            after.process(running.pid(), running.processStart());
-        }
-        return Transition.changed(record, after.build(), List.of(), List.of());
-    }
-
-    private static Transition end(JobRecord record, AttemptEnded ended, Instant now) {
-        TaskRun task = ended.task();
-        if (task != null && ended.attempt() == record.attempt() && isStopped(record.task(ended.attempt()))
-                && isSameTask(record, task)
-                && (record.state() == JobState.QUEUED || record.state() == JobState.WAITING_FOR_CAPACITY)) {
-            // This stop was applied and the job queued again; its message may be the one that got lost.
-            return Transition.unchanged(record, "the stop was applied before; the job is queued again",
-                    List.of(new Effect.Enqueue(List.of(record.id()))));
-        }
-        String past = pastNews(record, ended.attempt(), task);
-        if (past != null) {
-            return Transition.stale(record, past);
-        }
-        JobRecord.Builder base = record.toBuilder();
-        if (task != null) {
-            base.task(task);
-        }
-        if (ended.output() != null) {
-            base.output(ended.output().location()).outputs(ended.output().files());
-        } else {
-            base.outputs(List.of());
-        }
-        JobRecord withTask = base.build();
-        return switch (ended.ending()) {
-            case JobEvent.Succeeded s -> succeed(record, withTask, ended.children(), now);
-            case JobEvent.ExitCode code -> fail(record, withTask, code.code(), "exit code " + code.code()
-                    + (code.detail() == null || code.detail().isBlank() ? "" : ", " + code.detail()), code.stderrTail(), now);
-            case JobEvent.StageFailed stage -> fail(record, withTask, stage.exitCode(), stage.reason(), null, now);
-            case JobEvent.TimedOut timeout -> fail(record, withTask, null, "timed out after " + timeout.seconds()
-                    + " s (timeoutSeconds)", timeout.stderrTail(), now);
-            case JobEvent.InstanceLost lost -> lose(record, withTask, lost, now);
-            case JobEvent.StoppedByHand stopped -> Transition.changed(record, ended(withTask, JobState.CANCELLED, now)
-                    .exitCode(stopped.exitCode()).reason(stopped.reason()).stderrTail(null).build(), List.of(), List.of());
-        };
-    }
-
-    private static Transition succeed(JobRecord record, JobRecord withTask, List<JobRecord> children, Instant now) {
-        List<String> ids = children.stream().map(JobRecord::id).toList();
-        List<String> queued = children.stream().filter(c -> c.state() == JobState.QUEUED).map(JobRecord::id).toList();
-        JobRecord after = ended(withTask, JobState.SUCCEEDED, now).exitCode(0).reason(null).stderrTail(null)
-                .children(ids).build();
-        return Transition.changed(record, after, children, queued.isEmpty() ? List.of()
-                : List.of(new Effect.Enqueue(queued)));
-    }
-
-    /** A counted failure: another attempt while the retries allow, else the job fails. */
-    private static Transition fail(JobRecord record, JobRecord withTask, Integer exitCode, String reason, String tail,
-                                   Instant now) {
-        if (record.mayRetry()) {
-            Transition requeued = requeued(withTask, withTask.attempt(), reason + "; trying again (attempt "
-                    + (record.countedAttempts() + 1) + " of " + record.maxAttempts() + ")");
-            return Transition.changed(record, requeued.after().toBuilder().exitCode(exitCode).stderrTail(tail).build(),
-                    List.of(), requeued.effects());
-        }
-        return Transition.changed(record, ended(withTask, JobState.FAILED, now).exitCode(exitCode).reason(reason)
-                .stderrTail(tail).build(), List.of(), List.of());
-    }
-
-    private static Transition lose(JobRecord record, JobRecord withTask, JobEvent.InstanceLost lost, Instant now) {
-        int interruption = record.interruptions() + 1;
-        if (record.interruptions() < MAX_INTERRUPTIONS) {
-            // The attempt keeps its number (its task exists under it) but does not count: the interruption does.
-            Transition requeued = requeued(withTask, withTask.attempt(), lost.reason() + "; queued again, not counted as"
-                    + " an attempt (interruption " + interruption + " of " + MAX_INTERRUPTIONS + " allowed)");
-            return Transition.changed(record, requeued.after().toBuilder().interruptions(interruption).build(), List.of(),
-                    requeued.effects());
-        }
-        return Transition.changed(record, ended(withTask, JobState.FAILED, now).exitCode(lost.exitCode())
-                .reason(lost.reason() + "; the job lost its instance " + interruption + " times").stderrTail(null)
-                .build(), List.of(), List.of());
+        return Moves.requeued(record, record.attempt() - 1, "its start never happened");
     }
 
     // ------------------------------------------------------------------ by hand, and crashes
@@ -280,8 +187,8 @@ public final class JobLifecycle {
         if (record.state().terminal()) {
             return Transition.unchanged(record, "the job is " + record.state() + " already", List.of());
         }
-        JobRecord after = ended(record, JobState.CANCELLED, now).reason(cancel.reason()).build();
-        List<Effect> effects = isRunningAnAttempt(record)
+        JobRecord after = Moves.ended(record, JobState.CANCELLED, now).reason(cancel.reason()).build();
+        List<Effect> effects = Moves.isRunningAnAttempt(record)
                 ? List.of(new Effect.StopTask(record.id(), record.attempt(), cancel.reason())) : List.of();
         return Transition.changed(record, after, List.of(), effects);
     }
@@ -300,11 +207,11 @@ public final class JobLifecycle {
         if (record.state().terminal()) {
             return Transition.stale(record, "the job is " + record.state());
         }
-        if (!isRunningAnAttempt(record)) {
+        if (!Moves.isRunningAnAttempt(record)) {
             return Transition.unchanged(record, "not running: it waits to be placed",
                     List.of(new Effect.Enqueue(List.of(record.id()))));
         }
-        Transition requeued = requeued(record, Math.max(0, record.attempt() - 1), resumed.reason());
+        Transition requeued = Moves.requeued(record, Math.max(0, record.attempt() - 1), resumed.reason());
         List<Effect> effects = new ArrayList<>();
         effects.add(new Effect.StopTask(record.id(), record.attempt(), resumed.reason()));
         effects.addAll(requeued.effects());
@@ -315,68 +222,9 @@ public final class JobLifecycle {
         if (record.state().terminal()) {
             return Transition.stale(record, "the job is " + record.state());
         }
-        List<Effect> effects = isRunningAnAttempt(record)
+        List<Effect> effects = Moves.isRunningAnAttempt(record)
                 ? List.of(new Effect.StopTask(record.id(), record.attempt(), abandoned.reason())) : List.of();
-        return Transition.changed(record, ended(record, JobState.FAILED, now).reason(abandoned.reason()).build(),
+        return Transition.changed(record, Moves.ended(record, JobState.FAILED, now).reason(abandoned.reason()).build(),
                 List.of(), effects);
-    }
-
-    // ------------------------------------------------------------------ the rules every move shares
-
-    /** Back to QUEUED at {@code attempt}: nothing of a running attempt is kept but its history. */
-    private static Transition requeued(JobRecord record, int attempt, String reason) {
-        JobRecord after = record.toBuilder().state(JobState.QUEUED).attempt(attempt).reason(reason).process(null, null)
-                .placedOn(null).waitingSince(null).endedAt(null).build();
-        return Transition.changed(record, after, List.of(), List.of(new Effect.Enqueue(List.of(record.id()))));
-    }
-
-    /** Into a state where no process runs; a terminal one ends the job now. */
-    private static JobRecord.Builder ended(JobRecord record, JobState state, Instant now) {
-        return record.toBuilder().state(state).process(null, null).waitingSince(null)
-                .endedAt(state.terminal() ? now.toString() : null);
-    }
-
-    /**
-     * Why an event about {@code attempt} (and {@code task}, when ECS reported it) is older news than the
-     * record, or {@code null} when it is about the attempt under way.
-     */
-    private static String pastNews(JobRecord record, int attempt, TaskRun task) {
-        if (attempt < record.attempt()) {
-            return "an earlier attempt's task (the job is at attempt " + record.attempt() + ")";
-        }
-        if (attempt > record.attempt()) {
-            return "an attempt the record never started (it is at attempt " + record.attempt() + ")";
-        }
-        if (task != null && !isSameTask(record, task)) {
-            return "a second task for attempt " + attempt + "; the record follows "
-                    + record.task(attempt).map(TaskRun::taskArn).orElse("another");
-        }
-        if (record.state().terminal()) {
-            return "the job is " + record.state();
-        }
-        if (task != null && record.task(attempt).map(known -> known.version() >= task.version()).orElse(false)) {
-            return "version " + task.version() + " is not newer than " + record.task(attempt).get().version();
-        }
-        if (!isRunningAnAttempt(record)) {
-            return "the job is " + record.state() + ", not running this attempt";
-        }
-        return null;
-    }
-
-    private static boolean isSameTask(JobRecord record, TaskRun task) {
-        return record.task(task.attempt()).map(known -> known.taskArn().equals(task.taskArn())).orElse(true);
-    }
-
-    private static boolean isStopped(java.util.Optional<TaskRun> task) {
-        return task.map(known -> "STOPPED".equals(known.lastStatus())).orElse(false);
-    }
-
-    private static boolean isBeforeItsRun(JobRecord record) {
-        return record.state() == JobState.QUEUED || record.state() == JobState.WAITING_FOR_CAPACITY
-                || record.state() == JobState.STARTING;
-    }
-
-    private static boolean isRunningAnAttempt(JobRecord record) {
-        return record.state() == JobState.STARTING || record.state() == JobState.RUNNING;
     }
 }

@@ -1,0 +1,142 @@
+package io.conveyor.jobs;
+
+import io.conveyor.jobs.JobEvent.AttemptEnded;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The part of {@link JobLifecycle} about an attempt under way: its task running, and how it ended.
+ * An event about an attempt changes the record only when it is about the current attempt, newer than
+ * what the record holds of its task, and the job is not over.
+ */
+final class AttemptTransitions {
+
+    private AttemptTransitions() {
+    }
+
+    static Transition run(JobRecord record, JobEvent.TaskRunning running) {
+        String past = pastNews(record, running.attempt(), running.task());
+        if (past != null) {
+            return Transition.stale(record, past);
+        }
+        if (record.state() == JobState.RUNNING) {
+            return Transition.unchanged(record, "already running", List.of());
+        }
+        JobRecord.Builder after = record.toBuilder().state(JobState.RUNNING).reason(null);
+        if (running.task() != null) {
+            after.task(running.task());
+        }
+        if (running.pid() != null) {
+            after.process(running.pid(), running.processStart());
+        }
+        return Transition.changed(record, after.build(), List.of(), List.of());
+    }
+
+    static Transition end(JobRecord record, AttemptEnded ended, Instant now) {
+        TaskRun task = ended.task();
+        if (task != null && ended.attempt() == record.attempt() && isStopped(record.task(ended.attempt()))
+                && isSameTask(record, task)
+                && (record.state() == JobState.QUEUED || record.state() == JobState.WAITING_FOR_CAPACITY)) {
+            // This stop was applied and the job queued again; its message may be the one that got lost.
+            return Transition.unchanged(record, "the stop was applied before; the job is queued again",
+                    List.of(new Effect.Enqueue(List.of(record.id()))));
+        }
+        String past = pastNews(record, ended.attempt(), task);
+        if (past != null) {
+            return Transition.stale(record, past);
+        }
+        JobRecord.Builder base = record.toBuilder();
+        if (task != null) {
+            base.task(task);
+        }
+        if (ended.output() != null) {
+            base.output(ended.output().location()).outputs(ended.output().files());
+        } else {
+            base.outputs(List.of());
+        }
+        JobRecord withTask = base.build();
+        return switch (ended.ending()) {
+            case JobEvent.Succeeded s -> succeed(record, withTask, ended.children(), now);
+            case JobEvent.ExitCode code -> fail(record, withTask, code.code(), "exit code " + code.code()
+                    + (code.detail() == null || code.detail().isBlank() ? "" : ", " + code.detail()), code.stderrTail(), now);
+            case JobEvent.StageFailed stage -> fail(record, withTask, stage.exitCode(), stage.reason(), null, now);
+            case JobEvent.TimedOut timeout -> fail(record, withTask, null, "timed out after " + timeout.seconds()
+                    + " s (timeoutSeconds)", timeout.stderrTail(), now);
+            case JobEvent.InstanceLost lost -> lose(record, withTask, lost, now);
+            case JobEvent.StoppedByHand stopped -> Transition.changed(record, Moves.ended(withTask, JobState.CANCELLED, now)
+                    .exitCode(stopped.exitCode()).reason(stopped.reason()).stderrTail(null).build(), List.of(), List.of());
+        };
+    }
+
+    private static Transition succeed(JobRecord record, JobRecord withTask, List<JobRecord> children, Instant now) {
+        List<String> ids = children.stream().map(JobRecord::id).toList();
+        List<String> queued = children.stream().filter(c -> c.state() == JobState.QUEUED).map(JobRecord::id).toList();
+        JobRecord after = Moves.ended(withTask, JobState.SUCCEEDED, now).exitCode(0).reason(null).stderrTail(null)
+                .children(ids).build();
+        return Transition.changed(record, after, children, queued.isEmpty() ? List.of()
+                : List.of(new Effect.Enqueue(queued)));
+    }
+
+    /** A counted failure: another attempt while the retries allow, else the job fails. */
+    private static Transition fail(JobRecord record, JobRecord withTask, Integer exitCode, String reason, String tail,
+                                   Instant now) {
+        if (record.mayRetry()) {
+            Transition requeued = Moves.requeued(withTask, withTask.attempt(), reason + "; trying again (attempt "
+                    + (record.countedAttempts() + 1) + " of " + record.maxAttempts() + ")");
+            return Transition.changed(record, requeued.after().toBuilder().exitCode(exitCode).stderrTail(tail).build(),
+                    List.of(), requeued.effects());
+        }
+        return Transition.changed(record, Moves.ended(withTask, JobState.FAILED, now).exitCode(exitCode).reason(reason)
+                .stderrTail(tail).build(), List.of(), List.of());
+    }
+
+    private static Transition lose(JobRecord record, JobRecord withTask, JobEvent.InstanceLost lost, Instant now) {
+        int interruption = record.interruptions() + 1;
+        if (record.interruptions() < JobLifecycle.MAX_INTERRUPTIONS) {
+            // The attempt keeps its number (its task exists under it) but does not count: the interruption does.
+            Transition requeued = Moves.requeued(withTask, withTask.attempt(), lost.reason() + "; queued again, not counted as"
+                    + " an attempt (interruption " + interruption + " of " + JobLifecycle.MAX_INTERRUPTIONS + " allowed)");
+            return Transition.changed(record, requeued.after().toBuilder().interruptions(interruption).build(), List.of(),
+                    requeued.effects());
+        }
+        return Transition.changed(record, Moves.ended(withTask, JobState.FAILED, now).exitCode(lost.exitCode())
+                .reason(lost.reason() + "; the job lost its instance " + interruption + " times").stderrTail(null)
+                .build(), List.of(), List.of());
+    }
+
+    /**
+     * Why an event about {@code attempt} (and {@code task}, when ECS reported it) is older news than the
+     * record, or {@code null} when it is about the attempt under way.
+     */
+    private static String pastNews(JobRecord record, int attempt, TaskRun task) {
+        if (attempt < record.attempt()) {
+            return "an earlier attempt's task (the job is at attempt " + record.attempt() + ")";
+        }
+        if (attempt > record.attempt()) {
+            return "an attempt the record never started (it is at attempt " + record.attempt() + ")";
+        }
+        if (task != null && !isSameTask(record, task)) {
+            return "a second task for attempt " + attempt + "; the record follows "
+                    + record.task(attempt).map(TaskRun::taskArn).orElse("another");
+        }
+        if (record.state().terminal()) {
+            return "the job is " + record.state();
+        }
+        if (task != null && record.task(attempt).map(known -> known.version() >= task.version()).orElse(false)) {
+            return "version " + task.version() + " is not newer than " + record.task(attempt).get().version();
+        }
+        if (!Moves.isRunningAnAttempt(record)) {
+            return "the job is " + record.state() + ", not running this attempt";
+        }
+        return null;
+    }
+
+    private static boolean isSameTask(JobRecord record, TaskRun task) {
+        return record.task(task.attempt()).map(known -> known.taskArn().equals(task.taskArn())).orElse(true);
+    }
+
+    private static boolean isStopped(Optional<TaskRun> task) {
+        return task.map(known -> "STOPPED".equals(known.lastStatus())).orElse(false);
+    }
+}
