@@ -30,8 +30,9 @@ import java.util.TreeMap;
  *   <li>{@link Role#PROGRAM}: the first word holding a parameter: a value would choose the program.</li>
  * </ul>
  * Contract values ({@link Placeholders#CONTRACT}) are Conveyor's own: absolute paths and plain ids,
- * which can be neither an option nor a program looked up on the {@code PATH}, so the last two roles
- * allow them; parameters come from any uploader's metadata.
+ * which no uploader can turn into an option, an assignment or the name of another program, so the last
+ * two roles allow them ({@code ["${CONVEYOR_INPUT}"]} runs the input itself, as its author asks);
+ * parameters come from any uploader's metadata.
  *
  * <p><b>Refused, not rewritten.</b> Rewriting {@code ${NAME}} to {@code "$NAME"} is right only where the
  * placeholder stands unquoted in a shell script; inside double quotes it must become {@code $NAME},
@@ -102,16 +103,11 @@ public final class CodeArguments {
                 + "and use $ARGV[0]"),
         RUBY("Ruby code", "ENV[\"%1$s\"] instead of ${%1$s} inside Ruby code, or pass ${%1$s} as an argument "
                 + "after -- and use ARGV[0]"),
-        NODE("JavaScript code", "process.env.%1$s instead of ${%1$s} inside JavaScript code, or pass ${%1$s} as an "
-                + "argument after -- and use process.argv"),
-        PHP("PHP code", "getenv(\"%1$s\") instead of ${%1$s} inside PHP code, or pass ${%1$s} as an argument "
-                + "after -- and use $argv[1]"),
-        LUA("Lua code", "os.getenv(\"%1$s\") instead of ${%1$s} inside Lua code, or pass ${%1$s} as an argument "
-                + "and use arg[1]"),
-        R("R code", "Sys.getenv(\"%1$s\") instead of ${%1$s} inside R code, or pass ${%1$s} as an argument and "
-                + "use commandArgs(TRUE)"),
-        AWK("an awk program", "ENVIRON[\"%1$s\"] instead of ${%1$s} inside an awk program, or pass it with "
-                + "-v name=${%1$s} before the program"),
+        NODE("JavaScript code", "process.env.%1$s instead of ${%1$s} inside JavaScript code"),
+        PHP("PHP code", "getenv(\"%1$s\") instead of ${%1$s} inside PHP code"),
+        LUA("Lua code", "os.getenv(\"%1$s\") instead of ${%1$s} inside Lua code"),
+        R("R code", "Sys.getenv(\"%1$s\") instead of ${%1$s} inside R code"),
+        AWK("an awk program", "ENVIRON[\"%1$s\"] instead of ${%1$s} inside an awk program"),
         SED("a sed script", "a fixed sed script: sed reads no variables, so no value can stand inside one safely; "
                 + "pass ${%1$s} as a file argument after the script, or use awk and ENVIRON[\"%1$s\"]");
 
