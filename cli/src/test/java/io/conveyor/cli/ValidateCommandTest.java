@@ -74,6 +74,23 @@ class ValidateCommandTest {
     }
 
     @Test
+    void validate_placeholderInsideAShellScript_printsThePathAndTheSafeFormAndExitsOne(@TempDir Path dir) throws Exception {
+        // Given the adversarial probe's descriptor (issue 15): the key pasted into an sh -c script
+        String probe = write(dir, "probe.json", "{\"name\": \"probe\", \"image\": \"busybox:1.36\", \"command\": "
+                + "[\"sh\", \"-c\", \"wc ${CONVEYOR_INPUT}\"], \"resources\": {\"vcpu\": 1, \"memoryMiB\": 256}}");
+
+        // When
+        Run run = validate(probe);
+
+        // Then it is no longer accepted silently
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).singleElement().satisfies(line -> assertThat(line)
+                .startsWith(probe + ": /command/2: puts ${CONVEYOR_INPUT} inside a shell script")
+                .contains("use \"$CONVEYOR_INPUT\" (the environment variable, in double quotes) instead of "
+                        + "${CONVEYOR_INPUT} inside a shell script"));
+    }
+
+    @Test
     void validate_unreadableFile_exitsTwoAndStillChecksTheOthers(@TempDir Path dir) throws Exception {
         String good = write(dir, "good.json", descriptor("good", ""));
 

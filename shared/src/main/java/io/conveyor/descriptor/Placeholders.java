@@ -7,8 +7,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code ${NAME}} placeholders in commands and environment values, replaced per job as plain text:
- * each argument stays one argument, so no value can become code.
+ * {@code ${NAME}} placeholders in commands and environment values, replaced per job as plain text.
+ *
+ * <p>Replacing never splits or quotes: a word stays one argument and a value stays inside the word it
+ * replaces, and Conveyor starts no shell. That alone does not keep a value from becoming code: a word
+ * the author's command hands to an interpreter as code ({@code sh -c "wc ${CONVEYOR_INPUT}"}) would
+ * have the value pasted into its code. So placeholders are not allowed where {@link CodeArguments}
+ * finds code (or a word that decides what runs): validation refuses them with the safe form (in a
+ * shell script, {@code "$CONVEYOR_INPUT"}, the environment variable every value is also given as), and
+ * {@link JobCommand}, which replaces them for every job, never pastes into such a word. What a program
+ * does with an ordinary argument (an author's own {@code eval}) is beyond what Conveyor can see.
  */
 public final class Placeholders {
 
@@ -38,7 +46,11 @@ public final class Placeholders {
         return names;
     }
 
-    /** {@code text} with each placeholder whose name {@code values} holds replaced by its value. */
+    /**
+     * {@code text} with each placeholder whose name {@code values} holds replaced by its value, in one
+     * pass (a value holding {@code ${...}} is not replaced again). Build a job's words with
+     * {@link JobCommand}, which knows where not to call this.
+     */
     public static String substitute(String text, Map<String, String> values) {
         Matcher matcher = PLACEHOLDER.matcher(text);
         StringBuilder out = new StringBuilder();

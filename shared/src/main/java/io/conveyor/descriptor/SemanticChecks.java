@@ -84,6 +84,8 @@ final class SemanticChecks {
             checkReferences(command.get(i), "/command/" + i, known, errors);
         }
         environment.forEach((key, value) -> checkReferences(value, "/environment/" + key, known, errors));
+        checkCode(command, doc.get("command").isTextual(), "/command", errors);
+        checkCodeVariables(environment, "/environment", errors);
 
         Descriptor.Input input = input(doc.path("input"), errors);
         Descriptor.Local local = null;
@@ -99,6 +101,10 @@ final class SemanticChecks {
                 }
             }
             localEnvironment.forEach((key, value) -> checkReferences(value, "/local/environment/" + key, known, errors));
+            if (localCommand != null) {
+                checkCode(localCommand, localNode.get("command").isTextual(), "/local/command", errors);
+            }
+            checkCodeVariables(localEnvironment, "/local/environment", errors);
             local = new Descriptor.Local(localCommand, localEnvironment.isEmpty() ? null : localEnvironment);
         }
 
@@ -222,6 +228,37 @@ final class SemanticChecks {
                         + "one of " + String.join(", ", new TreeSet<>(Placeholders.CONTRACT))));
             }
         }
+    }
+
+    /**
+     * No placeholder where a value would become code or choose what runs ({@link CodeArguments}): the
+     * error names the word (its index, or its number in a command written as one string) and the safe form.
+     */
+    private static void checkCode(List<String> command, boolean textual, String path, List<Problem> errors) {
+        for (CodeArguments.Finding finding : CodeArguments.find(command)) {
+            String word = command.get(finding.index());
+            String at = textual ? path : path + "/" + finding.index();
+            String which = textual ? "word " + (finding.index() + 1) + " " : "";
+            for (String name : Placeholders.referencedIn(word)) {
+                if (finding.role() == CodeArguments.Role.CODE || !Placeholders.CONTRACT.contains(name)) {
+                    errors.add(new Problem(at, which + finding.message(name)));
+                }
+            }
+        }
+    }
+
+    /** No placeholder in a variable that a shell, the loader or a runtime reads as code. */
+    private static void checkCodeVariables(Map<String, String> environment, String path, List<Problem> errors) {
+        environment.forEach((key, value) -> {
+            if (CodeArguments.isCodeVariable(key)) {
+                for (String name : Placeholders.referencedIn(value)) {
+                    errors.add(new Problem(path + "/" + key, "puts " + Placeholders.of(name) + " into " + key
+                            + ", which a shell, the dynamic loader or a language runtime reads as code, options or "
+                            + "where to load code from, so a value there could become code; give " + key
+                            + " a fixed value, and read the value from its own variable (" + name + ")"));
+                }
+            }
+        });
     }
 
     private static Descriptor.Input input(JsonNode node, List<Problem> errors) {

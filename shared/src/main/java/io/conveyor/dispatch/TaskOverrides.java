@@ -1,6 +1,7 @@
 package io.conveyor.dispatch;
 
 import io.conveyor.descriptor.Descriptor;
+import io.conveyor.descriptor.JobCommand;
 import io.conveyor.descriptor.Placeholders;
 import io.conveyor.jobs.JobTask;
 import io.conveyor.registration.TaskDefinitionWrapper;
@@ -14,7 +15,9 @@ import java.util.TreeMap;
 /**
  * The per-job values of a wrapped task definition ({@link TaskDefinitionWrapper}): container
  * overrides and tags. Values travel as environment variables and command arguments, never through
- * a shell: a hostile key stays one argument.
+ * a shell: a hostile key stays one argument, and {@link JobCommand} pastes no value into a word
+ * that an interpreter reads as code. Every contract variable and given parameter is in the
+ * algorithm container's environment, so a script reads them as {@code "$NAME"}.
  */
 public final class TaskOverrides {
 
@@ -52,13 +55,12 @@ public final class TaskOverrides {
         stageIn.put(TaskDefinitionWrapper.INPUT_VERSION, versionId == null ? "" : versionId);
         stageIn.put(Placeholders.INPUT, stagedInput);
 
-        Map<String, String> algorithm = new TreeMap<>(values);
-        descriptor.environment().forEach((name, value) -> {
-            if (!Placeholders.referencedIn(value).isEmpty()) {
-                algorithm.put(name, Placeholders.substitute(value, values));
-            }
-        });
-        List<String> command = descriptor.command().stream().map(word -> Placeholders.substitute(word, values)).toList();
+        // The task definition holds the other variables; only those with placeholders differ per job.
+        Map<String, String> perJob = new TreeMap<>(descriptor.environment());
+        perJob.values().removeIf(value -> Placeholders.referencedIn(value).isEmpty());
+        JobCommand job = JobCommand.of(descriptor.command(), perJob, values);
+        Map<String, String> algorithm = new TreeMap<>(job.environment());
+        List<String> command = job.command();
 
         Map<String, Map<String, String>> environment = new LinkedHashMap<>();
         environment.put(TaskDefinitionWrapper.STAGE_IN, stageIn);

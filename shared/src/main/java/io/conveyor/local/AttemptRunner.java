@@ -1,6 +1,7 @@
 package io.conveyor.local;
 
 import io.conveyor.descriptor.Descriptor;
+import io.conveyor.descriptor.JobCommand;
 import io.conveyor.descriptor.Placeholders;
 import io.conveyor.jobs.JobRecord;
 import io.conveyor.storage.Digests;
@@ -64,14 +65,13 @@ final class AttemptRunner {
             boolean local = !docker && descriptor.local() != null;
             List<String> template = local && descriptor.local().command() != null ? descriptor.local().command()
                     : descriptor.command();
-            List<String> command = template.stream().map(word -> Placeholders.substitute(word, values)).toList();
-            Map<String, String> environment = new HashMap<>();
-            descriptor.environment().forEach((name, value) -> environment.put(name, Placeholders.substitute(value, values)));
+            Map<String, String> written = new HashMap<>(descriptor.environment());
             if (local && descriptor.local().environment() != null) {
-                descriptor.local().environment().forEach((name, value) -> environment.put(name,
-                        Placeholders.substitute(value, values)));
+                written.putAll(descriptor.local().environment());
             }
-            environment.putAll(values);
+            JobCommand run = JobCommand.of(template, written, values);
+            List<String> command = run.command();
+            Map<String, String> environment = run.environment();
             String container = DockerInvocation.containerName(job.id(), job.attempt());
             List<String> processCommand = docker ? DockerInvocation.command(descriptor, container, dir, environment,
                     command, DockerInvocation.currentUser()) : command;
