@@ -30,6 +30,12 @@ public final class Conveyor {
                   this text
             """;
 
+    /** The commands {@link #run} dispatches: it refuses any other (docs/cli.md documents each). */
+    static final List<String> COMMANDS = List.of("demo", "local", "invoke", "validate");
+
+    /** What asks for {@link #USAGE} in place of a command. */
+    static final List<String> HELP = List.of("help", "--help", "-h");
+
     private Conveyor() {
     }
 
@@ -41,19 +47,22 @@ public final class Conveyor {
      * Runs one command and returns its exit code: 0 done, 1 the work failed, 2 a wrong command line or input.
      */
     static int run(List<String> args, Environment environment, PrintStream out, PrintStream err) {
-        if (args.isEmpty() || List.of("help", "--help", "-h").contains(args.get(0))) {
+        if (args.isEmpty() || HELP.contains(args.get(0))) {
             (args.isEmpty() ? err : out).print(USAGE);
             return args.isEmpty() ? 2 : 0;
         }
         Path home = Path.of(System.getProperty("conveyor.home", "."));
         List<String> rest = args.subList(1, args.size());
         try {
+            if (!COMMANDS.contains(args.get(0))) {
+                throw new UsageException("unknown command '" + args.get(0) + "' (try: conveyor help)");
+            }
             return switch (args.get(0)) {
                 case "invoke" -> new InvokeCommand(home, environment, out, err).run(rest);
                 case "validate" -> new ValidateCommand(out, err).run(rest);
                 case "local" -> new LocalCommand(home, out, err).run(rest);
                 case "demo" -> new DemoCommand(home, out, err).run(rest);
-                default -> throw new UsageException("unknown command '" + args.get(0) + "' (try: conveyor help)");
+                default -> throw new IllegalStateException(args.get(0) + " is in COMMANDS but not dispatched");
             };
         } catch (UsageException e) {
             err.println("conveyor: " + e.getMessage());

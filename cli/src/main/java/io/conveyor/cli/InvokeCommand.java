@@ -34,6 +34,9 @@ final class InvokeCommand {
 
     static final String USAGE = "usage: conveyor invoke FUNCTION --event FILE [--env-vars FILE] [--template FILE]";
 
+    /** Every option the parser accepts, with {@code sam local invoke}'s short forms: it refuses any other. */
+    static final List<String> OPTIONS = List.of("--event", "-e", "--env-vars", "-n", "--template", "-t");
+
     private final Path home;
     private final Environment processEnvironment;
     private final PrintStream out;
@@ -249,13 +252,16 @@ final class InvokeCommand {
             String template = null;
             for (int i = 0; i < args.size(); i++) {
                 String arg = args.get(i);
+                if (arg.startsWith("-") && !OPTIONS.contains(arg)) {
+                    throw new UsageException("unknown option " + arg + "\n" + USAGE);
+                }
                 switch (arg) {
                     case "--event", "-e" -> event = value(args, ++i, arg);
                     case "--env-vars", "-n" -> envVars = value(args, ++i, arg);
                     case "--template", "-t" -> template = value(args, ++i, arg);
                     default -> {
                         if (arg.startsWith("-")) {
-                            throw new UsageException("unknown option " + arg + "\n" + USAGE);
+                            throw new IllegalStateException(arg + " is in OPTIONS but not parsed");
                         }
                         if (function != null) {
                             throw new UsageException("one function at a time (got '" + function + "' and '" + arg

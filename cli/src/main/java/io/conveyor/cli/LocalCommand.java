@@ -23,6 +23,10 @@ final class LocalCommand {
     static final String USAGE = "usage: conveyor local [--inbox DIR] [--outbox DIR] [--algorithms DIR] [--cpus N] "
             + "[--memory MIB] [--runtime process|docker] [--once]";
 
+    /** Every option {@link #parse} accepts: it refuses any other (docs/cli.md documents each). */
+    static final List<String> OPTIONS = List.of("--inbox", "--outbox", "--algorithms", "--cpus", "--memory", "--runtime",
+            "--once");
+
     private final Path home;
     private final PrintStream out;
     private final PrintStream err;
@@ -47,6 +51,9 @@ final class LocalCommand {
         LocalRuntime runtime = LocalRuntime.PROCESS;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
+            if (!OPTIONS.contains(arg)) {
+                throw new UsageException("unknown option " + arg + "\n" + USAGE);
+            }
             switch (arg) {
                 case "--inbox" -> inbox = Path.of(value(args, ++i, arg));
                 case "--outbox" -> outbox = Path.of(value(args, ++i, arg));
@@ -72,7 +79,7 @@ final class LocalCommand {
                         default -> throw new UsageException("--runtime must be process or docker, was '" + chosen + "'");
                     };
                 }
-                default -> throw new UsageException("unknown option " + arg + "\n" + USAGE);
+                default -> throw new IllegalStateException(arg + " is in OPTIONS but not parsed");
             }
         }
         return new Options(new LocalSettings(inbox, outbox, algorithms, cpus, memory, Duration.ofSeconds(1),

@@ -32,6 +32,9 @@ final class ValidateCommand {
 
     static final String USAGE = "usage: conveyor validate [--explain] FILE...";
 
+    /** Every option {@link #run} accepts: it refuses any other (docs/cli.md documents each). */
+    static final List<String> OPTIONS = List.of("--explain");
+
     /** Stand-ins for what only a deployed stack knows. */
     static final WrapSettings EXPLAIN_SETTINGS = new WrapSettings("<stack>", "<TaskRoleArn>", "<ExecutionRoleArn>",
             "<TaskLogGroupName>", "<region>", "public.ecr.aws/aws-cli/aws-cli:2.22.35");
@@ -51,10 +54,13 @@ final class ValidateCommand {
         boolean explain = false;
         List<String> files = new ArrayList<>();
         for (String arg : args) {
+            if (arg.startsWith("-") && !OPTIONS.contains(arg)) {
+                throw new UsageException("unknown option " + arg + "\n" + USAGE);
+            }
             if (arg.equals("--explain")) {
                 explain = true;
             } else if (arg.startsWith("-")) {
-                throw new UsageException("unknown option " + arg + "\n" + USAGE);
+                throw new IllegalStateException(arg + " is in OPTIONS but not parsed");
             } else {
                 files.add(arg);
             }

@@ -159,6 +159,19 @@ class JobLifecycleTest {
     }
 
     @Test
+    void docs_lifecyclePage_showsThisVeryTable() throws java.io.IOException {
+        // The design page's table is this test's table, row by row (WAITING for WAITING_FOR_CAPACITY).
+        List<String> page = java.nio.file.Files.readAllLines(java.nio.file.Path.of("..", "docs", "design", "lifecycle.md"))
+                .stream().filter(line -> line.startsWith("| ") && !line.startsWith("| event") && !line.startsWith("| ---"))
+                .filter(line -> events().containsKey(line.substring(2, line.indexOf(' ', 2))))
+                .map(line -> String.join(" ", line.replace("|", " ").trim().split("\\s+"))).toList();
+        List<String> table = Arrays.stream(TABLE.strip().split("\n"))
+                .map(line -> String.join(" ", line.trim().split("\\s+"))).toList();
+
+        assertThat(page).containsExactlyElementsOf(table);
+    }
+
+    @Test
     void canMoveTo_everyPair_allowsOnlyTheLifecyclesMoves() {
         String allowed = """
                 QUEUED               WAITING_FOR_CAPACITY STARTING FAILED CANCELLED
