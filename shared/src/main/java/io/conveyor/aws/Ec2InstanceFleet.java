@@ -116,8 +116,7 @@ public final class Ec2InstanceFleet implements InstanceFleet, InstanceTerminatio
                                 .clientToken(token))
                         .instances().stream().map(Instance::instanceId).toList();
             } catch (Ec2Exception e) {
-                String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
-                if (!ZONE_REFUSALS.contains(code)) {
+                if (!isZoneRefusal(e)) {
                     throw e;
                 }
                 last = e;
@@ -129,6 +128,12 @@ public final class Ec2InstanceFleet implements InstanceFleet, InstanceTerminatio
     /** Error codes that mean "not in this subnet's zone", so another subnet may succeed. */
     private static final java.util.Set<String> ZONE_REFUSALS = java.util.Set.of("InsufficientInstanceCapacity",
             "Unsupported");
+
+    /** Whether EC2 refused for the subnet's zone; an error without a code (a bare 500) is no such refusal. */
+    static boolean isZoneRefusal(Ec2Exception e) {
+        String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+        return code != null && ZONE_REFUSALS.contains(code);
+    }
 
     private static FleetInstance instance(Instance instance) {
         return new FleetInstance(instance.instanceId(), instance.instanceTypeAsString(),
