@@ -390,18 +390,35 @@ class LocalPipelineTest {
         });
     }
 
-    /** Runs until the first job's process is seen to have ended (its report not handled yet, or just). */
+    /**
+     * Runs until the first job's process has ended and its report has had time to arrive, as when the
+     * run is stopped (Ctrl-C) while that report waits to be handled: the loop is held meanwhile, so that
+     * the report is still in its queue when the run stops.
+     */
     private LocalPipeline.Summary runUntilItsProcessEnded() throws Exception {
         LocalSettings settings = settings(2, Duration.ofMillis(50));
-        java.util.function.BooleanSupplier processEnded = () -> {
-            synchronized (recorder.changes) {
-                return recorder.changes.stream().filter(change -> change.pid() != null).findFirst()
-                        .map(change -> ProcessHandle.of(change.pid()).map(ProcessHandle::isAlive).orElse(false))
-                        .map(alive -> !alive).orElse(false);
-            }
-        };
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        boolean[] stopped = {false};
+        java.util.function.BooleanSupplier stop = () -> {
+            if (!stopped[0]) {
+                Long pid;
+                synchronized (recorder.changes) {
+                    pid = recorder.changes.stream().map(JobRecord::pid).filter(java.util.Objects::nonNull).findFirst()
+                            .orElse(null);
+                }
+                boolean ended = pid != null && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+                if (ended) {
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                stopped[0] = ended || System.nanoTime() > deadline;
+            }
+            return stopped[0];
+        };
         return new LocalPipeline(settings, new FileJobStore(settings.jobs()), new LocalProcessRunner(), recorder,
-                Clock.systemUTC()).run(false, () -> processEnded.getAsBoolean() || System.nanoTime() > deadline);
+                Clock.systemUTC()).run(false, stop);
     }
 }

@@ -63,7 +63,7 @@ class LocalProcessRunnerTest {
     }
 
     static ProcessHandle awaitChild(ProcessHandle parent) throws InterruptedException {
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < 500; i++) {
             var children = parent.children().toList();
             if (!children.isEmpty()) {
                 return children.get(0);
