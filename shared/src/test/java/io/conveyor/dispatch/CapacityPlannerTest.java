@@ -2,6 +2,7 @@ package io.conveyor.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.conveyor.descriptor.InstanceTypes;
 import io.conveyor.fleet.FleetInstance;
 import io.conveyor.fleet.FleetInstance.State;
 import java.util.List;
@@ -116,7 +117,41 @@ class CapacityPlannerTest {
         io.conveyor.descriptor.InstanceTypes.Capacity capacity = io.conveyor.descriptor.InstanceTypes.of(type).orElseThrow();
         assertThat(capacity.vcpus() * 1024).isGreaterThanOrEqualTo(4096);
         assertThat(capacity.usableMemoryMiB()).isGreaterThanOrEqualTo(14000);
+        assertThat(capacity.gpus()).as("no GPU instance for a job that needs none").isZero();
         assertThat(io.conveyor.descriptor.InstanceTypes.all().values()).noneMatch(other -> other.gpus() == 0
                 && other.vcpus() * 1024 >= 4096 && other.usableMemoryMiB() >= 14000 && other.memoryMiB() < capacity.memoryMiB());
+    }
+
+    @Test
+    void plan_oneStoppedInstanceForTwoJobsThatEachFillIt_startsItAndLaunchesOneMore() {
+        List<FleetInstance> fleet = List.of(new FleetInstance("i-s", "m6i.large", State.STOPPED));
+        Packer.Demand first = new Packer.Demand("first", 2048, 4000, Set.of());
+        Packer.Demand second = new Packer.Demand("second", 2048, 4000, Set.of());
+
+        CapacityPlanner.Plan plan = new CapacityPlanner(4, "m6i.large").plan(List.of(first, second), fleet, Set.of());
+
+        assertThat(plan.start()).containsExactly("i-s");
+        assertThat(plan.launch()).isEqualTo(Map.of("m6i.large", 1));
+        assertThat(plan.notes().values()).containsExactlyInAnyOrder("waits for i-s, which is being started",
+                "waits for a new m6i.large instance");
+    }
+
+    @Test
+    void typeFor_allowedTypes_takesTheSmallestOfThemThatHoldsTheJob() {
+        int large = InstanceTypes.of("m6i.large").orElseThrow().usableMemoryMiB();
+        Packer.Demand demand = new Packer.Demand("j", 1024, large + 1, Set.of("m6i.large", "m6i.2xlarge", "m6i.xlarge"));
+
+        assertThat(new CapacityPlanner(4, "m6i.large").typeFor(demand)).get()
+                .extracting(InstanceTypes.Capacity::type).isEqualTo("m6i.xlarge");
+    }
+
+    @Test
+    void typeFor_jobTakingAWholeInstance_fitsThatInstance() {
+        InstanceTypes.Capacity large = InstanceTypes.of("m6i.large").orElseThrow();
+        Packer.Demand whole = new Packer.Demand("j", large.vcpus() * 1024, large.usableMemoryMiB(), Set.of());
+
+        assertThat(new CapacityPlanner(4, "m6i.large").typeFor(whole)).contains(large);
+        assertThat(new CapacityPlanner(4, "m6i.large").typeFor(new Packer.Demand("j", large.vcpus() * 1024,
+                large.usableMemoryMiB(), Set.of("m6i.large")))).contains(large);
     }
 }

@@ -152,7 +152,7 @@ class DispatcherTest {
         JobRecord refused = jobs.get(refusedJob).orElseThrow();
         assertThat(refused.state()).isEqualTo(JobState.QUEUED);
         assertThat(refused.attempt()).isZero();
-        assertThat(refused.reason()).contains("RESOURCE:MEMORY");
+        assertThat(refused.reason()).isEqualTo("start refused, tried again: RESOURCE:MEMORY on ci-1");
 
         // its redelivery starts it as attempt 1
         launcher.script.add(new TaskStart.Result.Started("arn:task/2"));
@@ -174,7 +174,7 @@ class DispatcherTest {
         assertThat(verdicts.get("m1")).isEqualTo(new Dispatcher.Verdict.Done());
         JobRecord record = jobs.all().get(0);
         assertThat(record.state()).isEqualTo(JobState.FAILED);
-        assertThat(record.reason()).contains("TaskDefinition is inactive");
+        assertThat(record.reason()).isEqualTo("ECS refused the task: ClientException: TaskDefinition is inactive");
     }
 
     @Test

@@ -68,6 +68,39 @@ class PackerTest {
         assertThat(packing.unplaced()).hasSize(1);
     }
 
+    @Test
+    void pack_instanceLeftWithLessMemory_winsOverOneLeftWithLessCpu() {
+        Packer.Packing packing = Packer.pack(List.of(demand("j", 512, 1000)),
+                List.of(new Packer.Bin("cpu-tight", null, 1024, 6000), new Packer.Bin("memory-tight", null, 2048, 3000)));
+
+        assertThat(packing.placed()).containsEntry("j", "memory-tight");
+    }
+
+    @Test
+    void pack_equalMemoryLeft_takesTheInstanceWithLessCpuThenTheFirstById() {
+        Packer.Demand demand = demand("j", 512, 1000);
+
+        Packer.Packing byCpu = Packer.pack(List.of(demand),
+                List.of(new Packer.Bin("b", null, 1024, 4000), new Packer.Bin("a", null, 2048, 4000)));
+        Packer.Packing byCpuListedLast = Packer.pack(List.of(demand),
+                List.of(new Packer.Bin("a", null, 2048, 4000), new Packer.Bin("b", null, 1024, 4000)));
+        Packer.Packing byId = Packer.pack(List.of(demand),
+                List.of(new Packer.Bin("a", null, 1024, 4000), new Packer.Bin("b", null, 1024, 4000)));
+
+        assertThat(byCpu.placed()).containsEntry("j", "b");
+        assertThat(byCpuListedLast.placed()).containsEntry("j", "b");
+        assertThat(byId.placed()).containsEntry("j", "a");
+    }
+
+    @Test
+    void pack_openerOfferingABinTooSmall_opensNothing() {
+        Packer.Packing packing = Packer.pack(List.of(demand("j", 1024, 2048)), List.of(),
+                d -> Optional.of(new Packer.Bin("tiny", "t3.micro", 2048, 512)), 1);
+
+        assertThat(packing.opened()).isEmpty();
+        assertThat(packing.unplaced()).extracting(Packer.Demand::key).containsExactly("j");
+    }
+
     private static Packer.Demand demand(String key, int cpu, int memory) {
         return new Packer.Demand(key, cpu, memory, Set.of());
     }

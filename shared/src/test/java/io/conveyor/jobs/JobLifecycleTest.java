@@ -294,6 +294,32 @@ class JobLifecycleTest {
         assertThat(combined.effects()).containsExactly(new Effect.StartTask(JOB.id(), 1, "ci-2"));
     }
 
+    @Test
+    void applyMany_aLaterStepChangesNothing_isStillOneChangeToWrite() {
+        // Given a queued job
+        JobRecord queued = oneOfEach().get(JobState.QUEUED);
+
+        // When it is found to wait, and then to wait still
+        Transition combined = JobLifecycle.apply(queued, List.of(new JobEvent.WaitingForCapacity("no room"),
+                new JobEvent.WaitingForCapacity("still no room")), NOW);
+
+        // Then the first wait is written: the record changed
+        assertThat(combined.kind()).isEqualTo(Transition.Kind.CHANGED);
+        assertThat(combined.after().state()).isEqualTo(JobState.WAITING_FOR_CAPACITY);
+        assertThat(combined.after().reason()).isEqualTo("no room");
+        assertThat(combined.note()).isNull();
+    }
+
+    @Test
+    void applyMany_nothingChanges_saysWhyAsItsStepDid() {
+        JobRecord waiting = oneOfEach().get(JobState.WAITING_FOR_CAPACITY);
+
+        Transition combined = JobLifecycle.apply(waiting, List.of(new JobEvent.WaitingForCapacity("still no room")), NOW);
+
+        assertThat(combined.kind()).isEqualTo(Transition.Kind.UNCHANGED);
+        assertThat(combined.note()).isEqualTo("waiting already, since " + waiting.waitingSince());
+    }
+
     // ------------------------------------------------------------------ attempts
 
     @Test
@@ -454,6 +480,28 @@ class JobLifecycleTest {
         assertThat(resumed.after().pid()).isNull();
         assertThat(resumed.effects()).containsExactly(new Effect.StopTask(JOB.id(), 1, "resumed"),
                 new Effect.Enqueue(List.of(JOB.id())));
+    }
+
+    @Test
+    void abandoned_running_stopsItsTaskButAQueuedJobHasNoneToStop() {
+        Transition running = JobLifecycle.apply(oneOfEach().get(JobState.RUNNING), new JobEvent.Abandoned("broke"), NOW);
+        Transition queued = JobLifecycle.apply(oneOfEach().get(JobState.QUEUED), new JobEvent.Abandoned("broke"), NOW);
+
+        assertThat(running.after().state()).isEqualTo(JobState.FAILED);
+        assertThat(running.effects()).containsExactly(new Effect.StopTask(JOB.id(), 1, "broke"));
+        assertThat(queued.after().state()).isEqualTo(JobState.FAILED);
+        assertThat(queued.effects()).isEmpty();
+    }
+
+    @Test
+    void retryRequested_oneMoreAttempt_isTheLeastThatMayBeAsked() {
+        JobRecord failed = oneOfEach().get(JobState.FAILED);
+
+        Transition once = JobLifecycle.apply(failed, new JobEvent.RetryRequested(1, "retried by alice"), NOW);
+
+        assertThat(once.after().maxAttempts()).isEqualTo(failed.countedAttempts() + 1);
+        assertThatThrownBy(() -> new JobEvent.RetryRequested(0, "retried by alice"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("attempts must be at least 1, was 0");
     }
 
     // ------------------------------------------------------------------ fixtures

@@ -36,10 +36,22 @@ class LocalPipelineTest {
     static final class Recorder implements LocalPipeline.Listener {
         final List<JobRecord> changes = Collections.synchronizedList(new ArrayList<>());
         final List<String> rejectedDescriptors = new ArrayList<>();
+        final List<String> loadedDescriptors = new ArrayList<>();
+        final List<String> ignored = new ArrayList<>();
 
         @Override
         public void descriptorRejected(Path file, List<io.conveyor.descriptor.Problem> errors) {
             rejectedDescriptors.add(file.getFileName() + ": " + errors);
+        }
+
+        @Override
+        public void descriptorLoaded(String name, Path file) {
+            loadedDescriptors.add(name + " from " + file.getFileName());
+        }
+
+        @Override
+        public void ignored(Path file, String reason) {
+            ignored.add(file.getFileName() + ": " + reason);
         }
 
         @Override
@@ -302,5 +314,111 @@ class LocalPipelineTest {
             assertThat(job.inputVersion()).isEqualTo("sha256:" + Digests.sha256(Files.readAllBytes(file)));
             assertThat(Files.readString(only(job))).endsWith("line 11\n");
         });
+    }
+
+    @Test
+    void run_fileRightInTheInbox_isIgnoredSayingWhereInputsGo() throws Exception {
+        Files.createDirectories(workspace.resolve("algorithms"));
+        input("stray.txt", "not below an algorithm's folder");
+
+        LocalPipeline.Summary summary = runOnce(2);
+
+        assertThat(summary.jobs()).isEmpty();
+        assertThat(recorder.ignored).containsExactly("stray.txt: inputs go under " + workspace.resolve("inbox")
+                + "/<algorithm>/");
+    }
+
+    @Test
+    void run_algorithmsFolderHoldingMoreThanDescriptors_loadsEachNameOnceAndSkipsTheRest() throws Exception {
+        // Given two descriptors of one name, a README and a folder whose name ends in .json
+        String copy = "{\"name\": \"copy\", \"image\": \"busybox:1.36\", \"command\": [\"true\"],"
+                + " \"resources\": {\"vcpu\": 0.25, \"memoryMiB\": 128}}";
+        descriptor("copy-a.json", copy);
+        descriptor("copy-b.json", copy);
+        descriptor("README.md", "# Algorithms of this team");
+        Files.createDirectories(workspace.resolve("algorithms/old.json"));
+
+        LocalPipeline.Summary summary = runOnce(2);
+
+        // Then the first (by file name) is loaded, the second is refused naming the clash, the rest is not looked at
+        assertThat(summary.jobs()).isEmpty();
+        assertThat(recorder.loadedDescriptors).containsExactly("copy from copy-a.json");
+        assertThat(recorder.rejectedDescriptors).containsExactly("copy-b.json: [/name: 'copy' is also the name of another"
+                + " descriptor in " + workspace.resolve("algorithms") + "]");
+    }
+
+    @Test
+    void summary_jobsNoneOfWhichFailed_isNoFailure() {
+        java.time.Instant at = java.time.Instant.parse("2026-11-21T10:00:00Z");
+        JobRecord queued = io.conveyor.testing.JobFixtures.queued(io.conveyor.testing.JobFixtures.job("/inbox/a/x.txt",
+                "sha256:ab", "a", "r1", 1), at);
+        JobRecord cancelled = io.conveyor.testing.JobFixtures.after(queued, at,
+                new io.conveyor.jobs.JobEvent.CancelRequested("by hand"));
+        JobRecord failed = io.conveyor.testing.JobFixtures.after(queued, at, new io.conveyor.jobs.JobEvent.Rejected("no"));
+
+        assertThat(new LocalPipeline.Summary(List.of(queued, cancelled)).anyFailed()).isFalse();
+        assertThat(new LocalPipeline.Summary(List.of(queued, failed)).anyFailed()).isTrue();
+    }
+
+    @Test
+    void run_stoppedJustAfterAnAttemptSucceeded_keepsTheSuccess() throws Exception {
+        descriptor("slow.json", "{\"name\": \"slow\", \"image\": \"busybox:1.36\", \"command\": [\"sh\", \"-c\","
+                + " \"sleep 0.3; echo done > \\\"$CONVEYOR_OUTPUT_DIR/result.txt\\\"\"],"
+                + " \"resources\": {\"vcpu\": 0.25, \"memoryMiB\": 128}}");
+        input("slow/a.txt", "a");
+
+        LocalPipeline.Summary summary = runUntilItsProcessEnded();
+
+        assertThat(summary.jobs()).singleElement().satisfies(job -> {
+            assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(Files.readString(only(job))).isEqualTo("done\n");
+        });
+    }
+
+    @Test
+    void run_stoppedJustAfterAnAttemptFailed_leavesTheJobRunningForTheNextRunToResume() throws Exception {
+        descriptor("slow.json", "{\"name\": \"slow\", \"image\": \"busybox:1.36\", \"retries\": 0,"
+                + " \"command\": [\"sh\", \"-c\", \"sleep 0.3; exit 3\"], \"resources\": {\"vcpu\": 0.25,"
+                + " \"memoryMiB\": 128}}");
+        input("slow/a.txt", "a");
+
+        LocalPipeline.Summary summary = runUntilItsProcessEnded();
+
+        assertThat(summary.jobs()).singleElement().satisfies(job -> {
+            assertThat(job.state()).isEqualTo(JobState.RUNNING);
+            assertThat(job.attempt()).isEqualTo(1);
+        });
+    }
+
+    /**
+     * Runs until the first job's process has ended and its report has had time to arrive, as when the
+     * run is stopped (Ctrl-C) while that report waits to be handled: the loop is held meanwhile, so that
+     * the report is still in its queue when the run stops.
+     */
+    private LocalPipeline.Summary runUntilItsProcessEnded() throws Exception {
+        LocalSettings settings = settings(2, Duration.ofMillis(50));
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        boolean[] stopped = {false};
+        java.util.function.BooleanSupplier stop = () -> {
+            if (!stopped[0]) {
+                Long pid;
+                synchronized (recorder.changes) {
+                    pid = recorder.changes.stream().map(JobRecord::pid).filter(java.util.Objects::nonNull).findFirst()
+                            .orElse(null);
+                }
+                boolean ended = pid != null && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+                if (ended) {
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                stopped[0] = ended || System.nanoTime() > deadline;
+            }
+            return stopped[0];
+        };
+        return new LocalPipeline(settings, new FileJobStore(settings.jobs()), new LocalProcessRunner(), recorder,
+                Clock.systemUTC()).run(false, stop);
     }
 }

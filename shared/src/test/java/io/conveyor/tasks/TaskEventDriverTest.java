@@ -457,6 +457,58 @@ class TaskEventDriverTest {
     }
 
     @Test
+    void apply_recordChangedTwiceMeanwhile_isAppliedOnTheThirdRead() {
+        // Given a job whose record two other handlers write between this handler's reads and writes
+        JobRecord job = started("inputs/word-count/a.txt", 3);
+        int[] others = {2};
+        JobStore racing = new RacingStore(jobs, null) {
+            @Override
+            public boolean replace(JobRecord record, String version) {
+                if (others[0]-- > 0) {
+                    jobs.overwrite(jobs.get(record.id()).orElseThrow());
+                }
+                return super.replace(record, version);
+            }
+        };
+
+        // When ECS reports its task running
+        TaskEventDriver.Outcome outcome = lifecycle(racing).apply(running(job, 1, TASK_1, 3));
+
+        // Then the event is applied all the same
+        assertThat(outcome).isEqualTo(TaskEventDriver.Outcome.RUNNING);
+        assertThat(jobs.get(job.id()).orElseThrow().state()).isEqualTo(JobState.RUNNING);
+    }
+
+    @Test
+    void apply_succeededWithThenToAnAlgorithmWithRetries_givesTheChildItsAttempts() {
+        registry.register(SUMMARIZE.replace("\"retries\": 0", "\"retries\": 2"));
+        JobRecord job = started("inputs/word-count/a.txt", 3);
+        outputs.write(new ObjectRef(OUT, outputKey(job) + "out.csv"), "a".getBytes(), "text/csv");
+
+        lifecycle().apply(stopped(job, 1, TASK_1, 6, 0, 0, 0, null, "done"));
+
+        JobRecord parent = jobs.get(job.id()).orElseThrow();
+        assertThat(jobs.get(parent.children().get(0)).orElseThrow().maxAttempts()).isEqualTo(3);
+    }
+
+    @Test
+    void apply_succeededWithAFolderMarkerInItsOutput_listsAndChainsOnlyItsFiles() {
+        // Given an algorithm that left a file in a folder, and the folder's marker object (as the S3 console makes)
+        registry.register(SUMMARIZE);
+        JobRecord job = started("inputs/word-count/a.txt", 3);
+        outputs.write(new ObjectRef(OUT, outputKey(job) + "deep/"), new byte[0], "application/x-directory");
+        outputs.write(new ObjectRef(OUT, outputKey(job) + "deep/words.csv"), "b".getBytes(), "text/csv");
+
+        lifecycle().apply(stopped(job, 1, TASK_1, 6, 0, 0, 0, null, "done"));
+
+        // Then the marker is no output, and no job is made of it
+        JobRecord parent = jobs.get(job.id()).orElseThrow();
+        assertThat(parent.outputs()).containsExactly("deep/words.csv");
+        assertThat(parent.children()).singleElement().satisfies(child ->
+                assertThat(jobs.get(child).orElseThrow().input()).endsWith("deep/words.csv"));
+    }
+
+    @Test
     void ending_instanceGoneWording_isToldFromAlgorithmFailures() {
         assertThat(TaskEvents.ending(bare("Host EC2 (instance i-0123456789abcdef0) stopped/terminated.", null,
                 codes(0, 137, null)))).isInstanceOf(JobEvent.InstanceLost.class);

@@ -1,0 +1,320 @@
+package io.conveyor.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.conveyor.descriptor.DescriptorValidator;
+import io.conveyor.descriptor.Validation;
+import io.conveyor.jobs.JobEvent;
+import io.conveyor.jobs.JobRecord;
+import io.conveyor.jobs.JobState;
+import io.conveyor.jobs.JobUpdates;
+import io.conveyor.storage.Digests;
+import io.conveyor.testing.JobFixtures;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The local mode's driver of job records, without processes: attempts are reported to it as the
+ * attempt runner would. A restart resumes what the last run left; a report moves the record, frees the
+ * machine's room, keeps or cleans up the attempt's folders; Conveyor's own failures end the job saying so.
+ */
+class LocalJobsTest {
+
+    static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
+    /** Takes this machine's one CPU. */
+    static final String COUNT = """
+            {"name": "count", "image": "busybox:1.36", "command": ["wc"], "retries": 1,
+             "resources": {"vcpu": 1, "memoryMiB": 512}}""";
+
+    @TempDir
+    Path workspace;
+
+    LocalSettings settings;
+    FileJobStore store;
+    final List<JobRecord> heard = new ArrayList<>();
+    final List<Path> handedBack = new ArrayList<>();
+
+    @BeforeEach
+    void outbox() {
+        settings = new LocalSettings(workspace.resolve("inbox"), workspace.resolve("outbox"),
+                workspace.resolve("algorithms"), 1, 4096, Duration.ZERO, Duration.ofMillis(10));
+        store = new FileJobStore(settings.jobs());
+    }
+
+    // ------------------------------------------------------------------ a restart
+
+    @Test
+    void recover_jobRunningWhenTheRunStopped_isQueuedAgainUncountedAndItsProcessEnded() throws Exception {
+        // Given a job whose process a crashed run left behind, and a job that had ended
+        Process left = new ProcessBuilder("sleep", "30").start();
+        try {
+            String revision = validate(COUNT).sha256();
+            JobRecord running = JobFixtures.after(queued("a.txt", revision), T0, new JobEvent.StartRequested(null),
+                    JobEvent.TaskRunning.asProcess(1, left.pid(), LocalProcessRunner.startOf(left.toHandle())));
+            JobRecord succeeded = JobFixtures.after(queued("b.txt", revision), T0, new JobEvent.StartRequested(null),
+                    JobEvent.AttemptEnded.of(1, new JobEvent.Succeeded()));
+            store.create(running);
+            store.create(succeeded);
+            LocalJobs jobs = jobs(COUNT);
+
+            // When the next run starts
+            jobs.recover();
+
+            // Then the process is ended, and the job runs again as attempt 1: the crash was not its fault
+            assertThat(left.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            JobRecord resumed = store.get(running.id()).orElseThrow();
+            assertThat(resumed.state()).isEqualTo(JobState.QUEUED);
+            assertThat(resumed.attempt()).isZero();
+            assertThat(resumed.pid()).isNull();
+            assertThat(resumed.reason()).isEqualTo("resumed: the previous run stopped while this job ran");
+            assertThat(store.get(succeeded.id())).contains(succeeded);
+            assertThat(jobs.place()).extracting(start -> start.job().id(), start -> start.job().attempt())
+                    .containsExactly(tuple(running.id(), 1));
+        } finally {
+            left.destroyForcibly();
+        }
+    }
+
+    @Test
+    void recover_queuedJobWhoseAlgorithmChangedOrWent_failsSayingWhyAndDoesNotRun() throws Exception {
+        JobRecord changed = queued("a.txt", "an-older-revision");
+        JobRecord gone = JobFixtures.queued(JobFixtures.job(input("b.txt", "b").toString(), "sha256:b", "retired", "r1",
+                1), T0);
+        store.create(changed);
+        store.create(gone);
+        LocalJobs jobs = jobs(COUNT);
+
+        jobs.recover();
+
+        assertThat(List.of(store.get(changed.id()).orElseThrow(), store.get(gone.id()).orElseThrow()))
+                .allSatisfy(record -> {
+                    assertThat(record.state()).isEqualTo(JobState.FAILED);
+                    assertThat(record.reason()).isEqualTo("rejected: its algorithm changed or is gone since it was queued");
+                });
+        assertThat(jobs.place()).isEmpty();
+        assertThat(jobs.idle()).isTrue();
+    }
+
+    @Test
+    void recover_thenAdmit_runsAFileOnceWhateverTheRevisionButOneThatNeverRanUnderTheNewOne() throws Exception {
+        // Given a file whose job was rejected before it ran (its algorithm changed), a file that ran and
+        // succeeded, and one that ran and failed, all under an earlier revision of the algorithm
+        JobRecord neverRan = JobFixtures.after(queued("a.txt", "an-older-revision"), T0,
+                new JobEvent.Rejected("its algorithm changed or is gone since it was queued"));
+        JobRecord ran = JobFixtures.after(queued("b.txt", "an-older-revision"), T0, new JobEvent.StartRequested(null),
+                JobEvent.AttemptEnded.of(1, new JobEvent.Succeeded()));
+        JobRecord ranAndFailed = JobFixtures.after(queued("c.txt", "an-older-revision"), T0,
+                new JobEvent.StartRequested(null), new JobEvent.Abandoned("Conveyor could not finish this job"));
+        store.create(neverRan);
+        store.create(ran);
+        store.create(ranAndFailed);
+        LocalJobs jobs = jobs(COUNT);
+
+        // When the next run starts and finds the files in the inbox
+        jobs.recover();
+        jobs.admit(Path.of(neverRan.input()), "count", "a.txt");
+        jobs.admit(Path.of(ran.input()), "count", "b.txt");
+        jobs.admit(Path.of(ranAndFailed.input()), "count", "c.txt");
+
+        // Then only the file that never ran gets a job of the current revision
+        assertThat(store.all()).hasSize(4).filteredOn(record -> record.state() == JobState.QUEUED).singleElement()
+                .satisfies(record -> {
+                    assertThat(record.input()).isEqualTo(neverRan.input());
+                    assertThat(record.revision()).isEqualTo(validate(COUNT).sha256());
+                });
+    }
+
+    // ------------------------------------------------------------------ attempts' reports
+
+    @Test
+    void report_lateEndOfAnEarlierAttempt_leavesTheMachineToTheAttemptThatRuns() throws Exception {
+        // Given a job whose first attempt failed and whose second one holds the machine's only CPU
+        LocalJobs jobs = jobs(COUNT);
+        String id = admit(jobs, "a.txt");
+        jobs.place();
+        jobs.report(exited(id, 1, 3), handedBack::add);
+        assertThat(jobs.place()).extracting(start -> start.job().attempt()).containsExactly(2);
+        String other = admit(jobs, "b.txt");
+
+        // When the first attempt's end is reported once more
+        jobs.report(exited(id, 1, 3), handedBack::add);
+
+        // Then it changes nothing: the other job still waits for the CPU
+        assertThat(jobs.place()).isEmpty();
+        assertThat(store.get(other).orElseThrow().state()).isEqualTo(JobState.WAITING_FOR_CAPACITY);
+        assertThat(store.get(id).orElseThrow().attempt()).isEqualTo(2);
+    }
+
+    @Test
+    void report_attemptsOfAJob_keepTheirFoldersUntilTheJobEndsThenLeaveOnlyItsOutput() throws Exception {
+        LocalJobs jobs = jobs(COUNT);
+        LocalOutputs outputs = new LocalOutputs(settings);
+        String id = admit(jobs, "a.txt");
+        JobRecord first = jobs.place().get(0).job();
+        write(outputs.attemptDir(first).resolve("stderr.log"), "no such column");
+
+        jobs.report(exited(id, 1, 3), handedBack::add);
+        JobRecord second = jobs.place().get(0).job();
+        write(outputs.attemptDir(second).resolve("output/counts.txt"), "3");
+        jobs.report(exited(id, 2, 0), handedBack::add);
+
+        JobRecord done = store.get(id).orElseThrow();
+        assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(done.outputs()).containsExactly("counts.txt");
+        assertThat(Path.of(done.output()).resolve("counts.txt")).hasContent("3");
+        assertThat(settings.work().resolve(id)).as("the finished job's attempts").doesNotExist();
+    }
+
+    @Test
+    void report_attemptThatFailsAndRetries_keepsItsFolderMeanwhile() throws Exception {
+        LocalJobs jobs = jobs(COUNT);
+        String id = admit(jobs, "a.txt");
+        JobRecord first = jobs.place().get(0).job();
+        Path log = write(new LocalOutputs(settings).attemptDir(first).resolve("stderr.log"), "no such column");
+
+        jobs.report(exited(id, 1, 3), handedBack::add);
+
+        assertThat(store.get(id).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+        assertThat(log).hasContent("no such column");
+    }
+
+    @Test
+    void report_inputChangedBeforeTheStart_failsTheJobHandsTheFileBackAndFreesTheMachine() throws Exception {
+        LocalJobs jobs = jobs(COUNT);
+        String id = admit(jobs, "a.txt");
+        jobs.place();
+
+        jobs.report(new AttemptReport.NotStarted(id, 1, "the input changed after it was taken; its new content is"
+                + " taken as a new job", true), handedBack::add);
+
+        JobRecord failed = store.get(id).orElseThrow();
+        assertThat(failed.state()).isEqualTo(JobState.FAILED);
+        assertThat(failed.reason()).isEqualTo("the input changed after it was taken; its new content is taken as a new job");
+        assertThat(handedBack).containsExactly(Path.of(failed.input()));
+        admit(jobs, "b.txt");
+        assertThat(jobs.place()).hasSize(1);
+    }
+
+    @Test
+    void report_successWhoseOutputCannotBeKept_failsTheJobAsConveyorsOwnError() throws Exception {
+        // Given an outbox where a file lies where the algorithm's outputs go
+        Files.createDirectories(settings.outputs());
+        Files.writeString(settings.outputs().resolve("count"), "in the way");
+        LocalJobs jobs = jobs(COUNT);
+        String id = admit(jobs, "a.txt");
+        jobs.place();
+
+        // When the attempt succeeds
+        jobs.report(exited(id, 1, 0), handedBack::add);
+
+        // Then the job fails, saying it is Conveyor's doing, and the machine is free for the next job
+        JobRecord failed = store.get(id).orElseThrow();
+        assertThat(failed.state()).isEqualTo(JobState.FAILED);
+        assertThat(failed.reason()).startsWith("Conveyor could not finish this job: java.nio.file.");
+        admit(jobs, "b.txt");
+        assertThat(jobs.place()).hasSize(1);
+    }
+
+    @Test
+    void report_successLeadingToAStepThatRejectsItsOutput_recordsAndTellsOfBothNextSteps() throws Exception {
+        // Given an algorithm whose outputs go on to one algorithm that takes them and one that does not
+        LocalJobs jobs = jobs(COUNT.replace("\"retries\": 1", "\"then\": [\"pdf\", \"sum\"]"),
+                COUNT.replace("\"count\"", "\"pdf\"").replace("\"retries\": 1", "\"input\": {\"suffixes\": [\".pdf\"]}"),
+                COUNT.replace("\"count\"", "\"sum\""));
+        String id = admit(jobs, "a.txt");
+        JobRecord started = jobs.place().get(0).job();
+        write(new LocalOutputs(settings).attemptDir(started).resolve("output/counts.txt"), "3");
+
+        // When it succeeds
+        jobs.report(exited(id, 1, 0), handedBack::add);
+
+        // Then both next steps are recorded, told of and part of the run, the rejected one saying why
+        List<String> children = store.get(id).orElseThrow().children();
+        assertThat(children).hasSize(2);
+        assertThat(heard).filteredOn(record -> children.contains(record.id()))
+                .extracting(JobRecord::algorithm, JobRecord::state, JobRecord::reason)
+                .containsExactlyInAnyOrder(tuple("pdf", JobState.FAILED,
+                                "rejected: 'counts.txt' does not end in one of [.pdf] (input.suffixes of pdf)"),
+                        tuple("sum", JobState.QUEUED, null));
+        assertThat(jobs.touched()).containsAll(children);
+    }
+
+    @Test
+    void admit_algorithmWithARequiredParameter_isRejectedForTheLocalModeGivesNone() throws Exception {
+        LocalJobs jobs = jobs(COUNT.replace("\"retries\": 1", "\"parameters\": [{\"name\": \"THRESHOLD\", \"required\": true}]"));
+
+        String id = admit(jobs, "a.txt");
+
+        assertThat(store.get(id).orElseThrow().reason())
+                .isEqualTo("rejected: required parameter THRESHOLD has no value: the local mode gives none");
+        assertThat(jobs.place()).isEmpty();
+    }
+
+    // ------------------------------------------------------------------ fixtures
+
+    LocalJobs jobs(String... descriptors) {
+        Map<String, LocalAdmission.Algorithm> algorithms = new LinkedHashMap<>();
+        for (String json : descriptors) {
+            Validation validation = validate(json);
+            algorithms.put(validation.descriptor().name(), new LocalAdmission.Algorithm(validation.descriptor(),
+                    validation.sha256()));
+        }
+        LocalCapacity capacity = new LocalCapacity(settings.cpus(), settings.memoryMiB());
+        LocalPipeline.Listener listener = new LocalPipeline.Listener() {
+            @Override
+            public void jobChanged(JobRecord record) {
+                heard.add(record);
+            }
+        };
+        return new LocalJobs(new JobUpdates(store, Clock.fixed(T0, ZoneOffset.UTC)), new LocalAdmission(settings,
+                algorithms, capacity), capacity, new LocalOutputs(settings), listener, Clock.fixed(T0, ZoneOffset.UTC),
+                false);
+    }
+
+    /** Admits an inbox file of count with its name as content; returns its job's id. */
+    String admit(LocalJobs jobs, String name) throws Exception {
+        Path file = input(name, name);
+        List<String> before = store.all().stream().map(JobRecord::id).toList();
+        jobs.admit(file, "count", name);
+        return store.all().stream().map(JobRecord::id).filter(id -> !before.contains(id)).findFirst().orElseThrow();
+    }
+
+    /** A queued job of count for an inbox file (with its name as content), at a revision. */
+    JobRecord queued(String name, String revision) throws Exception {
+        Path file = input(name, name);
+        return JobFixtures.queued(JobFixtures.job(file.toString(), "sha256:" + Digests.sha256(file), "count", revision,
+                2), T0);
+    }
+
+    Path input(String name, String content) throws Exception {
+        return write(settings.inbox().resolve("count").resolve(name), content);
+    }
+
+    static Path write(Path file, String content) throws Exception {
+        Files.createDirectories(file.getParent());
+        return Files.writeString(file, content);
+    }
+
+    static AttemptReport.Exited exited(String id, int attempt, int exitCode) {
+        return new AttemptReport.Exited(id, attempt, new LocalProcessRunner.Result(exitCode, false,
+                exitCode == 0 ? "" : "no such column", 0));
+    }
+
+    static Validation validate(String json) {
+        return new DescriptorValidator().validate("d.json", json.getBytes(StandardCharsets.UTF_8));
+    }
+}

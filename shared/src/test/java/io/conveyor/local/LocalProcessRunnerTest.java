@@ -1,0 +1,75 @@
+package io.conveyor.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The process side of the local mode: standard error's tail, and ending what a crashed run left. */
+class LocalProcessRunnerTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void tail_longStandardError_keepsItsLastBytes() throws Exception {
+        String written = "early line\n".repeat(300) + "the real error: no such column\n";
+        Path stderr = Files.writeString(dir.resolve("stderr.log"), written);
+
+        String tail = LocalProcessRunner.tail(stderr);
+
+        assertThat(tail).isEqualTo(written.substring(written.length() - LocalProcessRunner.STDERR_TAIL_BYTES).strip())
+                .endsWith("the real error: no such column");
+    }
+
+    @Test
+    void startOf_process_isWhenTheSystemSaysItStarted() {
+        ProcessHandle self = ProcessHandle.current();
+
+        assertThat(LocalProcessRunner.startOf(self)).isEqualTo(self.info().startInstant().orElseThrow().toString());
+    }
+
+    @Test
+    void killStale_processStartedWhenRecorded_isEndedWithItsChildren() throws Exception {
+        // Given a process (a shell and its child) that a crashed run left
+        Process left = new ProcessBuilder("sh", "-c", "sleep 30 & wait").start();
+        ProcessHandle child = awaitChild(left.toHandle());
+
+        // When the next run ends it by its pid and recorded start
+        LocalProcessRunner.killStale(left.pid(), LocalProcessRunner.startOf(left.toHandle()));
+
+        // Then both are gone
+        assertThat(left.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(child.onExit().get(10, TimeUnit.SECONDS).isAlive()).isFalse();
+    }
+
+    @Test
+    void killStale_pidThatStartedAtAnotherTime_isLeftAlone() throws Exception {
+        // Given a process whose pid a record names, but with another start time (the pid was reused)
+        Process other = new ProcessBuilder("sleep", "30").start();
+        try {
+            // When the next run looks for the recorded process
+            LocalProcessRunner.killStale(other.pid(), "2020-01-01T00:00:00Z");
+            LocalProcessRunner.killStale(other.pid(), null);
+
+            // Then the process that has the pid now runs on
+            assertThat(other.waitFor(300, TimeUnit.MILLISECONDS)).isFalse();
+        } finally {
+            other.destroyForcibly();
+        }
+    }
+
+    static ProcessHandle awaitChild(ProcessHandle parent) throws InterruptedException {
+        for (int i = 0; i < 500; i++) {
+            var children = parent.children().toList();
+            if (!children.isEmpty()) {
+                return children.get(0);
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no child of " + parent.pid());
+    }
+}
