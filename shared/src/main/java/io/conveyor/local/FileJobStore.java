@@ -121,8 +121,9 @@ public final class FileJobStore implements JobStore {
     public List<JobRecord> all() {
         List<JobRecord> records = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
+            // Only regular files are records: a folder that happens to end in .json is not one.
             for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".json")
-                    && !f.getFileName().toString().startsWith(".")).sorted().toList()) {
+                    && !f.getFileName().toString().startsWith(".") && Files.isRegularFile(f)).sorted().toList()) {
                 get(file.getFileName().toString().replaceFirst("\\.json$", "")).ifPresent(records::add);
             }
         } catch (IOException e) {

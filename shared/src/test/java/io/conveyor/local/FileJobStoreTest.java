@@ -72,4 +72,15 @@ class FileJobStoreTest {
 
         assertThat(store.all()).containsExactly(queued);
     }
+
+    @Test
+    void all_folderNamedLikeARecord_isSkippedNotFatal() throws Exception {
+        // Given a record and, beside it, a folder whose name ends in .json
+        FileJobStore store = new FileJobStore(jobs);
+        store.create(queued);
+        Files.createDirectories(jobs.resolve("job-000000000000000000000000.json"));
+
+        // When every record is listed (as a local run does when it starts), Then the folder is no record
+        assertThat(store.all()).containsExactly(queued);
+    }
 }
