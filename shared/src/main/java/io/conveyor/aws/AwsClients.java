@@ -122,6 +122,16 @@ public final class AwsClients {
         return configure(CloudWatchClient.builder()).build();
     }
 
+    /** A new EventBridge client (the sandbox's rules and events). */
+    public software.amazon.awssdk.services.eventbridge.EventBridgeClient eventBridge() {
+        return configure(software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder()).build();
+    }
+
+    /** A new CloudWatch Logs client (the sandbox's log groups and task logs). */
+    public software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient logs() {
+        return configure(software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient.builder()).build();
+    }
+
     private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder) {
         builder.region(region).httpClientBuilder(UrlConnectionHttpClient.builder());
         if (!interceptors.isEmpty()) {
