@@ -10,8 +10,10 @@ import io.conveyor.aws.Ec2InstanceFleet;
 import io.conveyor.aws.EcsClusterTasks;
 import io.conveyor.aws.EcsContainerScheduler;
 import io.conveyor.config.Environment;
+import io.conveyor.fleet.FleetMetrics;
 import io.conveyor.fleet.FleetMonitor;
 import io.conveyor.fleet.FleetReport;
+import io.conveyor.fleet.IdleAlarms;
 import io.conveyor.fleet.IdlePolicy;
 import io.conveyor.fleet.InstanceStateChange;
 import java.time.Clock;
@@ -54,22 +56,37 @@ public final class FleetMonitorHandler implements RequestHandler<ScheduledEvent,
         this(monitor(aws, env));
     }
 
+    /**
+     * For the sandbox: the given clients for ECS and EC2, and the given CloudWatch ports (the
+     * emulator cannot take the SDK's CBOR CloudWatch requests, so the sandbox keeps metrics and
+     * alarms itself), with the given clock.
+     */
+    public FleetMonitorHandler(AwsClients aws, Environment env, FleetMetrics metrics, IdleAlarms alarms, Clock clock) {
+        this(monitor(aws, env, policy -> metrics, policy -> alarms, clock));
+    }
+
     /** For tests: the collaborators. */
     public FleetMonitorHandler(FleetMonitor monitor) {
         this.monitor = Objects.requireNonNull(monitor, "monitor");
     }
 
     private static FleetMonitor monitor(AwsClients aws, Environment env) {
+        CloudWatchClient cloudWatch = aws.cloudWatch();
+        return monitor(aws, env, policy -> new CloudWatchFleetMetrics(cloudWatch, policy.namespace(), policy.metricName()),
+                policy -> new CloudWatchIdleAlarms(cloudWatch, policy, aws.region()), Clock.systemUTC());
+    }
+
+    private static FleetMonitor monitor(AwsClients aws, Environment env,
+                                        java.util.function.Function<IdlePolicy, FleetMetrics> metrics,
+                                        java.util.function.Function<IdlePolicy, IdleAlarms> alarms, Clock clock) {
         String cluster = env.required(CLUSTER_NAME);
         IdlePolicy policy = new IdlePolicy(env.required(STACK_NAME), idleMinutes(env), env.required(METRIC_NAMESPACE),
                 METRIC_NAME);
         EcsClient ecs = aws.ecs();
-        CloudWatchClient cloudWatch = aws.cloudWatch();
         Ec2InstanceFleet fleet = new Ec2InstanceFleet(aws.ec2(), policy.stack());
         EcsClusterTasks tasks = new EcsClusterTasks(ecs, cluster);
         return new FleetMonitor(new FleetMonitor.Ports(new EcsContainerScheduler(ecs, cluster), fleet, fleet, tasks,
-                tasks, new CloudWatchFleetMetrics(cloudWatch, policy.namespace(), policy.metricName()),
-                new CloudWatchIdleAlarms(cloudWatch, policy, aws.region())), policy, Clock.systemUTC());
+                tasks, metrics.apply(policy), alarms.apply(policy)), policy, clock);
     }
 
     private static int idleMinutes(Environment env) {

@@ -41,7 +41,12 @@ public final class RegisterAlgorithmHandler implements RequestHandler<SQSEvent, 
 
     /** For {@code conveyor invoke}: configuration from the given environment. */
     public RegisterAlgorithmHandler(Environment env) {
-        this(registrar(env));
+        this(AwsClients.from(env), env);
+    }
+
+    /** For the sandbox and emulator tests: the given clients (interceptors may mend or record their calls). */
+    public RegisterAlgorithmHandler(AwsClients aws, Environment env) {
+        this(registrar(aws, env));
     }
 
     /** For tests: the collaborators. */
@@ -49,8 +54,7 @@ public final class RegisterAlgorithmHandler implements RequestHandler<SQSEvent, 
         this.registrar = Objects.requireNonNull(registrar, "registrar");
     }
 
-    private static Registrar registrar(Environment env) {
-        AwsClients aws = AwsClients.from(env);
+    private static Registrar registrar(AwsClients aws, Environment env) {
         S3ObjectStore store = new S3ObjectStore(aws.s3());
         WrapSettings settings = new WrapSettings(env.required(TASK_FAMILY_PREFIX), env.required(TASK_ROLE_ARN),
                 env.required(EXECUTION_ROLE_ARN), env.required(TASK_LOG_GROUP), aws.region().id(),

@@ -1,0 +1,53 @@
+package io.conveyor.cli.sandbox;
+
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequest;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+
+/**
+ * The handlers' waits in the queue, in the sandbox's time: dispatch returns a waiting job's message
+ * with a delay (30 s, then doubling); at a time scale below 1 that delay is shortened by the same
+ * factor, on the handlers' own SQS requests. The emulator keeps time in wall seconds, so this is the
+ * only way its queues can follow the sandbox's faster minutes.
+ */
+final class TimeScaleInterceptor implements ExecutionInterceptor {
+
+    private final double scale;
+
+    TimeScaleInterceptor(double scale) {
+        this.scale = scale;
+    }
+
+    @Override
+    public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
+        SdkRequest request = context.request();
+        if (scale >= 1) {
+            return request;
+        }
+        return switch (request) {
+            case ChangeMessageVisibilityRequest change -> change.toBuilder()
+                    .visibilityTimeout(scaled(change.visibilityTimeout())).build();
+            case ChangeMessageVisibilityBatchRequest batch -> batch.toBuilder().entries(batch.entries().stream()
+                    .map(e -> e.toBuilder().visibilityTimeout(scaled(e.visibilityTimeout())).build()).toList()).build();
+            case SendMessageRequest send -> send.delaySeconds() == null ? send
+                    : send.toBuilder().delaySeconds(scaled(send.delaySeconds())).build();
+            case SendMessageBatchRequest batch -> batch.toBuilder().entries(batch.entries().stream()
+                    .map(e -> e.delaySeconds() == null ? e : e.toBuilder().delaySeconds(scaled(e.delaySeconds())).build())
+                    .toList()).build();
+            default -> request;
+        };
+    }
+
+    /** At least a second when there was one: 0 means "visible at once", a different thing. */
+    private Integer scaled(Integer seconds) {
+        if (seconds == null || seconds == 0) {
+            return seconds;
+        }
+        return (int) Math.max(1, Math.round(seconds * scale));
+    }
+}
