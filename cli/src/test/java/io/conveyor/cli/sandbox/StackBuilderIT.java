@@ -116,6 +116,7 @@ class StackBuilderIT {
                     }
                 }
                 if (declared.get("RedrivePolicy") instanceof Map<?, ?> redrive) {
+                    assertThat(attributes).as(queue).containsKey("RedrivePolicy");
                     JsonNode policy = Json.mapper().readTree(attributes.get("RedrivePolicy"));
                     String deadLetterQueue = ((Intrinsic) redrive.get("deadLetterTargetArn")).argument().toString().replace(".Arn", "");
                     assertThat(policy.path("deadLetterTargetArn").asText()).as(queue).isEqualTo(stack.attribute(deadLetterQueue, "Arn"));
