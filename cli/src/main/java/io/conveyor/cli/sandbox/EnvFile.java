@@ -14,7 +14,8 @@ import java.util.Objects;
 
 /**
  * What a shell (or the AWS CLI, or a test) needs to use the sandbox: one {@code KEY=value} a line,
- * {@code AWS_ENDPOINT_URL}, {@code AWS_REGION}, the emulator's dummy credentials, and the two buckets.
+ * {@code AWS_ENDPOINT_URL}, {@code AWS_REGION} (and {@code AWS_DEFAULT_REGION}, for the AWS CLI v1), the
+ * emulator's dummy credentials, and the two buckets.
  * Values are written unquoted, as {@code docker --env-file} reads them; {@code set -a; . ./sandbox.env; set +a}
  * reads them too, since the sandbox's values hold no spaces or shell characters.
  *
@@ -49,6 +50,8 @@ public record EnvFile(Map<String, String> variables) {
         Map<String, String> variables = new LinkedHashMap<>();
         variables.put(AwsClients.ENDPOINT_VARIABLE, endpoint.toString());
         variables.put(AwsClients.REGION_VARIABLE, stack.region());
+        // The AWS CLI v1 (1.45) reads only this one: with AWS_REGION alone, `aws ecs list-clusters` asks for a region.
+        variables.put("AWS_DEFAULT_REGION", stack.region());
         variables.put("AWS_ACCESS_KEY_ID", DUMMY_ACCESS_KEY_ID);
         variables.put("AWS_SECRET_ACCESS_KEY", DUMMY_SECRET_ACCESS_KEY);
         variables.put(INPUT_BUCKET, stack.inputBucket());

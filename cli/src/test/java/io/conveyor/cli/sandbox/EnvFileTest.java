@@ -22,12 +22,13 @@ class EnvFileTest {
     }
 
     @Test
-    void of_stackOnAnEmulator_givesTheSixVariablesInOrder() {
+    void of_stackOnAnEmulator_givesTheVariablesInOrder() {
         EnvFile env = EnvFile.of(stack(), URI.create("http://127.0.0.1:5000"));
 
         assertThat(env.lines()).containsExactly(
                 "AWS_ENDPOINT_URL=http://127.0.0.1:5000",
                 "AWS_REGION=us-east-1",
+                "AWS_DEFAULT_REGION=us-east-1",
                 "AWS_ACCESS_KEY_ID=test",
                 "AWS_SECRET_ACCESS_KEY=test",
                 "CONVEYOR_INPUT_BUCKET=sandbox-123456789012-us-east-1-in",
