@@ -132,6 +132,11 @@ public final class AwsClients {
         return configure(software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient.builder()).build();
     }
 
+    /** A new CloudFormation client (the sandbox's outputs, found as a deployed stack's are). */
+    public software.amazon.awssdk.services.cloudformation.CloudFormationClient cloudFormation() {
+        return configure(software.amazon.awssdk.services.cloudformation.CloudFormationClient.builder()).build();
+    }
+
     private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder) {
         builder.region(region).httpClientBuilder(UrlConnectionHttpClient.builder());
         if (!interceptors.isEmpty()) {

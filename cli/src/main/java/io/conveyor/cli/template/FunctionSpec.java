@@ -21,6 +21,11 @@ public record FunctionSpec(String logicalId, String handler, String codeUri, Map
 
     /** The handler's class name (the part before {@code ::}). */
     public String handlerClass() {
+        return handlerClass(handler);
+    }
+
+    /** The class of a {@code Handler} property ({@code class::method}, or a class alone). */
+    public static String handlerClass(String handler) {
         int separator = handler.indexOf("::");
         return separator < 0 ? handler : handler.substring(0, separator);
     }

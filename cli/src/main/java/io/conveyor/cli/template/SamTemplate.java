@@ -65,20 +65,53 @@ public final class SamTemplate {
 
     /** Every serverless function, in template order. */
     public List<FunctionSpec> functions() {
-        Map<String, Object> globals = map(map(root, "Globals"), "Function");
         List<FunctionSpec> functions = new ArrayList<>();
         resources().forEach((id, resource) -> {
             if (FUNCTION_TYPE.equals(resource.get("Type"))) {
-                Map<String, Object> properties = map(resource, "Properties");
-                Map<String, Object> environment = new LinkedHashMap<>(variables(globals));
-                environment.putAll(variables(properties));
-                functions.add(new FunctionSpec(id, (String) property(properties, globals, "Handler"),
-                        (String) property(properties, globals, "CodeUri"), environment,
-                        number(property(properties, globals, "Timeout"), 3),
-                        number(property(properties, globals, "MemorySize"), 128)));
+                Map<String, Object> properties = functionProperties(id);
+                functions.add(new FunctionSpec(id, (String) properties.get("Handler"),
+                        (String) properties.get("CodeUri"), variables(properties),
+                        number(properties.get("Timeout"), 3), number(properties.get("MemorySize"), 128)));
             }
         });
         return List.copyOf(functions);
+    }
+
+    /**
+     * A serverless function's properties with {@code Globals.Function} applied as SAM applies them: for a
+     * plain value or an intrinsic the function's own wins, maps merge key by key (so environment variables
+     * add up), lists are the globals' items followed by the function's.
+     *
+     * @throws IllegalArgumentException naming the id when it is not a serverless function of the template
+     */
+    public Map<String, Object> functionProperties(String logicalId) {
+        Map<String, Object> resource = resources().get(logicalId);
+        if (resource == null || !FUNCTION_TYPE.equals(resource.get("Type"))) {
+            throw new IllegalArgumentException(logicalId + " is not an " + FUNCTION_TYPE + " of the template");
+        }
+        return merge(map(map(root, "Globals"), "Function"), map(resource, "Properties"));
+    }
+
+    private static Map<String, Object> merge(Map<String, Object> globals, Map<String, Object> own) {
+        Map<String, Object> merged = new LinkedHashMap<>(globals);
+        own.forEach((key, value) -> merged.merge(key, value, SamTemplate::mergeValue));
+        return merged;
+    }
+
+    private static Object mergeValue(Object global, Object own) {
+        if (global instanceof Map<?, ?> globalMap && own instanceof Map<?, ?> ownMap && !isIntrinsic(ownMap)) {
+            return merge(cast(globalMap), cast(ownMap));
+        }
+        if (global instanceof List<?> globalList && own instanceof List<?> ownList) {
+            List<Object> added = new ArrayList<>(globalList);
+            added.addAll(ownList);
+            return added;
+        }
+        return own;
+    }
+
+    private static boolean isIntrinsic(Map<?, ?> map) {
+        return map.size() == 1 && longForm(map) instanceof Intrinsic;
     }
 
     /**
@@ -133,10 +166,6 @@ public final class SamTemplate {
             }
         }
         return value;
-    }
-
-    private static Object property(Map<String, Object> properties, Map<String, Object> globals, String name) {
-        return properties.containsKey(name) ? properties.get(name) : globals.get(name);
     }
 
     private static int number(Object value, int fallback) {
