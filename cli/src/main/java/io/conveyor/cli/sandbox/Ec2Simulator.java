@@ -15,7 +15,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Instance;
@@ -103,8 +102,8 @@ public final class Ec2Simulator implements AutoCloseable, EcsGaps.Agents, Discon
                     Thread.sleep(pollEvery);
                 } catch (InterruptedException e) {
                     return;
-                } catch (SdkException e) {
-                    LOG.warn("outcome=poll-failed error=\"{}\"", e.getMessage());
+                } catch (RuntimeException e) {
+                    LOG.warn("outcome=poll-failed error=\"{}\"", e.toString());
                 }
             }
         });
@@ -183,28 +182,27 @@ public final class Ec2Simulator implements AutoCloseable, EcsGaps.Agents, Discon
     private void changed(Instance instance, Host host, String state) {
         String id = instance.instanceId();
         String before = host.state;
-        for (String notification : notifications(before, state)) {
-            events.instanceStateChange(id, notification, clock.instant());
-        }
-        host.state = state;
-        LOG.info("outcome=instance-state-changed instance={} from={} to={}", id, before, state);
-        if ("running".equals(state)) {
-            host.bootsAt = clock.instant().plus(bootDelay);
-            return;
-        }
-        host.bootsAt = null;
         boolean wasUp = "running".equals(before) || "pending".equals(before);
-        if (wasUp && !"pending".equals(state) && host.containerInstanceArn != null) {
+        boolean down = !"running".equals(state) && !"pending".equals(state);
+        // The host's tasks and its container instance go first: should the emulator fail on them, the
+        // change is still new on the next look, and is handled then.
+        if (down && wasUp && host.containerInstanceArn != null) {
             host.connected = false;
             hosts.hostGone(host.containerInstanceArn, id);
         }
         if (("shutting-down".equals(state) || "terminated".equals(state)) && host.containerInstanceArn != null) {
             String arn = host.containerInstanceArn;
-            host.containerInstanceArn = null;
             ecs.deregisterContainerInstance(request -> request.cluster(stack.clusterName()).containerInstance(arn)
                     .force(true));
+            host.containerInstanceArn = null;
             LOG.info("outcome=container-instance-deregistered instance={} containerInstance={}", id, arn);
         }
+        for (String notification : notifications(before, state)) {
+            events.instanceStateChange(id, notification, clock.instant());
+        }
+        host.bootsAt = "running".equals(state) ? clock.instant().plus(bootDelay) : null;
+        host.state = state;
+        LOG.info("outcome=instance-state-changed instance={} from={} to={}", id, before, state);
     }
 
     private void booted(Instance instance, Host host) {

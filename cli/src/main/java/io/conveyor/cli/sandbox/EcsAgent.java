@@ -5,15 +5,12 @@ import io.conveyor.aws.S3ObjectStore;
 import io.conveyor.local.LocalProcessRunner;
 import io.conveyor.registration.AlgorithmRegistry;
 import io.conveyor.registration.ObjectStoreRegistry;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +19,8 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.Task;
@@ -54,7 +49,7 @@ public final class EcsAgent implements AutoCloseable, Ec2Simulator.Hosts, EcsGap
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final EcsClient ecs;
-    private final EventPublisher events;
+    private final TaskExecution.Reports reports;
     private final SandboxStack stack;
     private final Clock clock;
     private final Path workDirectory;
@@ -69,7 +64,8 @@ public final class EcsAgent implements AutoCloseable, Ec2Simulator.Hosts, EcsGap
 
     private EcsAgent(Builder builder, ContainerLauncher launcher) {
         this.ecs = builder.clients.ecs();
-        this.events = new EventPublisher(builder.clients.eventBridge(), builder.stack.region(), builder.stack.accountId());
+        this.reports = new EmulatorReports(ecs, new EventPublisher(builder.clients.eventBridge(), builder.stack.region(),
+                builder.stack.accountId()), builder.stack.clusterName());
         this.stack = builder.stack;
         this.clock = builder.clock;
         this.workDirectory = builder.workDirectory;
@@ -104,8 +100,9 @@ public final class EcsAgent implements AutoCloseable, Ec2Simulator.Hosts, EcsGap
                     Thread.sleep(pollEvery);
                 } catch (InterruptedException e) {
                     return;
-                } catch (SdkException e) {
-                    LOG.warn("outcome=poll-failed error=\"{}\"", e.getMessage());
+                } catch (RuntimeException e) {
+                    // one bad look (the emulator down a moment, a task it cannot take) stops no later one
+                    LOG.warn("outcome=poll-failed error=\"{}\"", e.toString());
                 }
             }
         });
@@ -214,9 +211,10 @@ public final class EcsAgent implements AutoCloseable, Ec2Simulator.Hosts, EcsGap
         try {
             definition = definitions.computeIfAbsent(task.taskDefinitionArn(), arn -> ecs.describeTaskDefinition(
                     request -> request.taskDefinition(arn)).taskDefinition());
-        } catch (SdkException e) {
-            LOG.warn("outcome=task-definition-unread task={} taskDefinition={} error=\"{}\" note=\"tried again next poll\"",
-                    task.taskArn(), task.taskDefinitionArn(), e.getMessage());
+        } catch (RuntimeException e) {
+            // not taken: the next look tries again, and other tasks are taken meanwhile
+            LOG.warn("outcome=task-not-taken task={} taskDefinition={} error=\"{}\"", task.taskArn(),
+                    task.taskDefinitionArn(), e.toString());
             return;
         }
         Instant now = clock.instant();
@@ -225,9 +223,15 @@ public final class EcsAgent implements AutoCloseable, Ec2Simulator.Hosts, EcsGap
         Map<String, String> tags = new HashMap<>();
         task.tags().forEach(tag -> tags.put(tag.key(), tag.value()));
         TaskFolder folder = TaskFolder.of(workDirectory, TaskState.taskId(task.taskArn()));
-        TaskExecution execution = new TaskExecution(state, new ContainerLauncher.TaskContext(task.taskArn(), tags, folder),
-                definition.containerDefinitions(), task.overrides() == null ? List.of()
-                : task.overrides().containerOverrides(), launcher, new Reports(), clock, stopGrace);
+        TaskExecution execution;
+        try {
+            execution = new TaskExecution(state, new ContainerLauncher.TaskContext(task.taskArn(), tags, folder),
+                    definition.containerDefinitions(), task.overrides() == null ? List.of()
+                    : task.overrides().containerOverrides(), launcher, reports, clock, stopGrace);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("outcome=task-not-taken task={} error=\"{}\"", task.taskArn(), e.getMessage());  // a dependsOn cycle
+            return;
+        }
         if (stoppedBeforeStart != null) {
             execution.stop(null, stoppedBeforeStart, true, true);
         }
@@ -237,7 +241,7 @@ public final class EcsAgent implements AutoCloseable, Ec2Simulator.Hosts, EcsGap
         threads.removeIf(thread -> !thread.isAlive());
         threads.add(Thread.ofVirtual().name("sandbox-task-" + TaskState.taskId(task.taskArn())).start(() -> {
             execution.run();
-            deleteTree(folder.volume());
+            folder.deleteVolume();
         }));
     }
 
@@ -249,36 +253,6 @@ public final class EcsAgent implements AutoCloseable, Ec2Simulator.Hosts, EcsGap
                     .include(TaskField.TAGS)).tasks());
         }
         return described;
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            LOG.warn("outcome=task-folder-kept folder={} error=\"{}\"", root, e.getMessage());
-        }
-    }
-
-    /** Events through EventBridge; the emulator's task stopped unless someone stopped it there already. */
-    private final class Reports implements TaskExecution.Reports {
-
-        @Override
-        public void publish(Task task, Instant at) {
-            events.taskStateChange(task, at);
-        }
-
-        @Override
-        public void stopInEmulator(String taskArn, String reason) {
-            // StopTask twice would free the instance's resources twice in moto.
-            boolean running = ecs.describeTasks(request -> request.cluster(stack.clusterName()).tasks(taskArn)).tasks()
-                    .stream().anyMatch(task -> "RUNNING".equals(task.desiredStatus()));
-            if (running) {
-                ecs.stopTask(request -> request.cluster(stack.clusterName()).task(taskArn).reason(reason));
-            }
-        }
     }
 
     /** How to build an {@link EcsAgent}. */

@@ -1,13 +1,19 @@
 package io.conveyor.cli.sandbox;
 
 import io.conveyor.registration.TaskDefinitionWrapper;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The folder that stands for one task's {@code /conveyor} volume on this machine, and how the paths a
@@ -23,6 +29,8 @@ import java.util.regex.Pattern;
  * @param logs   where its containers' output is kept (outside the volume: the algorithm never sees it)
  */
 record TaskFolder(Path volume, Path logs) {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaskFolder.class);
 
     /** Where the volume is mounted inside the task. */
     static final String MOUNT = TaskDefinitionWrapper.WORK_DIR;
@@ -94,6 +102,18 @@ record TaskFolder(Path volume, Path logs) {
     /** The variable {@link #script(String)} refers to. */
     Map<String, String> scriptEnvironment() {
         return Map.of(VOLUME_VARIABLE, volume.toString());
+    }
+
+    /** Removes the volume, as ECS cleans a stopped task's volume up (the logs stay). */
+    void deleteVolume() {
+        if (!Files.exists(volume)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(volume)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("outcome=task-volume-kept folder={} error=\"{}\"", volume, e.getMessage());
+        }
     }
 
     /** Whether a shell reads the volume's path unquoted as one word, unexpanded. */
