@@ -2,6 +2,7 @@ package io.conveyor.cli.sandbox;
 
 import io.conveyor.aws.AwsClients;
 import io.conveyor.aws.S3ObjectStore;
+import io.conveyor.config.Environment;
 import io.conveyor.local.LocalProcessRunner;
 import io.conveyor.registration.AlgorithmRegistry;
 import io.conveyor.registration.ObjectStoreRegistry;
@@ -320,7 +321,7 @@ public final class EcsAgent implements AutoCloseable, Ec2Simulator.Hosts, EcsGap
         public EcsAgent build() {
             Objects.requireNonNull(workDirectory, "workDirectory");
             Objects.requireNonNull(emulatorEnvironment, "emulator (endpoint and credentials)");
-            boolean cli = awsCli == null ? LocalContainers.awsCliInstalled() : awsCli;
+            boolean cli = awsCli == null ? LocalContainers.awsCliInstalled(Environment.system()) : awsCli;
             if (!cli) {
                 LOG.info("outcome=staging-through-sdk reason=\"{}\" note=\"stage-in and stage-out do their scripts' "
                         + "steps with the SDK instead of running them\"", awsCli == null

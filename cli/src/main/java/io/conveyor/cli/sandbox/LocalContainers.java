@@ -1,5 +1,6 @@
 package io.conveyor.cli.sandbox;
 
+import io.conveyor.config.Environment;
 import io.conveyor.descriptor.Descriptor;
 import io.conveyor.descriptor.JobCommand;
 import io.conveyor.local.LocalProcessRunner;
@@ -74,10 +75,9 @@ final class LocalContainers implements ContainerLauncher {
         this.logs = Objects.requireNonNull(logs, "logs");
     }
 
-    /** Whether the AWS CLI ({@code aws}) is on the {@code PATH}. */
-    static boolean awsCliInstalled() {
-        String path = System.getenv("PATH");
-        return path != null && List.of(path.split(File.pathSeparator)).stream()
+    /** Whether the AWS CLI ({@code aws}) is on the {@code PATH} of {@code environment}. */
+    static boolean awsCliInstalled(Environment environment) {
+        return environment.optional("PATH").stream().flatMap(path -> List.of(path.split(File.pathSeparator)).stream())
                 .anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, "aws")));
     }
 

@@ -3,6 +3,7 @@ package io.conveyor.cli.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.config.Environment;
 import io.conveyor.events.EcsTaskEvents;
 import io.conveyor.jobs.JobEvent;
 import io.conveyor.registration.RegistrationOutcome;
@@ -41,7 +42,7 @@ class Ec2SimulatorIT {
 
     @Test
     void runInstances_fromTheLaunchTemplate_bootsThenRegistersWithItsTypesResources(Emulator emulator) {
-        try (FleetRig rig = new FleetRig(emulator, work, Duration.ofSeconds(1), LocalContainers.awsCliInstalled())) {
+        try (FleetRig rig = new FleetRig(emulator, work, Duration.ofSeconds(1), LocalContainers.awsCliInstalled(Environment.system()))) {
             Instant launched = Instant.now();
 
             String instance = rig.launchRegistered("c5.xlarge");
@@ -64,7 +65,7 @@ class Ec2SimulatorIT {
 
     @Test
     void stopAndStart_disconnectsTheAgentThenReconnectsTheSameContainerInstance(Emulator emulator) {
-        try (FleetRig rig = new FleetRig(emulator, work, Duration.ZERO, LocalContainers.awsCliInstalled())) {
+        try (FleetRig rig = new FleetRig(emulator, work, Duration.ZERO, LocalContainers.awsCliInstalled(Environment.system()))) {
             String instance = rig.launchRegistered("m6i.large");
             String containerInstance = rig.containerInstanceOf(instance);
 
@@ -87,7 +88,7 @@ class Ec2SimulatorIT {
 
     @Test
     void startTask_ontoAStoppedInstance_stopsAtOnceAsItsHostsTasksDid(Emulator emulator) {
-        try (FleetRig rig = new FleetRig(emulator, work, Duration.ZERO, LocalContainers.awsCliInstalled())) {
+        try (FleetRig rig = new FleetRig(emulator, work, Duration.ZERO, LocalContainers.awsCliInstalled(Environment.system()))) {
             RegistrationOutcome registered = rig.register(EcsAgentIT.SLEEPER);
             String instance = rig.launchRegistered("m6i.large");
             String containerInstance = rig.containerInstanceOf(instance);
@@ -112,7 +113,7 @@ class Ec2SimulatorIT {
 
     @Test
     void kill_instanceMidTask_stopsItsTaskWithTheHostReasonAndDeregistersIt(Emulator emulator) {
-        try (FleetRig rig = new FleetRig(emulator, work, Duration.ZERO, LocalContainers.awsCliInstalled())) {
+        try (FleetRig rig = new FleetRig(emulator, work, Duration.ZERO, LocalContainers.awsCliInstalled(Environment.system()))) {
             RegistrationOutcome registered = rig.register(EcsAgentIT.SLEEPER);
             String instance = rig.launchRegistered("m6i.large");
             String taskArn = rig.start(EcsAgentIT.SLEEPER, EcsAgentIT.JOB, "inputs/sleeper/a.txt", "x",

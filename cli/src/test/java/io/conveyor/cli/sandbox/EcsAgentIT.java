@@ -3,6 +3,7 @@ package io.conveyor.cli.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.config.Environment;
 import io.conveyor.events.EcsTaskEvents;
 import io.conveyor.jobs.JobEvent;
 import io.conveyor.jobs.JobTask;
@@ -88,7 +89,7 @@ class EcsAgentIT {
 
     @Test
     void startTask_wrappedWordCount_runsStageInAlgorithmStageOutAndItsEventsReachTheRulesQueue(Emulator emulator) {
-        runsWordCount(emulator, LocalContainers.awsCliInstalled());
+        runsWordCount(emulator, LocalContainers.awsCliInstalled(Environment.system()));
     }
 
     @Test
@@ -98,7 +99,7 @@ class EcsAgentIT {
 
     @Test
     void stopTask_byOthers_endsTheAlgorithmAndReportsUserInitiatedWithTheirReason(Emulator emulator) {
-        try (FleetRig rig = new FleetRig(emulator, work, Duration.ZERO, LocalContainers.awsCliInstalled())) {
+        try (FleetRig rig = new FleetRig(emulator, work, Duration.ZERO, LocalContainers.awsCliInstalled(Environment.system()))) {
             RegistrationOutcome registered = rig.register(SLEEPER);
             String instance = rig.launchRegistered("m6i.large");
             String taskArn = rig.start(SLEEPER, JOB, "inputs/sleeper/a.txt", "x", rig.containerInstanceOf(instance),
