@@ -52,7 +52,7 @@ public final class TaskDefinitionWrapper {
     public static final String TAG_SHA256 = "conveyor:descriptor-sha256";
 
     /** Written by stage-in once the input is in place; stage-out uploads nothing without it. */
-    static final String STAGED_MARKER = WORK_DIR + "/.staged";
+    public static final String STAGED_MARKER = WORK_DIR + "/.staged";
 
     static final String STAGE_IN_SCRIPT = String.join("\n",
             "set -eu",
