@@ -23,6 +23,11 @@ public final class Conveyor {
               invoke FUNCTION --event FILE [--env-vars FILE] [--template FILE]
                   run a function's handler in this process on an event file, like `sam local invoke`
                   (AWS calls go to AWS_ENDPOINT_URL when set, e.g. a moto server, otherwise to AWS)
+              sandbox [--endpoint URL] [--env-file FILE] [--boot-seconds N] [--time-scale F]
+                      [--stack NAME] [--template FILE] [--parameter NAME=VALUE]... [--fault NAME=VALUE]...
+                      [--work DIR]
+                  the deployed pipeline on this machine: the stack on an AWS emulator (moto), the real
+                  handlers, simulated instances and ECS agent; drive it with the AWS CLI; Ctrl-C stops
               validate [--explain] FILE...
                   check algorithm descriptors (current or legacy format); --explain also prints the
                   normalized descriptor and the ECS task definition it would register (no AWS)
@@ -31,7 +36,7 @@ public final class Conveyor {
             """;
 
     /** The commands {@link #run} dispatches: it refuses any other (docs/cli.md documents each). */
-    static final List<String> COMMANDS = List.of("demo", "local", "invoke", "validate");
+    static final List<String> COMMANDS = List.of("demo", "local", "invoke", "validate", "sandbox");
 
     /** What asks for {@link #USAGE} in place of a command. */
     static final List<String> HELP = List.of("help", "--help", "-h");
@@ -62,6 +67,7 @@ public final class Conveyor {
                 case "validate" -> new ValidateCommand(out, err).run(rest);
                 case "local" -> new LocalCommand(home, out, err).run(rest);
                 case "demo" -> new DemoCommand(home, out, err).run(rest);
+                case "sandbox" -> new SandboxCommand(home, out, err).run(rest);
                 default -> throw new IllegalStateException(args.get(0) + " is in COMMANDS but not dispatched");
             };
         } catch (UsageException e) {

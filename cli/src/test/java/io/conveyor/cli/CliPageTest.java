@@ -44,6 +44,7 @@ class CliPageTest {
         accepted.put("local", LocalCommand.OPTIONS);
         accepted.put("validate", ValidateCommand.OPTIONS);
         accepted.put("invoke", InvokeCommand.OPTIONS);
+        accepted.put("sandbox", SandboxCommand.OPTIONS);
         accepted.put("help", Conveyor.HELP.stream().filter(word -> word.startsWith("-")).toList());
         return accepted;
     }

@@ -1,0 +1,238 @@
+package io.conveyor.cli.sandbox;
+
+import io.conveyor.aws.AwsClients;
+import io.conveyor.cli.template.SamTemplate;
+import io.conveyor.config.Environment;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The deployed pipeline on one machine: the stack of {@code template.yaml} on an emulator, its
+ * functions' real handlers run as Lambda would run them, and what the emulator cannot do simulated
+ * (instances that boot and register, an ECS agent, idle alarms). Started by {@link #start}, stopped
+ * by {@link #close}, which stops everything it started.
+ */
+public final class Sandbox implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
+    /** How often the emulator is asked for instances and tasks (wall time). */
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final Settings settings;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final List<Thread> pollers = new ArrayList<>();
+    private final Map<String, SandboxFunction> functions = new LinkedHashMap<>();
+    private MotoServer moto;
+    private URI endpoint;
+    private SandboxStack stack;
+    private SandboxClock clock;
+    private SandboxAlarms alarms;
+    private Ec2Simulator fleet;
+    private EcsAgent agent;
+    private Schedules schedules;
+    private AwsClients emulator;
+    private EnvFile envFile;
+
+    private Sandbox(Settings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * What to stand up and how.
+     *
+     * @param template   the SAM template
+     * @param stackName  the stack's name
+     * @param endpoint   an emulator that runs already, or {@code null} to start {@code moto_server}
+     * @param work       where tasks' folders and the emulator's log go
+     * @param bootDelay  how long an instance boots before it registers (sandbox time)
+     * @param timeScale  how long a sandbox second lasts in wall seconds ({@link SandboxClock})
+     * @param parameters template parameters to set (others keep their defaults)
+     * @param faults     faults to inject
+     */
+    public record Settings(Path template, String stackName, URI endpoint, Path work, Duration bootDelay, double timeScale,
+                           Map<String, String> parameters, Faults.Settings faults) {
+        public Settings {
+            Objects.requireNonNull(template, "template");
+            Objects.requireNonNull(stackName, "stackName");
+            Objects.requireNonNull(work, "work");
+            Objects.requireNonNull(bootDelay, "bootDelay");
+            parameters = Map.copyOf(parameters);
+            Objects.requireNonNull(faults, "faults");
+        }
+    }
+
+    /** Stands the sandbox up and starts every poller; returns once it is ready. */
+    public static Sandbox start(Settings settings) throws IOException, InterruptedException {
+        Sandbox sandbox = new Sandbox(settings);
+        try {
+            sandbox.startAll();
+            return sandbox;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            sandbox.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws IOException, InterruptedException {
+        Files.createDirectories(settings.work());
+        if (settings.endpoint() == null) {
+            moto = MotoServer.start(settings.work().resolve("moto_server.log"));
+            started.add(moto);
+            endpoint = moto.endpoint();
+        } else {
+            endpoint = settings.endpoint();
+        }
+        boolean isMoto = MotoServer.leaveTasksToTheAgent(endpoint);
+        LOG.info("outcome=emulator endpoint={} moto={}", endpoint, isMoto);
+        // The handlers use the default credentials chain, as on Lambda: the emulator's dummy keys.
+        if (System.getenv("AWS_ACCESS_KEY_ID") == null && System.getProperty("aws.accessKeyId") == null) {
+            System.setProperty("aws.accessKeyId", EnvFile.DUMMY_ACCESS_KEY_ID);
+            System.setProperty("aws.secretAccessKey", EnvFile.DUMMY_SECRET_ACCESS_KEY);
+        }
+        StackTemplate.Builder template = StackTemplate.builder(SamTemplate.read(settings.template()))
+                .stackName(settings.stackName());
+        settings.parameters().forEach(template::parameter);
+        Map<String, String> base = Map.of(AwsClients.REGION_VARIABLE, StackTemplate.DEFAULT_REGION,
+                AwsClients.ENDPOINT_VARIABLE, endpoint.toString());
+        emulator = AwsClients.from(Environment.of(base));
+        try (StackBuilder builder = new StackBuilder(emulator)) {
+            stack = builder.build(template.build());
+        }
+        clock = SandboxClock.scaled(settings.timeScale());
+        agent = EcsAgent.builder(emulator, stack).clock(clock).workDirectory(settings.work().resolve("tasks"))
+                .emulator(endpoint, EnvFile.DUMMY_ACCESS_KEY_ID, EnvFile.DUMMY_SECRET_ACCESS_KEY).build();
+        started.add(agent);
+        fleet = new Ec2Simulator(emulator, stack, clock, settings.bootDelay(), agent, POLL);
+        agent.watch(fleet);
+        started.add(fleet);
+        alarms = new SandboxAlarms(stack.stackName(), idleMinutes(), this::stopInstance, clock);
+        AwsClients handlers = emulator.with(new EcsGaps(fleet, agent)).with(new TimeScaleInterceptor(settings.timeScale()));
+        SandboxFunction.Context context = new SandboxFunction.Context(handlers, base, alarms, clock);
+        Faults faults = new Faults(settings.faults());
+        schedules = new Schedules(stack, clock);
+        started.add(schedules);
+        agent.start();
+        fleet.start();
+        for (SandboxStack.FunctionBinding binding : stack.functions()) {
+            if (binding.sources().isEmpty()) {
+                continue;
+            }
+            SandboxFunction function = SandboxFunction.build(binding, context);
+            functions.put(binding.logicalId(), function);
+            for (SandboxStack.EventSource source : binding.sources()) {
+                switch (source) {
+                    case SandboxStack.EventSource.Sqs sqs -> poll(new EventSourceMapping(sqs, function,
+                            emulator.sqs(), stack.region(), faults), "sandbox-" + function.name() + "-" + sqs.name());
+                    case SandboxStack.EventSource.Rule rule -> poll(new RuleDelivery(rule, function, emulator.sqs()),
+                            "sandbox-" + function.name() + "-" + rule.name());
+                    case SandboxStack.EventSource.Schedule schedule -> schedules.start(function, schedule);
+                }
+            }
+        }
+        ScheduledExecutorService evaluator = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "sandbox-alarms");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long every = Math.max(50, clock.wall(Duration.ofSeconds(10)).toMillis());
+        evaluator.scheduleAtFixedRate(alarms::evaluate, every, every, TimeUnit.MILLISECONDS);
+        started.add(evaluator::shutdownNow);
+        envFile = EnvFile.of(stack, endpoint);
+    }
+
+    private void poll(Runnable poller, String name) {
+        Thread thread = Thread.ofVirtual().name(name).start(poller);
+        pollers.add(thread);
+        started.add(() -> {
+            if (poller instanceof EventSourceMapping mapping) {
+                mapping.stop();
+            } else if (poller instanceof RuleDelivery delivery) {
+                delivery.stop();
+            }
+            thread.interrupt();
+        });
+    }
+
+    /** The idle alarms' action: the EC2 stop of the instance. */
+    private void stopInstance(String instanceId) {
+        LOG.info("outcome=alarm-stops-instance instance={}", instanceId);
+        try (var ec2 = emulator.ec2()) {
+            ec2.stopInstances(r -> r.instanceIds(instanceId));
+        }
+    }
+
+    private int idleMinutes() {
+        return stack.functions().stream().filter(f -> SandboxFunction.FLEET_MONITOR.equals(f.handlerClass()))
+                .map(f -> f.environment().get("IDLE_MINUTES")).filter(Objects::nonNull).map(Integer::parseInt)
+                .findFirst().orElse(10);
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    public SandboxStack stack() {
+        return stack;
+    }
+
+    /** What a person exports to drive the sandbox with the AWS CLI. */
+    public EnvFile envFile() {
+        return envFile;
+    }
+
+    /** The emulator's clients, without the sandbox's mends (as a person's AWS CLI sees it). */
+    public AwsClients emulator() {
+        return emulator;
+    }
+
+    /** The simulated fleet (to kill an instance, to slow boots). */
+    public Ec2Simulator fleet() {
+        return fleet;
+    }
+
+    public SandboxAlarms alarms() {
+        return alarms;
+    }
+
+    public SandboxClock clock() {
+        return clock;
+    }
+
+    /** Runs a function's schedule once now (fleet-monitor's heartbeat, without waiting for it). */
+    public void tick(String functionLogicalId) {
+        SandboxFunction function = functions.get(functionLogicalId);
+        if (function == null) {
+            throw new IllegalArgumentException("no function " + functionLogicalId + " with events in the sandbox");
+        }
+        function.binding().sources().stream().filter(SandboxStack.EventSource.Schedule.class::isInstance)
+                .map(SandboxStack.EventSource.Schedule.class::cast).findFirst()
+                .ifPresent(schedule -> schedules.tick(function, schedule));
+    }
+
+    /** Stops everything it started, the last started first. */
+    @Override
+    public void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("outcome=stop-failed part={} reason=\"{}\"", started.get(i).getClass().getSimpleName(),
+                        e.getMessage());
+            }
+        }
+        started.clear();
+    }
+}
