@@ -25,7 +25,7 @@ public final class Conveyor {
                   (AWS calls go to AWS_ENDPOINT_URL when set, e.g. a moto server, otherwise to AWS)
               sandbox [--endpoint URL] [--env-file FILE] [--boot-seconds N] [--time-scale F]
                       [--stack NAME] [--template FILE] [--parameter NAME=VALUE]... [--fault NAME=VALUE]...
-                      [--work DIR]
+                      [--staging aws-cli|sdk] [--work DIR]
                   the deployed pipeline on this machine: the stack on an AWS emulator (moto), the real
                   handlers, simulated instances and ECS agent; drive it with the AWS CLI; Ctrl-C stops
               validate [--explain] FILE...

@@ -23,11 +23,11 @@ final class SandboxCommand {
 
     static final String USAGE = "usage: conveyor sandbox [--endpoint URL] [--env-file FILE] [--boot-seconds N] "
             + "[--time-scale F] [--stack NAME] [--template FILE] [--parameter NAME=VALUE]... [--fault NAME=VALUE]... "
-            + "[--work DIR]";
+            + "[--staging aws-cli|sdk] [--work DIR]";
 
     /** Every option {@link #parse} accepts: it refuses any other (docs/cli.md documents each). */
     static final List<String> OPTIONS = List.of("--endpoint", "--env-file", "--boot-seconds", "--time-scale", "--stack",
-            "--template", "--parameter", "--fault", "--work");
+            "--template", "--parameter", "--fault", "--staging", "--work");
 
     private final Path home;
     private final PrintStream out;
@@ -53,6 +53,7 @@ final class SandboxCommand {
         Map<String, String> parameters = new LinkedHashMap<>();
         List<String> faults = new ArrayList<>();
         Path work = null;
+        Sandbox.Staging staging = Sandbox.Staging.DEFAULT;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (!OPTIONS.contains(arg)) {
@@ -76,6 +77,14 @@ final class SandboxCommand {
                 }
                 case "--fault" -> faults.add(value(args, ++i, arg));
                 case "--work" -> work = Path.of(value(args, ++i, arg));
+                case "--staging" -> {
+                    String how = value(args, ++i, arg);
+                    staging = switch (how) {
+                        case "aws-cli" -> Sandbox.Staging.AWS_CLI;
+                        case "sdk" -> Sandbox.Staging.SDK;
+                        default -> throw new UsageException("--staging must be aws-cli or sdk, was '" + how + "'");
+                    };
+                }
                 default -> throw new IllegalStateException(arg + " is in OPTIONS but not parsed");
             }
         }
@@ -92,8 +101,8 @@ final class SandboxCommand {
                 throw new UsageException("cannot make a work folder: " + e.getMessage(), e);
             }
         }
-        return new Options(new Sandbox.Settings(template, stack, endpoint, work, boot, scale, parameters, faultSettings),
-                envFile);
+        return new Options(new Sandbox.Settings(template, stack, endpoint, work, boot, scale, parameters, faultSettings,
+                staging), envFile);
     }
 
     int run(List<String> args) throws UsageException {

@@ -65,6 +65,7 @@ public final class Ec2Simulator implements AutoCloseable, EcsGaps.Agents, Discon
     private final Map<String, Host> known = new ConcurrentHashMap<>();
     private volatile Duration bootDelay;
     private volatile Thread loop;
+    private final Wakeup wakeup = new Wakeup();
 
     /**
      * @param clients   the emulator's clients
@@ -93,13 +94,18 @@ public final class Ec2Simulator implements AutoCloseable, EcsGaps.Agents, Discon
         this.bootDelay = delay;
     }
 
+    /** Looks again at once (the sandbox saw a call that changes what this watches). */
+    public void wake() {
+        wakeup.wake();
+    }
+
     /** Starts watching. */
     public void start() {
         loop = Thread.ofVirtual().name("sandbox-ec2").start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
                     poll();
-                    Thread.sleep(pollEvery);
+                    wakeup.pause(pollEvery);
                 } catch (InterruptedException e) {
                     return;
                 } catch (RuntimeException e) {

@@ -61,6 +61,7 @@ public final class EcsAgent implements AutoCloseable, Ec2Simulator.Hosts, EcsGap
     private final Map<String, TaskDefinition> definitions = new ConcurrentHashMap<>();
     private final Queue<Thread> threads = new ConcurrentLinkedQueue<>();
     private volatile Thread loop;
+    private final Wakeup wakeup = new Wakeup();
     private volatile DisconnectedHosts disconnected = containerInstanceArn -> Optional.empty();
 
     private EcsAgent(Builder builder, ContainerLauncher launcher) {
@@ -92,13 +93,18 @@ public final class EcsAgent implements AutoCloseable, Ec2Simulator.Hosts, EcsGap
         this.disconnected = Objects.requireNonNull(disconnected, "disconnected");
     }
 
+    /** Looks again at once (the sandbox saw a task started or stopped). */
+    public void wake() {
+        wakeup.wake();
+    }
+
     /** Starts polling the emulator for tasks. */
     public void start() {
         loop = Thread.ofVirtual().name("sandbox-ecs-agent").start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
                     poll();
-                    Thread.sleep(pollEvery);
+                    wakeup.pause(pollEvery);
                 } catch (InterruptedException e) {
                     return;
                 } catch (RuntimeException e) {

@@ -1,8 +1,13 @@
 package io.conveyor.cli.sandbox;
 
 import io.conveyor.aws.AwsClients;
+import io.conveyor.aws.Ec2InstanceFleet;
+import io.conveyor.aws.EcsClusterContainerInstances;
+import io.conveyor.aws.EcsStackTaskDefinitions;
 import io.conveyor.cli.template.SamTemplate;
 import io.conveyor.config.Environment;
+import io.conveyor.fleet.Teardown;
+import io.conveyor.fleet.TeardownReport;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -28,12 +33,17 @@ import org.slf4j.LoggerFactory;
 public final class Sandbox implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
-    /** How often the emulator is asked for instances and tasks (wall time). */
-    private static final Duration POLL = Duration.ofMillis(200);
+    /**
+     * How often the simulators look at the emulator for changes made elsewhere (wall time); changes
+     * the handlers make wake them at once ({@link SandboxWakeups}).
+     */
+    private static final Duration POLL = Duration.ofSeconds(1);
 
     private final Settings settings;
     private final List<AutoCloseable> started = new ArrayList<>();
     private final List<Thread> pollers = new ArrayList<>();
+    /** How to stop dispatch's pollers, for the teardown. */
+    private final List<Runnable> dispatchPollers = new ArrayList<>();
     private final Map<String, SandboxFunction> functions = new LinkedHashMap<>();
     private MotoServer moto;
     private URI endpoint;
@@ -61,9 +71,10 @@ public final class Sandbox implements AutoCloseable {
      * @param timeScale  how long a sandbox second lasts in wall seconds ({@link SandboxClock})
      * @param parameters template parameters to set (others keep their defaults)
      * @param faults     faults to inject
+     * @param staging    how stage-in and stage-out run
      */
     public record Settings(Path template, String stackName, URI endpoint, Path work, Duration bootDelay, double timeScale,
-                           Map<String, String> parameters, Faults.Settings faults) {
+                           Map<String, String> parameters, Faults.Settings faults, Staging staging) {
         public Settings {
             Objects.requireNonNull(template, "template");
             Objects.requireNonNull(stackName, "stackName");
@@ -71,7 +82,51 @@ public final class Sandbox implements AutoCloseable {
             Objects.requireNonNull(bootDelay, "bootDelay");
             parameters = Map.copyOf(parameters);
             Objects.requireNonNull(faults, "faults");
+            Objects.requireNonNull(staging, "staging");
         }
+
+        /** The defaults: stack {@code sandbox}, moto started here, boots of 20 s, real time, no faults. */
+        public static Settings of(Path template, Path work) {
+            return new Settings(template, StackTemplate.DEFAULT_STACK_NAME, null, work, Duration.ofSeconds(20), 1,
+                    Map.of(), Faults.NONE, Staging.DEFAULT);
+        }
+
+        public Settings withStackName(String name) {
+            return new Settings(template, name, endpoint, work, bootDelay, timeScale, parameters, faults, staging);
+        }
+
+        public Settings withEndpoint(URI emulator) {
+            return new Settings(template, stackName, emulator, work, bootDelay, timeScale, parameters, faults, staging);
+        }
+
+        public Settings withBootDelay(Duration delay) {
+            return new Settings(template, stackName, endpoint, work, delay, timeScale, parameters, faults, staging);
+        }
+
+        public Settings withTimeScale(double scale) {
+            return new Settings(template, stackName, endpoint, work, bootDelay, scale, parameters, faults, staging);
+        }
+
+        public Settings withParameters(Map<String, String> values) {
+            return new Settings(template, stackName, endpoint, work, bootDelay, timeScale, values, faults, staging);
+        }
+
+        public Settings withFaults(Faults.Settings injected) {
+            return new Settings(template, stackName, endpoint, work, bootDelay, timeScale, parameters, injected, staging);
+        }
+
+        public Settings withStaging(Staging how) {
+            return new Settings(template, stackName, endpoint, work, bootDelay, timeScale, parameters, faults, how);
+        }
+    }
+
+    /**
+     * How the agent runs stage-in and stage-out: the registered task definition's own scripts with
+     * the AWS CLI (real, about 1.5 s of CPU each, the CLI's start), or the same steps through the SDK
+     * in this process (fast: for many jobs at once). {@code DEFAULT}: the CLI where it is installed.
+     */
+    public enum Staging {
+        DEFAULT, AWS_CLI, SDK
     }
 
     /** Stands the sandbox up and starts every poller; returns once it is ready. */
@@ -112,14 +167,20 @@ public final class Sandbox implements AutoCloseable {
             stack = builder.build(template.build());
         }
         clock = SandboxClock.scaled(settings.timeScale());
-        agent = EcsAgent.builder(emulator, stack).clock(clock).workDirectory(settings.work().resolve("tasks"))
-                .emulator(endpoint, EnvFile.DUMMY_ACCESS_KEY_ID, EnvFile.DUMMY_SECRET_ACCESS_KEY).build();
+        EcsAgent.Builder agentBuilder = EcsAgent.builder(emulator, stack).clock(clock).pollEvery(POLL)
+                .workDirectory(settings.work().resolve("tasks"))
+                .emulator(endpoint, EnvFile.DUMMY_ACCESS_KEY_ID, EnvFile.DUMMY_SECRET_ACCESS_KEY);
+        if (settings.staging() != Staging.DEFAULT) {
+            agentBuilder.awsCli(settings.staging() == Staging.AWS_CLI);
+        }
+        agent = agentBuilder.build();
         started.add(agent);
         fleet = new Ec2Simulator(emulator, stack, clock, settings.bootDelay(), agent, POLL);
         agent.watch(fleet);
         started.add(fleet);
         alarms = new SandboxAlarms(stack.stackName(), idleMinutes(), this::stopInstance, clock);
-        AwsClients handlers = emulator.with(new EcsGaps(fleet, agent)).with(new TimeScaleInterceptor(settings.timeScale()));
+        AwsClients handlers = emulator.with(new EcsGaps(fleet, agent)).with(new TimeScaleInterceptor(settings.timeScale()))
+                .with(new SandboxWakeups(agent::wake, fleet::wake));
         SandboxFunction.Context context = new SandboxFunction.Context(handlers, base, alarms, clock);
         Faults faults = new Faults(settings.faults());
         schedules = new Schedules(stack, clock);
@@ -135,9 +196,10 @@ public final class Sandbox implements AutoCloseable {
             for (SandboxStack.EventSource source : binding.sources()) {
                 switch (source) {
                     case SandboxStack.EventSource.Sqs sqs -> poll(new EventSourceMapping(sqs, function,
-                            emulator.sqs(), stack.region(), faults), "sandbox-" + function.name() + "-" + sqs.name());
+                            emulator.sqs(), stack.region(), faults), "sandbox-" + function.name() + "-" + sqs.name(),
+                            SandboxFunction.DISPATCH.equals(binding.handlerClass()));
                     case SandboxStack.EventSource.Rule rule -> poll(new RuleDelivery(rule, function, emulator.sqs()),
-                            "sandbox-" + function.name() + "-" + rule.name());
+                            "sandbox-" + function.name() + "-" + rule.name(), false);
                     case SandboxStack.EventSource.Schedule schedule -> schedules.start(function, schedule);
                 }
             }
@@ -153,17 +215,21 @@ public final class Sandbox implements AutoCloseable {
         envFile = EnvFile.of(stack, endpoint);
     }
 
-    private void poll(Runnable poller, String name) {
+    private void poll(Runnable poller, String name, boolean dispatch) {
         Thread thread = Thread.ofVirtual().name(name).start(poller);
         pollers.add(thread);
-        started.add(() -> {
+        Runnable stop = () -> {
             if (poller instanceof EventSourceMapping mapping) {
                 mapping.stop();
             } else if (poller instanceof RuleDelivery delivery) {
                 delivery.stop();
             }
             thread.interrupt();
-        });
+        };
+        started.add(stop::run);
+        if (dispatch) {
+            dispatchPollers.add(stop);
+        }
     }
 
     /** The idle alarms' action: the EC2 stop of the instance. */
@@ -220,6 +286,25 @@ public final class Sandbox implements AutoCloseable {
         function.binding().sources().stream().filter(SandboxStack.EventSource.Schedule.class::isInstance)
                 .map(SandboxStack.EventSource.Schedule.class::cast).findFirst()
                 .ifPresent(schedule -> schedules.tick(function, schedule));
+    }
+
+    /**
+     * What deleting the stack does before CloudFormation deletes the cluster: dispatch goes first
+     * (the template's {@code DependsOn}), so that nothing launches meanwhile, then the stack's
+     * teardown runs (the custom resource's work, done here by hand: moto's CloudFormation cannot run
+     * it): task definitions deregistered, instances terminated and waited for, container instances
+     * deregistered, idle alarms deleted.
+     */
+    public TeardownReport teardown() {
+        List.copyOf(dispatchPollers).forEach(Runnable::run);
+        SandboxStack.FunctionBinding teardown = stack.functions().stream()
+                .filter(f -> SandboxFunction.TEARDOWN.equals(f.handlerClass()))
+                .findFirst().orElseThrow(() -> new IllegalStateException("the template has no teardown function"));
+        Ec2InstanceFleet instances = new Ec2InstanceFleet(emulator.ec2(), stack.stackName());
+        Teardown run = new Teardown(instances, new EcsClusterContainerInstances(emulator.ecs(), stack.clusterName()),
+                new EcsStackTaskDefinitions(emulator.ecs(), teardown.environment().get("TASK_FAMILY_PREFIX")), alarms, clock,
+                duration -> Thread.sleep(clock.wall(duration).toMillis()), Duration.ofSeconds(10));
+        return run.run(clock.instant().plus(Duration.ofMinutes(14)), clock.instant().plus(Duration.ofSeconds(75)));
     }
 
     /** Stops everything it started, the last started first. */

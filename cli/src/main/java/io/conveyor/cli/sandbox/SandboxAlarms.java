@@ -3,6 +3,7 @@ package io.conveyor.cli.sandbox;
 import io.conveyor.fleet.FleetMetrics;
 import io.conveyor.fleet.IdleAlarm;
 import io.conveyor.fleet.IdleAlarms;
+import io.conveyor.fleet.Teardown;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * action, stops the instance. The emulator cannot do this: the SDK's CloudWatch client speaks CBOR,
  * which moto does not read, and moto never evaluates an alarm nor runs its actions.
  */
-final class SandboxAlarms implements IdleAlarms, FleetMetrics {
+final class SandboxAlarms implements IdleAlarms, FleetMetrics, Teardown.Alarms {
 
     private static final Logger LOG = LoggerFactory.getLogger(SandboxAlarms.class);
     private static final Duration PERIOD = Duration.ofMinutes(1);
@@ -70,6 +71,14 @@ final class SandboxAlarms implements IdleAlarms, FleetMetrics {
     @Override
     public void delete(List<String> alarmNames) {
         alarmNames.forEach(alarms::remove);
+    }
+
+    /** The teardown's sweep: every alarm of the stack. */
+    @Override
+    public int deleteAll() {
+        int deleted = alarms.size();
+        alarms.clear();
+        return deleted;
     }
 
     @Override

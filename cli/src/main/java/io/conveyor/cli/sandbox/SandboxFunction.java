@@ -24,6 +24,10 @@ final class SandboxFunction {
 
     /** fleet-monitor's handler, which the sandbox builds with its own CloudWatch (see {@link SandboxAlarms}). */
     static final String FLEET_MONITOR = "io.conveyor.functions.fleet.FleetMonitorHandler";
+    /** dispatch's handler: the teardown stops it first, as the template's DependsOn has CloudFormation do. */
+    static final String DISPATCH = "io.conveyor.functions.dispatch.DispatchHandler";
+    /** The teardown's handler (a custom resource's): the sandbox runs its work by hand. */
+    static final String TEARDOWN = "io.conveyor.functions.fleet.TeardownHandler";
 
     /** What the sandbox gives every handler it builds. */
     record Context(AwsClients aws, Map<String, String> baseEnvironment, SandboxAlarms alarms, Clock clock) {
@@ -63,10 +67,17 @@ final class SandboxFunction {
             throw new IllegalStateException(binding.logicalId() + ": " + type.getName() + " is not a RequestHandler");
         }
         try {
-            Object handler = FLEET_MONITOR.equals(type.getName())
-                    ? type.getConstructor(AwsClients.class, Environment.class, FleetMetrics.class, IdleAlarms.class,
-                    Clock.class).newInstance(context.aws(), environment, context.alarms(), context.alarms(), context.clock())
-                    : type.getConstructor(AwsClients.class, Environment.class).newInstance(context.aws(), environment);
+            Object handler;
+            if (FLEET_MONITOR.equals(type.getName())) {
+                handler = type.getConstructor(AwsClients.class, Environment.class, FleetMetrics.class, IdleAlarms.class,
+                        Clock.class).newInstance(context.aws(), environment, context.alarms(), context.alarms(), context.clock());
+            } else if (hasClockConstructor(type)) {
+                // The sandbox's time for what counts time (dispatch's capacity lease and start grace, records' times).
+                handler = type.getConstructor(AwsClients.class, Environment.class, Clock.class)
+                        .newInstance(context.aws(), environment, context.clock());
+            } else {
+                handler = type.getConstructor(AwsClients.class, Environment.class).newInstance(context.aws(), environment);
+            }
             return new SandboxFunction(binding, (RequestHandler<Object, Object>) handler, inputType(type, binding));
         } catch (InvocationTargetException e) {
             throw new IllegalStateException(binding.logicalId() + " could not start: " + e.getCause().getMessage(),
@@ -81,6 +92,15 @@ final class SandboxFunction {
     @SuppressWarnings("unchecked")
     static SandboxFunction of(SandboxStack.FunctionBinding binding, RequestHandler<?, ?> handler) {
         return new SandboxFunction(binding, (RequestHandler<Object, Object>) handler, inputType(handler.getClass(), binding));
+    }
+
+    private static boolean hasClockConstructor(Class<?> type) {
+        try {
+            type.getConstructor(AwsClients.class, Environment.class, Clock.class);
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
     }
 
     String name() {

@@ -86,12 +86,17 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
 
     /** For benchmarks and emulator tests: the given clients (an interceptor may count their calls). */
     public DispatchHandler(AwsClients aws, Environment env) {
-        this(aws.s3(), aws.sqs(), aws, env);
+        this(aws, env, Clock.systemUTC());
+    }
+
+    /** For the sandbox: the given clients, and its time (its capacity lease and start grace count in it). */
+    public DispatchHandler(AwsClients aws, Environment env, Clock clock) {
+        this(aws.s3(), aws.sqs(), aws, env, clock);
     }
 
     /** One client per service: each costs cold-start time. */
-    private DispatchHandler(S3Client s3, SqsClient sqs, AwsClients aws, Environment env) {
-        this(dispatcher(s3, aws, env), new SqsMessageDelays(sqs)::delay,
+    private DispatchHandler(S3Client s3, SqsClient sqs, AwsClients aws, Environment env, Clock clock) {
+        this(dispatcher(s3, aws, env, clock), new SqsMessageDelays(sqs)::delay,
                 new SqsDeadLetters(sqs, env.required(DEAD_LETTER_QUEUE_URL))::send);
     }
 
@@ -102,13 +107,12 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
     }
 
-    private static Dispatcher dispatcher(S3Client s3, AwsClients aws, Environment env) {
+    private static Dispatcher dispatcher(S3Client s3, AwsClients aws, Environment env, Clock clock) {
         String outputBucket = env.required(OUTPUT_BUCKET);
         String cluster = env.required(CLUSTER_NAME);
         int maxInstances = positiveInt(env, MAX_INSTANCES);
         List<String> subnets = env.optional(SUBNET_IDS).map(ids -> Arrays.stream(ids.split(","))
                 .map(String::trim).filter(id -> !id.isEmpty()).toList()).orElse(List.of());
-        Clock clock = Clock.systemUTC();
         S3ObjectStore store = new S3ObjectStore(s3);
         EcsContainerScheduler ecs = new EcsContainerScheduler(aws.ecs(), aws.ecsWithoutRetries(), cluster);
         return Dispatcher.builder()

@@ -43,16 +43,21 @@ public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatc
     }
 
     private TaskEventsHandler(Settings settings, Environment env) {
-        this(AwsClients.from(env), settings);
+        this(settings, AwsClients.from(env), Clock.systemUTC());
+    }
+
+    private TaskEventsHandler(Settings settings, AwsClients aws, Clock clock) {
+        this(lifecycle(aws.s3(), aws, settings, clock));
     }
 
     /** For emulator tests: the given clients. */
     public TaskEventsHandler(AwsClients aws, Environment env) {
-        this(aws, Settings.of(env));
+        this(aws, env, Clock.systemUTC());
     }
 
-    private TaskEventsHandler(AwsClients aws, Settings settings) {
-        this(lifecycle(aws.s3(), aws, settings));
+    /** For the sandbox: the given clients, and its time (records' times count in it). */
+    public TaskEventsHandler(AwsClients aws, Environment env, Clock clock) {
+        this(Settings.of(env), aws, clock);
     }
 
     /** For tests: the collaborators. */
@@ -68,11 +73,11 @@ public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatc
     }
 
     /** One S3 client for records, registry and outputs: each client costs cold-start time. */
-    private static TaskEventDriver lifecycle(S3Client s3, AwsClients aws, Settings settings) {
+    private static TaskEventDriver lifecycle(S3Client s3, AwsClients aws, Settings settings, Clock clock) {
         S3ObjectStore store = new S3ObjectStore(s3);
         return new TaskEventDriver(settings.cluster(), new S3JobStore(s3, settings.outputBucket()),
                 new SqsJobQueue(aws.sqs(), settings.jobsQueue()), new ObjectStoreRegistry(store, settings.outputBucket()),
-                store, Clock.systemUTC());
+                store, clock);
     }
 
     @Override
