@@ -53,6 +53,8 @@ public final class MotoServer implements AutoCloseable {
         }
         URI endpoint = URI.create("http://127.0.0.1:" + port);
         MotoServer server = new MotoServer(process, endpoint);
+        // The server outlives no JVM that started it, whatever ends the JVM (but SIGKILL).
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "moto-server-stop"));
         Instant deadline = Instant.now().plus(READY_WITHIN);
         while (!answers(endpoint)) {
             if (!process.isAlive()) {

@@ -135,7 +135,8 @@ public final class Sandbox implements AutoCloseable {
         try {
             sandbox.startAll();
             return sandbox;
-        } catch (IOException | InterruptedException | RuntimeException e) {
+        } catch (IOException | InterruptedException | RuntimeException | Error e) {
+            // Whatever went wrong, nothing it started is left running.
             sandbox.close();
             throw e;
         }
