@@ -5,9 +5,11 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -33,11 +35,14 @@ public final class AwsClients {
     private final Region region;
     private final URI endpoint;
     private final List<ExecutionInterceptor> interceptors;
+    private final UnaryOperator<SdkHttpClient> httpClient;
 
-    private AwsClients(Region region, URI endpoint, List<ExecutionInterceptor> interceptors) {
+    private AwsClients(Region region, URI endpoint, List<ExecutionInterceptor> interceptors,
+                       UnaryOperator<SdkHttpClient> httpClient) {
         this.region = region;
         this.endpoint = endpoint;
         this.interceptors = List.copyOf(interceptors);
+        this.httpClient = httpClient;
     }
 
     /**
@@ -51,7 +56,7 @@ public final class AwsClients {
                 REGION_VARIABLE, "Lambda sets it; elsewhere export it, e.g. AWS_REGION=us-east-1"));
         Region region = Region.of(regionName);
         URI endpoint = env.optional(ENDPOINT_VARIABLE).map(AwsClients::endpoint).orElse(null);
-        return new AwsClients(region, endpoint, List.of());
+        return new AwsClients(region, endpoint, List.of(), null);
     }
 
     private static URI endpoint(String value) {
@@ -73,7 +78,16 @@ public final class AwsClients {
     public AwsClients with(ExecutionInterceptor interceptor) {
         List<ExecutionInterceptor> more = new ArrayList<>(interceptors);
         more.add(interceptor);
-        return new AwsClients(region, endpoint, more);
+        return new AwsClients(region, endpoint, more, httpClient);
+    }
+
+    /**
+     * The same configuration, whose clients send their requests through {@code wrap} applied to the
+     * url-connection client (the sandbox injects throttling and server errors this way, where the SDK
+     * sees them as it would AWS's: its retries and error handling included).
+     */
+    public AwsClients withHttpClient(UnaryOperator<SdkHttpClient> wrap) {
+        return new AwsClients(region, endpoint, interceptors, wrap);
     }
 
     /** The region every client talks to. */
@@ -138,7 +152,12 @@ public final class AwsClients {
     }
 
     private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder) {
-        builder.region(region).httpClientBuilder(UrlConnectionHttpClient.builder());
+        builder.region(region);
+        if (httpClient == null) {
+            builder.httpClientBuilder(UrlConnectionHttpClient.builder());
+        } else {
+            builder.httpClient(httpClient.apply(UrlConnectionHttpClient.builder().build()));
+        }
         if (!interceptors.isEmpty()) {
             builder.overrideConfiguration(o -> o.executionInterceptors(interceptors));
         }

@@ -4,14 +4,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * Faults on demand, for the reliability work: messages dropped (a notification that never arrives)
- * or duplicated (delivered again later, as at-least-once delivery may), and handler invocations
- * killed mid-batch (the handler gets through part of the batch, then dies before it answers). Each
- * is a fraction from 0 to 1, drawn from a seeded source so that a run can be repeated.
+ * or duplicated (delivered again later, as at-least-once delivery may), handler invocations killed
+ * mid-batch (the handler gets through part of the batch, then dies before it answers), and a share
+ * of one service's calls throttled (refused before it reaches the emulator) or answered with a server
+ * error (after it did: its answer is lost). Each is a fraction from 0 to 1, drawn from a seeded source
+ * so that a run can be repeated.
  */
 public final class Faults {
 
@@ -20,24 +26,48 @@ public final class Faults {
      * @param duplicateFraction share of messages sent to their queue once more
      * @param killFraction      share of invocations that die mid-batch
      * @param seed              the random source's seed
+     * @param throttled         service (its signing name: {@code s3}, {@code sqs}, {@code ecs}, {@code ec2}, …)
+     *                          → share of its calls throttled
+     * @param failed            service → share of its calls answered with a server error after they ran
      */
-    public record Settings(double dropFraction, double duplicateFraction, double killFraction, long seed) {
+    public record Settings(double dropFraction, double duplicateFraction, double killFraction, long seed,
+                           Map<String, Double> throttled, Map<String, Double> failed) {
         public Settings {
             check("drop", dropFraction);
             check("duplicate", duplicateFraction);
             check("kill-handler", killFraction);
+            throttled.forEach((service, fraction) -> check("throttle=" + service, fraction));
+            failed.forEach((service, fraction) -> check("error=" + service, fraction));
+            throttled = Map.copyOf(throttled);
+            failed = Map.copyOf(failed);
+        }
+
+        /** Only message and invocation faults. */
+        public Settings(double dropFraction, double duplicateFraction, double killFraction, long seed) {
+            this(dropFraction, duplicateFraction, killFraction, seed, Map.of(), Map.of());
         }
 
         boolean none() {
             return dropFraction == 0 && duplicateFraction == 0 && killFraction == 0;
+        }
+
+        /** Whether any service's calls are to fail. */
+        boolean callFaults() {
+            return throttled.values().stream().anyMatch(f -> f > 0) || failed.values().stream().anyMatch(f -> f > 0);
         }
     }
 
     /** No faults. */
     public static final Settings NONE = new Settings(0, 0, 0, 1);
 
+    /** What a call to AWS meets. */
+    enum CallFault {
+        NONE, THROTTLED, FAILED
+    }
+
     private final Settings settings;
     private final Random random;
+    private final Map<String, AtomicLong> injected = new ConcurrentHashMap<>();
 
     public Faults(Settings settings) {
         this.settings = settings;
@@ -55,19 +85,21 @@ public final class Faults {
     }
 
     /**
-     * Faults from {@code --fault NAME=FRACTION} words: {@code drop}, {@code duplicate},
-     * {@code kill-handler}, {@code seed}.
+     * Faults from {@code --fault NAME=VALUE} words: {@code drop=F}, {@code duplicate=F},
+     * {@code kill-handler=F}, {@code throttle=SERVICE:F}, {@code error=SERVICE:F}, {@code seed=N}.
      */
     public static Settings parse(List<String> settings) {
         double drop = 0;
         double duplicate = 0;
         double kill = 0;
         long seed = 1;
+        Map<String, Double> throttled = new TreeMap<>();
+        Map<String, Double> failed = new TreeMap<>();
         for (String setting : settings) {
             int equals = setting.indexOf('=');
             if (equals <= 0) {
                 throw new IllegalArgumentException("--fault " + setting + ": expected NAME=VALUE (drop, duplicate, "
-                        + "kill-handler, seed)");
+                        + "kill-handler, throttle, error, seed)");
             }
             String name = setting.substring(0, equals).toLowerCase(Locale.ROOT);
             String value = setting.substring(equals + 1);
@@ -77,14 +109,49 @@ public final class Faults {
                     case "duplicate" -> duplicate = Double.parseDouble(value);
                     case "kill-handler" -> kill = Double.parseDouble(value);
                     case "seed" -> seed = Long.parseLong(value);
+                    case "throttle", "error" -> {
+                        int colon = value.indexOf(':');
+                        if (colon <= 0) {
+                            throw new IllegalArgumentException("--fault " + setting + ": expected " + name
+                                    + "=SERVICE:FRACTION, e.g. " + name + "=ecs:0.05");
+                        }
+                        (name.equals("throttle") ? throttled : failed).put(value.substring(0, colon)
+                                .toLowerCase(Locale.ROOT), Double.parseDouble(value.substring(colon + 1)));
+                    }
                     default -> throw new IllegalArgumentException("--fault " + setting + ": unknown fault '" + name
-                            + "' (drop, duplicate, kill-handler, seed)");
+                            + "' (drop, duplicate, kill-handler, throttle, error, seed)");
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("--fault " + setting + ": '" + value + "' is not a number", e);
             }
         }
-        return new Settings(drop, duplicate, kill, seed);
+        return new Settings(drop, duplicate, kill, seed, throttled, failed);
+    }
+
+    /** Decides the fault of one call to a service. */
+    synchronized CallFault call(String service) {
+        double draw = random.nextDouble();
+        double throttle = settings.throttled().getOrDefault(service, 0.0);
+        if (draw < throttle) {
+            count("throttle=" + service);
+            return CallFault.THROTTLED;
+        }
+        if (draw < throttle + settings.failed().getOrDefault(service, 0.0)) {
+            count("error=" + service);
+            return CallFault.FAILED;
+        }
+        return CallFault.NONE;
+    }
+
+    /** How many faults of each kind were injected so far (e.g. {@code drop}, {@code throttle=ecs}). */
+    public Map<String, Long> injected() {
+        Map<String, Long> counts = new TreeMap<>();
+        injected.forEach((kind, count) -> counts.put(kind, count.get()));
+        return counts;
+    }
+
+    private void count(String kind) {
+        injected.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
     }
 
     /** What reaches a handler of a batch received. */
@@ -99,14 +166,17 @@ public final class Faults {
         List<Message> delivered = new ArrayList<>();
         for (Message message : received) {
             if (random.nextDouble() < settings.dropFraction()) {
+                count("drop");
                 continue;
             }
             if (random.nextDouble() < settings.duplicateFraction()) {
+                count("duplicate");
                 resend.accept(message.body());
             }
             delivered.add(message);
         }
         if (!delivered.isEmpty() && random.nextDouble() < settings.killFraction()) {
+            count("kill-handler");
             return new Delivery(delivered.subList(0, random.nextInt(delivered.size())), true);
         }
         return new Delivery(delivered, false);

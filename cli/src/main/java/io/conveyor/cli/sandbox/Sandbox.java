@@ -55,6 +55,7 @@ public final class Sandbox implements AutoCloseable {
     private Schedules schedules;
     private AwsClients emulator;
     private EnvFile envFile;
+    private Faults faults;
 
     private Sandbox(Settings settings) {
         this.settings = settings;
@@ -180,10 +181,12 @@ public final class Sandbox implements AutoCloseable {
         agent.watch(fleet);
         started.add(fleet);
         alarms = new SandboxAlarms(stack.stackName(), idleMinutes(), this::stopInstance, clock);
-        AwsClients handlers = emulator.with(new EcsGaps(fleet, agent)).with(new TimeScaleInterceptor(settings.timeScale()))
+        faults = new Faults(settings.faults());
+        AwsClients faulty = settings.faults().callFaults()
+                ? emulator.withHttpClient(client -> new FaultyHttpClient(client, faults)) : emulator;
+        AwsClients handlers = faulty.with(new EcsGaps(fleet, agent)).with(new TimeScaleInterceptor(settings.timeScale()))
                 .with(new SandboxWakeups(agent::wake, fleet::wake));
         SandboxFunction.Context context = new SandboxFunction.Context(handlers, base, alarms, clock);
-        Faults faults = new Faults(settings.faults());
         schedules = new Schedules(stack, clock);
         started.add(schedules);
         agent.start();
@@ -276,6 +279,11 @@ public final class Sandbox implements AutoCloseable {
 
     public SandboxClock clock() {
         return clock;
+    }
+
+    /** The faults injected so far, by kind. */
+    public Map<String, Long> faultsInjected() {
+        return faults.injected();
     }
 
     /** Runs a function's schedule once now (fleet-monitor's heartbeat, without waiting for it). */

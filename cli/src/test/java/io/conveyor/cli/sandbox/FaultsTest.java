@@ -23,6 +23,31 @@ class FaultsTest {
     }
 
     @Test
+    void parse_serviceFaults_readTheServiceAndItsShare() {
+        Faults.Settings settings = Faults.parse(List.of("throttle=ECS:0.05", "error=s3:0.1"));
+
+        assertThat(settings.throttled()).containsExactly(java.util.Map.entry("ecs", 0.05));
+        assertThat(settings.failed()).containsExactly(java.util.Map.entry("s3", 0.1));
+        assertThatThrownBy(() -> Faults.parse(List.of("throttle=0.05"))).hasMessageContaining("throttle=SERVICE:FRACTION");
+        assertThatThrownBy(() -> Faults.parse(List.of("error=s3:7"))).hasMessageContaining("error=s3");
+    }
+
+    @Test
+    void call_shares_drawThrottlesThenErrorsAndCountThem() {
+        Faults faults = new Faults(new Faults.Settings(0, 0, 0, 5, java.util.Map.of("ecs", 0.5),
+                java.util.Map.of("ecs", 0.5)));
+
+        List<Faults.CallFault> drawn = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            drawn.add(faults.call("ecs"));
+        }
+
+        assertThat(drawn).doesNotContain(Faults.CallFault.NONE).contains(Faults.CallFault.THROTTLED, Faults.CallFault.FAILED);
+        assertThat(faults.injected().get("throttle=ecs") + faults.injected().get("error=ecs")).isEqualTo(100);
+        assertThat(faults.call("s3")).isEqualTo(Faults.CallFault.NONE);
+    }
+
+    @Test
     void parse_badSettings_nameTheFlagAndTheFault() {
         assertThatThrownBy(() -> Faults.parse(List.of("drop=2"))).hasMessageContaining("--fault drop=2.0");
         assertThatThrownBy(() -> Faults.parse(List.of("flood=0.1"))).hasMessageContaining("unknown fault 'flood'");
