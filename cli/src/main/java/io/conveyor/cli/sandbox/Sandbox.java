@@ -155,7 +155,7 @@ public final class Sandbox implements AutoCloseable {
         boolean isMoto = MotoServer.leaveTasksToTheAgent(endpoint);
         LOG.info("outcome=emulator endpoint={} moto={}", endpoint, isMoto);
         // The handlers use the default credentials chain, as on Lambda: the emulator's dummy keys.
-        if (System.getenv("AWS_ACCESS_KEY_ID") == null && System.getProperty("aws.accessKeyId") == null) {
+        if (Environment.system().optional("AWS_ACCESS_KEY_ID").isEmpty() && System.getProperty("aws.accessKeyId") == null) {
             System.setProperty("aws.accessKeyId", EnvFile.DUMMY_ACCESS_KEY_ID);
             System.setProperty("aws.secretAccessKey", EnvFile.DUMMY_SECRET_ACCESS_KEY);
         }
