@@ -29,6 +29,12 @@ public interface JobStore {
     /** Every record. */
     List<JobRecord> all();
 
+    /**
+     * The jobs a query wants, newest first, from an index written with the records: a listing reads
+     * no record.
+     */
+    List<JobSummary> list(JobQuery query);
+
     /** A record as read, with the version a conditional {@link #replace} compares against. */
     record Versioned(JobRecord record, String version) {
         public Versioned {

@@ -118,6 +118,11 @@ public final class FileJobStore implements JobStore {
     }
 
     @Override
+    public List<io.conveyor.jobs.JobSummary> list(io.conveyor.jobs.JobQuery query) {
+        return query.select(all());
+    }
+
+    @Override
     public List<JobRecord> all() {
         List<JobRecord> records = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {

@@ -128,6 +128,11 @@ final class DispatchFixture {
             public List<JobRecord> all() {
                 return jobs.all();
             }
+
+            @Override
+            public List<io.conveyor.jobs.JobSummary> list(io.conveyor.jobs.JobQuery query) {
+                return jobs.list(query);
+            }
         };
     }
 }

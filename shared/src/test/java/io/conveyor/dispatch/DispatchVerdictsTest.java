@@ -242,5 +242,10 @@ class DispatchVerdictsTest {
         public List<JobRecord> all() {
             return rig.jobs.all();
         }
+
+        @Override
+        public List<io.conveyor.jobs.JobSummary> list(io.conveyor.jobs.JobQuery query) {
+            return rig.jobs.list(query);
+        }
     }
 }

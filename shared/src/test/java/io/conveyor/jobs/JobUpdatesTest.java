@@ -105,5 +105,10 @@ class JobUpdatesTest {
         public List<JobRecord> all() {
             return store.all();
         }
+
+        @Override
+        public List<io.conveyor.jobs.JobSummary> list(io.conveyor.jobs.JobQuery query) {
+            return store.list(query);
+        }
     }
 }

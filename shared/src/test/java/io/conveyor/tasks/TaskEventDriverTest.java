@@ -610,6 +610,11 @@ class TaskEventDriverTest {
         }
 
         @Override
+        public List<io.conveyor.jobs.JobSummary> list(io.conveyor.jobs.JobQuery query) {
+            return store.list(query);
+        }
+
+        @Override
         public Optional<Versioned> read(String id) {
             return store.read(id);
         }

@@ -41,6 +41,11 @@ public final class InMemoryJobStore implements JobStore {
     }
 
     @Override
+    public synchronized List<io.conveyor.jobs.JobSummary> list(io.conveyor.jobs.JobQuery query) {
+        return query.select(all());
+    }
+
+    @Override
     public synchronized List<JobRecord> all() {
         return new ArrayList<>(records.values());
     }
