@@ -2,44 +2,40 @@ package io.conveyor.cli;
 
 import io.conveyor.config.Environment;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The {@code conveyor} command.
+ * The {@code conveyor} command: one picocli command per verb, each declaring its options (what they
+ * accept, their help) in one place. Exit codes: 0 done, 1 the work failed (a job failed, or a job
+ * or file was not found), 2 a wrong command line or input.
  */
-public final class Conveyor {
+@Command(name = "conveyor", mixinStandardHelpOptions = true, versionProvider = Conveyor.Version.class,
+        description = "Runs containerized algorithms on files: on AWS, in a sandbox on this machine, or locally.",
+        subcommands = CommandLine.HelpCommand.class,
+        footer = {"", "Exit codes: 0 done; 1 a job failed, or a job or file was not found; 2 a wrong command line.",
+                "Every command takes --help; `conveyor help COMMAND` says the same."})
+public final class Conveyor implements Callable<Integer> {
 
-    static final String USAGE = """
-            usage: conveyor COMMAND [ARGS]
+    /** Exit code of a command that did what it was asked. */
+    public static final int OK = 0;
+    /** Exit code when a job failed, or a job or file was not found. */
+    public static final int FAILED = 1;
+    /** Exit code of a wrong command line or input. */
+    public static final int USAGE = 2;
 
-            commands:
-              demo
-                  run the bundled example algorithms on their sample inputs, on this machine
-              local [--inbox DIR] [--outbox DIR] [--algorithms DIR] [--cpus N] [--memory MIB]
-                    [--runtime process|docker] [--once]
-                  the whole pipeline on this machine: watches inbox/<algorithm>/ and writes outbox/
-              invoke FUNCTION --event FILE [--env-vars FILE] [--template FILE]
-                  run a function's handler in this process on an event file, like `sam local invoke`
-                  (AWS calls go to AWS_ENDPOINT_URL when set, e.g. a moto server, otherwise to AWS)
-              sandbox [--endpoint URL] [--env-file FILE] [--boot-seconds N] [--time-scale F]
-                      [--stack NAME] [--template FILE] [--parameter NAME=VALUE]... [--fault NAME=VALUE]...
-                      [--staging aws-cli|sdk] [--work DIR]
-                  the deployed pipeline on this machine: the stack on an AWS emulator (moto), the real
-                  handlers, simulated instances and ECS agent; drive it with the AWS CLI; Ctrl-C stops
-              validate [--explain] FILE...
-                  check algorithm descriptors (current or legacy format); --explain also prints the
-                  normalized descriptor and the ECS task definition it would register (no AWS)
-              help
-                  this text
-            """;
-
-    /** The commands {@link #run} dispatches: it refuses any other (docs/cli.md documents each). */
-    static final List<String> COMMANDS = List.of("demo", "local", "invoke", "validate", "sandbox");
-
-    /** What asks for {@link #USAGE} in place of a command. */
-    static final List<String> HELP = List.of("help", "--help", "-h");
+    @Spec
+    private CommandSpec spec;
 
     private Conveyor() {
     }
@@ -48,31 +44,81 @@ public final class Conveyor {
         System.exit(run(Arrays.asList(args), Environment.system(), System.out, System.err));
     }
 
-    /**
-     * Runs one command and returns its exit code: 0 done, 1 the work failed, 2 a wrong command line or input.
-     */
+    /** Runs one command line and returns its exit code. */
     static int run(List<String> args, Environment environment, PrintStream out, PrintStream err) {
-        if (args.isEmpty() || HELP.contains(args.get(0))) {
-            (args.isEmpty() ? err : out).print(USAGE);
-            return args.isEmpty() ? 2 : 0;
-        }
+        return commandLine(environment, out, err).execute(args.toArray(String[]::new));
+    }
+
+    /** The whole command tree, writing to {@code out} and {@code err}, reading {@code environment}. */
+    static CommandLine commandLine(Environment environment, PrintStream out, PrintStream err) {
         Path home = Path.of(System.getProperty("conveyor.home", "."));
-        List<String> rest = args.subList(1, args.size());
-        try {
-            if (!COMMANDS.contains(args.get(0))) {
-                throw new UsageException("unknown command '" + args.get(0) + "' (try: conveyor help)");
+        CommandLine cli = new CommandLine(new Conveyor());
+        cli.addSubcommand(new DemoCommand(home, out, err));
+        cli.addSubcommand(new LocalCommand(home, out, err));
+        cli.addSubcommand(new ValidateCommand(out, err));
+        cli.addSubcommand(new InvokeCommand(home, environment, out, err));
+        cli.addSubcommand(new SandboxCommand(home, out, err));
+        io.conveyor.cli.jobs.JobCommands.addTo(cli, home, environment, out, err);
+        cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setParameterExceptionHandler((problem, given) -> usageError(problem, err));
+        cli.setExecutionExceptionHandler((problem, where, parsed) -> {
+            if (problem instanceof UsageException usage) {
+                err.println(prefix(where) + usage.getMessage());
+                return USAGE;
             }
-            return switch (args.get(0)) {
-                case "invoke" -> new InvokeCommand(home, environment, out, err).run(rest);
-                case "validate" -> new ValidateCommand(out, err).run(rest);
-                case "local" -> new LocalCommand(home, out, err).run(rest);
-                case "demo" -> new DemoCommand(home, out, err).run(rest);
-                case "sandbox" -> new SandboxCommand(home, out, err).run(rest);
-                default -> throw new IllegalStateException(args.get(0) + " is in COMMANDS but not dispatched");
-            };
-        } catch (UsageException e) {
-            err.println("conveyor: " + e.getMessage());
-            return 2;
+            throw problem;
+        });
+        return cli;
+    }
+
+    /** The names of the commands (help aside), as {@code conveyor help} lists them. */
+    static List<String> commands() {
+        return commandLine(Environment.of(java.util.Map.of()), System.out, System.err).getSubcommands().keySet()
+                .stream().filter(name -> !name.equals("help")).toList();
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return USAGE;
+    }
+
+    private static int usageError(ParameterException problem, PrintStream err) {
+        CommandLine where = problem.getCommandLine();
+        String message = problem.getMessage();
+        if (problem instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
+            String word = unmatched.getUnmatched().get(0);
+            message = word.startsWith("-") ? "unknown option " + word + " (try: " + fullName(where) + " --help)"
+                    : where.getParent() == null ? "unknown command '" + word + "' (try: conveyor help)"
+                    : "unexpected argument '" + word + "' (try: " + fullName(where) + " --help)";
+            err.println("conveyor: " + message);
+            return USAGE;
+        }
+        err.println(prefix(where) + lowerFirst(message) + " (try: " + fullName(where) + " --help)");
+        return USAGE;
+    }
+
+    private static String prefix(CommandLine where) {
+        return where.getParent() == null ? "conveyor: " : fullName(where) + ": ";
+    }
+
+    private static String fullName(CommandLine where) {
+        return where.getParent() == null ? "conveyor" : "conveyor " + where.getCommandName();
+    }
+
+    private static String lowerFirst(String text) {
+        return text == null || text.isEmpty() ? "" : Character.toLowerCase(text.charAt(0)) + text.substring(1);
+    }
+
+    /** What {@code conveyor --version} prints: the build's version, from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Conveyor.class.getPackage().getImplementationVersion();
+            return new String[] {"conveyor " + (version == null ? "(a development build)" : version),
+                    "Java " + Runtime.version() + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch")};
         }
     }
 }

@@ -6,14 +6,17 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine.Command;
 
 /**
  * {@code conveyor demo}: the bundled examples (descriptors and sample inputs) in a fresh workspace,
  * run once through the local mode, ending with a table of the jobs.
  */
-final class DemoCommand {
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run the bundled example algorithms on their sample inputs, on this machine.")
+final class DemoCommand implements Callable<Integer> {
 
     private final Path home;
     private final PrintStream out;
@@ -25,10 +28,8 @@ final class DemoCommand {
         this.err = err;
     }
 
-    int run(List<String> args) throws UsageException {
-        if (!args.isEmpty()) {
-            throw new UsageException("usage: conveyor demo (it takes no arguments)");
-        }
+    @Override
+    public Integer call() throws UsageException {
         Path examples = home.resolve("algorithms");
         try {
             Path workspace = Files.createTempDirectory("conveyor-demo-");

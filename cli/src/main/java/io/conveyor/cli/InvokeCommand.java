@@ -24,18 +24,30 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code conveyor invoke FUNCTION --event FILE [--env-vars FILE] [--template FILE]}: runs a function's
  * handler in this process on an event file, the way {@code sam local invoke} does, without Docker.
  */
-final class InvokeCommand {
+@Command(name = "invoke", mixinStandardHelpOptions = true,
+        description = {"Run a function's handler in this process on an event file, like `sam local invoke`.",
+                "AWS calls go to AWS_ENDPOINT_URL when set (e.g. a moto server), otherwise to AWS."})
+final class InvokeCommand implements Callable<Integer> {
 
-    static final String USAGE = "usage: conveyor invoke FUNCTION --event FILE [--env-vars FILE] [--template FILE]";
-
-    /** Every option the parser accepts, with {@code sam local invoke}'s short forms: it refuses any other. */
-    static final List<String> OPTIONS = List.of("--event", "-e", "--env-vars", "-n", "--template", "-t");
+    @Parameters(index = "0", paramLabel = "FUNCTION",
+            description = "a logical id from template.yaml (DispatchFunction) or its short name (dispatch)")
+    String function;
+    @Option(names = {"--event", "-e"}, paramLabel = "FILE", required = true, description = "the event, a JSON object")
+    String event;
+    @Option(names = {"--env-vars", "-n"}, paramLabel = "FILE", description = "variables in sam local invoke's shape")
+    String envVars;
+    @Option(names = {"--template", "-t"}, paramLabel = "FILE", description = "the template (default: the checkout's)")
+    String template;
 
     private final Path home;
     private final Environment processEnvironment;
@@ -55,8 +67,9 @@ final class InvokeCommand {
      * @throws UsageException for a wrong command line, a file that cannot be read or parsed, an unknown
      *                        function, or a handler that cannot start with the given configuration
      */
-    int run(List<String> args) throws UsageException {
-        Arguments arguments = Arguments.parse(args);
+    @Override
+    public Integer call() throws UsageException {
+        Arguments arguments = new Arguments(function, event, envVars, template);
         Path templateFile = arguments.template == null ? home.resolve("template.yaml") : Path.of(arguments.template);
         SamTemplate template = readTemplate(templateFile);
         FunctionSpec function = template.function(arguments.function).orElseThrow(() -> new UsageException(
@@ -244,47 +257,5 @@ final class InvokeCommand {
 
     /** The parsed command line. */
     private record Arguments(String function, String event, String envVars, String template) {
-
-        static Arguments parse(List<String> args) throws UsageException {
-            String function = null;
-            String event = null;
-            String envVars = null;
-            String template = null;
-            for (int i = 0; i < args.size(); i++) {
-                String arg = args.get(i);
-                if (arg.startsWith("-") && !OPTIONS.contains(arg)) {
-                    throw new UsageException("unknown option " + arg + "\n" + USAGE);
-                }
-                switch (arg) {
-                    case "--event", "-e" -> event = value(args, ++i, arg);
-                    case "--env-vars", "-n" -> envVars = value(args, ++i, arg);
-                    case "--template", "-t" -> template = value(args, ++i, arg);
-                    default -> {
-                        if (arg.startsWith("-")) {
-                            throw new IllegalStateException(arg + " is in OPTIONS but not parsed");
-                        }
-                        if (function != null) {
-                            throw new UsageException("one function at a time (got '" + function + "' and '" + arg
-                                    + "')\n" + USAGE);
-                        }
-                        function = arg;
-                    }
-                }
-            }
-            if (function == null) {
-                throw new UsageException("which function? " + USAGE);
-            }
-            if (event == null) {
-                throw new UsageException("--event FILE is required\n" + USAGE);
-            }
-            return new Arguments(function, event, envVars, template);
-        }
-
-        private static String value(List<String> args, int index, String option) throws UsageException {
-            if (index >= args.size() || args.get(index).startsWith("--")) {
-                throw new UsageException(option + " needs a value\n" + USAGE);
-            }
-            return args.get(index);
-        }
     }
 }

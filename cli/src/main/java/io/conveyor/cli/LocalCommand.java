@@ -12,20 +12,33 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code conveyor local}: the whole pipeline on this machine.
  */
-final class LocalCommand {
+@Command(name = "local", mixinStandardHelpOptions = true,
+        description = "The whole pipeline on this machine: watches inbox/<algorithm>/ and writes outbox/.")
+final class LocalCommand implements Callable<Integer> {
 
-    static final String USAGE = "usage: conveyor local [--inbox DIR] [--outbox DIR] [--algorithms DIR] [--cpus N] "
-            + "[--memory MIB] [--runtime process|docker] [--once]";
-
-    /** Every option {@link #parse} accepts: it refuses any other (docs/cli.md documents each). */
-    static final List<String> OPTIONS = List.of("--inbox", "--outbox", "--algorithms", "--cpus", "--memory", "--runtime",
-            "--once");
+    @Option(names = "--inbox", paramLabel = "DIR", description = "the folder to watch (default: ${DEFAULT-VALUE})")
+    Path inbox = Path.of("inbox");
+    @Option(names = "--outbox", paramLabel = "DIR", description = "where records and outputs go (default: ${DEFAULT-VALUE})")
+    Path outbox = Path.of("outbox");
+    @Option(names = "--algorithms", paramLabel = "DIR", description = "the descriptors (default: ${DEFAULT-VALUE})")
+    Path algorithms = Path.of("algorithms");
+    @Option(names = "--cpus", paramLabel = "N", description = "vCPUs jobs may use at once (default: this machine's)")
+    Double cpus;
+    @Option(names = "--memory", paramLabel = "MIB", description = "memory jobs may use at once, in MiB (default: this machine's)")
+    Long memory;
+    @Option(names = "--runtime", paramLabel = "process|docker",
+            description = "run algorithms as local processes (default) or in their images")
+    LocalRuntime runtime = LocalRuntime.PROCESS;
+    @Option(names = "--once", description = "process what is there, then exit (1 if any job failed)")
+    boolean once;
 
     private final Path home;
     private final PrintStream out;
@@ -37,65 +50,31 @@ final class LocalCommand {
         this.err = err;
     }
 
-    /** The parsed options, with this machine's defaults. */
-    record Options(LocalSettings settings, boolean once) {
-    }
-
-    static Options parse(List<String> args, Path home) throws UsageException {
-        Path inbox = Path.of("inbox");
-        Path outbox = Path.of("outbox");
-        Path algorithms = Path.of("algorithms");
-        double cpus = Runtime.getRuntime().availableProcessors();
-        long memory = physicalMemoryMiB();
-        boolean once = false;
-        LocalRuntime runtime = LocalRuntime.PROCESS;
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (!OPTIONS.contains(arg)) {
-                throw new UsageException("unknown option " + arg + "\n" + USAGE);
-            }
-            switch (arg) {
-                case "--inbox" -> inbox = Path.of(value(args, ++i, arg));
-                case "--outbox" -> outbox = Path.of(value(args, ++i, arg));
-                case "--algorithms" -> algorithms = Path.of(value(args, ++i, arg));
-                case "--cpus" -> cpus = positive(value(args, ++i, arg), arg);
-                case "--memory" -> {
-                    String given = value(args, ++i, arg);
-                    try {
-                        memory = Long.parseLong(given);
-                    } catch (NumberFormatException e) {
-                        memory = 0;
-                    }
-                    if (memory < 1) {
-                        throw new UsageException("--memory must be a whole number of MiB, at least 1, was '" + given + "'");
-                    }
-                }
-                case "--once" -> once = true;
-                case "--runtime" -> {
-                    String chosen = value(args, ++i, arg);
-                    runtime = switch (chosen) {
-                        case "process" -> LocalRuntime.PROCESS;
-                        case "docker" -> LocalRuntime.DOCKER;
-                        default -> throw new UsageException("--runtime must be process or docker, was '" + chosen + "'");
-                    };
-                }
-                default -> throw new IllegalStateException(arg + " is in OPTIONS but not parsed");
-            }
+    /** The settings the options ask for, with this machine's defaults. */
+    LocalSettings settings() throws UsageException {
+        double vcpus = cpus == null ? Runtime.getRuntime().availableProcessors() : cpus;
+        if (!(vcpus > 0) || Double.isInfinite(vcpus)) {
+            throw new UsageException("--cpus must be a positive number, was '" + cpus + "'");
         }
-        return new Options(new LocalSettings(inbox, outbox, algorithms, cpus, memory, Duration.ofSeconds(1),
-                Duration.ofMillis(200), runtime), once);
+        long mib = memory == null ? physicalMemoryMiB() : memory;
+        if (mib < 1) {
+            throw new UsageException("--memory must be a whole number of MiB, at least 1, was '" + memory + "'");
+        }
+        return new LocalSettings(inbox, outbox, algorithms, vcpus, mib, Duration.ofSeconds(1), Duration.ofMillis(200),
+                runtime);
     }
 
-    int run(List<String> args) throws UsageException {
-        Options options = parse(args, home);
-        if (options.settings().runtime() == LocalRuntime.DOCKER) {
+    @Override
+    public Integer call() throws UsageException {
+        LocalSettings settings = settings();
+        if (settings.runtime() == LocalRuntime.DOCKER) {
             String problem = DockerInvocation.engineProblem();
             if (problem != null) {
                 throw new UsageException("--runtime docker: no Docker engine answers (" + problem
                         + "); use --runtime process");
             }
         }
-        return run(options.settings(), options.once(), Progress.terminal());
+        return run(settings, once, Progress.terminal());
     }
 
     int run(LocalSettings settings, boolean once, boolean live) throws UsageException {
@@ -140,24 +119,7 @@ final class LocalCommand {
         }
     }
 
-    private static String value(List<String> args, int index, String option) throws UsageException {
-        if (index >= args.size()) {
-            throw new UsageException(option + " needs a value\n" + USAGE);
-        }
-        return args.get(index);
-    }
 
-    private static double positive(String value, String option) throws UsageException {
-        try {
-            double number = Double.parseDouble(value);
-            if (number > 0) {
-                return number;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new UsageException(option + " must be a positive number, was '" + value + "'");
-    }
 
     private static long physicalMemoryMiB() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {

@@ -13,21 +13,40 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code conveyor sandbox}: the deployed pipeline on this machine, on an AWS emulator, driven with the
  * AWS CLI. Runs in the foreground until Ctrl-C or SIGTERM, then stops what it started.
  */
-final class SandboxCommand {
+@Command(name = "sandbox", mixinStandardHelpOptions = true,
+        description = {"The deployed pipeline on this machine, on an AWS emulator; drive it with the AWS CLI.",
+                "The stack on moto (or --endpoint), the real handlers, simulated instances and ECS agent; Ctrl-C stops."})
+final class SandboxCommand implements Callable<Integer> {
 
-    static final String USAGE = "usage: conveyor sandbox [--endpoint URL] [--env-file FILE] [--boot-seconds N] "
-            + "[--time-scale F] [--stack NAME] [--template FILE] [--parameter NAME=VALUE]... [--fault NAME=VALUE]... "
-            + "[--staging aws-cli|sdk] [--work DIR]";
-
-    /** Every option {@link #parse} accepts: it refuses any other (docs/cli.md documents each). */
-    static final List<String> OPTIONS = List.of("--endpoint", "--env-file", "--boot-seconds", "--time-scale", "--stack",
-            "--template", "--parameter", "--fault", "--staging", "--work");
+    @Option(names = "--endpoint", paramLabel = "URL", description = "an emulator that runs already (default: start moto_server)")
+    String endpoint;
+    @Option(names = "--env-file", paramLabel = "FILE", description = "also write the variables there")
+    Path envFile;
+    @Option(names = "--boot-seconds", paramLabel = "N", description = "how long an instance boots (default: ${DEFAULT-VALUE})")
+    double bootSeconds = 20;
+    @Option(names = "--time-scale", paramLabel = "F", description = "how long a sandbox second lasts, 0.001 to 1 (default: 1)")
+    double timeScale = 1;
+    @Option(names = "--stack", paramLabel = "NAME", description = "the stack's name (default: ${DEFAULT-VALUE})")
+    String stack = StackTemplate.DEFAULT_STACK_NAME;
+    @Option(names = "--template", paramLabel = "FILE", description = "the template (default: the checkout's)")
+    Path template;
+    @Option(names = "--parameter", paramLabel = "NAME=VALUE", description = "a template parameter (repeatable)")
+    List<String> parameters = new ArrayList<>();
+    @Option(names = "--fault", paramLabel = "NAME=VALUE", description = "inject faults (repeatable), see docs/cli.md")
+    List<String> faults = new ArrayList<>();
+    @Option(names = "--staging", paramLabel = "aws-cli|sdk", description = "how stage-in and stage-out run")
+    String staging;
+    @Option(names = "--work", paramLabel = "DIR", description = "where tasks' folders go (default: a new temporary folder)")
+    Path work;
 
     private final Path home;
     private final PrintStream out;
@@ -43,70 +62,44 @@ final class SandboxCommand {
     record Options(Sandbox.Settings settings, Path envFile) {
     }
 
-    static Options parse(List<String> args, Path home) throws UsageException {
-        URI endpoint = null;
-        Path envFile = null;
-        Duration boot = Duration.ofSeconds(20);
-        double scale = 1;
-        String stack = StackTemplate.DEFAULT_STACK_NAME;
-        Path template = home.resolve("template.yaml");
-        Map<String, String> parameters = new LinkedHashMap<>();
-        List<String> faults = new ArrayList<>();
-        Path work = null;
-        Sandbox.Staging staging = Sandbox.Staging.DEFAULT;
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (!OPTIONS.contains(arg)) {
-                throw new UsageException("unknown option " + arg + "\n" + USAGE);
+    Options options() throws UsageException {
+        URI emulator = endpoint == null ? null : endpoint(endpoint);
+        Duration boot = Duration.ofMillis(Math.round(within(bootSeconds, "--boot-seconds", 0, 3600) * 1000));
+        double scale = within(timeScale, "--time-scale", 0.001, 1);
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String setting : parameters) {
+            int equals = setting.indexOf('=');
+            if (equals <= 0) {
+                throw new UsageException("--parameter " + setting + ": expected NAME=VALUE, e.g. MaxInstances=2");
             }
-            switch (arg) {
-                case "--endpoint" -> endpoint = endpoint(value(args, ++i, arg));
-                case "--env-file" -> envFile = Path.of(value(args, ++i, arg));
-                case "--boot-seconds" -> boot = Duration.ofMillis(Math.round(number(value(args, ++i, arg), arg, 0, 3600)
-                        * 1000));
-                case "--time-scale" -> scale = number(value(args, ++i, arg), arg, 0.001, 1);
-                case "--stack" -> stack = value(args, ++i, arg);
-                case "--template" -> template = Path.of(value(args, ++i, arg));
-                case "--parameter" -> {
-                    String setting = value(args, ++i, arg);
-                    int equals = setting.indexOf('=');
-                    if (equals <= 0) {
-                        throw new UsageException("--parameter " + setting + ": expected NAME=VALUE, e.g. MaxInstances=2");
-                    }
-                    parameters.put(setting.substring(0, equals), setting.substring(equals + 1));
-                }
-                case "--fault" -> faults.add(value(args, ++i, arg));
-                case "--work" -> work = Path.of(value(args, ++i, arg));
-                case "--staging" -> {
-                    String how = value(args, ++i, arg);
-                    staging = switch (how) {
-                        case "aws-cli" -> Sandbox.Staging.AWS_CLI;
-                        case "sdk" -> Sandbox.Staging.SDK;
-                        default -> throw new UsageException("--staging must be aws-cli or sdk, was '" + how + "'");
-                    };
-                }
-                default -> throw new IllegalStateException(arg + " is in OPTIONS but not parsed");
-            }
+            settings.put(setting.substring(0, equals), setting.substring(equals + 1));
         }
+        Sandbox.Staging how = staging == null ? Sandbox.Staging.DEFAULT : switch (staging) {
+            case "aws-cli" -> Sandbox.Staging.AWS_CLI;
+            case "sdk" -> Sandbox.Staging.SDK;
+            default -> throw new UsageException("--staging must be aws-cli or sdk, was '" + staging + "'");
+        };
         Faults.Settings faultSettings;
         try {
             faultSettings = Faults.parse(faults);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage(), e);
         }
-        if (work == null) {
+        Path folder = work;
+        if (folder == null) {
             try {
-                work = Files.createTempDirectory("conveyor-sandbox-");
+                folder = Files.createTempDirectory("conveyor-sandbox-");
             } catch (IOException e) {
                 throw new UsageException("cannot make a work folder: " + e.getMessage(), e);
             }
         }
-        return new Options(new Sandbox.Settings(template, stack, endpoint, work, boot, scale, parameters, faultSettings,
-                staging), envFile);
+        return new Options(new Sandbox.Settings(template == null ? home.resolve("template.yaml") : template, stack,
+                emulator, folder, boot, scale, settings, faultSettings, how), envFile);
     }
 
-    int run(List<String> args) throws UsageException {
-        Options options = parse(args, home);
+    @Override
+    public Integer call() throws UsageException {
+        Options options = options();
         long begun = System.nanoTime();
         err.println("conveyor sandbox: standing the stack of " + options.settings().template() + " up on "
                 + (options.settings().endpoint() == null ? "a moto_server of its own" : options.settings().endpoint())
@@ -160,22 +153,11 @@ final class SandboxCommand {
         }
     }
 
-    private static double number(String value, String flag, double least, double most) throws UsageException {
-        try {
-            double parsed = Double.parseDouble(value);
-            if (parsed >= least && parsed <= most) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+    private static double within(double value, String flag, double least, double most) throws UsageException {
+        if (value >= least && value <= most) {
+            return value;
         }
         throw new UsageException(flag + " must be a number from " + least + " to " + most + ", was '" + value + "'");
     }
 
-    private static String value(List<String> args, int index, String flag) throws UsageException {
-        if (index >= args.size()) {
-            throw new UsageException(flag + " needs a value\n" + USAGE);
-        }
-        return args.get(index);
-    }
 }

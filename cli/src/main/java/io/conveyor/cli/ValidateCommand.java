@@ -21,6 +21,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code conveyor validate [--explain] FILE...}: checks descriptors as registration would, files
@@ -28,12 +32,15 @@ import java.util.Map;
  * per error; with {@code --explain}, the normalized descriptor and the task definition it would
  * register (a dry run, no AWS).
  */
-final class ValidateCommand {
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = "Check algorithm descriptors (current or legacy format), as registration would.")
+final class ValidateCommand implements Callable<Integer> {
 
-    static final String USAGE = "usage: conveyor validate [--explain] FILE...";
-
-    /** Every option {@link #run} accepts: it refuses any other (docs/cli.md documents each). */
-    static final List<String> OPTIONS = List.of("--explain");
+    @Option(names = "--explain", description = "also print the normalized descriptor and the ECS task definition it "
+            + "would register, as JSON on stdout (the verdicts go to stderr); no AWS")
+    boolean explain;
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = "descriptor files")
+    List<String> files = new ArrayList<>();
 
     /** Stand-ins for what only a deployed stack knows. */
     static final WrapSettings EXPLAIN_SETTINGS = new WrapSettings("<stack>", "<TaskRoleArn>", "<ExecutionRoleArn>",
@@ -50,24 +57,8 @@ final class ValidateCommand {
     }
 
     /** 0 all valid, 1 any invalid, 2 a file could not be read (or a wrong command line). */
-    int run(List<String> args) throws UsageException {
-        boolean explain = false;
-        List<String> files = new ArrayList<>();
-        for (String arg : args) {
-            if (arg.startsWith("-") && !OPTIONS.contains(arg)) {
-                throw new UsageException("unknown option " + arg + "\n" + USAGE);
-            }
-            if (arg.equals("--explain")) {
-                explain = true;
-            } else if (arg.startsWith("-")) {
-                throw new IllegalStateException(arg + " is in OPTIONS but not parsed");
-            } else {
-                files.add(arg);
-            }
-        }
-        if (files.isEmpty()) {
-            throw new UsageException("which descriptor files? " + USAGE);
-        }
+    @Override
+    public Integer call() {
         DescriptorValidator validator = new DescriptorValidator();
         boolean unreadable = false;
         Map<String, Validation> validations = new LinkedHashMap<>();

@@ -140,6 +140,6 @@ class ValidateCommandTest {
         Run run = validate();
 
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.err()).first().asString().startsWith("conveyor: which descriptor files?");
+        assertThat(run.err()).first().asString().startsWith("conveyor validate: missing required parameter: 'FILE'");
     }
 }

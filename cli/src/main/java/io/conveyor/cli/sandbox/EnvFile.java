@@ -27,6 +27,8 @@ public record EnvFile(Map<String, String> variables) {
     public static final String INPUT_BUCKET = "CONVEYOR_INPUT_BUCKET";
     /** The bucket outputs and job records land in. */
     public static final String OUTPUT_BUCKET = "CONVEYOR_OUTPUT_BUCKET";
+    /** The stack's name, whose outputs the sandbox publishes as a deployed stack's. */
+    public static final String STACK = "CONVEYOR_STACK";
     /** moto takes any credentials; these are the ones the tests use too. */
     public static final String DUMMY_ACCESS_KEY_ID = "test";
     public static final String DUMMY_SECRET_ACCESS_KEY = "test";
@@ -56,6 +58,8 @@ public record EnvFile(Map<String, String> variables) {
         variables.put("AWS_SECRET_ACCESS_KEY", DUMMY_SECRET_ACCESS_KEY);
         variables.put(INPUT_BUCKET, stack.inputBucket());
         variables.put(OUTPUT_BUCKET, stack.outputBucket());
+        // The conveyor command's job operations find the stack's outputs by this name (--env-file).
+        variables.put(STACK, stack.stackName());
         return new EnvFile(variables);
     }
 

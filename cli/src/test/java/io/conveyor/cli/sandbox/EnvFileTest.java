@@ -32,7 +32,8 @@ class EnvFileTest {
                 "AWS_ACCESS_KEY_ID=test",
                 "AWS_SECRET_ACCESS_KEY=test",
                 "CONVEYOR_INPUT_BUCKET=sandbox-123456789012-us-east-1-in",
-                "CONVEYOR_OUTPUT_BUCKET=sandbox-123456789012-us-east-1-out");
+                "CONVEYOR_OUTPUT_BUCKET=sandbox-123456789012-us-east-1-out",
+                "CONVEYOR_STACK=sandbox");
     }
 
     @Test
