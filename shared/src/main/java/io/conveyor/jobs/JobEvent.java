@@ -189,17 +189,25 @@ public sealed interface JobEvent {
     }
 
     /**
-     * Somebody asked that a failed or cancelled job run again.
+     * Somebody asked that a failed or cancelled job (a succeeded one with {@code force}) run again.
      *
      * @param attempts how many more attempts it gets (1 + the descriptor's retries)
+     * @param revision the algorithm revision the new attempts run (its current one), or {@code null}
+     *                 to keep the record's
+     * @param force    whether a SUCCEEDED job runs again too
      * @param reason   who asked
      */
-    record RetryRequested(int attempts, String reason) implements JobEvent {
+    record RetryRequested(int attempts, String revision, boolean force, String reason) implements JobEvent {
         public RetryRequested {
             Objects.requireNonNull(reason, "reason");
             if (attempts < 1) {
                 throw new IllegalArgumentException("attempts must be at least 1, was " + attempts);
             }
+        }
+
+        /** A retry of a failed or cancelled job on the revision it has. */
+        public RetryRequested(int attempts, String reason) {
+            this(attempts, null, false, reason);
         }
     }
 

@@ -194,12 +194,16 @@ public final class JobLifecycle {
     }
 
     private static Transition retry(JobRecord record, JobEvent.RetryRequested retry) {
-        if (record.state() != JobState.FAILED && record.state() != JobState.CANCELLED) {
-            return Transition.unchanged(record, "only a FAILED or CANCELLED job runs again; this one is "
-                    + record.state(), List.of());
+        boolean again = record.state() == JobState.FAILED || record.state() == JobState.CANCELLED
+                || (record.state() == JobState.SUCCEEDED && retry.force());
+        if (!again) {
+            return Transition.unchanged(record, record.state() == JobState.SUCCEEDED
+                    ? "the job SUCCEEDED: only a forced retry runs it again"
+                    : "only a finished job runs again; this one is " + record.state(), List.of());
         }
         JobRecord after = record.toBuilder().state(JobState.QUEUED).maxAttempts(record.countedAttempts()
-                + retry.attempts()).reason(retry.reason()).endedAt(null).placedOn(null).waitingSince(null).build();
+                + retry.attempts()).revision(retry.revision() == null ? record.revision() : retry.revision())
+                .reason(retry.reason()).endedAt(null).placedOn(null).waitingSince(null).build();
         return Transition.changed(record, after, List.of(), List.of(new Effect.Enqueue(List.of(record.id()))));
     }
 

@@ -4,8 +4,8 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Where a job stands. A terminal state changes only when somebody asks for a failed or cancelled
- * job to run again ({@link JobEvent.RetryRequested}); a succeeded job never changes again.
+ * Where a job stands. A terminal state changes only when somebody asks for a finished job to run
+ * again ({@link JobEvent.RetryRequested}; a succeeded one only when the retry is forced).
  */
 public enum JobState {
     QUEUED, WAITING_FOR_CAPACITY, STARTING, RUNNING, SUCCEEDED, FAILED, CANCELLED;
@@ -26,8 +26,7 @@ public enum JobState {
             case WAITING_FOR_CAPACITY -> EnumSet.of(STARTING, FAILED, CANCELLED);
             case STARTING -> EnumSet.of(RUNNING, SUCCEEDED, QUEUED, FAILED, CANCELLED);
             case RUNNING -> EnumSet.of(SUCCEEDED, FAILED, QUEUED, CANCELLED);
-            case FAILED, CANCELLED -> EnumSet.of(QUEUED);
-            case SUCCEEDED -> EnumSet.noneOf(JobState.class);
+            case SUCCEEDED, FAILED, CANCELLED -> EnumSet.of(QUEUED);
         };
     }
 

@@ -18,13 +18,28 @@ import java.util.TreeMap;
  * @param exitCodes     container name → exit code, for the containers that have one
  * @param stopCode      ECS's stop code, e.g. {@code EssentialContainerExited}, or {@code null}
  * @param stoppedReason ECS's words for why it stopped, or {@code null}
+ * @param logStreams    container name → its CloudWatch Logs stream in the stack's task log group
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TaskRun(int attempt, String taskArn, long version, String lastStatus, String startedAt, String stoppedAt,
-                      Map<String, Integer> exitCodes, String stopCode, String stoppedReason) {
+                      Map<String, Integer> exitCodes, String stopCode, String stoppedReason,
+                      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> logStreams) {
 
     public TaskRun {
         Objects.requireNonNull(taskArn, "taskArn");
         exitCodes = exitCodes == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(exitCodes));
+        logStreams = logStreams == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(logStreams));
+    }
+
+    /** A task's run whose log streams are not known. */
+    public TaskRun(int attempt, String taskArn, long version, String lastStatus, String startedAt, String stoppedAt,
+                   Map<String, Integer> exitCodes, String stopCode, String stoppedReason) {
+        this(attempt, taskArn, version, lastStatus, startedAt, stoppedAt, exitCodes, stopCode, stoppedReason, null);
+    }
+
+    /** The same run, with its containers' log streams. */
+    public TaskRun withLogStreams(Map<String, String> streams) {
+        return new TaskRun(attempt, taskArn, version, lastStatus, startedAt, stoppedAt, exitCodes, stopCode,
+                stoppedReason, streams);
     }
 }

@@ -74,6 +74,25 @@ public final class TaskDefinitionWrapper {
     private TaskDefinitionWrapper() {
     }
 
+    /**
+     * The CloudWatch Logs stream a container of a task writes to: the awslogs driver names it
+     * {@code <stream prefix>/<container>/<task id>}, and the prefix is the algorithm's name.
+     *
+     * @param taskArn the task ({@code arn:…:task/<cluster>/<id>}, or the older {@code arn:…:task/<id>})
+     */
+    public static String logStream(String algorithm, String container, String taskArn) {
+        return algorithm + "/" + container + "/" + taskArn.substring(taskArn.lastIndexOf('/') + 1);
+    }
+
+    /** The log stream of each of a task's three containers, by container name. */
+    public static Map<String, String> logStreams(String algorithm, String taskArn) {
+        Map<String, String> streams = new TreeMap<>();
+        for (String container : List.of(STAGE_IN, ALGORITHM, STAGE_OUT)) {
+            streams.put(container, logStream(algorithm, container, taskArn));
+        }
+        return streams;
+    }
+
     /** The family of an algorithm's task definitions. */
     public static String family(WrapSettings settings, String algorithm) {
         return settings.familyPrefix() + "-" + algorithm;

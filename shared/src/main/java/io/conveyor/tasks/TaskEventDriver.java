@@ -103,7 +103,6 @@ public final class TaskEventDriver {
             return Outcome.NOT_A_JOB;
         }
         JobTask task = named.get();
-        Optional<JobEvent> event = TaskEvents.of(task.attempt(), change);
         for (int tries = 1; tries <= JobUpdates.WRITE_TRIES; tries++) {
             Optional<JobStore.Versioned> read = updates.store().read(task.jobId());
             if (read.isEmpty()) {
@@ -111,6 +110,7 @@ public final class TaskEventDriver {
                         change.lastStatus());
                 return Outcome.UNKNOWN_JOB;
             }
+            Optional<JobEvent> event = TaskEvents.of(task.attempt(), change, read.get().record().algorithm());
             if (event.isEmpty()) {
                 log(Outcome.UNCHANGED, null, "status " + change.lastStatus() + " is not kept", task, change);
                 return Outcome.UNCHANGED;

@@ -32,9 +32,11 @@ public final class TaskEvents {
     /**
      * The event a state change of an attempt's task is: RUNNING and STOPPED are; the others
      * (PROVISIONING, PENDING, STOPPING, …) change nothing a record keeps.
+     *
+     * @param algorithm the job's algorithm: its containers' log streams are named after it
      */
-    public static Optional<JobEvent> of(int attempt, TaskStateChange change) {
-        TaskRun run = run(attempt, change);
+    public static Optional<JobEvent> of(int attempt, TaskStateChange change, String algorithm) {
+        TaskRun run = run(attempt, change).withLogStreams(TaskDefinitionWrapper.logStreams(algorithm, change.taskArn()));
         return switch (change.lastStatus()) {
             case "RUNNING" -> Optional.of(JobEvent.TaskRunning.onEcs(run));
             case "STOPPED" -> Optional.of(JobEvent.AttemptEnded.of(attempt, ending(change)).withTask(run));

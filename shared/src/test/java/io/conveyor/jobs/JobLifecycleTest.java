@@ -73,6 +73,7 @@ class JobLifecycleTest {
             stoppedByHand       stale    stale    CANCELLED CANCELLED stale     stale   stale
             cancel              CANCELLED CANCELLED CANCELLED CANCELLED same    same    same
             retry               same     same     same      same      same      QUEUED  QUEUED
+            forcedRetry         same     same     same      same      QUEUED    QUEUED  QUEUED
             resumedAfterCrash   same     same     QUEUED    QUEUED    stale     stale   stale
             abandoned           FAILED   FAILED   FAILED    FAILED    stale     stale   stale
             """;
@@ -96,6 +97,7 @@ class JobLifecycleTest {
         events.put("stoppedByHand", ended(new JobEvent.StoppedByHand("stopped outside Conveyor: by hand", 143)));
         events.put("cancel", new JobEvent.CancelRequested("cancelled by alice"));
         events.put("retry", new JobEvent.RetryRequested(2, "retried by alice"));
+        events.put("forcedRetry", new JobEvent.RetryRequested(2, "r2", true, "retried by alice"));
         events.put("resumedAfterCrash", new JobEvent.ResumedAfterCrash("resumed"));
         events.put("abandoned", new JobEvent.Abandoned("Conveyor could not finish this job"));
         return events;
@@ -178,7 +180,7 @@ class JobLifecycleTest {
                 WAITING_FOR_CAPACITY STARTING FAILED CANCELLED
                 STARTING             RUNNING SUCCEEDED QUEUED FAILED CANCELLED
                 RUNNING              SUCCEEDED FAILED QUEUED CANCELLED
-                SUCCEEDED
+                SUCCEEDED            QUEUED
                 FAILED               QUEUED
                 CANCELLED            QUEUED
                 """;
@@ -467,6 +469,35 @@ class JobLifecycleTest {
         assertThat(retried.after().endedAt()).isNull();
         assertThat(retried.effects()).containsExactly(new Effect.Enqueue(List.of(JOB.id())));
         assertThat(after(retried.after(), new JobEvent.StartRequested("ci-1")).attempt()).isEqualTo(2);
+    }
+
+    @Test
+    void retry_onTheCurrentRevision_movesTheRecordToIt() {
+        JobRecord cancelled = oneOfEach().get(JobState.CANCELLED);
+
+        Transition retried = JobLifecycle.apply(cancelled, new JobEvent.RetryRequested(1, "r2", false, "retried by bob"),
+                NOW);
+
+        assertThat(cancelled.revision()).isEqualTo("r1");
+        assertThat(retried.after().revision()).isEqualTo("r2");
+        assertThat(retried.after().reason()).isEqualTo("retried by bob");
+        assertThat(JobLifecycle.apply(cancelled, new JobEvent.RetryRequested(1, "again"), NOW).after().revision())
+                .as("no revision given: the record keeps its own").isEqualTo("r1");
+    }
+
+    @Test
+    void retry_succeededJob_runsAgainOnlyWhenForced() {
+        JobRecord succeeded = oneOfEach().get(JobState.SUCCEEDED);
+
+        Transition plain = JobLifecycle.apply(succeeded, new JobEvent.RetryRequested(1, "r1", false, "by bob"), NOW);
+        Transition forced = JobLifecycle.apply(succeeded, new JobEvent.RetryRequested(1, "r1", true, "by bob"), NOW);
+
+        assertThat(plain.kind()).isEqualTo(Transition.Kind.UNCHANGED);
+        assertThat(plain.note()).isEqualTo("the job SUCCEEDED: only a forced retry runs it again");
+        assertThat(forced.after().state()).isEqualTo(JobState.QUEUED);
+        assertThat(forced.after().maxAttempts()).isEqualTo(succeeded.countedAttempts() + 1);
+        assertThat(forced.effects()).containsExactly(new Effect.Enqueue(List.of(JOB.id())));
+        assertThat(after(forced.after(), new JobEvent.StartRequested("ci-1")).attempt()).isEqualTo(2);
     }
 
     @Test

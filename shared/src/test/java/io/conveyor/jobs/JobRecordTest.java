@@ -55,6 +55,24 @@ class JobRecordTest {
     }
 
     @Test
+    void json_taskWithLogStreams_keepsThemAndATaskWithoutWritesNone() throws IOException {
+        // Given an attempt's task with its containers' log streams, and one without
+        TaskRun with = new TaskRun(1, "arn:aws:ecs:us-east-1:1:task/c/abc", 3, "RUNNING", null, null, null, null, null,
+                java.util.Map.of("algorithm", "wc/algorithm/abc"));
+        TaskRun without = new TaskRun(2, "arn:aws:ecs:us-east-1:1:task/c/def", 3, "RUNNING", null, null, null, null,
+                null);
+
+        // When each is written and read back
+        String written = Json.mapper().writeValueAsString(with);
+        TaskRun read = Json.mapper().readValue(written, TaskRun.class);
+
+        // Then the streams survive, and a task without streams has no such field (earlier records stay byte-equal)
+        assertThat(read).isEqualTo(with);
+        assertThat(read.logStreams()).containsEntry("algorithm", "wc/algorithm/abc");
+        assertThat(Json.mapper().writeValueAsString(without)).doesNotContain("logStreams");
+    }
+
+    @Test
     void toBuilder_unchanged_buildsAnEqualRecord() throws IOException {
         JobRecord record;
         try (InputStream in = getClass().getResourceAsStream("/records/local-failed.json")) {

@@ -21,6 +21,22 @@ class TaskDefinitionWrapperTest {
     }
 
     @Test
+    void logStream_eitherTaskArnFormat_isPrefixContainerAndTaskIdAsAwslogsNamesIt() {
+        // Given the long ARN format (with the cluster) and the older one (without)
+        String longArn = "arn:aws:ecs:us-east-1:123456789012:task/conveyor/0b69d5c0d0e54e2c9a5c5e9f0c1e4d3a";
+        String shortArn = "arn:aws:ecs:us-east-1:123456789012:task/0b69d5c0d0e54e2c9a5c5e9f0c1e4d3a";
+
+        // When their streams are named, Then both end with the task id
+        assertThat(TaskDefinitionWrapper.logStream("wc", "algorithm", longArn))
+                .isEqualTo("wc/algorithm/0b69d5c0d0e54e2c9a5c5e9f0c1e4d3a");
+        assertThat(TaskDefinitionWrapper.logStream("wc", "stage-in", shortArn))
+                .isEqualTo("wc/stage-in/0b69d5c0d0e54e2c9a5c5e9f0c1e4d3a");
+        assertThat(TaskDefinitionWrapper.logStreams("wc", longArn)).containsOnlyKeys("stage-in", "algorithm", "stage-out");
+        assertThat(wrap("").container("algorithm").logConfiguration().options())
+                .containsEntry("awslogs-stream-prefix", "wc");
+    }
+
+    @Test
     void wrap_anyDescriptor_runsStageInThenTheAuthorsImageThenStageOut() {
         TaskDefinitionSpec spec = wrap("");
 

@@ -102,6 +102,20 @@ class TaskEventDriverTest {
     }
 
     @Test
+    void apply_running_recordsEachContainersLogStreamNamedAsAwslogsNamesIt() {
+        // Given a job whose first attempt was started by dispatch
+        JobRecord job = started("inputs/word-count/notes.txt", 3);
+
+        // When ECS reports its task running
+        lifecycle().apply(running(job, 1, TASK_1, 3));
+
+        // Then the record keeps <stream prefix = algorithm>/<container>/<task id> for each container
+        assertThat(jobs.get(job.id()).orElseThrow().task(1).orElseThrow().logStreams()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("stage-in", "word-count/stage-in/aaaa", "algorithm", "word-count/algorithm/aaaa",
+                        "stage-out", "word-count/stage-out/aaaa"));
+    }
+
+    @Test
     void apply_lateRunningAfterSucceeded_neverOverwritesIt() {
         JobRecord job = started("inputs/word-count/a.txt", 3);
         lifecycle().apply(stopped(job, 1, TASK_1, 6, 0, 0, 0, "EssentialContainerExited", "done"));

@@ -1,5 +1,6 @@
 package io.conveyor.cli.sandbox;
 
+import io.conveyor.registration.TaskDefinitionWrapper;
 import java.io.IOException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -46,9 +47,9 @@ final class TaskLogs {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** The stream the {@code awslogs} driver writes a container's output to. */
+    /** The stream the {@code awslogs} driver writes a container's output to (the name job records keep). */
     static String streamName(String prefix, String container, String taskId) {
-        return prefix + "/" + container + "/" + taskId;
+        return TaskDefinitionWrapper.logStream(prefix, container, taskId);
     }
 
     /**
