@@ -18,13 +18,23 @@ import java.util.TreeMap;
  * @param exitCodes     container name → exit code, for the containers that have one
  * @param stopCode      ECS's stop code, e.g. {@code EssentialContainerExited}, or {@code null}
  * @param stoppedReason ECS's words for why it stopped, or {@code null}
+ * @param imageDigests  container name → the digest of the image that actually ran ({@code sha256:…}), for the
+ *                      containers ECS reported one for (provenance: a tag may move, the digest does not)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TaskRun(int attempt, String taskArn, long version, String lastStatus, String startedAt, String stoppedAt,
-                      Map<String, Integer> exitCodes, String stopCode, String stoppedReason) {
+                      Map<String, Integer> exitCodes, String stopCode, String stoppedReason,
+                      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> imageDigests) {
 
     public TaskRun {
         Objects.requireNonNull(taskArn, "taskArn");
         exitCodes = exitCodes == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(exitCodes));
+        imageDigests = imageDigests == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(imageDigests));
+    }
+
+    /** A task whose images' digests are not known. */
+    public TaskRun(int attempt, String taskArn, long version, String lastStatus, String startedAt, String stoppedAt,
+                   Map<String, Integer> exitCodes, String stopCode, String stoppedReason) {
+        this(attempt, taskArn, version, lastStatus, startedAt, stoppedAt, exitCodes, stopCode, stoppedReason, Map.of());
     }
 }
