@@ -8,7 +8,6 @@ import io.conveyor.jobs.JobState;
 import io.conveyor.jobs.JobSummary;
 import io.conveyor.testing.AwsEmulator;
 import io.conveyor.testing.Emulator;
-import io.conveyor.testing.JobIndexTables;
 import io.conveyor.testing.RecordingInterceptor;
 import java.time.Clock;
 import java.time.Instant;

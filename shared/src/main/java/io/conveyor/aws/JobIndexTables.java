@@ -1,6 +1,5 @@
-package io.conveyor.testing;
+package io.conveyor.aws;
 
-import io.conveyor.aws.DynamoDbJobIndex;
 import java.util.List;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -12,8 +11,8 @@ import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
- * The job index table as {@code template.yaml} declares {@code JobIndexTable} (the sandbox makes it from
- * the template itself), for tests and benchmarks that need one on an emulator.
+ * The job index table as {@code template.yaml} declares {@code JobIndexTable}, for emulator tests and
+ * benchmarks, where no stack is deployed (the sandbox makes it from the template itself).
  */
 public final class JobIndexTables {
 
