@@ -260,7 +260,7 @@ class StackBuilderIT {
                 .containsEntry("LAUNCH_TEMPLATE_ID", stack.physicalId("LaunchTemplate")).containsEntry("LAUNCH_TEMPLATE_VERSION", "1")
                 .containsEntry("DEAD_LETTER_QUEUE_URL", stack.physicalId("JobsDeadLetterQueue")).containsEntry("SUBNET_IDS", "")
                 .containsEntry("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1")
-                .containsEntry("JOB_INDEX_TABLE", "sandbox-job-index".replace("sandbox", stack.stackName()));
+                .containsEntry("JOB_INDEX_TABLE", stack.stackName() + "-job-index");
         assertThat(stack.physicalId("JobIndexTable")).isEqualTo(stack.stackName() + "-job-index");
         assertThat(stack.functions()).flatExtracting(SandboxStack.FunctionBinding::sources).extracting(Object::toString)
                 .anyMatch(source -> source.startsWith("Sqs[name=Inputs") && source.contains("batchSize=10, windowSeconds=1"))
