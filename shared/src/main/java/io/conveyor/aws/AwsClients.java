@@ -13,6 +13,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -124,6 +125,11 @@ public final class AwsClients {
         builder.overrideConfiguration(o -> o.executionInterceptors(interceptors)
                 .retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry()));
         return builder.build();
+    }
+
+    /** A new DynamoDB client (the job index). */
+    public DynamoDbClient dynamoDb() {
+        return configure(DynamoDbClient.builder()).build();
     }
 
     /** A new EC2 client. */

@@ -72,10 +72,16 @@ public final class S3JobStore implements JobStore {
         return conditionalPut(record, false, version);
     }
 
+    /**
+     * Records in S3 are listed through the job index, never by reading them all: wrap this store in an
+     * {@link io.conveyor.jobs.IndexedJobStore} with a {@link DynamoDbJobIndex}.
+     *
+     * @throws UnsupportedOperationException always
+     */
     @Override
     public List<io.conveyor.jobs.JobSummary> list(io.conveyor.jobs.JobQuery query) {
-        // Reads every record for now: the index written with the records replaces this (issue 13).
-        return query.select(all());
+        throw new UnsupportedOperationException("S3JobStore lists no jobs itself (that would read every record):"
+                + " list through IndexedJobStore and the job index (DynamoDbJobIndex)");
     }
 
     @Override

@@ -46,7 +46,8 @@ public final class EcsTaskEvents {
             containers.add(new ContainerState(JsonFields.text(container, "name", at),
                     container.path("lastStatus").asText(null),
                     exitCode == null ? null : Math.toIntExact(exitCode),
-                    container.path("reason").asText(null)));
+                    container.path("reason").asText(null),
+                    container.path("imageDigest").asText(null)));
         }
         return new TaskStateChange(eventId,
                 JsonFields.text(detail, "clusterArn", "detail"),

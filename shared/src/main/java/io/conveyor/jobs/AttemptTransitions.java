@@ -51,7 +51,7 @@ final class AttemptTransitions {
             base.task(task);
         }
         if (ended.output() != null) {
-            base.output(ended.output().location()).outputs(ended.output().files());
+            base.output(ended.output().location()).outputs(ended.output().files(), ended.output().checksums());
         } else {
             base.outputs(List.of());
         }

@@ -2,6 +2,7 @@ package io.conveyor.jobs;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -121,12 +122,19 @@ public sealed interface JobEvent {
      * What an attempt left.
      *
      * @param location where the job's output lies
-     * @param files    the files there, relative to it
+     * @param files     the files there, relative to it
+     * @param checksums file → its checksum ({@link JobRecord#outputChecksums()}), for those that have one
      */
-    record Output(String location, List<String> files) {
+    record Output(String location, List<String> files, Map<String, String> checksums) {
         public Output {
             Objects.requireNonNull(location, "location");
             files = List.copyOf(files);
+            checksums = checksums == null ? Map.of() : Map.copyOf(checksums);
+        }
+
+        /** Files whose checksums are not known. */
+        public Output(String location, List<String> files) {
+            this(location, files, Map.of());
         }
     }
 

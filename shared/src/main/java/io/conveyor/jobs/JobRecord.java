@@ -2,10 +2,13 @@ package io.conveyor.jobs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Everything known about one job: what it runs on, where it stands, what each attempt did.
@@ -37,13 +40,20 @@ import java.util.Optional;
  * @param tasks         the ECS task of each attempt that got one, oldest first (AWS)
  * @param interruptions how often an attempt was lost with its instance (not counted against retries)
  * @param children      the jobs its outputs became (a chain's next step), or empty
+ * @param outputChecksums each output file (as in {@code outputs}) → its checksum: {@code sha256:<hex>} locally,
+ *                      {@code etag:<S3's ETag>} on AWS (the MD5 of the content for a single-part upload, an MD5 of
+ *                      the parts' MD5s with {@code -<parts>} for a multipart one); empty in records made before
+ * @param writes        how often this record was written through the index ({@link IndexedJobStore}): a summary
+ *                      of a lower count is older news; 0 in records made before
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobRecord(String id, String algorithm, String revision, String input, String inputVersion, String parent,
                         JobState state, int attempt, int maxAttempts, Integer exitCode, String reason,
                         String stderrTail, String output, Long pid, String processStart, String queuedAt,
                         String startedAt, String endedAt, List<String> outputs, String waitingSince,
-                        String placedOn, List<TaskRun> tasks, int interruptions, List<String> children) {
+                        String placedOn, List<TaskRun> tasks, int interruptions, List<String> children,
+                        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> outputChecksums,
+                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) long writes) {
 
     public JobRecord {
         Objects.requireNonNull(id, "id");
@@ -52,6 +62,7 @@ public record JobRecord(String id, String algorithm, String revision, String inp
         outputs = outputs == null ? List.of() : List.copyOf(outputs);
         tasks = tasks == null ? List.of() : List.copyOf(tasks);
         children = children == null ? List.of() : List.copyOf(children);
+        outputChecksums = outputChecksums == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(outputChecksums));
     }
 
     /** A builder holding every field of this record, to change some of them. */
@@ -103,6 +114,8 @@ public record JobRecord(String id, String algorithm, String revision, String inp
         private List<TaskRun> tasks = List.of();
         private int interruptions;
         private List<String> children = List.of();
+        private Map<String, String> outputChecksums = Map.of();
+        private long writes;
 
         Builder(String id, String algorithm, JobState state) {
             this.id = id;
@@ -135,6 +148,8 @@ public record JobRecord(String id, String algorithm, String revision, String inp
             tasks = r.tasks;
             interruptions = r.interruptions;
             children = r.children;
+            outputChecksums = r.outputChecksums;
+            writes = r.writes;
         }
 
         Builder revision(String value) {
@@ -209,8 +224,21 @@ public record JobRecord(String id, String algorithm, String revision, String inp
             return this;
         }
 
+        /** The files an attempt left, whose checksums are not known (or none). */
         Builder outputs(List<String> value) {
-            outputs = value;
+            return outputs(value, Map.of());
+        }
+
+        /** The files an attempt left, with their checksums. */
+        Builder outputs(List<String> files, Map<String, String> checksums) {
+            outputs = files;
+            outputChecksums = checksums;
+            return this;
+        }
+
+        /** How often the record has been written through the index. */
+        Builder writes(long value) {
+            writes = value;
             return this;
         }
 
@@ -247,7 +275,7 @@ public record JobRecord(String id, String algorithm, String revision, String inp
         public JobRecord build() {
             return new JobRecord(id, algorithm, revision, input, inputVersion, parent, state, attempt, maxAttempts,
                     exitCode, reason, stderrTail, output, pid, processStart, queuedAt, startedAt, endedAt, outputs,
-                    waitingSince, placedOn, tasks, interruptions, children);
+                    waitingSince, placedOn, tasks, interruptions, children, outputChecksums, writes);
         }
     }
 }

@@ -19,27 +19,37 @@ import java.util.TreeMap;
  * @param stopCode      ECS's stop code, e.g. {@code EssentialContainerExited}, or {@code null}
  * @param stoppedReason ECS's words for why it stopped, or {@code null}
  * @param logStreams    container name → its CloudWatch Logs stream in the stack's task log group
+ * @param imageDigests  container name → the digest of the image that actually ran ({@code sha256:…}), for the
+ *                      containers ECS reported one for (provenance: a tag may move, the digest does not)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TaskRun(int attempt, String taskArn, long version, String lastStatus, String startedAt, String stoppedAt,
                       Map<String, Integer> exitCodes, String stopCode, String stoppedReason,
-                      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> logStreams) {
+                      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> logStreams,
+                      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> imageDigests) {
 
     public TaskRun {
         Objects.requireNonNull(taskArn, "taskArn");
         exitCodes = exitCodes == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(exitCodes));
         logStreams = logStreams == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(logStreams));
+        imageDigests = imageDigests == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(imageDigests));
     }
 
-    /** A task's run whose log streams are not known. */
+    /** A task's run whose log streams and images' digests are not known. */
     public TaskRun(int attempt, String taskArn, long version, String lastStatus, String startedAt, String stoppedAt,
                    Map<String, Integer> exitCodes, String stopCode, String stoppedReason) {
-        this(attempt, taskArn, version, lastStatus, startedAt, stoppedAt, exitCodes, stopCode, stoppedReason, null);
+        this(attempt, taskArn, version, lastStatus, startedAt, stoppedAt, exitCodes, stopCode, stoppedReason, null, null);
     }
 
     /** The same run, with its containers' log streams. */
     public TaskRun withLogStreams(Map<String, String> streams) {
         return new TaskRun(attempt, taskArn, version, lastStatus, startedAt, stoppedAt, exitCodes, stopCode,
-                stoppedReason, streams);
+                stoppedReason, streams, imageDigests);
+    }
+
+    /** The same run, with the digests of the images its containers ran. */
+    public TaskRun withImageDigests(Map<String, String> digests) {
+        return new TaskRun(attempt, taskArn, version, lastStatus, startedAt, stoppedAt, exitCodes, stopCode,
+                stoppedReason, logStreams, digests);
     }
 }

@@ -167,7 +167,8 @@ final class LocalJobs {
             return event;
         }
         Path output = outputs.outputDir(record);
-        event = event.withOutput(new JobEvent.Output(output.toString(), outputs.keep(record)));
+        List<String> files = outputs.keep(record);
+        event = event.withOutput(new JobEvent.Output(output.toString(), files, LocalOutputs.checksums(output, files)));
         return preview.after().state() == JobState.SUCCEEDED ? event.withChildren(chain(record, descriptor, output)) : event;
     }
 

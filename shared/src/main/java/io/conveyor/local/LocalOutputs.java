@@ -7,8 +7,11 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import io.conveyor.storage.Digests;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -83,6 +86,15 @@ final class LocalOutputs {
     /** The path of a file below outputs/ (where a chain's next step finds its input). */
     String belowOutputs(Path file) {
         return settings.outputs().relativize(file).toString();
+    }
+
+    /** Each file below a folder (relative to it) → {@code sha256:<hex>} of its content. */
+    static Map<String, String> checksums(Path dir, List<String> files) throws IOException {
+        Map<String, String> checksums = new LinkedHashMap<>();
+        for (String file : files) {
+            checksums.put(file, "sha256:" + Digests.sha256(dir.resolve(file)));
+        }
+        return checksums;
     }
 
     /** The regular files below a folder, relative to it, in order. */

@@ -144,8 +144,16 @@ public final class TaskEventDriver {
         }
         List<StoredObject> produced = produced(record);
         String prefix = ObjectRef.parse(record.output()).key();
-        List<String> files = produced.stream().map(o -> o.ref().key().substring(prefix.length())).toList();
-        return ended.withOutput(new JobEvent.Output(record.output(), files)).withChildren(chain(record, produced));
+        List<String> files = new ArrayList<>();
+        Map<String, String> checksums = new LinkedHashMap<>();
+        for (StoredObject object : produced) {
+            String file = object.ref().key().substring(prefix.length());
+            files.add(file);
+            // What the listing gives, at no extra call: S3's ETag (see JobRecord#outputChecksums).
+            checksums.put(file, "etag:" + object.eTag());
+        }
+        return ended.withOutput(new JobEvent.Output(record.output(), files, checksums))
+                .withChildren(chain(record, produced));
     }
 
     private static Outcome outcome(Transition transition) {

@@ -90,15 +90,19 @@ public final class TaskEvents {
     }
 
     /** What a state change says of the attempt's task, as the record keeps it. */
-    static TaskRun run(int attempt, TaskStateChange change) {
+    public static TaskRun run(int attempt, TaskStateChange change) {
         Map<String, Integer> codes = new LinkedHashMap<>();
+        Map<String, String> digests = new LinkedHashMap<>();
         change.containers().forEach(c -> {
             if (c.exitCode() != null) {
                 codes.put(c.name(), c.exitCode());
             }
+            if (c.imageDigest() != null && !c.imageDigest().isBlank()) {
+                digests.put(c.name(), c.imageDigest());
+            }
         });
         return new TaskRun(attempt, change.taskArn(), change.version(), change.lastStatus(), change.startedAt(),
-                change.stoppedAt(), codes, change.stopCode(), change.stoppedReason());
+                change.stoppedAt(), codes, change.stopCode(), change.stoppedReason(), null, digests);
     }
 
     private static Integer exitCode(TaskStateChange change, String container) {

@@ -42,6 +42,30 @@ class EcsTaskEventsTest {
     }
 
     @Test
+    void parse_stoppedTaskSample_readsTheImageDigestThatRanPerContainer() throws Exception {
+        // Given the sample stopped task, whose containers carry the digests ECS pulled
+        String body = sampleBody("task-events/task-stopped.json", 0);
+
+        // When
+        TaskStateChange change = EcsTaskEvents.parse(body);
+
+        // Then each container's digest is read, and the attempt's run keeps them by container
+        assertThat(change.container("algorithm").orElseThrow().imageDigest())
+                .isEqualTo("sha256:9b2e7c1d4a6f8e0b3c5d7f9a1b3c5e7d9f0a2b4c6d8e0f1a3b5c7d9e1f2a4b6c");
+        assertThat(io.conveyor.tasks.TaskEvents.run(1, change).imageDigests()).containsOnlyKeys("stage-in", "algorithm",
+                "stage-out").containsEntry("algorithm", "sha256:9b2e7c1d4a6f8e0b3c5d7f9a1b3c5e7d9f0a2b4c6d8e0f1a3b5c7d9e1f2a4b6c");
+    }
+
+    @Test
+    void parse_taskWithoutDigests_keepsNone() throws Exception {
+        // Given a running task whose images' digests ECS has not reported
+        TaskStateChange change = EcsTaskEvents.parse(sampleBody("task-events/task-running-and-stopped.json", 0));
+
+        // When / Then
+        assertThat(io.conveyor.tasks.TaskEvents.run(1, change).imageDigests()).isEmpty();
+    }
+
+    @Test
     void parse_runningTask_leavesExitCodesOfRunningContainersEmpty() throws Exception {
         TaskStateChange change = EcsTaskEvents.parse(sampleBody("task-events/task-running-and-stopped.json", 0));
 

@@ -175,6 +175,8 @@ class LocalJobsTest {
         JobRecord done = store.get(id).orElseThrow();
         assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(done.outputs()).containsExactly("counts.txt");
+        assertThat(done.outputChecksums()).as("provenance: the SHA-256 of each output")
+                .containsExactly(java.util.Map.entry("counts.txt", "sha256:" + io.conveyor.storage.Digests.sha256("3".getBytes())));
         assertThat(Path.of(done.output()).resolve("counts.txt")).hasContent("3");
         assertThat(settings.work().resolve(id)).as("the finished job's attempts").doesNotExist();
     }

@@ -91,6 +91,9 @@ class TaskEventDriverTest {
         assertThat(done.exitCode()).isZero();
         assertThat(done.endedAt()).isEqualTo(now.toString());
         assertThat(done.outputs()).containsExactly("counts.txt");
+        assertThat(done.outputChecksums()).as("provenance: S3's ETag of each output, from the listing")
+                .containsExactly(Map.entry("counts.txt", "etag:" + outputs.describe(new ObjectRef(OUT, outputKey(job)
+                        + "counts.txt")).orElseThrow().eTag()));
         TaskRun run = done.task(1).orElseThrow();
         assertThat(run.exitCodes()).containsExactlyInAnyOrderEntriesOf(Map.of(TaskDefinitionWrapper.STAGE_IN, 0,
                 TaskDefinitionWrapper.ALGORITHM, 0, TaskDefinitionWrapper.STAGE_OUT, 0));

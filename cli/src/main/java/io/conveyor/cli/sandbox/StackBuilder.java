@@ -9,6 +9,7 @@ import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ClusterSetting;
@@ -41,7 +42,8 @@ public final class StackBuilder implements AutoCloseable {
             "AWS::Logs::LogGroup", StackBuilder::logGroup,
             "AWS::EC2::SecurityGroup", (builder, declared, properties, stack) -> builder.ec2.securityGroup(declared, properties, stack),
             "AWS::EC2::LaunchTemplate", (builder, declared, properties, stack) -> builder.ec2.launchTemplate(declared, properties, stack),
-            "AWS::Events::Rule", (builder, declared, properties, stack) -> builder.rules.rule(declared, properties, stack));
+            "AWS::Events::Rule", (builder, declared, properties, stack) -> builder.rules.rule(declared, properties, stack),
+            "AWS::DynamoDB::Table", (builder, declared, properties, stack) -> builder.tables.table(declared, properties, stack));
 
     private final String region;
     private final S3Client s3;
@@ -51,10 +53,12 @@ public final class StackBuilder implements AutoCloseable {
     private final EventBridgeClient events;
     private final CloudWatchLogsClient logs;
     private final CloudFormationClient cloudFormation;
+    private final DynamoDbClient dynamoDb;
     private final S3Buckets buckets;
     private final SqsQueues queues;
     private final Ec2Resources ec2;
     private final EventRules rules;
+    private final DynamoDbTables tables;
     private final FunctionBindings functions;
     private final StackOutputs outputs;
 
@@ -68,10 +72,12 @@ public final class StackBuilder implements AutoCloseable {
         this.events = clients.eventBridge();
         this.logs = clients.logs();
         this.cloudFormation = clients.cloudFormation();
+        this.dynamoDb = clients.dynamoDb();
         this.buckets = new S3Buckets(s3);
         this.queues = new SqsQueues(sqs);
         this.ec2 = new Ec2Resources(ec2Client);
         this.rules = new EventRules(events);
+        this.tables = new DynamoDbTables(dynamoDb);
         this.functions = new FunctionBindings(queues, rules);
         this.outputs = new StackOutputs(cloudFormation);
     }
@@ -194,5 +200,6 @@ public final class StackBuilder implements AutoCloseable {
         events.close();
         logs.close();
         cloudFormation.close();
+        dynamoDb.close();
     }
 }

@@ -1,5 +1,7 @@
 package io.conveyor.cli.sandbox;
 
+import io.conveyor.storage.Digests;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,6 +90,14 @@ final class TaskState {
         }
     }
 
+    /**
+     * The digest ECS reports for a container's image once it is pulled. The sandbox pulls nothing, so it is
+     * simulated: the SHA-256 of the image's name, the same from run to run (not the registry's digest).
+     */
+    static String simulatedDigest(String image) {
+        return "sha256:" + Digests.sha256(String.valueOf(image).getBytes(StandardCharsets.UTF_8));
+    }
+
     /** The task's id: the last part of its ARN. */
     static String taskId(String taskArn) {
         return taskArn.substring(taskArn.lastIndexOf('/') + 1);
@@ -116,7 +126,8 @@ final class TaskState {
      * @return whether the task became RUNNING with this change
      */
     synchronized boolean containerRunning(String name, Instant at) {
-        update(name, c -> c.lastStatus(RUNNING));
+        String digest = simulatedDigest(containers.get(name).image());
+        update(name, c -> c.lastStatus(RUNNING).imageDigest(digest));
         version++;
         if (!PENDING.equals(lastStatus)) {
             return false;

@@ -84,6 +84,7 @@ final class TaskStateChangeDetail {
         text(node, "lastStatus", container.lastStatus());
         text(node, "name", container.name());
         text(node, "image", container.image());
+        text(node, "imageDigest", container.imageDigest());
         text(node, "runtimeId", container.runtimeId());
         text(node, "taskArn", container.taskArn());
         node.putArray("networkInterfaces");

@@ -259,7 +259,9 @@ class StackBuilderIT {
         assertThat(dispatch).containsEntry("OUTPUT_BUCKET", stack.outputBucket()).containsEntry("CLUSTER_NAME", stack.clusterName())
                 .containsEntry("LAUNCH_TEMPLATE_ID", stack.physicalId("LaunchTemplate")).containsEntry("LAUNCH_TEMPLATE_VERSION", "1")
                 .containsEntry("DEAD_LETTER_QUEUE_URL", stack.physicalId("JobsDeadLetterQueue")).containsEntry("SUBNET_IDS", "")
-                .containsEntry("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
+                .containsEntry("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1")
+                .containsEntry("JOB_INDEX_TABLE", stack.stackName() + "-job-index");
+        assertThat(stack.physicalId("JobIndexTable")).isEqualTo(stack.stackName() + "-job-index");
         assertThat(stack.functions()).flatExtracting(SandboxStack.FunctionBinding::sources).extracting(Object::toString)
                 .anyMatch(source -> source.startsWith("Sqs[name=Inputs") && source.contains("batchSize=10, windowSeconds=1"))
                 .anyMatch(source -> source.startsWith("Sqs[name=TaskStateChanges") && source.contains("windowSeconds=0"))

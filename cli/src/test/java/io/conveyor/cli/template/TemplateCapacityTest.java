@@ -187,7 +187,9 @@ class TemplateCapacityTest {
         environment.keySet().removeAll(TemplateContract.JVM_VARIABLES);
 
         assertThat(environment).containsOnlyKeys("OUTPUT_BUCKET", "CLUSTER_NAME", "STACK_NAME", "LAUNCH_TEMPLATE_ID",
-                        "LAUNCH_TEMPLATE_VERSION", "SUBNET_IDS", "MAX_INSTANCES", "INSTANCE_TYPE", "DEAD_LETTER_QUEUE_URL")
+                        "LAUNCH_TEMPLATE_VERSION", "SUBNET_IDS", "MAX_INSTANCES", "INSTANCE_TYPE", "DEAD_LETTER_QUEUE_URL",
+                        "JOB_INDEX_TABLE")
+                .containsEntry("JOB_INDEX_TABLE", new Intrinsic("Ref", "JobIndexTable"))
                 .containsEntry("OUTPUT_BUCKET", new Intrinsic("Ref", "OutputBucket"))
                 .containsEntry("CLUSTER_NAME", new Intrinsic("Ref", "Cluster"))
                 .containsEntry("STACK_NAME", STACK_NAME)

@@ -43,7 +43,8 @@ class TemplateLifecycleTest {
 
         assertThat(variables).containsEntry("CLUSTER_ARN", CLUSTER_ARN)
                 .containsEntry("OUTPUT_BUCKET", new Intrinsic("Ref", "OutputBucket"))
-                .containsEntry("JOBS_QUEUE_URL", new Intrinsic("Ref", "JobsQueue"));
+                .containsEntry("JOBS_QUEUE_URL", new Intrinsic("Ref", "JobsQueue"))
+                .containsEntry("JOB_INDEX_TABLE", new Intrinsic("Ref", "JobIndexTable"));
         Map<String, Object> source = map(map(map(properties.get("Events")).get("TaskStateChanges")).get("Properties"));
         assertThat(source.get("FunctionResponseTypes")).isEqualTo(List.of("ReportBatchItemFailures"));
     }
@@ -55,7 +56,11 @@ class TemplateLifecycleTest {
         Set<String> actions = new TreeSet<>();
         statements.forEach(statement -> actions.addAll(TemplatePoliciesTest.strings(statement.get("Action"))));
 
-        assertThat(actions).containsExactlyInAnyOrder("s3:GetObject", "s3:PutObject", "s3:ListBucket", "sqs:SendMessage");
+        assertThat(actions).containsExactlyInAnyOrder("s3:GetObject", "s3:PutObject", "s3:ListBucket", "sqs:SendMessage",
+                "dynamodb:PutItem");
+        assertThat(statements).filteredOn(s -> TemplatePoliciesTest.strings(s.get("Action")).contains("dynamodb:PutItem"))
+                .singleElement().satisfies(s -> assertThat(s.get("Resource"))
+                        .isEqualTo(new Intrinsic("GetAtt", "JobIndexTable.Arn")));
         assertThat(statements).filteredOn(s -> TemplatePoliciesTest.strings(s.get("Action")).contains("s3:PutObject"))
                 .singleElement().satisfies(s -> assertThat(s.get("Resource"))
                         .isEqualTo(new Intrinsic("Sub", "${OutputBucket.Arn}/jobs/*")));

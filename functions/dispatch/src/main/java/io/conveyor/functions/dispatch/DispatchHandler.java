@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.conveyor.aws.AwsClients;
+import io.conveyor.aws.DynamoDbJobIndex;
 import io.conveyor.aws.Ec2InstanceFleet;
 import io.conveyor.aws.EcsContainerScheduler;
 import io.conveyor.aws.S3CapacityLease;
@@ -16,6 +17,7 @@ import io.conveyor.config.Environment;
 import io.conveyor.dispatch.CapacityPlanner;
 import io.conveyor.dispatch.Dispatcher;
 import io.conveyor.events.MalformedEventException;
+import io.conveyor.jobs.IndexedJobStore;
 import io.conveyor.events.JobsQueueMessages;
 import io.conveyor.lambda.SqsBatch;
 import io.conveyor.registration.ObjectStoreRegistry;
@@ -47,6 +49,7 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
     static final String MAX_INSTANCES = "MAX_INSTANCES";
     static final String INSTANCE_TYPE = "INSTANCE_TYPE";
     static final String DEAD_LETTER_QUEUE_URL = "DEAD_LETTER_QUEUE_URL";
+    static final String JOB_INDEX_TABLE = "JOB_INDEX_TABLE";
 
     /** How long the capacity lease lasts: long enough for EC2 to list what its holder launched. */
     static final Duration LEASE = Duration.ofSeconds(45);
@@ -118,7 +121,8 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
         return Dispatcher.builder()
                 .registry(new ObjectStoreRegistry(store, outputBucket))
                 .inputs(store)
-                .jobs(new S3JobStore(s3, outputBucket))
+                .jobs(new IndexedJobStore(new S3JobStore(s3, outputBucket),
+                        new DynamoDbJobIndex(aws.dynamoDb(), env.required(JOB_INDEX_TABLE), clock)))
                 .cluster(ecs)
                 .launcher(ecs)
                 .fleet(new Ec2InstanceFleet(aws.ec2(), env.required(STACK_NAME), env.required(LAUNCH_TEMPLATE_ID),

@@ -54,6 +54,7 @@ class DispatchHandlerIT {
 
     static final String IN = "conveyor-it-in";
     static final String OUT = "conveyor-it-out";
+    static final String INDEX = "conveyor-it-job-index";
     static final String CLUSTER = "conveyor-it";
     static final String STACK = "conveyor-it";
     static final String QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:jobs";
@@ -77,6 +78,7 @@ class DispatchHandlerIT {
             env.put(DispatchHandler.MAX_INSTANCES, Integer.toString(maxInstances));
             env.put(DispatchHandler.INSTANCE_TYPE, "m6i.large");
             env.put(DispatchHandler.DEAD_LETTER_QUEUE_URL, deadLetterUrl);
+            env.put(DispatchHandler.JOB_INDEX_TABLE, INDEX);
             return new DispatchHandler(clients, emulator.environment(env));
         }
 
@@ -115,6 +117,7 @@ class DispatchHandlerIT {
         Ec2Client ec2 = plain.ec2();
         String queueUrl = SqsMessages.notifyingQueue(s3, sqs, IN, "jobs", BucketLayout.INPUTS_PREFIX);
         s3.createBucket(r -> r.bucket(OUT));
+        io.conveyor.aws.JobIndexTables.create(plain.dynamoDb(), INDEX);
         String deadLetterUrl = sqs.createQueue(r -> r.queueName("jobs-dlq")).queueUrl();
         ecs.createCluster(r -> r.clusterName(CLUSTER));
         String imageId = ec2.describeImages(r -> r.owners("amazon")).images().get(0).imageId();

@@ -5,11 +5,14 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.conveyor.aws.AwsClients;
+import io.conveyor.aws.DynamoDbJobIndex;
 import io.conveyor.aws.S3JobStore;
 import io.conveyor.aws.S3ObjectStore;
 import io.conveyor.aws.SqsJobQueue;
 import io.conveyor.config.Environment;
 import io.conveyor.events.EcsTaskEvents;
+import io.conveyor.jobs.IndexedJobStore;
+import io.conveyor.jobs.JobStore;
 import io.conveyor.lambda.SqsBatch;
 import io.conveyor.registration.ObjectStoreRegistry;
 import io.conveyor.tasks.TaskEventDriver;
@@ -29,6 +32,8 @@ public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatc
     static final String OUTPUT_BUCKET = "OUTPUT_BUCKET";
     /** The jobs queue, where retries and chains' next steps go. */
     static final String JOBS_QUEUE_URL = "JOBS_QUEUE_URL";
+    /** The job index table, written after each record. */
+    static final String JOB_INDEX_TABLE = "JOB_INDEX_TABLE";
 
     private final TaskEventDriver lifecycle;
 
@@ -66,16 +71,19 @@ public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatc
     }
 
     /** The function's own configuration. */
-    private record Settings(String cluster, String outputBucket, String jobsQueue) {
+    private record Settings(String cluster, String outputBucket, String jobsQueue, String jobIndex) {
         static Settings of(Environment env) {
-            return new Settings(env.required(CLUSTER_ARN), env.required(OUTPUT_BUCKET), env.required(JOBS_QUEUE_URL));
+            return new Settings(env.required(CLUSTER_ARN), env.required(OUTPUT_BUCKET), env.required(JOBS_QUEUE_URL),
+                    env.required(JOB_INDEX_TABLE));
         }
     }
 
     /** One S3 client for records, registry and outputs: each client costs cold-start time. */
     private static TaskEventDriver lifecycle(S3Client s3, AwsClients aws, Settings settings, Clock clock) {
         S3ObjectStore store = new S3ObjectStore(s3);
-        return new TaskEventDriver(settings.cluster(), new S3JobStore(s3, settings.outputBucket()),
+        JobStore jobs = new IndexedJobStore(new S3JobStore(s3, settings.outputBucket()),
+                new DynamoDbJobIndex(aws.dynamoDb(), settings.jobIndex(), clock));
+        return new TaskEventDriver(settings.cluster(), jobs,
                 new SqsJobQueue(aws.sqs(), settings.jobsQueue()), new ObjectStoreRegistry(store, settings.outputBucket()),
                 store, clock);
     }

@@ -6,7 +6,11 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import io.conveyor.aws.AwsClients;
+import io.conveyor.aws.DynamoDbJobIndex;
 import io.conveyor.aws.S3JobStore;
+import io.conveyor.jobs.JobQuery;
+import io.conveyor.jobs.JobSummary;
+import io.conveyor.aws.JobIndexTables;
 import io.conveyor.jobs.JobMessages;
 import io.conveyor.jobs.JobEvent;
 import io.conveyor.jobs.JobRecord;
@@ -29,6 +33,7 @@ import org.junit.jupiter.api.Test;
 class TaskEventsHandlerIT {
 
     static final String OUT = "conveyor-it-out";
+    static final String INDEX = "conveyor-it-job-index";
     static final String CLUSTER = "arn:aws:ecs:us-east-1:123456789012:cluster/conveyor";
     static final String JOB = "job-5d0c2b5d0f8a4a1c9e7b3f21";
 
@@ -40,9 +45,10 @@ class TaskEventsHandlerIT {
         String jobsQueue = aws.sqs().createQueue(r -> r.queueName("jobs")).queueUrl();
         S3JobStore jobs = new S3JobStore(aws.s3(), OUT);
         jobs.create(started(2, "s3://" + OUT + "/outputs/word-count/a.txt/" + JOB + "/"));
+        JobIndexTables.create(aws.dynamoDb(), INDEX);
         TaskEventsHandler handler = new TaskEventsHandler(aws, emulator.environment(Map.of(
                 TaskEventsHandler.CLUSTER_ARN, CLUSTER, TaskEventsHandler.OUTPUT_BUCKET, OUT,
-                TaskEventsHandler.JOBS_QUEUE_URL, jobsQueue)));
+                TaskEventsHandler.JOBS_QUEUE_URL, jobsQueue, TaskEventsHandler.JOB_INDEX_TABLE, INDEX)));
         SQSEvent event = EventLoader.loadSQSEvent("events/task-events/task-algorithm-failed.json");
 
         // When the stop of its first attempt (algorithm exit 2) arrives twice
@@ -59,6 +65,10 @@ class TaskEventsHandlerIT {
         assertThat(record.reason()).isEqualTo("exit code 2; trying again (attempt 2 of 2)");
         List<String> bodies = SqsMessages.receiveBodies(aws.sqs(), jobsQueue, 2);
         assertThat(bodies).containsOnly(JobMessages.body(JOB)).hasSize(2);
+        // and the index lists the job as its record stands, without reading the record
+        assertThat(new DynamoDbJobIndex(aws.dynamoDb(), INDEX, java.time.Clock.systemUTC())
+                .list(JobQuery.newest(10).withAlgorithm("word-count")))
+                .containsExactly(JobSummary.of(record));
     }
 
     @Test
@@ -66,9 +76,11 @@ class TaskEventsHandlerIT {
         AwsClients aws = emulator.clients();
         aws.s3().createBucket(r -> r.bucket(OUT));
         new S3JobStore(aws.s3(), OUT).create(started(2, null));
+        JobIndexTables.create(aws.dynamoDb(), INDEX);
         TaskEventsHandler handler = new TaskEventsHandler(aws, emulator.environment(Map.of(
                 TaskEventsHandler.CLUSTER_ARN, CLUSTER, TaskEventsHandler.OUTPUT_BUCKET, OUT,
-                TaskEventsHandler.JOBS_QUEUE_URL, emulator.endpoint() + "/123456789012/no-such-queue")));
+                TaskEventsHandler.JOBS_QUEUE_URL, emulator.endpoint() + "/123456789012/no-such-queue",
+                TaskEventsHandler.JOB_INDEX_TABLE, INDEX)));
         SQSEvent event = EventLoader.loadSQSEvent("events/task-events/task-algorithm-failed.json");
 
         SQSBatchResponse response = handler.handleRequest(event, null);

@@ -117,6 +117,14 @@ class TaskEventsHandlerTest {
     }
 
     @Test
+    void new_withoutJobIndexTable_failsAtInitNamingIt() {
+        assertThatThrownBy(() -> new TaskEventsHandler(Environment.of(Map.of(TaskEventsHandler.CLUSTER_ARN, CLUSTER,
+                TaskEventsHandler.OUTPUT_BUCKET, "out", TaskEventsHandler.JOBS_QUEUE_URL, "https://sqs/q",
+                "AWS_REGION", "us-east-1"))))
+                .isInstanceOf(MissingConfigurationException.class).hasMessageContaining("JOB_INDEX_TABLE");
+    }
+
+    @Test
     void new_withoutJobsQueue_failsAtInitNamingIt() {
         assertThatThrownBy(() -> new TaskEventsHandler(Environment.of(Map.of(TaskEventsHandler.CLUSTER_ARN, CLUSTER,
                 TaskEventsHandler.OUTPUT_BUCKET, "out", "AWS_REGION", "us-east-1"))))

@@ -1,0 +1,123 @@
+package io.conveyor.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.conveyor.jobs.JobIndex;
+import io.conveyor.jobs.JobQuery;
+import io.conveyor.jobs.JobState;
+import io.conveyor.jobs.JobSummary;
+import io.conveyor.testing.AwsEmulator;
+import io.conveyor.testing.Emulator;
+import io.conveyor.testing.RecordingInterceptor;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The job index against moto's DynamoDB: the table as template.yaml declares it ({@link JobIndexTables}),
+ * conditional puts on the write count, and listings through the indexes, newest first.
+ */
+@AwsEmulator
+class DynamoDbJobIndexIT {
+
+    static final String TABLE = "conveyor-it-job-index";
+    static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
+
+    static JobSummary job(int n, String algorithm, JobState state, Instant queuedAt) {
+        return new JobSummary("job-%024d".formatted(n), algorithm, "s3://in/inputs/" + algorithm + "/f" + n + ".txt", state,
+                1, queuedAt.toString(), null, null, state == JobState.FAILED ? "exit code 3" : null);
+    }
+
+    DynamoDbJobIndex index(DynamoDbClient dynamoDb) {
+        JobIndexTables.create(dynamoDb, TABLE);
+        return new DynamoDbJobIndex(dynamoDb, TABLE, Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @Test
+    void put_olderWriteAfterANewerOne_isRefusedAndTheNewerStays(Emulator emulator) {
+        try (DynamoDbClient dynamoDb = emulator.clients().dynamoDb()) {
+            // Given a job's entry of its third write
+            DynamoDbJobIndex index = index(dynamoDb);
+            assertThat(index.put(new JobIndex.Entry(job(1, "wc", JobState.RUNNING, NOW), 3))).isTrue();
+
+            // When its second write's summary (QUEUED) arrives late, then its fourth
+            boolean late = index.put(new JobIndex.Entry(job(1, "wc", JobState.QUEUED, NOW), 2));
+            boolean same = index.put(new JobIndex.Entry(job(1, "wc", JobState.QUEUED, NOW), 3));
+            boolean newer = index.put(new JobIndex.Entry(job(1, "wc", JobState.SUCCEEDED, NOW), 4));
+
+            // Then only the newer one was written
+            assertThat(late).isFalse();
+            assertThat(same).isFalse();
+            assertThat(newer).isTrue();
+            assertThat(index.list(JobQuery.newest(5))).extracting(JobSummary::state).containsExactly(JobState.SUCCEEDED);
+        }
+    }
+
+    @Test
+    void list_eachFilter_newestFirstThroughOneIndex(Emulator emulator) {
+        RecordingInterceptor calls = new RecordingInterceptor();
+        try (DynamoDbClient dynamoDb = emulator.clients().with(calls).dynamoDb()) {
+            // Given jobs of two algorithms over two months, a second apart (sub-second times among them)
+            DynamoDbJobIndex index = index(dynamoDb);
+            List<JobIndex.Entry> entries = new ArrayList<>();
+            for (int n = 0; n < 60; n++) {
+                Instant queued = NOW.minusSeconds(40L * 24 * 3600).plusSeconds(n * 24L * 3600 / 2).plusMillis(n % 3 * 100);
+                entries.add(new JobIndex.Entry(job(n, n % 2 == 0 ? "wc" : "sum",
+                        n % 5 == 0 ? JobState.FAILED : JobState.SUCCEEDED, queued), 1));
+            }
+            index.load(entries);
+            int before = calls.requests().size();
+
+            // When listed with each filter
+            List<JobSummary> newest = index.list(JobQuery.newest(7));
+            int newestCalls = calls.requests().size() - before;
+            List<JobSummary> wc = index.list(JobQuery.newest(100).withAlgorithm("wc"));
+            List<JobSummary> failed = index.list(JobQuery.newest(100).withState(JobState.FAILED));
+            List<JobSummary> failedWc = index.list(JobQuery.newest(100).withAlgorithm("wc").withState(JobState.FAILED));
+            List<JobSummary> input = index.list(JobQuery.newest(100).withInputPrefix("s3://in/inputs/sum/f1"));
+            Instant since = NOW.minusSeconds(15L * 24 * 3600);
+            List<JobSummary> recent = index.list(JobQuery.newest(100).withSince(since));
+
+            // Then each is what a reading of every record would give, newest first
+            List<JobSummary> all = entries.stream().map(JobIndex.Entry::summary).toList();
+            assertThat(newest).isEqualTo(expected(all, JobQuery.newest(7)));
+            assertThat(newestCalls).as("7 of this month's jobs: one Query").isEqualTo(1);
+            assertThat(wc).isEqualTo(expected(all, JobQuery.newest(100).withAlgorithm("wc"))).hasSize(30);
+            assertThat(failed).isEqualTo(expected(all, JobQuery.newest(100).withState(JobState.FAILED))).hasSize(12);
+            assertThat(failedWc).isEqualTo(expected(all, JobQuery.newest(100).withAlgorithm("wc").withState(JobState.FAILED)));
+            assertThat(input).isEqualTo(expected(all, JobQuery.newest(100).withInputPrefix("s3://in/inputs/sum/f1")))
+                    .extracting(JobSummary::id).isNotEmpty();
+            assertThat(recent).isEqualTo(expected(all, JobQuery.newest(100).withSince(since))).isNotEmpty();
+        }
+    }
+
+    @Test
+    void list_noJobAtAll_stopsWalkingBackAfterAYearOfEmptyMonths(Emulator emulator) {
+        RecordingInterceptor calls = new RecordingInterceptor();
+        try (DynamoDbClient dynamoDb = emulator.clients().with(calls).dynamoDb()) {
+            DynamoDbJobIndex index = index(dynamoDb);
+            int before = calls.requests().size();
+
+            assertThat(index.list(JobQuery.newest(10))).isEmpty();
+            assertThat(calls.requests().size() - before).isEqualTo(DynamoDbJobIndex.EMPTY_MONTHS_TO_STOP);
+        }
+    }
+
+    @Test
+    void algorithmOf_inputPrefixes_namesTheAlgorithmOnlyUnderInputs() {
+        assertThat(DynamoDbJobIndex.algorithmOf("s3://in/inputs/wc/run 1/")).isEqualTo("wc");
+        assertThat(DynamoDbJobIndex.algorithmOf("inputs/wc/a")).isEqualTo("wc");
+        assertThat(DynamoDbJobIndex.algorithmOf("s3://in/inputs/wc")).isNull();
+        assertThat(DynamoDbJobIndex.algorithmOf("s3://out/outputs/wc/a.txt/")).isNull();
+    }
+
+    static List<JobSummary> expected(List<JobSummary> all, JobQuery query) {
+        return all.stream().filter(query::matches).sorted(java.util.Comparator.comparing(
+                (JobSummary s) -> DynamoDbJobIndex.sortable(Instant.parse(s.queuedAt()))).reversed())
+                .limit(query.limit()).toList();
+    }
+}
