@@ -62,7 +62,8 @@ class LocalPipelineTest {
 
     private final Recorder recorder = new Recorder();
 
-    private LocalSettings settings(double cpus, Duration stable) {
+    private LocalSettings settings(double cpus, Duration stable) throws IOException {
+        Files.createDirectories(workspace.resolve("inbox"));
         return new LocalSettings(workspace.resolve("inbox"), workspace.resolve("outbox"), workspace.resolve("algorithms"),
                 cpus, 8192, stable, Duration.ofMillis(20));
     }
@@ -356,8 +357,8 @@ class LocalPipelineTest {
                 new io.conveyor.jobs.JobEvent.CancelRequested("by hand"));
         JobRecord failed = io.conveyor.testing.JobFixtures.after(queued, at, new io.conveyor.jobs.JobEvent.Rejected("no"));
 
-        assertThat(new LocalPipeline.Summary(List.of(queued, cancelled)).anyFailed()).isFalse();
-        assertThat(new LocalPipeline.Summary(List.of(queued, failed)).anyFailed()).isTrue();
+        assertThat(new LocalPipeline.Summary(List.of(queued, cancelled), List.of()).anyFailed()).isFalse();
+        assertThat(new LocalPipeline.Summary(List.of(queued), List.of(failed)).anyFailed()).isTrue();
     }
 
     @Test
