@@ -18,7 +18,7 @@ public final class Conveyor {
               demo
                   run the bundled example algorithms on their sample inputs, on this machine
               local [--inbox DIR] [--outbox DIR] [--algorithms DIR] [--cpus N] [--memory MIB]
-                    [--runtime process|docker] [--once]
+                    [--runtime process|docker] [--param NAME=VALUE]... [--stable SECONDS] [--once]
                   the whole pipeline on this machine: watches inbox/<algorithm>/ and writes outbox/
               invoke FUNCTION --event FILE [--env-vars FILE] [--template FILE]
                   run a function's handler in this process on an event file, like `sam local invoke`
@@ -28,7 +28,7 @@ public final class Conveyor {
                       [--staging aws-cli|sdk] [--work DIR]
                   the deployed pipeline on this machine: the stack on an AWS emulator (moto), the real
                   handlers, simulated instances and ECS agent; drive it with the AWS CLI; Ctrl-C stops
-              validate [--explain] FILE...
+              validate [--explain] FILE|DIR...
                   check algorithm descriptors (current or legacy format); --explain also prints the
                   normalized descriptor and the ECS task definition it would register (no AWS)
               help

@@ -21,11 +21,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class LocalCommand {
 
     static final String USAGE = "usage: conveyor local [--inbox DIR] [--outbox DIR] [--algorithms DIR] [--cpus N] "
-            + "[--memory MIB] [--runtime process|docker] [--once]";
+            + "[--memory MIB] [--runtime process|docker] [--param NAME=VALUE]... [--stable SECONDS] [--once]";
 
     /** Every option {@link #parse} accepts: it refuses any other (docs/cli.md documents each). */
     static final List<String> OPTIONS = List.of("--inbox", "--outbox", "--algorithms", "--cpus", "--memory", "--runtime",
-            "--once");
+            "--param", "--stable", "--once");
 
     private final Path home;
     private final PrintStream out;
@@ -49,6 +49,8 @@ final class LocalCommand {
         long memory = physicalMemoryMiB();
         boolean once = false;
         LocalRuntime runtime = LocalRuntime.PROCESS;
+        java.util.Map<String, String> parameters = new java.util.LinkedHashMap<>();
+        Duration stable = Duration.ofSeconds(1);
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (!OPTIONS.contains(arg)) {
@@ -71,6 +73,21 @@ final class LocalCommand {
                     }
                 }
                 case "--once" -> once = true;
+                case "--param" -> {
+                    String given = value(args, ++i, arg);
+                    int equals = given.indexOf('=');
+                    String name = equals < 0 ? given : given.substring(0, equals);
+                    try {
+                        io.conveyor.local.LocalParameters.checkName(name);
+                    } catch (IllegalArgumentException e) {
+                        throw new UsageException("--param " + given + ": " + e.getMessage());
+                    }
+                    if (equals < 0) {
+                        throw new UsageException("--param must be NAME=VALUE, was '" + given + "'");
+                    }
+                    parameters.put(name, given.substring(equals + 1));
+                }
+                case "--stable" -> stable = Duration.ofMillis(Math.round(nonNegative(value(args, ++i, arg), arg) * 1000));
                 case "--runtime" -> {
                     String chosen = value(args, ++i, arg);
                     runtime = switch (chosen) {
@@ -82,8 +99,8 @@ final class LocalCommand {
                 default -> throw new IllegalStateException(arg + " is in OPTIONS but not parsed");
             }
         }
-        return new Options(new LocalSettings(inbox, outbox, algorithms, cpus, memory, Duration.ofSeconds(1),
-                Duration.ofMillis(200), runtime), once);
+        return new Options(new LocalSettings(inbox, outbox, algorithms, cpus, memory, stable,
+                Duration.ofMillis(200), runtime, parameters), once);
     }
 
     int run(List<String> args) throws UsageException {
@@ -118,6 +135,7 @@ final class LocalCommand {
         });
         Runtime.getRuntime().addShutdownHook(hook);
         try {
+            LocalPipeline.checkFolders(settings);
             LocalPipeline.Summary summary = new LocalPipeline(settings, new FileJobStore(settings.jobs()),
                     new LocalProcessRunner(), progress, Clock.systemUTC()).run(once, stop::get);
             progress.close();
@@ -157,6 +175,18 @@ final class LocalCommand {
             // reported below
         }
         throw new UsageException(option + " must be a positive number, was '" + value + "'");
+    }
+
+    private static double nonNegative(String value, String option) throws UsageException {
+        try {
+            double number = Double.parseDouble(value);
+            if (number >= 0 && number <= 86_400) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException(option + " must be a number of seconds from 0 to 86400, was '" + value + "'");
     }
 
     private static long physicalMemoryMiB() {

@@ -45,7 +45,7 @@ public final class LocalParameters {
     }
 
     /** Refuses a name no descriptor could declare. */
-    static void checkName(String name) {
+    public static void checkName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("parameter name '" + name + "' is not a parameter name (letters, digits"
                     + " and _, not starting with a digit, at most 128)");

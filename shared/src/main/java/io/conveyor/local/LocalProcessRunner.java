@@ -47,23 +47,33 @@ public final class LocalProcessRunner {
      */
     public Result run(List<String> command, Map<String, String> environment, Path workDir, Duration timeout,
                       Path log, BiConsumer<Long, String> onStart) throws IOException, InterruptedException {
+        return run(command, environment, workDir, timeout, log, null, onStart);
+    }
+
+    /**
+     * Runs the command and waits for it, its standard output into {@code stdout} and its standard error
+     * into {@code stderr} (each bounded), as the sandbox's containers keep them apart.
+     */
+    public Result run(List<String> command, Map<String, String> environment, Path workDir, Duration timeout,
+                      Path stdout, Path stderr, BiConsumer<Long, String> onStart) throws IOException, InterruptedException {
         // No terminal input: a tool that reads standard input sees its end at once instead of hanging.
         ProcessBuilder builder = new ProcessBuilder(detached(command)).directory(workDir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().putAll(environment);
         requireProgram(command.get(0), builder.environment().get("PATH"), workDir);
-        BoundedLog bounded = new BoundedLog(log, headBytes, tailBytes);
+        BoundedLog outLog = new BoundedLog(stdout, headBytes, tailBytes);
+        BoundedLog errLog = stderr == null ? outLog : new BoundedLog(stderr, headBytes, tailBytes);
         Process process;
         try {
             process = builder.start();
         } catch (IOException | RuntimeException e) {
-            bounded.close();
+            close(outLog, errLog);
             throw e;
         }
         long started = System.nanoTime();
         StderrTail stderrTail = new StderrTail();
-        Thread out = Thread.ofVirtual().start(() -> pump(bounded, process.getInputStream(), null));
-        Thread err = Thread.ofVirtual().start(() -> pump(bounded, process.getErrorStream(), stderrTail));
+        Thread out = Thread.ofVirtual().start(() -> pump(outLog, process.getInputStream(), null));
+        Thread err = Thread.ofVirtual().start(() -> pump(errLog, process.getErrorStream(), stderrTail));
         onStart.accept(process.pid(), startOf(process.toHandle()));
         try {
             boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -73,12 +83,12 @@ public final class LocalProcessRunner {
             // A child the algorithm left behind may hold its streams open: the log ends with the algorithm.
             out.join(Duration.ofSeconds(2));
             err.join(Duration.ofSeconds(2));
-            bounded.close();
+            close(outLog, errLog);
             return finished ? new Result(process.exitValue(), false, stderrTail.text(), started)
                     : new Result(-1, true, stderrTail.text(), started);
         } catch (InterruptedException e) {
             kill(process);
-            bounded.close();
+            close(outLog, errLog);
             throw e;
         }
     }
@@ -117,6 +127,14 @@ public final class LocalProcessRunner {
     }
 
     private static final List<String> SETSID = List.of("/usr/bin/setsid", "/bin/setsid");
+
+    private static void close(BoundedLog out, BoundedLog err) throws IOException {
+        try (out) {
+            if (err != out) {
+                err.close();
+            }
+        }
+    }
 
     private static void pump(BoundedLog log, java.io.InputStream in, java.io.OutputStream also) {
         try (in) {
