@@ -32,7 +32,20 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws UsageException {
         Path examples = home.resolve("algorithms");
         try {
-            Path workspace = Files.createTempDirectory("conveyor-demo-");
+            // One workspace, replaced by each demo: demos do not pile up in the temporary folder.
+            Path workspace = Path.of(System.getProperty("java.io.tmpdir"), "conveyor-demo-"
+                    + System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9_.-]", "_"));
+            if (Files.exists(workspace, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                if (!Files.isDirectory(workspace, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    throw new IOException(workspace + " is in the way: not a folder");
+                }
+                try (Stream<Path> old = Files.walk(workspace)) {
+                    for (Path path : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(path);
+                    }
+                }
+            }
+            Files.createDirectories(workspace);
             Path algorithms = Files.createDirectories(workspace.resolve("algorithms"));
             try (Stream<Path> files = Files.list(examples)) {
                 for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {

@@ -2,6 +2,7 @@ package io.conveyor.cli;
 
 import io.conveyor.local.DockerInvocation;
 import io.conveyor.local.FileJobStore;
+import io.conveyor.local.LocalParameters;
 import io.conveyor.local.LocalPipeline;
 import io.conveyor.local.LocalProcessRunner;
 import io.conveyor.local.LocalRuntime;
@@ -12,6 +13,10 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
@@ -37,6 +42,12 @@ final class LocalCommand implements Callable<Integer> {
     @Option(names = "--runtime", paramLabel = "process|docker",
             description = "run algorithms as local processes (default) or in their images")
     LocalRuntime runtime = LocalRuntime.PROCESS;
+    @Option(names = "--param", paramLabel = "NAME=VALUE",
+            description = "a parameter's value for every input (repeatable); a sidecar <input>.conveyor-params overrides it")
+    List<String> params = new ArrayList<>();
+    @Option(names = "--stable", paramLabel = "SECONDS",
+            description = "how long a file must stay unchanged before it is taken, 0 to 86400 (default: 1)")
+    double stable = 1;
     @Option(names = "--once", description = "process what is there, then exit (1 if any job failed)")
     boolean once;
 
@@ -60,8 +71,25 @@ final class LocalCommand implements Callable<Integer> {
         if (mib < 1) {
             throw new UsageException("--memory must be a whole number of MiB, at least 1, was '" + memory + "'");
         }
-        return new LocalSettings(inbox, outbox, algorithms, vcpus, mib, Duration.ofSeconds(1), Duration.ofMillis(200),
-                runtime);
+        if (!(stable >= 0 && stable <= 86400)) {
+            throw new UsageException("--stable must be a number of seconds from 0 to 86400, was '" + stable + "'");
+        }
+        Map<String, String> parameters = new LinkedHashMap<>();
+        for (String given : params) {
+            int equals = given.indexOf('=');
+            String name = equals < 0 ? given : given.substring(0, equals);
+            try {
+                LocalParameters.checkName(name);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--param " + given + ": " + e.getMessage());
+            }
+            if (equals < 0) {
+                throw new UsageException("--param must be NAME=VALUE, was '" + given + "'");
+            }
+            parameters.put(name, given.substring(equals + 1));
+        }
+        return new LocalSettings(inbox, outbox, algorithms, vcpus, mib, Duration.ofMillis(Math.round(stable * 1000)),
+                Duration.ofMillis(200), runtime, parameters);
     }
 
     @Override
@@ -97,6 +125,7 @@ final class LocalCommand implements Callable<Integer> {
         });
         Runtime.getRuntime().addShutdownHook(hook);
         try {
+            LocalPipeline.checkFolders(settings);
             LocalPipeline.Summary summary = new LocalPipeline(settings, new FileJobStore(settings.jobs()),
                     new LocalProcessRunner(), progress, Clock.systemUTC()).run(once, stop::get);
             progress.close();
@@ -118,7 +147,6 @@ final class LocalCommand implements Callable<Integer> {
             }
         }
     }
-
 
 
     private static long physicalMemoryMiB() {

@@ -70,6 +70,11 @@ final class Progress implements LocalPipeline.Listener {
     }
 
     @Override
+    public synchronized void waiting(Path file, String reason) {
+        print("waiting for " + shorten(base, file.toString()) + ": " + reason);
+    }
+
+    @Override
     public synchronized void jobChanged(JobRecord record) {
         states.put(record.id(), record.state());
         if (record.state() == JobState.STARTING) {

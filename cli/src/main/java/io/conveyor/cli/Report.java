@@ -18,7 +18,7 @@ final class Report {
     static void table(LocalPipeline.Summary summary, LocalSettings settings, PrintStream out) {
         String format = "%-28s %-12s %-10s %9s  %s%n";
         out.printf(format, "JOB", "ALGORITHM", "STATUS", "DURATION", "OUTPUT");
-        for (JobRecord job : summary.jobs()) {
+        for (JobRecord job : java.util.stream.Stream.concat(summary.jobs().stream(), summary.earlier().stream()).toList()) {
             String output = job.output() == null ? "-" : relative(settings, job.output());
             if (job.outputs().size() == 1) {
                 output = output + "/" + job.outputs().get(0);
@@ -30,6 +30,15 @@ final class Report {
             if (job.stderrTail() != null && !job.stderrTail().isBlank() && job.state().terminal()) {
                 out.printf("%-28s %s%n", "", "stderr: " + job.stderrTail().lines().reduce((a, b) -> b).orElse(""));
             }
+        }
+        earlier(summary, out);
+    }
+
+    /** The line saying how many of the table's jobs earlier runs did, or nothing when none. */
+    static void earlier(LocalPipeline.Summary summary, PrintStream out) {
+        if (!summary.earlier().isEmpty()) {
+            out.println(summary.earlier().size() + " of these " + (summary.jobs().size() + summary.earlier().size())
+                    + " jobs were done by an earlier run (their inputs had not changed)");
         }
     }
 

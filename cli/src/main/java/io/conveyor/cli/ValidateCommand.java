@@ -27,8 +27,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code conveyor validate [--explain] FILE...}: checks descriptors as registration would, files
- * against each other too (names, chains). Prints {@code OK FILE}, or {@code FILE: /path: message}
+ * {@code conveyor validate [--explain] FILE|DIR...}: checks descriptors as registration would, files
+ * against each other too (names, chains, {@code then} steps that name no descriptor given or beside
+ * them); a folder stands for its {@code *.json} files. Prints {@code OK FILE}, or {@code FILE: /path: message}
  * per error; with {@code --explain}, the normalized descriptor and the task definition it would
  * register (a dry run, no AWS).
  */
@@ -39,7 +40,7 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--explain", description = "also print the normalized descriptor and the ECS task definition it "
             + "would register, as JSON on stdout (the verdicts go to stderr); no AWS")
     boolean explain;
-    @Parameters(paramLabel = "FILE", arity = "1..*", description = "descriptor files")
+    @Parameters(paramLabel = "FILE|DIR", arity = "1..*", description = "descriptor files, or folders of them (their *.json)")
     List<String> files = new ArrayList<>();
 
     /** Stand-ins for what only a deployed stack knows. */
@@ -58,7 +59,14 @@ final class ValidateCommand implements Callable<Integer> {
 
     /** 0 all valid, 1 any invalid, 2 a file could not be read (or a wrong command line). */
     @Override
-    public Integer call() {
+    public Integer call() throws UsageException {
+        List<String> given = List.copyOf(files);
+        boolean several = given.size() > 1 || Files.isDirectory(Path.of(given.get(0)));
+        List<String> files = expandFolders(given);
+        if (files.isEmpty()) {
+            err.println("conveyor validate: no *.json descriptor in " + String.join(", ", given));
+            return 2;
+        }
         DescriptorValidator validator = new DescriptorValidator();
         boolean unreadable = false;
         Map<String, Validation> validations = new LinkedHashMap<>();
@@ -73,10 +81,11 @@ final class ValidateCommand implements Callable<Integer> {
                 unreadable = true;
             }
         }
-        Map<String, List<Problem>> crossErrors = crossCheck(validations);
+        Map<String, List<Problem>> crossErrors = crossCheck(validations, siblings(validations.keySet(), validator));
         // With --explain, stdout holds only the JSON; the verdicts go to stderr.
         PrintStream report = explain ? err : out;
         boolean invalid = false;
+        com.fasterxml.jackson.databind.node.ArrayNode explained = Json.mapper().createArrayNode();
         for (Map.Entry<String, Validation> entry : validations.entrySet()) {
             String file = entry.getKey();
             Validation validation = entry.getValue();
@@ -91,14 +100,62 @@ final class ValidateCommand implements Callable<Integer> {
             validation.warnings().forEach(problem -> report.println(file + ": " + (problem.path().isEmpty() ? "/" : problem.path())
                     + ": warning: " + problem.message()));
             if (explain && errors.isEmpty()) {
-                out.println(explanation(validation));
+                explained.add(explanation(file, validation));
             }
+        }
+        if (explain) {
+            // One JSON document: the object of the one file given, else an array of them.
+            out.println(pretty(several ? explained : explained.isEmpty() ? Json.mapper().nullNode() : explained.get(0)));
         }
         return unreadable ? 2 : invalid ? 1 : 0;
     }
 
-    /** Names used twice, and chains that lead back, among the valid files given together. */
-    private static Map<String, List<Problem>> crossCheck(Map<String, Validation> validations) {
+    /** The files given, with each folder replaced by its {@code *.json} files, in order. */
+    private static List<String> expandFolders(List<String> given) throws UsageException {
+        List<String> files = new ArrayList<>();
+        for (String name : given) {
+            Path path = Path.of(name);
+            if (!Files.isDirectory(path)) {
+                files.add(name);
+                continue;
+            }
+            try (java.util.stream.Stream<Path> listed = Files.list(path)) {
+                listed.filter(f -> f.toString().endsWith(".json") && Files.isRegularFile(f)).sorted()
+                        .forEach(f -> files.add(f.toString()));
+            } catch (IOException e) {
+                throw new UsageException("cannot list " + name + ": " + e.getMessage(), e);
+            }
+        }
+        return files;
+    }
+
+    /**
+     * The names of the valid descriptors in the folders of the files given, which a {@code then} may
+     * name too (the local mode's algorithms folder is such a folder).
+     */
+    private static Map<String, List<String>> siblings(java.util.Set<String> files, DescriptorValidator validator) {
+        Map<String, List<String>> byName = new HashMap<>();
+        java.util.Set<Path> folders = new java.util.LinkedHashSet<>();
+        files.forEach(file -> folders.add(Path.of(file).toAbsolutePath().getParent()));
+        for (Path folder : folders) {
+            try (java.util.stream.Stream<Path> listed = Files.list(folder)) {
+                for (Path file : listed.filter(f -> f.toString().endsWith(".json") && Files.isRegularFile(f)).toList()) {
+                    validator.validate(file.toString(), Files.readAllBytes(file)).accepted()
+                            .ifPresent(d -> byName.put(d.name(), d.then()));
+                }
+            } catch (IOException e) {
+                // a folder that cannot be listed offers no names
+            }
+        }
+        return byName;
+    }
+
+    /**
+     * Names used twice, chains that lead back, and {@code then} steps naming no descriptor given or
+     * beside them, among the valid files given together.
+     */
+    private static Map<String, List<Problem>> crossCheck(Map<String, Validation> validations,
+                                                         Map<String, List<String>> beside) {
         Map<String, List<Problem>> errors = new HashMap<>();
         Map<String, String> fileOfName = new HashMap<>();
         Map<String, Descriptor> byName = new HashMap<>();
@@ -113,23 +170,36 @@ final class ValidateCommand implements Callable<Integer> {
         }));
         byName.forEach((name, descriptor) -> {
             List<Problem> cycles = Chains.leadingBack(descriptor,
-                    next -> byName.containsKey(next) ? byName.get(next).then() : List.of());
+                    next -> byName.containsKey(next) ? byName.get(next).then() : beside.getOrDefault(next, List.of()));
             if (!cycles.isEmpty()) {
                 errors.computeIfAbsent(fileOfName.get(name), f -> new ArrayList<>()).addAll(cycles);
+            }
+            for (int i = 0; i < descriptor.then().size(); i++) {
+                String next = descriptor.then().get(i);
+                if (!byName.containsKey(next) && !beside.containsKey(next)) {
+                    errors.computeIfAbsent(fileOfName.get(name), f -> new ArrayList<>()).add(new Problem("/then/" + i,
+                            "'" + next + "' is no valid descriptor given or in the same folder; validate the"
+                                    + " descriptors of a chain together (conveyor validate DIR)"));
+                }
             }
         });
         return errors;
     }
 
-    private static String explanation(Validation validation) {
+    private static ObjectNode explanation(String file, Validation validation) {
         ObjectNode explained = Json.mapper().createObjectNode();
+        explained.put("file", file);
         explained.put("format", validation.format().name().toLowerCase());
         explained.put("sha256", validation.sha256());
         explained.set("descriptor", Json.mapper().valueToTree(validation.descriptor()));
         explained.set("taskDefinition", Json.mapper().valueToTree(
                 TaskDefinitionWrapper.wrap(validation.descriptor(), validation.sha256(), EXPLAIN_SETTINGS)));
+        return explained;
+    }
+
+    private static String pretty(com.fasterxml.jackson.databind.JsonNode json) {
         try {
-            return PRETTY.writeValueAsString(explained);
+            return PRETTY.writeValueAsString(json);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

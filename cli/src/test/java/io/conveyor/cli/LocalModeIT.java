@@ -117,4 +117,43 @@ class LocalModeIT {
         assertThat(exit).isZero();
         assertEachJobCompletedOnce(dir, 4);
     }
+
+    @Test
+    void local_ctrlCInATerminal_endsRunningJobsAndTheNextRunResumesThemUncounted(@TempDir Path dir) throws Exception {
+        // Given a run in a process group of its own, as a shell's foreground job is, its two jobs running
+        // (no retries: a counted interruption would fail them)
+        slowWorkspace(dir, 2, 4);
+        ProcessBuilder builder = new ProcessBuilder("setsid", HOME.resolve("conveyor").toString(), "local", "--cpus", "2");
+        Process first = builder.directory(dir.toFile()).redirectOutput(dir.resolve("first.out").toFile())
+                .redirectError(dir.resolve("first.err").toFile()).start();
+        List<JobRecord> running = awaitRunning(dir, 2);
+
+        // When Ctrl-C is pressed: SIGINT to every process of the terminal's foreground group
+        assertThat(new ProcessBuilder("kill", "-INT", "--", "-" + first.pid()).start().waitFor()).isZero();
+        assertThat(first.waitFor(20, TimeUnit.SECONDS)).as("stops").isTrue();
+
+        // Then the algorithms are ended, their jobs left for the next run, which completes them uncounted
+        assertThat(running).allSatisfy(job -> assertThat(ProcessHandle.of(job.pid()).map(ProcessHandle::isAlive)
+                .orElse(false)).as("process of " + job.id()).isFalse());
+        assertThat(new FileJobStore(dir.resolve("outbox/jobs")).all()).extracting(JobRecord::state)
+                .as(Files.readString(dir.resolve("first.err"))).containsOnly(JobState.RUNNING);
+        int exit = finish(start(dir, "second", "local", "--once", "--cpus", "2"));
+        assertThat(exit).as(Files.readString(dir.resolve("second.err"))).isZero();
+        assertEachJobCompletedOnce(dir, 2);
+        assertThat(new FileJobStore(dir.resolve("outbox/jobs")).all()).extracting(JobRecord::attempt).containsOnly(1);
+    }
+
+    private static List<JobRecord> awaitRunning(Path dir, int count) throws Exception {
+        for (int i = 0; i < 600; i++) {
+            if (Files.isDirectory(dir.resolve("outbox/jobs"))) {
+                List<JobRecord> running = new FileJobStore(dir.resolve("outbox/jobs")).all().stream()
+                        .filter(job -> job.state() == JobState.RUNNING && job.pid() != null).toList();
+                if (running.size() >= count) {
+                    return running;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("fewer than " + count + " jobs ran in 30 s");
+    }
 }

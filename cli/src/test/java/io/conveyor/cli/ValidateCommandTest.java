@@ -142,4 +142,41 @@ class ValidateCommandTest {
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).first().asString().startsWith("conveyor validate: missing required parameter: 'FILE'");
     }
+
+    @Test
+    void validate_thenNamingNoDescriptorGivenOrBeside_isAnErrorAtItsPath(@TempDir Path dir) throws Exception {
+        String a = write(dir, "a.json", descriptor("a", ", \"then\": [\"b\", \"nowhere\"]"));
+        write(dir, "b.json", descriptor("b", ""));
+
+        Run run = validate(a);
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).containsExactly(a + ": /then/1: 'nowhere' is no valid descriptor given or in the same"
+                + " folder; validate the descriptors of a chain together (conveyor validate DIR)");
+    }
+
+    @Test
+    void validate_folder_validatesItsDescriptorsTogether(@TempDir Path dir) throws Exception {
+        String a = write(dir, "a.json", descriptor("a", ", \"then\": [\"b\"]"));
+        String b = write(dir, "b.json", descriptor("b", ""));
+        write(dir, "notes.txt", "not a descriptor");
+
+        Run run = validate(dir.toString());
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).containsExactly("OK " + a, "OK " + b);
+    }
+
+    @Test
+    void validate_explainOfSeveralFiles_printsOneJsonArray(@TempDir Path dir) throws Exception {
+        String a = write(dir, "a.json", descriptor("a", ""));
+        String b = write(dir, "b.json", descriptor("b", ""));
+
+        Run run = validate("--explain", a, b);
+
+        JsonNode explained = Json.mapper().readTree(String.join("\n", run.out()));
+        assertThat(explained.isArray()).isTrue();
+        assertThat(explained).extracting(node -> node.path("file").asText()).containsExactly(a, b);
+        assertThat(explained.get(1).path("descriptor").path("name").asText()).isEqualTo("b");
+    }
 }

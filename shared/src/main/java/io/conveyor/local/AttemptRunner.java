@@ -3,6 +3,7 @@ package io.conveyor.local;
 import io.conveyor.descriptor.Descriptor;
 import io.conveyor.descriptor.JobCommand;
 import io.conveyor.descriptor.Placeholders;
+import io.conveyor.dispatch.InputRules;
 import io.conveyor.jobs.JobRecord;
 import io.conveyor.storage.Digests;
 import java.io.IOException;
@@ -50,11 +51,14 @@ final class AttemptRunner {
                 return;
             }
             boolean docker = settings.runtime() == LocalRuntime.DOCKER;
-            Map<String, String> values = new HashMap<>();
-            for (Descriptor.Parameter parameter : descriptor.parameters()) {
-                if (parameter.defaultValue() != null) {
-                    values.put(parameter.name(), parameter.defaultValue());
-                }
+            Map<String, String> values;
+            try {
+                values = new HashMap<>(InputRules.parameterValues(descriptor,
+                        LocalParameters.of(settings, Path.of(job.input()))));
+            } catch (InputRules.MissingParameterException | LocalParameters.BadSidecarException e) {
+                reports.accept(new AttemptReport.NotStarted(job.id(), job.attempt(), e.getMessage()
+                        + " (give it with --param or in " + LocalParameters.sidecar(Path.of(job.input())) + ")", false));
+                return;
             }
             values.put(Placeholders.INPUT, docker ? DockerInvocation.WORK_DIR + "/input/" + staged.getFileName()
                     : staged.toString());
@@ -77,7 +81,7 @@ final class AttemptRunner {
                     command, DockerInvocation.currentUser()) : command;
             Map<String, String> processEnvironment = docker ? Map.of() : environment;
             LocalProcessRunner.Result result = runner.run(processCommand, processEnvironment, dir,
-                    Duration.ofSeconds(descriptor.timeoutSeconds()), dir.resolve("stdout.log"), dir.resolve("stderr.log"),
+                    Duration.ofSeconds(descriptor.timeoutSeconds()), outputs.logFile(job),
                     (pid, processStart) -> {
                         started.set(true);
                         reports.accept(new AttemptReport.Started(job.id(), job.attempt(), pid, processStart));
@@ -87,7 +91,11 @@ final class AttemptRunner {
             }
             reports.accept(new AttemptReport.Exited(job.id(), job.attempt(), result));
         } catch (InterruptedException e) {
-            // The run is stopping: the job stays as it is and the next run resumes it.
+            // The run is stopping, or the job was cancelled: the process is ended (the container too),
+            // the record stays as it is (and the next run resumes it, unless it is cancelled).
+            if (settings.runtime() == LocalRuntime.DOCKER) {
+                DockerInvocation.remove(DockerInvocation.containerName(job.id(), job.attempt()));
+            }
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
             reports.accept(started.get() ? new AttemptReport.Broke(job.id(), job.attempt(), e.toString())

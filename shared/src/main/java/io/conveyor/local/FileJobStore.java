@@ -12,6 +12,10 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -22,14 +26,27 @@ import java.util.stream.Stream;
  * Job records as JSON files in a folder ({@code outbox/jobs/<id>.json}). Creation is atomic and
  * happens once per id (the file system's create-exclusive); a replace writes a new file and moves it
  * over the old one atomically, so a reader never sees half a record, even after a crash. A record's
- * version is the SHA-256 of its file: a replace compares it with the file as it is, which is exact
- * for the one run that holds the outbox's lock (the only writer).
+ * version is the SHA-256 of its file: a replace compares it with the file as it is, under a lock on
+ * {@code jobs/.write-lock}, so the compare and the move are one step for every writer, the running
+ * {@code conveyor local} and the job commands alike.
+ *
+ * <p>Every write also appends the record's id to {@code jobs/.changes}, tagged with the writing
+ * instance: {@link #changesSince} tells a reader which records others changed, without reading them all.
  */
 public final class FileJobStore implements JobStore {
 
     private static final ObjectMapper PRETTY = Json.mapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
 
+    /** File locks belong to the JVM, not a thread: writers of one JVM take turns here first. */
+    private static final java.util.concurrent.ConcurrentMap<Path, java.util.concurrent.locks.ReentrantLock> IN_JVM =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The ids of records others changed, and where to read on from. */
+    public record Changes(java.util.Set<String> ids, long next) {
+    }
+
     private final Path dir;
+    private final String writer = Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
 
     public FileJobStore(Path dir) {
         this.dir = dir;
@@ -64,8 +81,12 @@ public final class FileJobStore implements JobStore {
     }
 
     @Override
-    public synchronized boolean replace(JobRecord record, String version) {
+    public boolean replace(JobRecord record, String version) {
         Objects.requireNonNull(version, "version");
+        return locked(() -> replaceLocked(record, version));
+    }
+
+    private boolean replaceLocked(JobRecord record, String version) {
         byte[] current;
         try {
             current = bytes(file(record.id()));
@@ -90,7 +111,11 @@ public final class FileJobStore implements JobStore {
     }
 
     @Override
-    public synchronized boolean create(JobRecord record) {
+    public boolean create(JobRecord record) {
+        return locked(() -> createLocked(record));
+    }
+
+    private boolean createLocked(JobRecord record) {
         Path file = file(record.id());
         try {
             Files.createFile(file);
@@ -112,9 +137,71 @@ public final class FileJobStore implements JobStore {
         try {
             Files.write(temporary, PRETTY.writeValueAsBytes(record));
             Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            // One short append is one write(2) with O_APPEND: lines of several writers never mix.
+            Files.write(dir.resolve(".changes"), (writer + " " + record.id() + "\n").getBytes(StandardCharsets.US_ASCII),
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write job record " + file, e);
         }
+    }
+
+    private boolean locked(java.util.function.BooleanSupplier write) {
+        java.util.concurrent.locks.ReentrantLock inJvm = IN_JVM.computeIfAbsent(dir.toAbsolutePath().normalize(),
+                d -> new java.util.concurrent.locks.ReentrantLock());
+        inJvm.lock();
+        try (FileChannel channel = FileChannel.open(dir.resolve(".write-lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
+            return write.getAsBoolean();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + dir.resolve(".write-lock"), e);
+        } finally {
+            inJvm.unlock();
+        }
+    }
+
+    /**
+     * The records that other instances (another process, the job commands) wrote since {@code offset}
+     * of the change journal ({@code 0}: since it was last cleared).
+     */
+    public Changes changesSince(long offset) {
+        Path journal = dir.resolve(".changes");
+        java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+        try (FileChannel channel = FileChannel.open(journal, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size <= offset) {
+                return new Changes(ids, Math.min(offset, size));
+            }
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) Math.min(size - offset, 1 << 20));
+            channel.read(buffer, offset);
+            String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII);
+            int end = text.lastIndexOf('\n');
+            if (end < 0) {
+                return new Changes(ids, offset);
+            }
+            for (String line : text.substring(0, end).split("\n")) {
+                int space = line.indexOf(' ');
+                if (space > 0 && !line.substring(0, space).equals(writer)) {
+                    ids.add(line.substring(space + 1));
+                }
+            }
+            return new Changes(ids, offset + end + 1);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return new Changes(ids, 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + journal, e);
+        }
+    }
+
+    /** Empties the change journal: for the one run that holds the outbox, as it starts. */
+    public void clearChanges() {
+        locked(() -> {
+            try {
+                Files.deleteIfExists(dir.resolve(".changes"));
+                return true;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot clear " + dir.resolve(".changes"), e);
+            }
+        });
     }
 
     @Override

@@ -10,11 +10,10 @@ import io.conveyor.storage.Digests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Which local inputs become which jobs, by the same rules as dispatch: the algorithm's input filter,
@@ -28,8 +27,15 @@ final class LocalAdmission {
     record Algorithm(Descriptor descriptor, String revision) {
     }
 
-    /** A job to create: rejected when {@code rejection} says why. */
-    record Admitted(NewJob job, String rejection) {
+    /**
+     * A job to create: rejected when {@code rejection} says why; {@code earlier} when an earlier run
+     * made it already (its record says how it went).
+     */
+    record Admitted(NewJob job, String rejection, String earlier) {
+
+        Admitted(NewJob job, String rejection) {
+            this(job, rejection, null);
+        }
 
         /** The events that make its record. */
         List<JobEvent> events() {
@@ -38,15 +44,20 @@ final class LocalAdmission {
     }
 
     private final LocalSettings settings;
-    private final Map<String, Algorithm> algorithms;
+    private Map<String, Algorithm> algorithms;
     private final LocalCapacity capacity;
     /** (input, version, algorithm) of every job that ran, whatever the revision: files are processed once. */
-    private final Set<String> processed = new HashSet<>();
+    private final Map<String, String> processed = new HashMap<>();
 
     LocalAdmission(LocalSettings settings, Map<String, Algorithm> algorithms, LocalCapacity capacity) {
         this.settings = settings;
         this.algorithms = Map.copyOf(algorithms);
         this.capacity = capacity;
+    }
+
+    /** The descriptors as the algorithms folder holds them now: inputs taken from now on use these. */
+    void update(Map<String, Algorithm> now) {
+        this.algorithms = Map.copyOf(now);
     }
 
     Optional<Algorithm> algorithm(String name) {
@@ -56,29 +67,29 @@ final class LocalAdmission {
     /** Notes a record an earlier run left: a file it ran is not run again. */
     void remember(JobRecord record) {
         if ((record.state() == JobState.SUCCEEDED || record.state() == JobState.FAILED) && record.attempt() > 0) {
-            processed.add(key(record.input(), record.inputVersion(), record.algorithm()));
+            processed.put(key(record.input(), record.inputVersion(), record.algorithm()), record.id());
         }
     }
 
     /**
-     * The job of one input for one algorithm, or empty when this algorithm had this content of the
-     * file already.
+     * The job of one input for one algorithm; {@link Admitted#earlier()} names the job that had this
+     * content of the file for this algorithm already (under an earlier revision too), which is not run again.
      */
     Optional<Admitted> admit(Path input, String algorithmName, String rest, String parent) throws IOException {
         Algorithm algorithm = algorithms.get(algorithmName);
+        String filtered = algorithm == null ? null : InputRules.filterRejection(algorithm.descriptor(),
+                input.getFileName().toString(), rest, Files.size(input)).orElse(null);
         String rejection = algorithm == null
                 ? "unknown algorithm '" + algorithmName + "': no valid descriptor of that name in " + settings.algorithms()
-                : rejection(algorithm.descriptor(), input, rest);
-        // A rejected input is not read at all (it may be huge); its version is what the file system says.
-        String version = rejection == null ? "sha256:" + Digests.sha256(input)
-                : "size=" + Files.size(input) + ",modified=" + Files.getLastModifiedTime(input).toMillis();
-        if (!processed.add(key(input.toString(), version, algorithmName))) {
-            return Optional.empty();
-        }
+                : filtered != null ? filtered : rejection(algorithm.descriptor(), input);
+        // An input its algorithm's filter refuses is not read at all (it may be huge): its name and
+        // size are all the filter looked at, so they are its version (a touch makes no new job).
+        String version = filtered != null ? "size=" + Files.size(input) : "sha256:" + Digests.sha256(input);
         NewJob job = NewJob.of(new NewJob.JobInput(input.toString(), version), new NewJob.AlgorithmRevision(algorithmName,
                 algorithm == null ? "unknown" : algorithm.revision(),
                 algorithm == null ? 1 : 1 + algorithm.descriptor().retries())).withParent(parent);
-        return Optional.of(new Admitted(job, rejection));
+        String earlier = processed.putIfAbsent(key(input.toString(), version, algorithmName), job.id());
+        return Optional.of(new Admitted(job, rejection, earlier));
     }
 
     /** Why a job left by an earlier run may not run now (its algorithm changed or is gone), or {@code null}. */
@@ -92,17 +103,14 @@ final class LocalAdmission {
         return input + "\n" + version + "\n" + algorithm;
     }
 
-    /** Why the algorithm does not take this input, or {@code null}. */
-    private String rejection(Descriptor descriptor, Path input, String rest) throws IOException {
-        Optional<String> filtered = InputRules.filterRejection(descriptor, input.getFileName().toString(), rest,
-                Files.size(input));
-        if (filtered.isPresent()) {
-            return filtered.get();
-        }
+    /** Why the algorithm does not take this input (past its filter), or {@code null}. */
+    private String rejection(Descriptor descriptor, Path input) {
         try {
-            InputRules.parameterValues(descriptor, Map.of());
+            InputRules.parameterValues(descriptor, LocalParameters.of(settings, input));
         } catch (InputRules.MissingParameterException e) {
-            return e.getMessage() + ": the local mode gives none";
+            return e.getMessage() + ": give it with --param NAME=VALUE or in " + LocalParameters.sidecar(input);
+        } catch (LocalParameters.BadSidecarException e) {
+            return e.getMessage();
         }
         if (!capacity.couldFit(descriptor.resources())) {
             return "needs " + descriptor.resources().vcpu() + " vCPU and " + descriptor.resources().taskMemoryMiB()

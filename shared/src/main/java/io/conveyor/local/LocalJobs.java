@@ -48,6 +48,7 @@ final class LocalJobs {
     private final List<String> queue = new ArrayList<>();
     private final Map<String, Descriptor.Resources> running = new HashMap<>();
     private final Set<String> touched = new LinkedHashSet<>();
+    private final Set<String> earlier = new LinkedHashSet<>();
 
     LocalJobs(JobUpdates updates, LocalAdmission admission, LocalCapacity capacity, LocalOutputs outputs,
               LocalPipeline.Listener listener, Clock clock, boolean docker) {
@@ -80,8 +81,18 @@ final class LocalJobs {
     /** Makes (or finds) the job of an input file for an algorithm. */
     void admit(Path file, String algorithm, String rest) throws IOException {
         Optional<LocalAdmission.Admitted> admitted = admission.admit(file, algorithm, rest, null);
-        if (admitted.isPresent()) {
-            updates.create(admitted.get().job(), admitted.get().events()).ifPresent(this::recorded);
+        if (admitted.isEmpty()) {
+            return;
+        }
+        if (admitted.get().earlier() != null) {
+            earlier.add(admitted.get().earlier());
+            return;
+        }
+        Optional<Transition> created = updates.create(admitted.get().job(), admitted.get().events());
+        if (created.isPresent()) {
+            recorded(created.get());
+        } else {
+            earlier.add(admitted.get().job().id());
         }
     }
 
@@ -91,7 +102,20 @@ final class LocalJobs {
         for (String id : List.copyOf(queue)) {
             JobStore.Versioned read = updates.store().read(id).orElseThrow();
             JobRecord record = read.record();
-            Descriptor descriptor = admission.algorithm(record.algorithm()).orElseThrow().descriptor();
+            if (record.state().terminal()) {
+                // Cancelled by a job command while it waited.
+                queue.remove(id);
+                continue;
+            }
+            Optional<LocalAdmission.Algorithm> algorithm = admission.algorithm(record.algorithm());
+            if (algorithm.isEmpty()) {
+                // A retry of a job whose descriptor is gone since.
+                queue.remove(id);
+                apply(read, new JobEvent.Rejected("unknown algorithm '" + record.algorithm() + "': no valid descriptor of"
+                        + " that name now"));
+                continue;
+            }
+            Descriptor descriptor = algorithm.get().descriptor();
             if (!Files.isRegularFile(Path.of(record.input()))) {
                 queue.remove(id);
                 apply(read, new JobEvent.Rejected("the input " + record.input() + " is gone: deleted before the job started"));
@@ -112,6 +136,33 @@ final class LocalJobs {
             }
         }
         return starts;
+    }
+
+    /**
+     * Takes in records another process changed (the job commands, through their own store): a running
+     * job now CANCELLED is released and its id returned, for its process to be stopped; a job set back
+     * to QUEUED (a retry) is queued.
+     */
+    List<String> changedElsewhere(Set<String> ids) {
+        List<String> toStop = new ArrayList<>();
+        for (String id : ids) {
+            Optional<JobRecord> record = updates.store().get(id);
+            if (record.isEmpty()) {
+                continue;
+            }
+            JobState state = record.get().state();
+            if (state == JobState.CANCELLED && running.containsKey(id)) {
+                release(id);
+                toStop.add(id);
+            } else if (state == JobState.QUEUED && !queue.contains(id) && !running.containsKey(id)) {
+                queue.add(id);
+            } else if (!(state.terminal() || queue.contains(id) || running.containsKey(id))) {
+                continue;
+            }
+            touched.add(id);
+            listener.jobChanged(record.get());
+        }
+        return toStop;
     }
 
     /** Applies what an attempt reported; {@code inputChanged} hears of an input file to take again. */
@@ -186,7 +237,8 @@ final class LocalJobs {
             for (Path file : produced) {
                 Optional<LocalAdmission.Admitted> child = admission.admit(file, next, outputs.belowOutputs(file),
                         parent.id());
-                child.ifPresent(a -> children.add(JobLifecycle.admit(a.job(), a.events(), clock.instant()).after()));
+                child.filter(a -> a.earlier() == null)
+                        .ifPresent(a -> children.add(JobLifecycle.admit(a.job(), a.events(), clock.instant()).after()));
             }
         }
         return children;
@@ -195,6 +247,13 @@ final class LocalJobs {
     /** The jobs this run made or changed, in the order it first did. */
     Set<String> touched() {
         return touched;
+    }
+
+    /** The jobs of inbox files an earlier run had made already, and this run found as they were. */
+    Set<String> earlier() {
+        Set<String> before = new LinkedHashSet<>(earlier);
+        before.removeAll(touched);
+        return before;
     }
 
     /** Whether nothing is queued or running. */

@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 /**
  * The local mode's folders for attempts and outputs, laid out like the output bucket: each attempt
  * works in {@code .work/<job>/attempt-<n>/}; a job's output ends in
- * {@code outputs/<algorithm>/<input path>/<job>/}.
+ * {@code outputs/<algorithm>/<input path>/<job>/}; each attempt's log in
+ * {@code logs/<job>/<attempt>/algorithm.log}.
  */
 final class LocalOutputs {
 
@@ -30,6 +31,16 @@ final class LocalOutputs {
     /** Where an attempt runs. */
     Path attemptDir(JobRecord record) {
         return settings.work().resolve(record.id()).resolve("attempt-" + record.attempt());
+    }
+
+    /** Where an attempt's log lies: kept after the job ends, unlike its working folder. */
+    Path logFile(JobRecord record) {
+        return logFile(settings, record.id(), record.attempt());
+    }
+
+    /** Where the log of one attempt of a job lies. */
+    static Path logFile(LocalSettings settings, String jobId, int attempt) {
+        return settings.logs().resolve(jobId).resolve(Integer.toString(attempt)).resolve("algorithm.log");
     }
 
     /** Where a job's output lies once it ended. */

@@ -1,11 +1,8 @@
 package io.conveyor.local;
 
-import io.conveyor.descriptor.DescriptorValidator;
 import io.conveyor.descriptor.Problem;
-import io.conveyor.descriptor.Validation;
 import io.conveyor.jobs.JobRecord;
 import io.conveyor.jobs.JobState;
-import io.conveyor.jobs.JobStore;
 import io.conveyor.jobs.JobUpdates;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -15,10 +12,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.HashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
@@ -51,14 +49,26 @@ public final class LocalPipeline {
 
         default void jobChanged(JobRecord record) {
         }
+
+        /** An inbox file has kept changing for a while: the run waits for it. */
+        default void waiting(Path file, String reason) {
+        }
     }
 
-    /** What a run did: every job it touched, in the order they were first seen. */
-    public record Summary(List<JobRecord> jobs) {
+    /**
+     * What a run did: every job it touched, in the order they were first seen, and the jobs of inbox
+     * files that earlier runs had done already (so a run's outcome does not depend on which run did what).
+     */
+    public record Summary(List<JobRecord> jobs, List<JobRecord> earlier) {
 
-        /** Whether any of them failed. */
+        public Summary {
+            jobs = List.copyOf(jobs);
+            earlier = List.copyOf(earlier);
+        }
+
+        /** Whether any of them, done now or earlier, failed. */
         public boolean anyFailed() {
-            return jobs.stream().anyMatch(job -> job.state() == JobState.FAILED);
+            return Stream.concat(jobs.stream(), earlier.stream()).anyMatch(job -> job.state() == JobState.FAILED);
         }
     }
 
@@ -72,13 +82,13 @@ public final class LocalPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(LocalPipeline.class);
 
     private final LocalSettings settings;
-    private final JobStore jobs;
+    private final FileJobStore jobs;
     private final LocalProcessRunner runner;
     private final Listener listener;
     private final Clock clock;
     private final LinkedBlockingDeque<AttemptReport> reports = new LinkedBlockingDeque<>();
 
-    public LocalPipeline(LocalSettings settings, JobStore jobs, LocalProcessRunner runner, Listener listener, Clock clock) {
+    public LocalPipeline(LocalSettings settings, FileJobStore jobs, LocalProcessRunner runner, Listener listener, Clock clock) {
         this.settings = settings;
         this.jobs = jobs;
         this.runner = runner;
@@ -91,23 +101,27 @@ public final class LocalPipeline {
      * job it leads to) is done.
      */
     public Summary run(boolean once, BooleanSupplier stop) throws IOException, InterruptedException {
-        Map<String, LocalAdmission.Algorithm> algorithms = loadDescriptors();
-        Files.createDirectories(settings.inbox());
+        checkFolders(settings);
+        LocalDescriptors descriptors = new LocalDescriptors(settings.algorithms(), listener);
+        Map<String, LocalAdmission.Algorithm> algorithms = descriptors.changed();
         Files.createDirectories(settings.outputs());
         LocalCapacity capacity = new LocalCapacity(settings.cpus(), settings.memoryMiB());
         LocalOutputs outputs = new LocalOutputs(settings);
-        LocalJobs local = new LocalJobs(new JobUpdates(jobs, clock), new LocalAdmission(settings, algorithms, capacity),
+        LocalAdmission admission = new LocalAdmission(settings, algorithms, capacity);
+        LocalJobs local = new LocalJobs(new JobUpdates(jobs, clock), admission,
                 capacity, outputs, listener, clock, settings.runtime() == LocalRuntime.DOCKER);
         try (FileChannel lockFile = FileChannel.open(settings.outbox().resolve(".lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE); FileLock lock = tryLock(lockFile)) {
             if (lock == null) {
                 throw new OutboxBusyException(settings.outbox());
             }
+            jobs.clearChanges();
             local.recover();
             ExecutorService attempts = Executors.newVirtualThreadPerTaskExecutor();
             InboxScanner inbox = new InboxScanner(settings.inbox(), settings.stable());
             try {
-                loop(once, stop, attempts, local, inbox, new AttemptRunner(settings, runner, outputs));
+                new Loop(once, stop, attempts, local, inbox, new AttemptRunner(settings, runner, outputs), descriptors,
+                        admission).run();
             } finally {
                 // Stopped (or broken): running attempts are ended now, not waited for; their jobs stay
                 // RUNNING and are resumed by the next run. Results that arrived meanwhile are kept if
@@ -124,7 +138,24 @@ public final class LocalPipeline {
         }
         List<JobRecord> summary = new ArrayList<>();
         local.touched().forEach(id -> jobs.get(id).ifPresent(summary::add));
-        return new Summary(summary);
+        List<JobRecord> before = new ArrayList<>();
+        local.earlier().forEach(id -> jobs.get(id).ifPresent(before::add));
+        return new Summary(summary, before);
+    }
+
+    /**
+     * Refuses folders that are not there before anything is written: a mistyped {@code --inbox} or
+     * {@code --algorithms} is said, not created empty (the outbox is created, being output).
+     */
+    public static void checkFolders(LocalSettings settings) throws IOException {
+        if (!Files.isDirectory(settings.inbox())) {
+            throw new java.nio.file.NoSuchFileException(settings.inbox().toString(), null,
+                    "no inbox folder there (create it, or give --inbox)");
+        }
+        if (!Files.isDirectory(settings.algorithms())) {
+            throw new java.nio.file.NoSuchFileException(settings.algorithms().toString(), null,
+                    "no algorithms folder there (give --algorithms)");
+        }
     }
 
     /** The outbox's lock, or null when another run (in this JVM or another process) holds it. */
@@ -136,12 +167,75 @@ public final class LocalPipeline {
         }
     }
 
-    private void loop(boolean once, BooleanSupplier stop, ExecutorService attempts, LocalJobs local, InboxScanner inbox,
-                      AttemptRunner attemptRunner) throws IOException, InterruptedException {
-        while (!stop.getAsBoolean()) {
-            InboxScanner.Scan scan = inbox.scan();
+    /** The deciding thread's loop, and what it keeps between polls. */
+    private final class Loop {
+        private final boolean once;
+        private final BooleanSupplier stop;
+        private final ExecutorService attempts;
+        private final LocalJobs local;
+        private final InboxScanner inbox;
+        private final AttemptRunner attemptRunner;
+        private final LocalDescriptors descriptors;
+        private final LocalAdmission admission;
+        private final Map<String, Future<?>> running = new HashMap<>();
+        private long changes;
+
+        Loop(boolean once, BooleanSupplier stop, ExecutorService attempts, LocalJobs local, InboxScanner inbox,
+             AttemptRunner attemptRunner, LocalDescriptors descriptors, LocalAdmission admission) {
+            this.once = once;
+            this.stop = stop;
+            this.attempts = attempts;
+            this.local = local;
+            this.inbox = inbox;
+            this.attemptRunner = attemptRunner;
+            this.descriptors = descriptors;
+            this.admission = admission;
+        }
+
+        void run() throws IOException, InterruptedException {
+            while (!stop.getAsBoolean()) {
+                Map<String, LocalAdmission.Algorithm> reloaded = descriptors.changed();
+                if (reloaded != null) {
+                    admission.update(reloaded);
+                }
+                InboxScanner.Scan scan = inbox.scan();
+                admit(scan);
+                for (AttemptReport report; !stop.getAsBoolean() && (report = reports.poll()) != null; ) {
+                    local.report(report, inbox::forget);
+                }
+                if (stop.getAsBoolean()) {
+                    return;
+                }
+                // What the job commands did meanwhile: a cancel stops its process, a retry queues its job.
+                FileJobStore.Changes changed = jobs.changesSince(changes);
+                changes = changed.next();
+                for (String id : local.changedElsewhere(changed.ids())) {
+                    Future<?> attempt = running.remove(id);
+                    if (attempt != null) {
+                        attempt.cancel(true);
+                    }
+                }
+                running.values().removeIf(Future::isDone);
+                for (LocalJobs.Start start : local.place()) {
+                    running.put(start.job().id(), attempts.submit(() -> attemptRunner.run(start.job(), start.descriptor(),
+                            reports::add)));
+                }
+                if (once && !scan.pending() && local.idle() && reports.isEmpty()) {
+                    return;
+                }
+                // Wake at once when an attempt reports, else look at the inbox again after the poll interval.
+                AttemptReport next = reports.poll(settings.poll().toMillis(), TimeUnit.MILLISECONDS);
+                if (next != null) {
+                    reports.addFirst(next);
+                }
+            }
+        }
+
+        private void admit(InboxScanner.Scan scan) {
             scan.misplaced().forEach(m -> listener.ignored(m.file(), "inputs go under " + settings.inbox()
                     + "/<algorithm>/"));
+            scan.skipped().forEach(skip -> listener.ignored(skip.file(), skip.reason()));
+            scan.waiting().forEach(wait -> listener.waiting(wait.file(), wait.reason()));
             for (InboxScanner.Ready ready : scan.ready()) {
                 try {
                     local.admit(ready.file(), ready.algorithm(), ready.rest());
@@ -151,47 +245,6 @@ public final class LocalPipeline {
                     listener.ignored(ready.file(), "cannot be taken: " + e);
                 }
             }
-            for (AttemptReport report; !stop.getAsBoolean() && (report = reports.poll()) != null; ) {
-                local.report(report, inbox::forget);
-            }
-            if (stop.getAsBoolean()) {
-                return;
-            }
-            for (LocalJobs.Start start : local.place()) {
-                attempts.submit(() -> attemptRunner.run(start.job(), start.descriptor(), reports::add));
-            }
-            if (once && !scan.pending() && local.idle() && reports.isEmpty()) {
-                return;
-            }
-            // Wake at once when an attempt reports, else look at the inbox again after the poll interval.
-            AttemptReport next = reports.poll(settings.poll().toMillis(), TimeUnit.MILLISECONDS);
-            if (next != null) {
-                reports.addFirst(next);
-            }
         }
-    }
-
-    private Map<String, LocalAdmission.Algorithm> loadDescriptors() throws IOException {
-        DescriptorValidator validator = new DescriptorValidator();
-        if (!Files.isDirectory(settings.algorithms())) {
-            throw new IOException("no algorithms folder at " + settings.algorithms());
-        }
-        Map<String, LocalAdmission.Algorithm> algorithms = new LinkedHashMap<>();
-        try (Stream<Path> files = Files.list(settings.algorithms())) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".json") && Files.isRegularFile(f)).sorted().toList()) {
-                Validation validation = validator.validate(file.toString(), Files.readAllBytes(file));
-                if (!validation.valid()) {
-                    listener.descriptorRejected(file, validation.errors());
-                } else if (algorithms.containsKey(validation.descriptor().name())) {
-                    listener.descriptorRejected(file, List.of(new Problem("/name", "'" + validation.descriptor().name()
-                            + "' is also the name of another descriptor in " + settings.algorithms())));
-                } else {
-                    algorithms.put(validation.descriptor().name(),
-                            new LocalAdmission.Algorithm(validation.descriptor(), validation.sha256()));
-                    listener.descriptorLoaded(validation.descriptor().name(), file);
-                }
-            }
-        }
-        return algorithms;
     }
 }

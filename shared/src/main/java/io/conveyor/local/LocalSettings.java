@@ -2,6 +2,7 @@ package io.conveyor.local;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -15,9 +16,17 @@ import java.util.Objects;
  * @param stable     how long a file must stay unchanged before it is taken
  * @param poll       how often the inbox is looked at
  * @param runtime    local processes, or Docker containers
+ * @param parameters values of the algorithms' parameters for every input ({@code --param K=V}); an
+ *                   input's sidecar ({@link LocalParameters}) overrides them
  */
 public record LocalSettings(Path inbox, Path outbox, Path algorithms, double cpus, long memoryMiB, Duration stable,
-                            Duration poll, LocalRuntime runtime) {
+                            Duration poll, LocalRuntime runtime, Map<String, String> parameters) {
+
+    /** Settings with no parameters given for every input. */
+    public LocalSettings(Path inbox, Path outbox, Path algorithms, double cpus, long memoryMiB, Duration stable,
+                         Duration poll, LocalRuntime runtime) {
+        this(inbox, outbox, algorithms, cpus, memoryMiB, stable, poll, runtime, Map.of());
+    }
 
     /** Settings that run algorithms as local processes. */
     public LocalSettings(Path inbox, Path outbox, Path algorithms, double cpus, long memoryMiB, Duration stable,
@@ -33,6 +42,27 @@ public record LocalSettings(Path inbox, Path outbox, Path algorithms, double cpu
         outbox = outbox.toAbsolutePath().normalize();
         algorithms = algorithms.toAbsolutePath().normalize();
         Objects.requireNonNull(runtime, "runtime");
+        Objects.requireNonNull(stable, "stable");
+        if (stable.isNegative()) {
+            throw new IllegalArgumentException("stable must not be negative, was " + stable);
+        }
+        parameters = Map.copyOf(Objects.requireNonNull(parameters, "parameters"));
+        parameters.keySet().forEach(LocalParameters::checkName);
+    }
+
+    /** The same settings with these parameters for every input. */
+    public LocalSettings withParameters(Map<String, String> values) {
+        return new LocalSettings(inbox, outbox, algorithms, cpus, memoryMiB, stable, poll, runtime, values);
+    }
+
+    /** The same settings with another stability window. */
+    public LocalSettings withStable(Duration window) {
+        return new LocalSettings(inbox, outbox, algorithms, cpus, memoryMiB, window, poll, runtime, parameters);
+    }
+
+    /** Where attempts' logs lie: {@code logs/<job>/<attempt>/algorithm.log}. */
+    public Path logs() {
+        return outbox.resolve("logs");
     }
 
     /** Where job records lie. */

@@ -79,7 +79,7 @@ class CloudWatchJobLogsIT {
     }
 
     static JobRecord running(java.util.Map<String, String> streams) {
-        TaskRun run = new TaskRun(1, TASK, 3, "RUNNING", null, null, null, null, null, streams);
+        TaskRun run = new TaskRun(1, TASK, 3, "RUNNING", null, null, null, null, null, streams, null);
         return JobFixtures.after(JobFixtures.queued(JobFixtures.job("s3://in/inputs/wc/a.txt", "v1", "wc", "r1", 1), T0),
                 T0, new JobEvent.StartRequested("ci-1"), JobEvent.TaskRunning.onEcs(run));
     }

@@ -58,7 +58,7 @@ class JobRecordTest {
     void json_taskWithLogStreams_keepsThemAndATaskWithoutWritesNone() throws IOException {
         // Given an attempt's task with its containers' log streams, and one without
         TaskRun with = new TaskRun(1, "arn:aws:ecs:us-east-1:1:task/c/abc", 3, "RUNNING", null, null, null, null, null,
-                java.util.Map.of("algorithm", "wc/algorithm/abc"));
+                java.util.Map.of("algorithm", "wc/algorithm/abc"), null);
         TaskRun without = new TaskRun(2, "arn:aws:ecs:us-east-1:1:task/c/def", 3, "RUNNING", null, null, null, null,
                 null);
 

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -116,18 +117,48 @@ class AttemptRunnerTest {
     }
 
     @Test
-    void run_algorithmThatBreaksConveyorsOwnFiles_isReportedAsBrokeAfterItsStart() throws Exception {
-        // Given an algorithm that replaces the attempt's stderr.log (Conveyor's, in its working folder) with a folder
+    void run_algorithmWritingBothStreams_keepsThemInTheAttemptsLogOutsideItsWorkingFolder() throws Exception {
+        // Given an algorithm that writes to standard output and standard error
         JobRecord job = starting("x");
 
-        runner().run(job, descriptor("\"command\": [\"sh\", \"-c\", \"rm stderr.log && mkdir stderr.log\"]"),
+        // When its attempt runs
+        runner().run(job, descriptor("\"command\": [\"sh\", \"-c\", \"echo result line; echo warning line >&2\"]"),
                 reports::add);
 
-        // Then its end cannot be read: Conveyor broke around a process that did run
-        assertThat(reports).hasSize(2);
-        assertThat(reports.get(0)).isInstanceOf(AttemptReport.Started.class);
-        assertThat(reports.get(1)).isInstanceOfSatisfying(AttemptReport.Broke.class,
-                broke -> assertThat(broke.reason()).contains("stderr.log"));
+        // Then both are kept in outbox/logs/<job>/<attempt>/algorithm.log, where the job's end leaves them
+        Path log = settings().outbox().resolve("logs").resolve(job.id()).resolve("1").resolve("algorithm.log");
+        assertThat(Files.readAllLines(log)).containsExactlyInAnyOrder("result line", "warning line");
+        assertThat(reports).last().isInstanceOfSatisfying(AttemptReport.Exited.class,
+                exited -> assertThat(exited.result().stderrTail()).isEqualTo("warning line"));
+    }
+
+    @Test
+    void run_parametersGivenForAllAndInASidecar_reachTheAlgorithmTheSidecarWinning() throws Exception {
+        // Given --param values for every input, and a sidecar beside this input overriding one of them
+        JobRecord job = starting("x");
+        Files.writeString(LocalParameters.sidecar(Path.of(job.input())), "{\"THRESHOLD\": \"0.9\"}");
+        AttemptRunner runner = new AttemptRunner(settings().withParameters(Map.of("THRESHOLD", "0.5", "MODE", "fast")),
+                new LocalProcessRunner(), outputs());
+
+        // When its attempt runs
+        runner.run(job, descriptor("""
+                "command": ["sh", "-c", "echo \\"$THRESHOLD $MODE\\" > \\"$CONVEYOR_OUTPUT_DIR/seen\\""],
+                "parameters": [{"name": "THRESHOLD", "required": true}, {"name": "MODE", "required": true}]"""),
+                reports::add);
+
+        // Then the algorithm saw both, the sidecar's value over the common one
+        assertThat(outputs().attemptDir(job).resolve("output/seen")).hasContent("0.9 fast");
+    }
+
+    @Test
+    void run_requiredParameterGivenNowhere_startsNothingAndNamesWhereToGiveIt() throws Exception {
+        JobRecord job = starting("x");
+
+        runner().run(job, descriptor("\"command\": [\"true\"], \"parameters\": [{\"name\": \"THRESHOLD\","
+                + " \"required\": true}]"), reports::add);
+
+        assertThat(reports).singleElement().isInstanceOfSatisfying(AttemptReport.NotStarted.class,
+                notStarted -> assertThat(notStarted.reason()).contains("THRESHOLD", "--param", "a.txt.conveyor-params"));
     }
 
     @Test

@@ -256,14 +256,94 @@ class LocalJobsTest {
     }
 
     @Test
-    void admit_algorithmWithARequiredParameter_isRejectedForTheLocalModeGivesNone() throws Exception {
+    void admit_requiredParameterGivenNowhere_isRejectedNamingBothWaysToGiveIt() throws Exception {
         LocalJobs jobs = jobs(COUNT.replace("\"retries\": 1", "\"parameters\": [{\"name\": \"THRESHOLD\", \"required\": true}]"));
 
         String id = admit(jobs, "a.txt");
 
-        assertThat(store.get(id).orElseThrow().reason())
-                .isEqualTo("rejected: required parameter THRESHOLD has no value: the local mode gives none");
+        assertThat(store.get(id).orElseThrow().reason()).isEqualTo("rejected: required parameter THRESHOLD has no value:"
+                + " give it with --param NAME=VALUE or in " + settings.inbox().resolve("count/a.txt.conveyor-params"));
         assertThat(jobs.place()).isEmpty();
+    }
+
+    @Test
+    void admit_requiredParameterInTheInputsSidecar_isQueued() throws Exception {
+        // Given a required parameter, given in the sidecar beside the input
+        LocalJobs jobs = jobs(COUNT.replace("\"retries\": 1", "\"parameters\": [{\"name\": \"THRESHOLD\", \"required\": true}]"));
+        write(settings.inbox().resolve("count/a.txt.conveyor-params"), "{\"THRESHOLD\": \"3\"}");
+
+        String id = admit(jobs, "a.txt");
+
+        assertThat(store.get(id).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+    }
+
+    @Test
+    void admit_sidecarThatIsNoObjectOfStrings_isRejectedNamingTheFileAndField() throws Exception {
+        LocalJobs jobs = jobs(COUNT);
+        write(settings.inbox().resolve("count/a.txt.conveyor-params"), "{\"THRESHOLD\": 3}");
+
+        String id = admit(jobs, "a.txt");
+
+        assertThat(store.get(id).orElseThrow().reason()).isEqualTo("rejected: " + settings.inbox()
+                .resolve("count/a.txt.conveyor-params") + ": /THRESHOLD: must be a string, was number");
+    }
+
+    @Test
+    void admit_fileTheFilterRefusesTouchedAndTakenAgain_makesNoSecondRecord() throws Exception {
+        // Given a file count's filter refuses, rejected once
+        LocalJobs jobs = jobs(COUNT.replace("\"retries\": 1", "\"input\": {\"suffixes\": [\".csv\"]}"));
+        Path file = input("a.txt", "a");
+        jobs.admit(file, "count", "a.txt");
+
+        // When it is touched (a new time of change) and taken again
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+        jobs.admit(file, "count", "a.txt");
+
+        // Then there is still one FAILED record, and the second look says it was there already
+        assertThat(store.all()).singleElement().extracting(JobRecord::state).isEqualTo(JobState.FAILED);
+        assertThat(jobs.earlier()).isEmpty();
+        assertThat(jobs.touched()).hasSize(1);
+    }
+
+    @Test
+    void changedElsewhere_runningJobCancelledThroughAnotherStore_isStoppedAndStaysCancelled() throws Exception {
+        // Given a running job
+        LocalJobs jobs = jobs(COUNT);
+        String id = admit(jobs, "a.txt");
+        jobs.place();
+        jobs.report(new AttemptReport.Started(id, 1, 1L, "t"), handedBack::add);
+
+        // When a job command cancels it through a store of its own on the same folder
+        FileJobStore elsewhere = new FileJobStore(settings.jobs());
+        new JobUpdates(elsewhere, Clock.fixed(T0, ZoneOffset.UTC)).apply(elsewhere.read(id).orElseThrow(),
+                List.of(new io.conveyor.jobs.JobEvent.CancelRequested("cancelled by alice")));
+        List<String> toStop = jobs.changedElsewhere(store.changesSince(0).ids());
+        jobs.report(exited(id, 1, 137), handedBack::add);
+
+        // Then its process is to be stopped, its resources are free, and its late end changes nothing
+        assertThat(toStop).containsExactly(id);
+        assertThat(jobs.idle()).isTrue();
+        assertThat(store.get(id).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+        assertThat(store.get(id).orElseThrow().reason()).isEqualTo("cancelled by alice");
+    }
+
+    @Test
+    void changedElsewhere_failedJobRetriedThroughAnotherStore_isQueuedAndPlaced() throws Exception {
+        // Given a job that failed for good
+        LocalJobs jobs = jobs(COUNT.replace("\"retries\": 1", "\"retries\": 0"));
+        String id = admit(jobs, "a.txt");
+        jobs.place();
+        jobs.report(exited(id, 1, 3), handedBack::add);
+        assertThat(store.get(id).orElseThrow().state()).isEqualTo(JobState.FAILED);
+
+        // When a job command retries it through a store of its own
+        FileJobStore elsewhere = new FileJobStore(settings.jobs());
+        new JobUpdates(elsewhere, Clock.fixed(T0, ZoneOffset.UTC)).apply(elsewhere.read(id).orElseThrow(),
+                List.of(new io.conveyor.jobs.JobEvent.RetryRequested(1, "retried by alice")));
+        jobs.changedElsewhere(store.changesSince(0).ids());
+
+        // Then its second attempt starts
+        assertThat(jobs.place()).singleElement().satisfies(start -> assertThat(start.job().attempt()).isEqualTo(2));
     }
 
     // ------------------------------------------------------------------ fixtures

@@ -62,7 +62,8 @@ class LocalPipelineTest {
 
     private final Recorder recorder = new Recorder();
 
-    private LocalSettings settings(double cpus, Duration stable) {
+    private LocalSettings settings(double cpus, Duration stable) throws IOException {
+        Files.createDirectories(workspace.resolve("inbox"));
         return new LocalSettings(workspace.resolve("inbox"), workspace.resolve("outbox"), workspace.resolve("algorithms"),
                 cpus, 8192, stable, Duration.ofMillis(20));
     }
@@ -75,6 +76,170 @@ class LocalPipelineTest {
         LocalSettings settings = settings(cpus, stable);
         return new LocalPipeline(settings, new FileJobStore(settings.jobs()), new LocalProcessRunner(), recorder,
                 Clock.systemUTC()).run(true, () -> false);
+    }
+
+    /** Runs without --once on a thread of its own until {@code until} holds (or 20 s), then stops it. */
+    private LocalPipeline.Summary runWhile(LocalSettings settings, java.util.concurrent.Callable<Boolean> step)
+            throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        try (var background = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<LocalPipeline.Summary> run = background.submit(() -> new LocalPipeline(settings,
+                    new FileJobStore(settings.jobs()), new LocalProcessRunner(), recorder, Clock.systemUTC())
+                    .run(false, stop::get));
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!step.call() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            stop.set(true);
+            return run.get();
+        }
+    }
+
+    private JobRecord heard(JobState state) {
+        synchronized (recorder.changes) {
+            return recorder.changes.stream().filter(r -> r.state() == state).findFirst().orElse(null);
+        }
+    }
+
+    @Test
+    void run_runningJobCancelledByAnotherProcessesStore_endsItsProcessAndStaysCancelled() throws Exception {
+        // Given a long job running in a pipeline that keeps running
+        descriptor("slow.json", "{\"name\": \"slow\", \"image\": \"busybox:1.36\", \"retries\": 2,"
+                + " \"command\": [\"sleep\", \"30\"], \"resources\": {\"vcpu\": 0.25, \"memoryMiB\": 128}}");
+        input("slow/a.txt", "a");
+        LocalSettings settings = settings(2, Duration.ZERO);
+        FileJobStore elsewhere = new FileJobStore(settings.jobs());
+        long[] cancelledAt = {0};
+
+        // When a job command cancels it through a store of its own on the same folder
+        LocalPipeline.Summary summary = runWhile(settings, () -> {
+            JobRecord running = heard(JobState.RUNNING);
+            if (running != null && cancelledAt[0] == 0) {
+                new io.conveyor.jobs.JobUpdates(elsewhere, Clock.systemUTC()).apply(elsewhere.read(running.id())
+                        .orElseThrow(), List.of(new io.conveyor.jobs.JobEvent.CancelRequested("cancelled by alice")));
+                cancelledAt[0] = System.nanoTime();
+            }
+            return running != null && !ProcessHandle.of(running.pid()).map(ProcessHandle::isAlive).orElse(false);
+        });
+        long latencyMillis = (System.nanoTime() - cancelledAt[0]) / 1_000_000;
+
+        // Then its process ended within a poll or so, and the job is CANCELLED, not retried
+        JobRecord job = heard(JobState.RUNNING);
+        assertThat(ProcessHandle.of(job.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(latencyMillis).as("stopped promptly").isLessThan(5000);
+        assertThat(summary.jobs()).singleElement().satisfies(record -> {
+            assertThat(record.state()).isEqualTo(JobState.CANCELLED);
+            assertThat(record.attempt()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void run_failedJobOfAnEarlierRunRetriedByAnotherProcessesStore_runsAgainWithoutARestart() throws Exception {
+        // Given a job that failed in an earlier run, its algorithm since fixed
+        descriptor("flaky.json", "{\"name\": \"flaky\", \"image\": \"busybox:1.36\", \"retries\": 0,"
+                + " \"command\": [\"sh\", \"-c\", \"test -f " + workspace.resolve("fixed") + "\"],"
+                + " \"resources\": {\"vcpu\": 0.25, \"memoryMiB\": 128}}");
+        input("flaky/a.txt", "a");
+        JobRecord failed = runOnce(2).jobs().get(0);
+        assertThat(failed.state()).isEqualTo(JobState.FAILED);
+        Files.writeString(workspace.resolve("fixed"), "");
+        LocalSettings settings = settings(2, Duration.ZERO);
+        FileJobStore elsewhere = new FileJobStore(settings.jobs());
+        boolean[] retried = {false};
+
+        // When, while a new run goes on, a job command retries it
+        LocalPipeline.Summary summary = runWhile(settings, () -> {
+            if (!retried[0]) {
+                Thread.sleep(200);
+                new io.conveyor.jobs.JobUpdates(elsewhere, Clock.systemUTC()).apply(elsewhere.read(failed.id())
+                        .orElseThrow(), List.of(new io.conveyor.jobs.JobEvent.RetryRequested(1, "retried by alice")));
+                retried[0] = true;
+            }
+            return elsewhere.get(failed.id()).orElseThrow().state() == JobState.SUCCEEDED;
+        });
+
+        // Then it ran again and succeeded, on its second attempt
+        assertThat(summary.jobs()).singleElement().satisfies(record -> {
+            assertThat(record.state()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(record.attempt()).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void run_descriptorAddedWhileRunning_isUsedForInputsDroppedAfterIt() throws Exception {
+        // Given a pipeline running with no descriptor at all
+        Files.createDirectories(workspace.resolve("algorithms"));
+        LocalSettings settings = settings(2, Duration.ZERO);
+        boolean[] added = {false};
+
+        // When a descriptor is added, then an input for it
+        LocalPipeline.Summary summary = runWhile(settings, () -> {
+            if (!added[0]) {
+                Thread.sleep(300);
+                descriptor("later.json", "{\"name\": \"later\", \"image\": \"busybox:1.36\", \"command\": [\"true\"],"
+                        + " \"resources\": {\"vcpu\": 0.25, \"memoryMiB\": 128}}");
+                Thread.sleep(300);
+                input("later/a.txt", "a");
+                added[0] = true;
+            }
+            return heard(JobState.SUCCEEDED) != null || heard(JobState.FAILED) != null;
+        });
+
+        // Then the input ran with it
+        assertThat(recorder.loadedDescriptors).containsExactly("later from later.json");
+        assertThat(summary.jobs()).singleElement().satisfies(job -> assertThat(job.state()).isEqualTo(JobState.SUCCEEDED));
+    }
+
+    @Test
+    void run_inboxFolderMissing_isRefusedBeforeAnythingIsWritten() throws Exception {
+        descriptor("x.json", "{}");
+        LocalSettings settings = new LocalSettings(workspace.resolve("no-inbox"), workspace.resolve("outbox"),
+                workspace.resolve("algorithms"), 1, 1024, Duration.ZERO, Duration.ofMillis(20));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LocalPipeline.checkFolders(settings))
+                .hasMessageContaining(workspace.resolve("no-inbox").toString()).hasMessageContaining("no inbox folder");
+        assertThat(workspace.resolve("no-inbox")).doesNotExist();
+        assertThat(workspace.resolve("outbox")).doesNotExist();
+    }
+
+    @Test
+    void run_onceAfterAnEarlierRunFailedAFile_reportsThatJobAsDoneEarlierAndFails() throws Exception {
+        descriptor("bad.json", "{\"name\": \"bad\", \"image\": \"busybox:1.36\", \"retries\": 0,"
+                + " \"command\": [\"false\"], \"resources\": {\"vcpu\": 0.25, \"memoryMiB\": 128}}");
+        input("bad/a.txt", "a");
+        assertThat(runOnce(2).anyFailed()).isTrue();
+
+        LocalPipeline.Summary second = runOnce(2);
+
+        assertThat(second.jobs()).isEmpty();
+        assertThat(second.earlier()).singleElement().satisfies(job -> assertThat(job.state()).isEqualTo(JobState.FAILED));
+        assertThat(second.anyFailed()).as("the outcome does not depend on which run did the work").isTrue();
+    }
+
+    @Test
+    void run_hiddenFilesLinksAndABadlyEncodedName_areSkippedSayingWhy() throws Exception {
+        // Given an inbox with a hidden file, links to nothing, to a folder and to a file outside, and a
+        // name that is not valid UTF-8 (made by the shell: Java cannot name it)
+        descriptor("copy.json", "{\"name\": \"copy\", \"image\": \"busybox:1.36\", \"command\": [\"true\"],"
+                + " \"resources\": {\"vcpu\": 0.25, \"memoryMiB\": 128}}");
+        Path folder = Files.createDirectories(workspace.resolve("inbox/copy"));
+        input("copy/.hidden.txt", "h");
+        Files.createSymbolicLink(folder.resolve("dangling.txt"), workspace.resolve("nothing"));
+        Files.createSymbolicLink(folder.resolve("folder-link"), Files.createDirectories(workspace.resolve("elsewhere")));
+        Files.createSymbolicLink(folder.resolve("outside.txt"), Files.writeString(workspace.resolve("secret.txt"), "s"));
+        assertThat(new ProcessBuilder("sh", "-c", "printf x > \"$(printf 'bad\\377.txt')\"").directory(folder.toFile())
+                .start().waitFor()).isZero();
+
+        // When the pipeline runs once
+        LocalPipeline.Summary summary = runOnce(2, Duration.ZERO);
+
+        // Then nothing became a job, and each was said once with its reason
+        assertThat(summary.jobs()).isEmpty();
+        assertThat(recorder.ignored).hasSize(5).anySatisfy(line -> assertThat(line).startsWith(".hidden.txt: a hidden file"))
+                .anySatisfy(line -> assertThat(line).startsWith("dangling.txt: a symbolic link to nothing"))
+                .anySatisfy(line -> assertThat(line).startsWith("folder-link: a symbolic link to a folder"))
+                .anySatisfy(line -> assertThat(line).startsWith("outside.txt: a symbolic link to ").contains("outside the inbox"))
+                .anySatisfy(line -> assertThat(line).contains("its name is not valid"));
     }
 
     private void descriptor(String file, String json) throws IOException {
@@ -356,8 +521,8 @@ class LocalPipelineTest {
                 new io.conveyor.jobs.JobEvent.CancelRequested("by hand"));
         JobRecord failed = io.conveyor.testing.JobFixtures.after(queued, at, new io.conveyor.jobs.JobEvent.Rejected("no"));
 
-        assertThat(new LocalPipeline.Summary(List.of(queued, cancelled)).anyFailed()).isFalse();
-        assertThat(new LocalPipeline.Summary(List.of(queued, failed)).anyFailed()).isTrue();
+        assertThat(new LocalPipeline.Summary(List.of(queued, cancelled), List.of()).anyFailed()).isFalse();
+        assertThat(new LocalPipeline.Summary(List.of(queued), List.of(failed)).anyFailed()).isTrue();
     }
 
     @Test

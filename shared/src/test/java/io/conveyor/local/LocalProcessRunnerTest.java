@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,14 +18,38 @@ class LocalProcessRunnerTest {
     Path dir;
 
     @Test
-    void tail_longStandardError_keepsItsLastBytes() throws Exception {
+    void run_longStandardError_keepsItsLastBytesForTheRecordAndBothStreamsInTheLog() throws Exception {
+        // Given an algorithm that writes a line to standard output and a long standard error
         String written = "early line\n".repeat(300) + "the real error: no such column\n";
-        Path stderr = Files.writeString(dir.resolve("stderr.log"), written);
+        Path stderr = Files.writeString(dir.resolve("written.txt"), written);
+        Path log = dir.resolve("logs/algorithm.log");
 
-        String tail = LocalProcessRunner.tail(stderr);
+        // When it runs
+        LocalProcessRunner.Result result = new LocalProcessRunner().run(List.of("sh", "-c",
+                "echo to-stdout; cat written.txt >&2; exit 3"), Map.of(), dir, Duration.ofSeconds(20), log, (p, s) -> { });
 
-        assertThat(tail).isEqualTo(written.substring(written.length() - LocalProcessRunner.STDERR_TAIL_BYTES).strip())
-                .endsWith("the real error: no such column");
+        // Then the record's tail is the end of standard error, and the log holds both streams
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.stderrTail()).isEqualTo(written.substring(written.length()
+                - LocalProcessRunner.STDERR_TAIL_BYTES).strip()).endsWith("the real error: no such column");
+        assertThat(Files.readAllLines(log)).contains("to-stdout", "the real error: no such column").hasSize(302);
+        assertThat(stderr).exists();
+    }
+
+    @Test
+    void run_anyAlgorithm_runsInAProcessGroupOfItsOwnOutOfReachOfTheTerminalsCtrlC() throws Exception {
+        // Given an algorithm that says its process id and its process group
+        Path log = dir.resolve("algorithm.log");
+
+        // When it runs
+        new LocalProcessRunner().run(List.of("sh", "-c", "echo $$ $(ps -o pgid= -p $$)"), Map.of(), dir,
+                Duration.ofSeconds(20), log, (p, s) -> { });
+
+        // Then it leads a group of its own: a SIGINT to the JVM's group (Ctrl-C) does not reach it
+        String[] said = Files.readString(log).strip().split("\\s+");
+        String jvmGroup = new String(new ProcessBuilder("ps", "-o", "pgid=", "-p", Long.toString(ProcessHandle.current()
+                .pid())).start().getInputStream().readAllBytes()).strip();
+        assertThat(said[1]).isEqualTo(said[0]).isNotEqualTo(jvmGroup);
     }
 
     @Test

@@ -68,11 +68,11 @@ class LocalRunnerInjectionPropertyTest {
             // When the job's words run as the local mode runs them
             JobCommand job = JobCommand.of(form.command, Map.of(), values);
             LocalProcessRunner.Result result = new LocalProcessRunner().run(job.command(), job.environment(), attempt,
-                    Duration.ofSeconds(20), attempt.resolve("stdout.log"), attempt.resolve("stderr.log"), (pid, at) -> { });
+                    Duration.ofSeconds(20), attempt.resolve("algorithm.log"), (pid, at) -> { });
 
             // Then no side effect, and the algorithm got every value exactly
             assertThat(listing(attempt)).containsExactlyInAnyOrder("input", "input/" + name, "output", "output/copy",
-                    "output/input", "output/threshold", "stdout.log", "stderr.log");
+                    "output/input", "output/threshold", "algorithm.log");
             assertThat(result.stderrTail()).isEmpty();
             assertThat(result.exitCode()).isZero();
             assertThat(Files.readAllBytes(output.resolve("copy"))).isEqualTo(content);
