@@ -156,7 +156,7 @@ class CliPageTest {
         });
 
         // Then --help has something to say about each
-        assertThat(cli.getSubcommands()).containsKeys("jobs", "show", "watch", "submit",
+        assertThat(cli.getSubcommands()).containsKeys("jobs", "show", "logs", "cancel", "retry", "watch", "submit",
                 "register", "fleet", "algorithms");
         assertThat(undescribed).isEmpty();
     }

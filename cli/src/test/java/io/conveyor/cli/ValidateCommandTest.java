@@ -140,7 +140,7 @@ class ValidateCommandTest {
         Run run = validate();
 
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.err()).first().asString().startsWith("conveyor validate: missing required parameter: 'FILE'");
+        assertThat(run.err()).first().asString().startsWith("conveyor validate: missing required parameter: 'FILE|DIR'");
     }
 
     @Test

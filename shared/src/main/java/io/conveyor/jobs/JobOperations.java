@@ -88,7 +88,7 @@ public final class JobOperations {
         }
         String name = known.get().algorithm();
         Optional<AlgorithmRecord> algorithm = registry.algorithm(name);
-        if (algorithm.isEmpty() || !algorithm.get().active() || algorithm.get().taskDefinitionArn() == null) {
+        if (algorithm.isEmpty() || !algorithm.get().active()) {
             return Outcome.nothingToDo(known.get(), "algorithm '" + name + "' " + (algorithm.isEmpty()
                     ? "is not registered" : "was retired") + ": there is no revision to run the job on");
         }

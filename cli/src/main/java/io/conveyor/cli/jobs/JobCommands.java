@@ -15,6 +15,9 @@ public final class JobCommands {
     public static void addTo(CommandLine cli, Path home, Environment environment, PrintStream out, PrintStream err) {
         cli.addSubcommand(new JobsCommand(home, environment, out, err));
         cli.addSubcommand(new ShowCommand(home, environment, out, err));
+        cli.addSubcommand(new LogsCommand(home, environment, out, err));
+        cli.addSubcommand(new CancelCommand(home, environment, out, err));
+        cli.addSubcommand(new RetryCommand(home, environment, out, err));
         cli.addSubcommand(new WatchCommand(home, environment, out, err));
         cli.addSubcommand(new SubmitCommand(home, environment, out, err));
         cli.addSubcommand(new RegisterCommand(home, environment, out, err));

@@ -4,7 +4,18 @@ import io.conveyor.cli.UsageException;
 import io.conveyor.descriptor.Descriptor;
 import io.conveyor.descriptor.DescriptorValidator;
 import io.conveyor.descriptor.Validation;
+import io.conveyor.jobs.JobLogs;
+import io.conveyor.jobs.JobOperations;
 import io.conveyor.jobs.JobStore;
+import io.conveyor.local.LocalJobLogs;
+import io.conveyor.local.LocalRuntime;
+import io.conveyor.local.LocalSettings;
+import io.conveyor.local.LocalSubmission;
+import io.conveyor.registration.AlgorithmRecord;
+import io.conveyor.registration.AlgorithmRegistry;
+import io.conveyor.registration.RegistrationOutcome;
+import java.time.Clock;
+import java.util.Optional;
 import io.conveyor.local.FileJobStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -64,6 +75,62 @@ final class LocalTarget implements Target {
     }
 
     @Override
+    public JobLogs logs() {
+        return new LocalJobLogs(settings());
+    }
+
+    /**
+     * Cancel and retry on the outbox's records. Nothing is sent and nothing stopped from here: a running
+     * {@code conveyor local} reads what changed (its {@code jobs/.changes}) each poll, stops a cancelled
+     * job's process and queues a retried job; one started later resumes them.
+     */
+    @Override
+    public JobOperations operations() {
+        return new JobOperations(jobs, ids -> { }, (attempt, taskArn, reason) -> 0, new FolderRegistry(),
+                Clock.systemUTC());
+    }
+
+    /** The folders as {@code conveyor local} would use them, for the local mode's own readers. */
+    private LocalSettings settings() {
+        return new LocalSettings(inbox, outbox, algorithms, 1, 1, Duration.ofSeconds(1), Duration.ofMillis(200),
+                LocalRuntime.PROCESS);
+    }
+
+    /**
+     * The algorithms folder as a registry: each valid descriptor is an active algorithm whose revision is
+     * its SHA-256, as the local mode runs it. Read only: locally, registering is copying a descriptor in.
+     */
+    private final class FolderRegistry implements AlgorithmRegistry {
+
+        @Override
+        public Optional<AlgorithmRecord> algorithm(String name) {
+            try {
+                return descriptors().stream().filter(v -> v.accepted().map(d -> d.name().equals(name)).orElse(false))
+                        .findFirst().map(v -> new AlgorithmRecord(name, AlgorithmRecord.Status.ACTIVE,
+                                algorithms.resolve(name + ".json").toUri().toString(), null, v.sha256(), null, null, null,
+                                v.descriptor()));
+            } catch (UsageException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void save(AlgorithmRecord record) {
+            throw new UnsupportedOperationException("the local mode's registry is its algorithms folder");
+        }
+
+        @Override
+        public Optional<RegistrationOutcome> outcome(String descriptorKey) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void save(String descriptorKey, RegistrationOutcome outcome) {
+            throw new UnsupportedOperationException("the local mode's registry is its algorithms folder");
+        }
+    }
+
+    @Override
     public List<String> containers() {
         return List.of("algorithm");
     }
@@ -71,21 +138,29 @@ final class LocalTarget implements Target {
     @Override
     public List<Algorithm> algorithms() throws UsageException {
         List<Algorithm> found = new ArrayList<>();
+        for (Validation validation : descriptors()) {
+            Descriptor d = validation.accepted().orElse(null);
+            String file = validation.source();
+            found.add(d == null
+                    ? new Algorithm(Path.of(file).getFileName().toString().replaceFirst("\\.json$", ""), "INVALID", null,
+                            null, null, null, List.of(), List.of(), file, null, StackTarget.problems(validation.errors()))
+                    : new Algorithm(d.name(), "VALID", validation.sha256(), d.image(), d.description(),
+                            Algorithm.accepts(d.input()), d.parameters() == null ? List.of() : d.parameters(),
+                            d.then() == null ? List.of() : d.then(), file, null, List.of()));
+        }
+        return found;
+    }
+
+    /** Every descriptor of the algorithms folder, validated. */
+    private List<Validation> descriptors() throws UsageException {
+        List<Validation> found = new ArrayList<>();
         if (!Files.isDirectory(algorithms)) {
             return found;
         }
         DescriptorValidator validator = new DescriptorValidator();
         try (Stream<Path> files = Files.list(algorithms)) {
             for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList()) {
-                Validation validation = validator.validate(file.toString(), Files.readAllBytes(file));
-                Descriptor d = validation.accepted().orElse(null);
-                found.add(d == null
-                        ? new Algorithm(file.getFileName().toString().replaceFirst("\\.json$", ""), "INVALID", null,
-                                null, null, null, List.of(), List.of(), file.toString(), null,
-                                StackTarget.problems(validation.errors()))
-                        : new Algorithm(d.name(), "VALID", validation.sha256(), d.image(), d.description(),
-                                Algorithm.accepts(d.input()), d.parameters() == null ? List.of() : d.parameters(),
-                                d.then() == null ? List.of() : d.then(), file.toString(), null, List.of()));
+                found.add(validator.validate(file.toString(), Files.readAllBytes(file)));
             }
         } catch (IOException e) {
             throw new UsageException("cannot read " + algorithms + ": " + e.getMessage(), e);
@@ -95,17 +170,15 @@ final class LocalTarget implements Target {
 
     @Override
     public Submitted submit(Path file, String algorithm, Map<String, String> parameters) throws UsageException {
-        Path folder = inbox.resolve(algorithm);
-        Path target = folder.resolve(file.getFileName());
+        LocalSubmission.Submitted submitted;
         try {
-            Files.createDirectories(folder);
-            Path partial = Files.createTempFile(folder, "." + file.getFileName(), ".part");
-            Files.copy(file, partial, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            submitted = LocalSubmission.submit(inbox, algorithm, file, parameters);
         } catch (IOException e) {
-            throw new UsageException(file + ": cannot copy into " + folder + ": " + e.getMessage(), e);
+            throw new UsageException(file + ": cannot hand it to " + inbox + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage(), e);
         }
-        return new Submitted(file.toString(), target.toString(), null,
+        return new Submitted(file.toString(), submitted.input().toString(), null,
                 "conveyor local runs it (its job id is known once it is picked up)");
     }
 

@@ -1,10 +1,17 @@
 package io.conveyor.cli.jobs;
 
 import io.conveyor.aws.AwsClients;
+import io.conveyor.aws.CloudWatchJobLogs;
+import io.conveyor.aws.DynamoDbJobIndex;
+import io.conveyor.aws.EcsRunningAttempts;
+import io.conveyor.aws.SqsJobQueue;
 import io.conveyor.aws.S3JobStore;
 import io.conveyor.aws.S3ObjectStore;
 import io.conveyor.cli.UsageException;
+import io.conveyor.jobs.IndexedJobStore;
 import io.conveyor.jobs.JobId;
+import io.conveyor.jobs.JobLogs;
+import io.conveyor.jobs.JobOperations;
 import io.conveyor.jobs.JobStore;
 import io.conveyor.json.Json;
 import io.conveyor.registration.AlgorithmRecord;
@@ -15,6 +22,7 @@ import io.conveyor.storage.ObjectRef;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,7 +52,8 @@ final class StackTarget implements Target {
         this.clients = clients;
         this.stack = stack;
         this.outputs = outputs;
-        this.jobs = new S3JobStore(clients.s3(), output("OutputBucketName"));
+        this.jobs = new IndexedJobStore(new S3JobStore(clients.s3(), output("OutputBucketName")),
+                new DynamoDbJobIndex(clients.dynamoDb(), output("JobIndexTableName"), Clock.systemUTC()));
         this.registry = new ObjectStoreRegistry(new S3ObjectStore(clients.s3()), output("OutputBucketName"));
     }
 
@@ -100,6 +109,17 @@ final class StackTarget implements Target {
     @Override
     public JobStore jobs() {
         return jobs;
+    }
+
+    @Override
+    public JobLogs logs() {
+        return new CloudWatchJobLogs(clients.logs(), output("TaskLogGroupName"));
+    }
+
+    @Override
+    public JobOperations operations() {
+        return new JobOperations(jobs, new SqsJobQueue(clients.sqs(), output("JobsQueueUrl")),
+                new EcsRunningAttempts(clients.ecs(), output("ClusterName")), registry, Clock.systemUTC());
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.conveyor.cli.jobs;
 
 import io.conveyor.cli.UsageException;
+import io.conveyor.jobs.JobLogs;
+import io.conveyor.jobs.JobOperations;
 import io.conveyor.jobs.JobStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +20,12 @@ interface Target extends AutoCloseable {
 
     /** The job records, and the index that lists them. */
     JobStore jobs();
+
+    /** What the jobs' containers wrote. */
+    JobLogs logs();
+
+    /** Cancel and retry, done by {@code who}. */
+    JobOperations operations();
 
     /** The containers of an attempt, in the order they run. */
     List<String> containers();
