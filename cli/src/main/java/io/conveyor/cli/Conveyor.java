@@ -65,7 +65,7 @@ public final class Conveyor implements Callable<Integer> {
         cli.setParameterExceptionHandler((problem, given) -> usageError(problem, err));
         cli.setExecutionExceptionHandler((problem, where, parsed) -> {
             if (problem instanceof UsageException usage) {
-                err.println(prefix(where) + usage.getMessage());
+                err.println("conveyor: " + usage.getMessage());
                 return USAGE;
             }
             throw problem;

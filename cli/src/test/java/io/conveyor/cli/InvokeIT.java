@@ -148,7 +148,7 @@ class InvokeIT {
         Files.writeString(malformed, "{\n  \"Records\": [\n");
         Path envVars = dir.resolve("env.json");
         Files.writeString(envVars, "{\"TaskEventsFunction\": {\"CLUSTER_ARN\": \"arn:x\", \"OUTPUT_BUCKET\": \"b\", "
-                + "\"JOBS_QUEUE_URL\": \"https://q\", \"NOT_DECLARED\": \"1\"}}");
+                + "\"JOBS_QUEUE_URL\": \"https://q\", \"JOB_INDEX_TABLE\": \"t\", \"NOT_DECLARED\": \"1\"}}");
 
         Run unknown = invoke(emulator, "nope", "--event", event("fleet-monitor/scheduled.json"));
         Run missing = invoke(emulator, "dispatch", "--event", dir.resolve("absent.json").toString());
@@ -167,7 +167,7 @@ class InvokeIT {
         assertThat(missing.err()).isEqualTo("conveyor: cannot read event file " + dir.resolve("absent.json")
                 + ": no such file");
         assertThat(broken.err()).startsWith("conveyor: " + malformed + ": event file is not valid JSON: line 3, column 1:");
-        assertThat(noEvent.err()).startsWith("conveyor: --event FILE is required");
+        assertThat(noEvent.err()).startsWith("conveyor invoke: missing required option: '--event=FILE'");
         assertThat(undeclared.exit()).isZero();
         assertThat(undeclared.err()).contains("NOT_DECLARED is not declared for TaskEventsFunction in the template; ignored");
     }

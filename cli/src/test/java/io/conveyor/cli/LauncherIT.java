@@ -85,4 +85,39 @@ class LauncherIT {
         assertThat(result.err()).singleElement().satisfies(line -> assertThat(line)
                 .startsWith("conveyor: unknown function 'no-such-function'"));
     }
+
+    @Test
+    void conveyorJobCommands_onALocalOutbox_exitCodesAndJsonAsDocumented(@TempDir Path dir) throws Exception {
+        // Given a local run of word-count over one file
+        Path work = Files.createDirectories(dir.resolve("work"));
+        Files.createDirectories(work.resolve("algorithms"));
+        Files.copy(HOME.resolve("algorithms/word-count.json"), work.resolve("algorithms/word-count.json"));
+        Files.createDirectories(work.resolve("inbox/word-count"));
+        Files.writeString(work.resolve("inbox/word-count/notes.txt"), "one two three\n");
+        Result local = run(dir, Map.of(), "local", "--once", "--stable", "0", "--inbox", work.resolve("inbox").toString(),
+                "--outbox", work.resolve("outbox").toString(), "--algorithms", work.resolve("algorithms").toString());
+        assertThat(local.exit()).as(String.join("\n", local.err())).isZero();
+
+        // When the job commands are run as a script would
+        Result version = run(dir, Map.of(), "--version");
+        Result jobs = run(dir, Map.of("CONVEYOR_OUTBOX", work.resolve("outbox").toString()), "jobs", "-o", "json");
+        JsonNode listed = Json.mapper().readTree(jobs.out());
+        String id = listed.get(0).path("id").asText();
+        Result logs = run(dir, Map.of("CONVEYOR_OUTBOX", work.resolve("outbox").toString()), "logs", id);
+        Result missing = run(dir, Map.of("CONVEYOR_OUTBOX", work.resolve("outbox").toString()), "show", "job-nope");
+        Result usage = run(dir, Map.of(), "jobs", "--state");
+
+        // Then
+        assertThat(version.exit()).isZero();
+        assertThat(version.out()).startsWith("conveyor ");
+        assertThat(jobs.exit()).isZero();
+        assertThat(listed).hasSize(1);
+        assertThat(listed.get(0).path("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(listed.get(0).path("input").asText()).endsWith("notes.txt");
+        assertThat(logs.exit()).isZero();
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).singleElement().satisfies(line -> assertThat(line).contains("job-nope"));
+        assertThat(usage.exit()).isEqualTo(2);
+        assertThat(usage.err()).anySatisfy(line -> assertThat(line).contains("--state"));
+    }
 }
