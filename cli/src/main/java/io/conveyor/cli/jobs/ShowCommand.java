@@ -54,14 +54,22 @@ final class ShowCommand extends TargetCommand {
         line("parent", record.parent());
         record.children().forEach(child -> line("child", child));
         line("output", record.output());
-        record.outputs().forEach(file -> line("  file", file));
+        record.outputs().forEach(file -> line("  file", file + (record.outputChecksums().containsKey(file)
+                ? "  " + record.outputChecksums().get(file) : "")));
         for (TaskRun run : record.tasks()) {
             out.println("  attempt " + run.attempt() + ": " + run.lastStatus() + "  " + run.taskArn());
             line("  started", run.startedAt());
             line("  stopped", run.stoppedAt() == null ? null : run.stoppedAt() + (run.stopCode() == null ? ""
                     : " (" + run.stopCode() + ")"));
             line("  reason", run.stoppedReason());
-            run.exitCodes().forEach((container, code) -> line("  " + container, "exit code " + code));
+            run.exitCodes().forEach((container, code) -> line("  " + container, "exit code " + code
+                    + (run.imageDigests().containsKey(container) ? ", image " + run.imageDigests().get(container) : "")));
+            run.imageDigests().forEach((container, digest) -> {
+                if (!run.exitCodes().containsKey(container)) {
+                    line("  " + container, "image " + digest);
+                }
+            });
+            run.logStreams().forEach((container, stream) -> line("  log", container + ": " + stream));
         }
         if (record.stderrTail() != null) {
             out.println("  stderr (end of the last failed attempt):");
