@@ -1,6 +1,7 @@
 package io.conveyor.benchmarks;
 
 import io.conveyor.aws.AwsClients;
+import io.conveyor.aws.EcsRunningAttempts;
 import io.conveyor.aws.S3JobStore;
 import io.conveyor.aws.S3ObjectStore;
 import io.conveyor.aws.SqsJobQueue;
@@ -50,7 +51,8 @@ public final class LifecycleBenchmark {
         AwsClients counted = AwsClients.from(env).with(counter);
         S3ObjectStore store = new S3ObjectStore(counted.s3());
         TaskEventDriver lifecycle = new TaskEventDriver(CLUSTER, new S3JobStore(counted.s3(), OUT),
-                new SqsJobQueue(counted.sqs(), queue), new ObjectStoreRegistry(store, OUT), store, Clock.systemUTC());
+                new SqsJobQueue(counted.sqs(), queue), new EcsRunningAttempts(counted.ecs(), CLUSTER),
+                new ObjectStoreRegistry(store, OUT), store, Clock.systemUTC());
 
         Map<String, List<Long>> nanos = new LinkedHashMap<>();
         Map<String, Map<String, Integer>> calls = new LinkedHashMap<>();

@@ -15,10 +15,19 @@ final class AttemptTransitions {
     private AttemptTransitions() {
     }
 
+    static Transition pending(JobRecord record, JobEvent.TaskPending pending) {
+        String past = pastNews(record, pending.attempt(), pending.task());
+        if (past != null) {
+            return orphanedOrStale(record, pending.attempt(), pending.task(), past);
+        }
+        return Transition.unchanged(record, "its task is " + pending.task().lastStatus() + ": nothing the record keeps",
+                List.of());
+    }
+
     static Transition run(JobRecord record, JobEvent.TaskRunning running) {
         String past = pastNews(record, running.attempt(), running.task());
         if (past != null) {
-            return Transition.stale(record, past);
+            return orphanedOrStale(record, running.attempt(), running.task(), past);
         }
         if (record.state() == JobState.RUNNING) {
             return Transition.unchanged(record, "already running", List.of());
@@ -103,6 +112,33 @@ final class AttemptTransitions {
         return Transition.changed(record, Moves.ended(withTask, JobState.FAILED, now).exitCode(lost.exitCode())
                 .reason(lost.reason() + "; the job lost its instance " + interruption + " times").stderrTail(null)
                 .build(), List.of(), List.of());
+    }
+
+    /**
+     * A task that has not stopped but runs for nothing is stopped; the record stays as it is. It runs
+     * for nothing when the job is over (cancelled while its start was under way, so that nobody knew
+     * the task yet; or ended by another task), when the job moved to a later attempt, or when it is a
+     * second task of the attempt the record follows. A local process ({@code task} null) stops itself.
+     * Older news of a task the record saw (a lower version, or after its STOPPED) stays stale.
+     */
+    private static Transition orphanedOrStale(JobRecord record, int attempt, TaskRun task, String past) {
+        if (task == null) {
+            return Transition.stale(record, past);
+        }
+        Optional<TaskRun> known = record.task(attempt);
+        boolean sameTask = known.map(k -> k.taskArn().equals(task.taskArn())).orElse(false);
+        if (sameTask && (isStopped(known) || known.get().version() >= task.version())) {
+            return Transition.stale(record, past);
+        }
+        boolean orphan = record.state().terminal() || attempt < record.attempt()
+                || (attempt == record.attempt() && known.isPresent() && !sameTask);
+        if (!orphan) {
+            return Transition.stale(record, past);
+        }
+        String reason = record.state() == JobState.CANCELLED && record.reason() != null ? record.reason()
+                : "this task of attempt " + attempt + " runs for nothing: " + past;
+        return Transition.unchanged(record, past + "; its task is stopped",
+                List.of(new Effect.StopTask(record.id(), attempt, reason, task.taskArn())));
     }
 
     /**

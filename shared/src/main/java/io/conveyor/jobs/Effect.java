@@ -32,11 +32,30 @@ public sealed interface Effect {
         }
     }
 
-    /** Stop the task (or process) of an attempt, if it still runs. */
-    record StopTask(String jobId, int attempt, String reason) implements Effect {
+    /**
+     * Stop the task (or process) of an attempt, if it still runs.
+     *
+     * @param taskArn the task to stop, when the event named it; {@code null}: whatever runs the attempt
+     */
+    record StopTask(String jobId, int attempt, String reason, String taskArn) implements Effect {
+
+        /** What a scheduler keeps of a stop's reason (ECS: 255 characters). */
+        public static final int MAX_STOP_REASON = 255;
+
         public StopTask {
             Objects.requireNonNull(jobId, "jobId");
             Objects.requireNonNull(reason, "reason");
+        }
+
+        /** Stop whatever runs the attempt. */
+        public StopTask(String jobId, int attempt, String reason) {
+            this(jobId, attempt, reason, null);
+        }
+
+        /** The reason as the scheduler keeps it: {@code Conveyor: <reason>}, cut to {@link #MAX_STOP_REASON}. */
+        public String stopReason() {
+            String full = "Conveyor: " + reason;
+            return full.length() > MAX_STOP_REASON ? full.substring(0, MAX_STOP_REASON) : full;
         }
     }
 

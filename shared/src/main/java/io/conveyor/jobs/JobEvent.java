@@ -80,6 +80,19 @@ public sealed interface JobEvent {
     }
 
     /**
+     * An attempt's ECS task exists and has not run yet (PROVISIONING, PENDING, ACTIVATING), or ECS
+     * just accepted its start. The record keeps nothing of it; a task of a job that is over is stopped.
+     *
+     * @param attempt the attempt the task runs
+     * @param task    what ECS reported of the task
+     */
+    record TaskPending(int attempt, TaskRun task) implements JobEvent {
+        public TaskPending {
+            Objects.requireNonNull(task, "task");
+        }
+    }
+
+    /**
      * An attempt ended.
      *
      * @param attempt  the attempt that ended

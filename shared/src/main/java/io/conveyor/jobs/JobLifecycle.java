@@ -73,6 +73,7 @@ public final class JobLifecycle {
             case JobEvent.StartRequested start -> start(record, start, now);
             case JobEvent.StartRefused refused -> refuse(record, refused, now);
             case JobEvent.StartInDoubt doubt -> doubt(record, doubt, now);
+            case JobEvent.TaskPending pending -> AttemptTransitions.pending(record, pending);
             case JobEvent.TaskRunning running -> AttemptTransitions.run(record, running);
             case AttemptEnded ended -> AttemptTransitions.end(record, ended, now);
             case JobEvent.CancelRequested cancel -> cancel(record, cancel, now);

@@ -17,9 +17,6 @@ import java.util.Optional;
  */
 public final class JobOperations {
 
-    /** What ECS keeps of a StopTask's reason. */
-    static final int MAX_STOP_REASON = 255;
-
     private final JobUpdates updates;
     private final JobQueue queue;
     private final RunningAttempts attempts;
@@ -115,10 +112,8 @@ public final class JobOperations {
 
     private String stopTask(JobRecord before, Effect.StopTask stop) {
         String taskArn = before.task(stop.attempt()).map(TaskRun::taskArn).orElse(null);
-        String reason = "Conveyor: " + stop.reason();
-        reason = reason.length() > MAX_STOP_REASON ? reason.substring(0, MAX_STOP_REASON) : reason;
         try {
-            int stopped = attempts.stop(new JobTask(stop.jobId(), stop.attempt()), taskArn, reason);
+            int stopped = attempts.stop(new JobTask(stop.jobId(), stop.attempt()), taskArn, stop.stopReason());
             return stopped > 0 ? "its task (attempt " + stop.attempt() + ") was asked to stop"
                     : "no task of attempt " + stop.attempt() + " was running";
         } catch (RuntimeException e) {

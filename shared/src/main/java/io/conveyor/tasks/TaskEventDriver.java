@@ -11,6 +11,7 @@ import io.conveyor.jobs.JobStore;
 import io.conveyor.jobs.JobTask;
 import io.conveyor.jobs.JobUpdates;
 import io.conveyor.jobs.NewJob;
+import io.conveyor.jobs.RunningAttempts;
 import io.conveyor.jobs.Transition;
 import io.conveyor.registration.AlgorithmRecord;
 import io.conveyor.registration.AlgorithmRegistry;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * task's {@code startedBy} names the job and the attempt ({@link JobTask}); {@link TaskEvents} reads
  * what the change says; {@link JobLifecycle} decides; this reads and writes records (conditionally,
  * reading again when a record changed meanwhile), lists a succeeded job's outputs, makes a chain's
- * next steps, and sends what must be placed again to the jobs queue.
+ * next steps, sends what must be placed again to the jobs queue, and stops a task that runs for a job
+ * that is over (cancelled while its start was under way) or for an attempt the job left behind.
  */
 public final class TaskEventDriver {
 
@@ -65,7 +67,12 @@ public final class TaskEventDriver {
         /** Stopped outside Conveyor (someone called StopTask). */
         CANCELLED,
         /** A retry already recorded was queued again (its first message may not have been sent). */
-        REQUEUED
+        REQUEUED,
+        /**
+         * The task runs for nothing (its job is over, e.g. cancelled before ECS had the task, or it is an
+         * attempt the job left behind): it was asked to stop; the record is unchanged.
+         */
+        ORPHAN_STOPPED
     }
 
     private final String clusterArn;
@@ -73,13 +80,15 @@ public final class TaskEventDriver {
     private final JobQueue queue;
     private final AlgorithmRegistry registry;
     private final ObjectStore outputs;
+    private final RunningAttempts tasks;
     private final Clock clock;
 
-    public TaskEventDriver(String clusterArn, JobStore jobs, JobQueue queue, AlgorithmRegistry registry,
-                           ObjectStore outputs, Clock clock) {
+    public TaskEventDriver(String clusterArn, JobStore jobs, JobQueue queue, RunningAttempts tasks,
+                           AlgorithmRegistry registry, ObjectStore outputs, Clock clock) {
         this.clusterArn = Objects.requireNonNull(clusterArn, "clusterArn");
         this.updates = new JobUpdates(jobs, clock);
         this.queue = Objects.requireNonNull(queue, "queue");
+        this.tasks = Objects.requireNonNull(tasks, "tasks");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.outputs = Objects.requireNonNull(outputs, "outputs");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -125,11 +134,30 @@ public final class TaskEventDriver {
             Transition transition = applied.get();
             // Sent after the write: a failed send fails the event, and its redelivery sends again (REQUEUED).
             transition.effect(Effect.Enqueue.class).ifPresent(enqueue -> queue.submit(enqueue.jobIds()));
+            Optional<Effect.StopTask> stop = transition.effect(Effect.StopTask.class);
+            if (stop.isPresent()) {
+                return stopOrphan(stop.get(), transition, task, change);
+            }
             Outcome outcome = outcome(transition);
             log(outcome, transition.changed() ? transition.after() : null, transition.note(), task, change);
             return outcome;
         }
         throw new JobUpdates.ConcurrentChangeException(task.jobId());
+    }
+
+    /**
+     * Stops a task that runs for nothing. A failed StopTask fails the event, whose redelivery asks
+     * again; a task whose stop was asked already (ECS's desired status STOPPED) is not asked twice.
+     */
+    private Outcome stopOrphan(Effect.StopTask stop, Transition transition, JobTask task, TaskStateChange change) {
+        if ("STOPPED".equals(change.desiredStatus())) {
+            log(Outcome.UNCHANGED, null, transition.note() + "; its stop was asked already", task, change);
+            return Outcome.UNCHANGED;
+        }
+        tasks.stop(new JobTask(stop.jobId(), stop.attempt()), stop.taskArn(), stop.stopReason());
+        log(Outcome.ORPHAN_STOPPED, null, transition.note() + " (" + transition.after().state() + ", attempt "
+                + transition.after().attempt() + ")", task, change);
+        return Outcome.ORPHAN_STOPPED;
     }
 
     /**

@@ -30,14 +30,16 @@ public final class TaskEvents {
     }
 
     /**
-     * The event a state change of an attempt's task is: RUNNING and STOPPED are; the others
-     * (PROVISIONING, PENDING, STOPPING, …) change nothing a record keeps.
+     * The event a state change of an attempt's task is: RUNNING and STOPPED are; PROVISIONING,
+     * PENDING and ACTIVATING are a pending task (nothing a record keeps, but a task of a job that is
+     * over is stopped); the others (DEACTIVATING, STOPPING, …) are on their way to STOPPED.
      *
      * @param algorithm the job's algorithm: its containers' log streams are named after it
      */
     public static Optional<JobEvent> of(int attempt, TaskStateChange change, String algorithm) {
         TaskRun run = run(attempt, change).withLogStreams(TaskDefinitionWrapper.logStreams(algorithm, change.taskArn()));
         return switch (change.lastStatus()) {
+            case "PROVISIONING", "PENDING", "ACTIVATING" -> Optional.of(new JobEvent.TaskPending(attempt, run));
             case "RUNNING" -> Optional.of(JobEvent.TaskRunning.onEcs(run));
             case "STOPPED" -> Optional.of(JobEvent.AttemptEnded.of(attempt, ending(change)).withTask(run));
             default -> Optional.empty();

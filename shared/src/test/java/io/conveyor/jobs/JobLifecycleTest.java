@@ -46,14 +46,15 @@ class JobLifecycleTest {
         records.put(JobState.RUNNING, running);
         records.put(JobState.SUCCEEDED, after(running, AttemptEnded.of(1, new JobEvent.Succeeded())));
         records.put(JobState.FAILED, after(running, new JobEvent.Abandoned("broke")));
-        records.put(JobState.CANCELLED, after(running, new JobEvent.CancelRequested("by hand")));
+        // Cancelled while its start was under way: nobody knew its task yet.
+        records.put(JobState.CANCELLED, after(starting, new JobEvent.CancelRequested("by hand")));
         return records;
     }
 
     /**
      * Rows: events. Columns: QUEUED, WAITING_FOR_CAPACITY, STARTING, RUNNING, SUCCEEDED, FAILED,
      * CANCELLED. A state name: the record moves there; {@code same}: nothing to write; {@code stale}:
-     * older news, ignored.
+     * older news, ignored; {@code stop}: nothing to write, the event's task is stopped (it runs for nothing).
      */
     static final String TABLE = """
             rejected            FAILED   FAILED   FAILED    stale     stale     stale   stale
@@ -64,7 +65,8 @@ class JobLifecycleTest {
             doubtTaskExists     stale    stale    same      stale     stale     stale   stale
             doubtWithinGrace    stale    stale    same      stale     stale     stale   stale
             doubtNeverStarted   stale    stale    QUEUED    stale     stale     stale   stale
-            running             stale    stale    RUNNING   same      stale     stale   stale
+            pending             stale    stale    same      stale     stale     stale   stop
+            running             stale    stale    RUNNING   same      stop      stop    stop
             succeeded           stale    stale    SUCCEEDED SUCCEEDED stale     stale   stale
             exitCode            stale    stale    QUEUED    QUEUED    stale     stale   stale
             stageFailed         stale    stale    QUEUED    QUEUED    stale     stale   stale
@@ -88,6 +90,7 @@ class JobLifecycleTest {
         events.put("doubtTaskExists", new JobEvent.StartInDoubt(true, Duration.ofMinutes(3)));
         events.put("doubtWithinGrace", new JobEvent.StartInDoubt(false, Duration.ofMinutes(3)));
         events.put("doubtNeverStarted", new JobEvent.StartInDoubt(false, Duration.ofSeconds(1)));
+        events.put("pending", new JobEvent.TaskPending(1, run(2, "PENDING")));
         events.put("running", JobEvent.TaskRunning.onEcs(run(4, "RUNNING")));
         events.put("succeeded", ended(new JobEvent.Succeeded()));
         events.put("exitCode", ended(new JobEvent.ExitCode(3, null, null)));
@@ -132,8 +135,15 @@ class JobLifecycleTest {
                 assertThat(transition.effects()).isEmpty();
                 assertThat(transition.note()).isNotBlank();
             }
+            case "stop" -> {
+                assertThat(transition.kind()).isEqualTo(Transition.Kind.UNCHANGED);
+                assertThat(transition.after()).isSameAs(record);
+                assertThat(transition.effects()).containsExactly(new Effect.StopTask(record.id(), 1,
+                        transition.effect(Effect.StopTask.class).orElseThrow().reason(), TASK));
+            }
             case "same" -> {
                 assertThat(transition.kind()).isEqualTo(Transition.Kind.UNCHANGED);
+                assertThat(transition.effect(Effect.StopTask.class)).isEmpty();
                 assertThat(transition.after()).isSameAs(record);
                 assertThat(transition.note()).isNotBlank();
             }

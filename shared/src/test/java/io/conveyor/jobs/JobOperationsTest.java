@@ -174,7 +174,7 @@ class JobOperationsTest {
 
         operations().cancel(record.id(), "alice", "x".repeat(400));
 
-        assertThat(stops.get(0).get(2)).hasSize(JobOperations.MAX_STOP_REASON).startsWith("Conveyor: cancelled by alice");
+        assertThat(stops.get(0).get(2)).hasSize(Effect.StopTask.MAX_STOP_REASON).startsWith("Conveyor: cancelled by alice");
     }
 
     // ------------------------------------------------------------------ retry

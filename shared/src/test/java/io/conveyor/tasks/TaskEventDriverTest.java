@@ -49,6 +49,7 @@ class TaskEventDriverTest {
     final InMemoryJobStore jobs = new InMemoryJobStore();
     final InMemoryObjectStore outputs = new InMemoryObjectStore();
     final List<List<String>> queued = new ArrayList<>();
+    final List<List<String>> stops = new ArrayList<>();
     final Instant now = Instant.parse("2026-11-21T10:00:00Z");
     String revision;
 
@@ -57,7 +58,10 @@ class TaskEventDriverTest {
     }
 
     TaskEventDriver lifecycle(JobStore store) {
-        return new TaskEventDriver(CLUSTER, store, ids -> queued.add(List.copyOf(ids)), registry, outputs,
+        return new TaskEventDriver(CLUSTER, store, ids -> queued.add(List.copyOf(ids)), (attempt, task, why) -> {
+            stops.add(List.of(attempt.startedBy(), String.valueOf(task), why));
+            return 1;
+        }, registry, outputs,
                 Clock.fixed(now, ZoneOffset.UTC));
     }
 
@@ -177,6 +181,93 @@ class TaskEventDriverTest {
         assertThat(pending).isEqualTo(TaskEventDriver.Outcome.UNCHANGED);
         assertThat(stopping).isEqualTo(TaskEventDriver.Outcome.UNCHANGED);
         assertThat(jobs.get(job.id()).orElseThrow().state()).isEqualTo(JobState.RUNNING);
+    }
+
+    // ------------------------------------------------------------------ tasks that run for nothing
+
+    @Test
+    void apply_runningOfAJobCancelledWhileStarting_stopsThatTaskAndLeavesTheRecord() {
+        // Given a job cancelled after dispatch wrote STARTING, before ECS had its task
+        JobRecord cancelled = cancelWhileStarting(started("inputs/word-count/a.txt", 3));
+        int writes = jobs.writes();
+
+        // When its task's RUNNING event arrives
+        TaskEventDriver.Outcome outcome = lifecycle().apply(running(cancelled, 1, TASK_1, 3));
+
+        // Then that very task is asked to stop, saying who cancelled it, and the record stays as it was
+        assertThat(outcome).isEqualTo(TaskEventDriver.Outcome.ORPHAN_STOPPED);
+        assertThat(stops).containsExactly(List.of(cancelled.id() + "-1", TASK_1, "Conveyor: cancelled by alice"));
+        assertThat(jobs.get(cancelled.id()).orElseThrow()).isEqualTo(cancelled);
+        assertThat(jobs.writes()).isEqualTo(writes);
+        assertThat(queued).isEmpty();
+    }
+
+    @Test
+    void apply_pendingOfAJobCancelledWhileStarting_stopsThatTaskBeforeItRuns() {
+        // Given a job cancelled while STARTING
+        JobRecord cancelled = cancelWhileStarting(started("inputs/word-count/a.txt", 3));
+
+        // When its task's PENDING event arrives
+        TaskEventDriver.Outcome outcome = lifecycle().apply(change(cancelled, 1, TASK_1, 1, "PENDING", Map.of(), null,
+                null));
+
+        // Then the task is asked to stop
+        assertThat(outcome).isEqualTo(TaskEventDriver.Outcome.ORPHAN_STOPPED);
+        assertThat(stops).extracting(stop -> stop.get(1)).containsExactly(TASK_1);
+    }
+
+    @Test
+    void apply_taskOfACancelledJobWhoseStopWasAskedAlready_isNotAskedTwice() {
+        // Given a cancelled job whose task ECS is stopping already (desired status STOPPED)
+        JobRecord cancelled = cancelWhileStarting(started("inputs/word-count/a.txt", 3));
+        TaskStateChange running = running(cancelled, 1, TASK_1, 3);
+        TaskStateChange stopping = new TaskStateChange(running.eventId(), CLUSTER, TASK_1, running.taskDefinitionArn(),
+                running.containerInstanceArn(), "RUNNING", "STOPPED", running.startedBy(), running.group(), 3, null, null,
+                running.containers(), running.startedAt(), null);
+
+        // When its RUNNING event arrives
+        TaskEventDriver.Outcome outcome = lifecycle().apply(stopping);
+
+        // Then no second StopTask is sent
+        assertThat(outcome).isEqualTo(TaskEventDriver.Outcome.UNCHANGED);
+        assertThat(stops).isEmpty();
+    }
+
+    @Test
+    void apply_stoppedOfACancelledJob_isStaleAndStopsNothing() {
+        // Given a job cancelled while STARTING
+        JobRecord cancelled = cancelWhileStarting(started("inputs/word-count/a.txt", 3));
+
+        // When its task's STOPPED event arrives (the stop took effect)
+        TaskEventDriver.Outcome outcome = lifecycle().apply(stopped(cancelled, 1, TASK_1, 5, 0, 143, null,
+                "UserInitiated", "Conveyor: cancelled by alice"));
+
+        // Then nothing changes and nothing more is stopped
+        assertThat(outcome).isEqualTo(TaskEventDriver.Outcome.STALE);
+        assertThat(stops).isEmpty();
+        assertThat(jobs.get(cancelled.id()).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+    }
+
+    @Test
+    void apply_earlierAttemptsTaskStillRunning_isStoppedWhileTheNextAttemptRuns() {
+        // Given a job at attempt 2, and a second task of attempt 1 the record never followed
+        JobRecord job = fail(started("inputs/word-count/a.txt", 3), 1, TASK_1);
+
+        // When that task's RUNNING event arrives
+        TaskEventDriver.Outcome outcome = lifecycle().apply(running(job, 1, TASK_2, 3));
+
+        // Then it is stopped and attempt 2 goes on
+        assertThat(outcome).isEqualTo(TaskEventDriver.Outcome.ORPHAN_STOPPED);
+        assertThat(stops).extracting(stop -> stop.get(1)).containsExactly(TASK_2);
+        assertThat(jobs.get(job.id()).orElseThrow().state()).isEqualTo(JobState.STARTING);
+        assertThat(jobs.get(job.id()).orElseThrow().attempt()).isEqualTo(2);
+    }
+
+    JobRecord cancelWhileStarting(JobRecord starting) {
+        JobRecord cancelled = JobFixtures.after(starting, now.minusSeconds(200), new JobEvent.CancelRequested(
+                "cancelled by alice"));
+        jobs.overwrite(cancelled);
+        return cancelled;
     }
 
     // ------------------------------------------------------------------ failures and retries

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.conveyor.aws.EcsRunningAttempts;
 import io.conveyor.aws.S3JobStore;
 import io.conveyor.aws.S3ObjectStore;
 import io.conveyor.aws.SqsJobQueue;
@@ -153,7 +154,8 @@ class JobLifecycleRoundTripIT {
     static TaskEventDriver lifecycle(DispatchHandlerIT.Stack stack, String clusterArn) {
         S3ObjectStore store = new S3ObjectStore(stack.s3());
         return new TaskEventDriver(clusterArn, new S3JobStore(stack.s3(), DispatchHandlerIT.OUT),
-                new SqsJobQueue(stack.sqs(), stack.queueUrl()), new ObjectStoreRegistry(store, DispatchHandlerIT.OUT),
+                new SqsJobQueue(stack.sqs(), stack.queueUrl()), new EcsRunningAttempts(stack.ecs(), clusterArn),
+                new ObjectStoreRegistry(store, DispatchHandlerIT.OUT),
                 store, Clock.systemUTC());
     }
 

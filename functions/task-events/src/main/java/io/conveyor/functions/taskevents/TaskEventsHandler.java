@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.conveyor.aws.AwsClients;
 import io.conveyor.aws.DynamoDbJobIndex;
+import io.conveyor.aws.EcsRunningAttempts;
 import io.conveyor.aws.S3JobStore;
 import io.conveyor.aws.S3ObjectStore;
 import io.conveyor.aws.SqsJobQueue;
@@ -22,7 +23,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Flow 3: ECS task state changes of Conveyor's cluster (EventBridge → SQS → here) move job records
- * along, queue retries and chains' next steps ({@link TaskEventDriver}).
+ * along, queue retries and chains' next steps, and stop a task whose job is over ({@link TaskEventDriver}).
  */
 public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
@@ -83,9 +84,9 @@ public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatc
         S3ObjectStore store = new S3ObjectStore(s3);
         JobStore jobs = new IndexedJobStore(new S3JobStore(s3, settings.outputBucket()),
                 new DynamoDbJobIndex(aws.dynamoDb(), settings.jobIndex(), clock));
-        return new TaskEventDriver(settings.cluster(), jobs,
-                new SqsJobQueue(aws.sqs(), settings.jobsQueue()), new ObjectStoreRegistry(store, settings.outputBucket()),
-                store, clock);
+        return new TaskEventDriver(settings.cluster(), jobs, new SqsJobQueue(aws.sqs(), settings.jobsQueue()),
+                new EcsRunningAttempts(aws.ecs(), settings.cluster()), new ObjectStoreRegistry(store,
+                settings.outputBucket()), store, clock);
     }
 
     @Override

@@ -19,7 +19,10 @@ import io.conveyor.testing.JobFixtures;
 import java.time.Instant;
 import io.conveyor.jobs.JobState;
 import io.conveyor.testing.AwsEmulator;
+import io.conveyor.testing.EcsFleet;
 import io.conveyor.testing.Emulator;
+import io.conveyor.testing.RecordingInterceptor;
+import software.amazon.awssdk.services.ecs.model.StopTaskRequest;
 import io.conveyor.testing.SqsMessages;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +92,51 @@ class TaskEventsHandlerIT {
         assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
                 .containsExactly(event.getRecords().get(0).getMessageId());
         assertThat(new S3JobStore(aws.s3(), OUT).get(JOB).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+    }
+
+    @Test
+    void handleRequest_runningTaskOfAJobCancelledWhileStarting_stopsThatTaskOnEcs(Emulator emulator) {
+        // Given a job cancelled after dispatch wrote STARTING, before ECS had its task, and that task on the cluster
+        AwsClients plain = emulator.clients();
+        plain.s3().createBucket(r -> r.bucket(OUT));
+        String jobsQueue = plain.sqs().createQueue(r -> r.queueName("jobs")).queueUrl();
+        JobIndexTables.create(plain.dynamoDb(), INDEX);
+        plain.ecs().createCluster(r -> r.clusterName("conveyor"));
+        EcsFleet.launchContainerInstances(plain.ec2(), plain.ecs(), CLUSTER, 1);
+        String instance = plain.ecs().listContainerInstances(r -> r.cluster(CLUSTER)).containerInstanceArns().get(0);
+        plain.ecs().registerTaskDefinition(r -> r.family("conveyor-word-count").containerDefinitions(c -> c
+                .name("algorithm").image("public.ecr.aws/docker/library/busybox:1.36").cpu(128).memory(128)));
+        String taskArn = plain.ecs().startTask(r -> r.cluster(CLUSTER).taskDefinition("conveyor-word-count")
+                .containerInstances(instance).startedBy(JOB + "-1")).tasks().get(0).taskArn();
+        S3JobStore jobs = new S3JobStore(plain.s3(), OUT);
+        JobRecord cancelled = JobFixtures.after(started(2, null), Instant.parse("2026-11-21T09:31:05Z"),
+                new JobEvent.CancelRequested("cancelled by alice"));
+        jobs.create(cancelled);
+        RecordingInterceptor calls = new RecordingInterceptor();
+        TaskEventsHandler handler = new TaskEventsHandler(plain.with(calls), emulator.environment(Map.of(
+                TaskEventsHandler.CLUSTER_ARN, CLUSTER, TaskEventsHandler.OUTPUT_BUCKET, OUT,
+                TaskEventsHandler.JOBS_QUEUE_URL, jobsQueue, TaskEventsHandler.JOB_INDEX_TABLE, INDEX)));
+        SQSEvent fixture = EventLoader.loadSQSEvent("events/task-events/task-running-and-stopped.json");
+        SQSEvent.SQSMessage running = fixture.getRecords().get(0);
+        String fixtureTask = "arn:aws:ecs:us-east-1:123456789012:task/conveyor/7f0ad1d2c4be4d3fa9b5d1bc4f1c0e55";
+        running.setBody(running.getBody().replace(fixtureTask, taskArn));
+        SQSEvent event = new SQSEvent();
+        event.setRecords(List.of(running));
+
+        // When that task's RUNNING event arrives
+        SQSBatchResponse response = handler.handleRequest(event, null);
+
+        // Then ECS got StopTask for that task with the cancel's words, and the record stays CANCELLED
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(calls.requests(StopTaskRequest.class)).singleElement().satisfies(stop -> {
+            assertThat(stop.task()).isEqualTo(taskArn);
+            assertThat(stop.cluster()).isEqualTo(CLUSTER);
+            assertThat(stop.reason()).isEqualTo("Conveyor: cancelled by alice");
+        });
+        assertThat(plain.ecs().describeTasks(r -> r.cluster(CLUSTER).tasks(taskArn)).tasks().get(0).stoppedReason())
+                .isEqualTo("Conveyor: cancelled by alice");
+        assertThat(jobs.get(JOB).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+        assertThat(jobs.get(JOB).orElseThrow().tasks()).isEmpty();
     }
 
     /** The job the fixture's task names, as dispatch leaves it after placing its first attempt. */

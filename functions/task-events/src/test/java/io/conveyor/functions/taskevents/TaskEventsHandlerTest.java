@@ -39,9 +39,13 @@ class TaskEventsHandlerTest {
 
     final InMemoryJobStore jobs = new InMemoryJobStore();
     final List<String> queued = new ArrayList<>();
+    final List<String> stopped = new ArrayList<>();
 
     TaskEventsHandler handler() {
-        return new TaskEventsHandler(new TaskEventDriver(CLUSTER, jobs, queued::addAll, new InMemoryRegistry(),
+        return new TaskEventsHandler(new TaskEventDriver(CLUSTER, jobs, queued::addAll, (attempt, task, why) -> {
+            stopped.add(task);
+            return 1;
+        }, new InMemoryRegistry(),
                 new InMemoryObjectStore(), Clock.fixed(Instant.parse("2026-11-21T10:00:00Z"), ZoneOffset.UTC)));
     }
 
