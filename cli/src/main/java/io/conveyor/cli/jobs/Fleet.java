@@ -1,11 +1,18 @@
 package io.conveyor.cli.jobs;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
- * What {@code conveyor fleet} shows: the stack's instances, its queues and its dead letters.
+ * What {@code conveyor fleet} shows: the stack's instances, its queues and its dead letters, and what
+ * could not be read.
  */
-record Fleet(List<Instance> instances, List<Queue> queues) {
+record Fleet(List<Instance> instances, List<Queue> queues,
+             @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> warnings) {
+
+    Fleet {
+        warnings = List.copyOf(warnings);
+    }
 
     /**
      * One container instance.

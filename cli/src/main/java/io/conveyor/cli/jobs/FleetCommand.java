@@ -23,6 +23,7 @@ final class FleetCommand extends TargetCommand {
                     + "it has no fleet (see conveyor local --cpus and --memory)");
             return 0;
         }
+        fleet.warnings().forEach(warning -> err.println("conveyor fleet: " + warning));
         if (json()) {
             printJson(fleet);
             return 0;

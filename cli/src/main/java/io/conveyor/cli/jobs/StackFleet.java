@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.cloudwatch.model.Datapoint;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
@@ -43,8 +44,12 @@ final class StackFleet {
         this.stack = stack;
     }
 
+    /** What could not be read, said once each (CloudWatch on moto: the SDK speaks CBOR, moto answers 404). */
+    private final List<String> warnings = new ArrayList<>();
+
     Fleet read() {
-        return new Fleet(instances(), queues());
+        List<Fleet.Instance> instances = instances();
+        return new Fleet(instances, queues(), warnings);
     }
 
     private List<Fleet.Instance> instances() {
@@ -62,15 +67,22 @@ final class StackFleet {
         }
         Map<String, String> alarms = new HashMap<>();
         String prefix = stack.stack() + "-idle-";
-        for (MetricAlarm alarm : clients.cloudWatch().describeAlarmsPaginator(request -> request.alarmNamePrefix(prefix))
-                .metricAlarms()) {
-            alarms.put(alarm.alarmName().substring(prefix.length()), alarm.stateValueAsString());
+        boolean cloudWatch = true;
+        try {
+            for (MetricAlarm alarm : clients.cloudWatch().describeAlarmsPaginator(request -> request
+                    .alarmNamePrefix(prefix)).metricAlarms()) {
+                alarms.put(alarm.alarmName().substring(prefix.length()), alarm.stateValueAsString());
+            }
+        } catch (AwsServiceException e) {
+            warnings.add("CloudWatch did not answer (" + StackTarget.firstLine(e.getMessage())
+                    + "): idle minutes and alarm states are left out");
+            cloudWatch = false;
         }
         List<Fleet.Instance> instances = new ArrayList<>();
         for (FleetInstance instance : found) {
             instances.add(new Fleet.Instance(instance.instanceId(), instance.state().name().toLowerCase(),
                     instance.instanceType(), tasks.getOrDefault(instance.instanceId(), 0),
-                    idleMinutes(instance.instanceId()), alarms.get(instance.instanceId())));
+                    cloudWatch ? idleMinutes(instance.instanceId()) : null, alarms.get(instance.instanceId())));
         }
         instances.sort(Comparator.comparing(Fleet.Instance::id));
         return instances;

@@ -12,7 +12,9 @@ import io.conveyor.jobs.IndexedJobStore;
 import io.conveyor.jobs.JobId;
 import io.conveyor.jobs.JobLogs;
 import io.conveyor.jobs.JobOperations;
+import io.conveyor.jobs.JobQuery;
 import io.conveyor.jobs.JobStore;
+import io.conveyor.jobs.JobSummary;
 import io.conveyor.json.Json;
 import io.conveyor.registration.AlgorithmRecord;
 import io.conveyor.registration.ObjectStoreRegistry;
@@ -41,6 +43,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * emulator): its resources found through the stack's {@code Outputs}, reached with the SDK.
  */
 final class StackTarget implements Target {
+
+    /** How long submit waits for dispatch to record the job of an upload. */
+    private static final Duration RECORDED_WITHIN = Duration.ofSeconds(30);
 
     private final AwsClients clients;
     private final String stack;
@@ -144,12 +149,12 @@ final class StackTarget implements Target {
         // Descriptors whose last outcome registered nothing: their authors look for their errors here too.
         for (S3Object object : clients.s3().listObjectsV2Paginator(request -> request.bucket(bucket)
                 .prefix(ObjectStoreRegistry.OUTCOMES)).contents()) {
-            String descriptorKey = object.key().substring(ObjectStoreRegistry.OUTCOMES.length())
-                    .replaceFirst("\\.json$", "");
-            registry.outcome(descriptorKey).filter(outcome -> outcome.status() == RegistrationOutcome.Status.REJECTED)
+            String file = object.key().substring(ObjectStoreRegistry.OUTCOMES.length());
+            registry.outcome(BucketLayout.ALGORITHMS_PREFIX + file)
+                    .filter(outcome -> outcome.status() == RegistrationOutcome.Status.REJECTED)
                     .filter(outcome -> !registered.contains(outcome.descriptor()))
                     .ifPresent(outcome -> algorithms.add(new Algorithm(outcome.algorithm() == null
-                            ? descriptorKey : outcome.algorithm(), "REJECTED", null, null, null, null, List.of(),
+                            ? file.replaceFirst("\\.json$", "") : outcome.algorithm(), "REJECTED", null, null, null, null, List.of(),
                             List.of(), outcome.descriptor(), outcome.at(), problems(outcome.errors()))));
         }
         return algorithms;
@@ -176,6 +181,7 @@ final class StackTarget implements Target {
         String bucket = output("InputBucketName");
         String key = BucketLayout.INPUTS_PREFIX + algorithm + "/" + file.getFileName();
         PutObjectResponse put;
+        java.time.Instant uploaded = java.time.Instant.now();
         try {
             put = clients.s3().putObject(request -> request.bucket(bucket).key(key).metadata(parameters),
                     RequestBody.fromFile(file));
@@ -189,9 +195,29 @@ final class StackTarget implements Target {
             return new Submitted(file.toString(), ref.uri(), null, "no active algorithm '" + algorithm
                     + "' is registered: dispatch will fail the job (see conveyor algorithms)");
         }
-        String version = put.versionId() != null ? put.versionId() : "etag:" + put.eTag();
-        return new Submitted(file.toString(), ref.uri(), JobId.of(ref.uri(), version, algorithm, record.get().sha256()),
-                null);
+        String version = put.versionId() != null ? put.versionId() : "etag:" + put.eTag().replace("\"", "");
+        String predicted = JobId.of(ref.uri(), version, algorithm, record.get().sha256());
+        return recorded(ref.uri(), uploaded).map(id -> new Submitted(file.toString(), ref.uri(), id, null))
+                .orElseGet(() -> new Submitted(file.toString(), ref.uri(), predicted, "no record yet after "
+                        + RECORDED_WITHIN.toSeconds() + " s; the id is the one dispatch makes of this upload's version"));
+    }
+
+    /**
+     * The job dispatch recorded for an input uploaded at {@code since}, read back through the job index:
+     * the id is the one dispatch made, whatever version its S3 event named (moto's events name none, so
+     * there a job is named by the object's ETag, where S3's name its version id).
+     */
+    private Optional<String> recorded(String input, java.time.Instant since) throws UsageException {
+        long deadline = System.nanoTime() + RECORDED_WITHIN.toNanos();
+        JobQuery query = JobQuery.newest(20).withInputPrefix(input).withSince(since.minusSeconds(1));
+        while (true) {
+            Optional<String> id = jobs.list(query).stream().filter(job -> input.equals(job.input()))
+                    .map(JobSummary::id).findFirst();
+            if (id.isPresent() || System.nanoTime() > deadline) {
+                return id;
+            }
+            pause();
+        }
     }
 
     @Override
