@@ -197,15 +197,20 @@ final class StackTarget implements Target {
         }
         String version = put.versionId() != null ? put.versionId() : "etag:" + put.eTag().replace("\"", "");
         String predicted = JobId.of(ref.uri(), version, algorithm, record.get().sha256());
+        if (!clients.overridden()) {
+            // S3's event of an upload to a versioned bucket names its version id, from which dispatch makes
+            // exactly this id: nothing to wait for.
+            return new Submitted(file.toString(), ref.uri(), predicted, null);
+        }
         return recorded(ref.uri(), uploaded).map(id -> new Submitted(file.toString(), ref.uri(), id, null))
                 .orElseGet(() -> new Submitted(file.toString(), ref.uri(), predicted, "no record yet after "
                         + RECORDED_WITHIN.toSeconds() + " s; the id is the one dispatch makes of this upload's version"));
     }
 
     /**
-     * The job dispatch recorded for an input uploaded at {@code since}, read back through the job index:
-     * the id is the one dispatch made, whatever version its S3 event named (moto's events name none, so
-     * there a job is named by the object's ETag, where S3's name its version id).
+     * On an emulator, the job dispatch recorded for an input uploaded at {@code since}, read back through
+     * the job index: moto's S3 events name no version id, so there dispatch names a job by the object's
+     * ETag, where on AWS it names it by the version id the CLI knows.
      */
     private Optional<String> recorded(String input, java.time.Instant since) throws UsageException {
         long deadline = System.nanoTime() + RECORDED_WITHIN.toNanos();
