@@ -51,6 +51,7 @@ final class ShowCommand extends TargetCommand {
                 + Since.duration(record.startedAt(), record.endedAt(), now) + ")");
         line("exit code", record.exitCode() == null ? null : record.exitCode().toString());
         line("placed on", record.placedOn());
+        line("pinned to", record.pinnedTaskDefinition());
         line("parent", record.parent());
         record.children().forEach(child -> line("child", child));
         line("output", record.output());
@@ -61,6 +62,8 @@ final class ShowCommand extends TargetCommand {
             line("  stopped", run.stoppedAt() == null ? null : run.stoppedAt() + (run.stopCode() == null ? ""
                     : " (" + run.stopCode() + ")"));
             line("  reason", run.stoppedReason());
+            line("  task def", run.taskDefinitionArn());
+            run.imageDigests().forEach((container, digest) -> line("  " + container, "image " + digest));
             run.exitCodes().forEach((container, code) -> line("  " + container, "exit code " + code));
         }
         if (record.stderrTail() != null) {
