@@ -225,6 +225,17 @@ class JobCommandsLocalTest {
     }
 
     @Test
+    void retry_sameImageOnAnOutbox_isRefusedSayingTheLocalModeHasNoImages() throws IOException {
+        String failed = idOf("FAILED");
+
+        Run retry = onOutbox("retry", failed, "--same-image");
+
+        assertThat(retry.exit()).isEqualTo(2);
+        assertThat(retry.err()).contains("--same-image: the local mode runs no container images");
+        assertThat(onOutbox("show", failed, "-o", "json").json().path("state").asText()).isEqualTo("FAILED");
+    }
+
+    @Test
     void retry_succeededJob_needsForce() throws IOException {
         String succeeded = idOf("SUCCEEDED");
 

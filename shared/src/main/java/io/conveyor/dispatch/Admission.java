@@ -104,7 +104,9 @@ final class Admission {
 
     /**
      * The job a queue message names by id (a retry, or a chain's next step), when it is still to run.
-     * It runs with the algorithm revision and the input version it was made for, or not at all.
+     * It runs with the algorithm revision and the input version it was made for, or not at all; a job
+     * pinned to a task definition ({@code retry --same-image}) runs on it whatever the algorithm's revision is
+     * now, provided the algorithm is still active and the task definition is of its family.
      */
     Optional<Candidate> admitRecorded(String jobId) {
         Optional<JobStore.Versioned> read = updates.store().read(jobId);
@@ -125,6 +127,8 @@ final class Admission {
         String rejection = null;
         if (algorithm.isEmpty()) {
             rejection = "unknown algorithm '" + record.algorithm() + "': no descriptor registered under that name";
+        } else if (record.pinnedTaskDefinition() != null) {
+            rejection = foreignPin(record, algorithm.get()).orElse(null);
         } else if (algorithm.get().sha256() != null && !algorithm.get().sha256().equals(record.revision())) {
             rejection = "algorithm '" + record.algorithm() + "' changed since this job was made (its revision was "
                     + abbreviate(record.revision()) + ", now " + abbreviate(algorithm.get().sha256())
@@ -144,6 +148,27 @@ final class Admission {
             return Optional.empty();
         }
         return Optional.of(Candidate.of(read.get(), algorithm.get(), described.get(), checked.parameters()));
+    }
+
+    /**
+     * Why a record's pinned task definition may not run, when it is not a revision of the algorithm's own family
+     * (the stack's {@code <stack>-<algorithm>}, in the same account and region): a record edited by hand must
+     * not make dispatch start a task definition of somebody else's.
+     */
+    static Optional<String> foreignPin(JobRecord record, AlgorithmRecord algorithm) {
+        String pinned = record.pinnedTaskDefinition();
+        String registered = algorithm.taskDefinitionArn();
+        if (registered == null) {
+            return Optional.empty(); // retired: check() says so
+        }
+        String family = registered.substring(0, registered.lastIndexOf(':') + 1);
+        String revision = pinned.startsWith(family) ? pinned.substring(family.length()) : "";
+        if (!revision.isEmpty() && revision.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return Optional.empty();
+        }
+        return Optional.of("the job is pinned to the task definition '" + pinned + "', which is not a revision of "
+                + "the family of algorithm '" + record.algorithm() + "' (" + family + "<revision>): dispatch runs only its "
+                + "stack's own task definitions; retry it without --same-image");
     }
 
     private Optional<AlgorithmRecord> algorithm(String name) {

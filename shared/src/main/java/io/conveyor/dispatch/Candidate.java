@@ -44,6 +44,15 @@ record Candidate(String id, NewJob job, JobStore.Versioned recorded, AlgorithmRe
                 parameters);
     }
 
+    /**
+     * The task definition its task starts on: the one its record is pinned to ({@code retry --same-image}; admission
+     * checked it is of the algorithm's family), or the algorithm's registered one.
+     */
+    String taskDefinitionArn() {
+        String pinned = recorded == null ? null : recorded.record().pinnedTaskDefinition();
+        return pinned != null ? pinned : algorithm.taskDefinitionArn();
+    }
+
     /** What it asks of a container instance. */
     Packer.Demand demand() {
         Set<String> types = new TreeSet<>(algorithm.definition().instanceTypes());

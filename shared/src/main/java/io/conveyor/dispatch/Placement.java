@@ -72,7 +72,7 @@ final class Placement {
                 verdicts.put(id, claim.verdict());
                 return;
             }
-            starts.add(TaskOverrides.of(id, claim.record().attempt(), candidate.algorithm().taskDefinitionArn(),
+            starts.add(TaskOverrides.of(id, claim.record().attempt(), candidate.taskDefinitionArn(),
                     containerInstance, candidate.algorithm().definition(), candidate.input().ref(),
                     candidate.input().versionId(), claim.record().output(), candidate.parameters()));
         });

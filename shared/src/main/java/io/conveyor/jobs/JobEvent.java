@@ -217,13 +217,21 @@ public sealed interface JobEvent {
      *                 to keep the record's
      * @param force    whether a SUCCEEDED job runs again too
      * @param reason   who asked
+     * @param pinnedTaskDefinition the task definition the new attempts start on ({@code retry --same-image}: the
+     *                 record keeps its revision), or {@code null} for the algorithm's registered one
      */
-    record RetryRequested(int attempts, String revision, boolean force, String reason) implements JobEvent {
+    record RetryRequested(int attempts, String revision, boolean force, String reason, String pinnedTaskDefinition)
+            implements JobEvent {
         public RetryRequested {
             Objects.requireNonNull(reason, "reason");
             if (attempts < 1) {
                 throw new IllegalArgumentException("attempts must be at least 1, was " + attempts);
             }
+        }
+
+        /** A retry on the algorithm's registered task definition (it clears a pin). */
+        public RetryRequested(int attempts, String revision, boolean force, String reason) {
+            this(attempts, revision, force, reason, null);
         }
 
         /** A retry of a failed or cancelled job on the revision it has. */

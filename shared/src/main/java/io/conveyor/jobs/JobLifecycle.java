@@ -204,7 +204,8 @@ public final class JobLifecycle {
         }
         JobRecord after = record.toBuilder().state(JobState.QUEUED).maxAttempts(record.countedAttempts()
                 + retry.attempts()).revision(retry.revision() == null ? record.revision() : retry.revision())
-                .reason(retry.reason()).endedAt(null).placedOn(null).waitingSince(null).build();
+                .reason(retry.reason()).endedAt(null).placedOn(null).waitingSince(null)
+                .pinnedTaskDefinition(retry.pinnedTaskDefinition()).build();
         return Transition.changed(record, after, List.of(), List.of(new Effect.Enqueue(List.of(record.id()))));
     }
 

@@ -2,6 +2,7 @@ package io.conveyor.jobs;
 
 import io.conveyor.registration.AlgorithmRecord;
 import io.conveyor.registration.AlgorithmRegistry;
+import io.conveyor.registration.TaskDefinitionWrapper;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,13 +22,25 @@ public final class JobOperations {
     private final JobQueue queue;
     private final RunningAttempts attempts;
     private final AlgorithmRegistry registry;
+    private final PinnedTaskDefinitions pins;
+    private final Clock clock;
 
+    /** Operations where a retry cannot pin an image ({@code --same-image} is refused). */
     public JobOperations(JobStore store, JobQueue queue, RunningAttempts attempts, AlgorithmRegistry registry,
                          Clock clock) {
+        this(store, queue, attempts, registry, PinnedTaskDefinitions.refusing(
+                "this target cannot pin an attempt's image"), clock);
+    }
+
+    /** Operations whose {@code retry --same-image} registers pinned task definitions through {@code pins}. */
+    public JobOperations(JobStore store, JobQueue queue, RunningAttempts attempts, AlgorithmRegistry registry,
+                         PinnedTaskDefinitions pins, Clock clock) {
         this.updates = new JobUpdates(store, clock);
         this.queue = Objects.requireNonNull(queue, "queue");
         this.attempts = Objects.requireNonNull(attempts, "attempts");
         this.registry = Objects.requireNonNull(registry, "registry");
+        this.pins = Objects.requireNonNull(pins, "pins");
+        this.clock = clock;
     }
 
     /**
@@ -73,7 +86,9 @@ public final class JobOperations {
     /**
      * Runs a finished job again: a FAILED or CANCELLED one (a SUCCEEDED one only with
      * {@link RetryOptions#force()}) gets a new series of attempts (1 + the descriptor's retries) on
-     * its algorithm's current revision, and is queued.
+     * its algorithm's current revision, and is queued. With {@link RetryOptions#sameImage()} it keeps its
+     * revision and runs on a task definition registered for it that names the image by the digest its last
+     * attempt ran (see {@link PinnedTaskDefinitions}); a job no attempt of which kept that digest is left.
      *
      * @throws JobUpdates.ConcurrentChangeException when the record kept changing under the retry
      */
@@ -88,6 +103,9 @@ public final class JobOperations {
         if (algorithm.isEmpty() || !algorithm.get().active()) {
             return Outcome.nothingToDo(known.get(), "algorithm '" + name + "' " + (algorithm.isEmpty()
                     ? "is not registered" : "was retired") + ": there is no revision to run the job on");
+        }
+        if (options.sameImage()) {
+            return retryOnSameImage(known.get(), algorithm.get(), options);
         }
         String current = algorithm.get().sha256();
         JobEvent.RetryRequested event = new JobEvent.RetryRequested(1 + algorithm.get().definition().retries(), current,
@@ -108,6 +126,51 @@ public final class JobOperations {
                 + (Objects.equals(before, current) ? " on the same revision " + abbreviate(current)
                 : "; algorithm '" + name + "' changed: revision " + abbreviate(before) + " → " + abbreviate(current));
         return new Outcome(jobId, Outcome.Kind.DONE, JobState.QUEUED, message, List.of(), before, current);
+    }
+
+    private Outcome retryOnSameImage(JobRecord known, AlgorithmRecord algorithm, RetryOptions options) {
+        int attemptsAgain = 1 + algorithm.definition().retries();
+        // Whether the job may run again at all is asked first (the lifecycle is pure): no revision is made in vain.
+        Transition probe = JobLifecycle.apply(known, new JobEvent.RetryRequested(attemptsAgain, null, options.force(),
+                "probe"), clock.instant());
+        if (!probe.changed()) {
+            return Outcome.nothingToDo(known, probe.note());
+        }
+        Optional<TaskRun> ran = known.tasks().reversed().stream()
+                .filter(run -> run.imageDigests().containsKey(TaskDefinitionWrapper.ALGORITHM)
+                        && run.taskDefinitionArn() != null)
+                .findFirst();
+        if (ran.isEmpty()) {
+            return Outcome.nothingToDo(known, "--same-image: no attempt of job " + known.id() + " recorded both the "
+                    + "digest of its " + TaskDefinitionWrapper.ALGORITHM + " container's image and its task definition "
+                    + "(ECS reports them once a task has pulled its images; records made before Conveyor kept them "
+                    + "have neither): there is no image to run again");
+        }
+        TaskRun run = ran.get();
+        String digest = run.imageDigests().get(TaskDefinitionWrapper.ALGORITHM);
+        String pinned;
+        try {
+            pinned = pins.pin(run.taskDefinitionArn(), TaskDefinitionWrapper.ALGORITHM, digest, known.id());
+        } catch (PinnedTaskDefinitions.PinRefusedException e) {
+            return Outcome.nothingToDo(known, "--same-image: " + e.getMessage());
+        }
+        JobEvent.RetryRequested event = new JobEvent.RetryRequested(attemptsAgain, null, options.force(),
+                "retried by " + options.who() + " on the image " + digest + " of attempt " + run.attempt(), pinned);
+        Optional<Transition> applied = updates.apply(known.id(), event);
+        if (applied.isEmpty()) {
+            return Outcome.notFound(known.id());
+        }
+        Transition transition = applied.get();
+        if (!transition.changed()) {
+            return Outcome.nothingToDo(transition.after(), transition.note());
+        }
+        transition.effect(Effect.Enqueue.class).ifPresent(enqueue -> queue.submit(enqueue.jobIds()));
+        String revision = transition.after().revision();
+        return new Outcome(known.id(), Outcome.Kind.DONE, JobState.QUEUED, "queued again (was "
+                + transition.before().state() + "), up to " + (transition.after().maxAttempts()
+                - transition.after().countedAttempts()) + " attempt(s) on the image " + digest + " of attempt "
+                + run.attempt() + " (revision " + abbreviate(revision) + ", task definition " + pinned + ")", List.of(),
+                revision, revision);
     }
 
     private String stopTask(JobRecord before, Effect.StopTask stop) {
@@ -153,11 +216,17 @@ public final class JobOperations {
      * How a retry is asked for.
      *
      * @param who   who asks (kept in the record's reason)
-     * @param force whether a SUCCEEDED job runs again too
+     * @param force     whether a SUCCEEDED job runs again too
+     * @param sameImage whether it runs the image its last attempt ran (by digest) on its own revision
      */
-    public record RetryOptions(String who, boolean force) {
+    public record RetryOptions(String who, boolean force, boolean sameImage) {
         public RetryOptions {
             Objects.requireNonNull(who, "who");
+        }
+
+        /** A retry on the algorithm's current revision. */
+        public RetryOptions(String who, boolean force) {
+            this(who, force, false);
         }
     }
 

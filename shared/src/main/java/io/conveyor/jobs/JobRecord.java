@@ -45,6 +45,9 @@ import java.util.TreeMap;
  *                      the parts' MD5s with {@code -<parts>} for a multipart one); empty in records made before
  * @param writes        how often this record was written through the index ({@link IndexedJobStore}): a summary
  *                      of a lower count is older news; 0 in records made before
+ * @param pinnedTaskDefinition the task definition its next attempts start on instead of the algorithm's registered
+ *                      one ({@code retry --same-image}: a revision naming the image by the digest an earlier attempt
+ *                      ran), or {@code null}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobRecord(String id, String algorithm, String revision, String input, String inputVersion, String parent,
@@ -53,7 +56,7 @@ public record JobRecord(String id, String algorithm, String revision, String inp
                         String startedAt, String endedAt, List<String> outputs, String waitingSince,
                         String placedOn, List<TaskRun> tasks, int interruptions, List<String> children,
                         @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> outputChecksums,
-                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) long writes) {
+                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) long writes, String pinnedTaskDefinition) {
 
     public JobRecord {
         Objects.requireNonNull(id, "id");
@@ -116,6 +119,7 @@ public record JobRecord(String id, String algorithm, String revision, String inp
         private List<String> children = List.of();
         private Map<String, String> outputChecksums = Map.of();
         private long writes;
+        private String pinnedTaskDefinition;
 
         Builder(String id, String algorithm, JobState state) {
             this.id = id;
@@ -150,6 +154,7 @@ public record JobRecord(String id, String algorithm, String revision, String inp
             children = r.children;
             outputChecksums = r.outputChecksums;
             writes = r.writes;
+            pinnedTaskDefinition = r.pinnedTaskDefinition;
         }
 
         Builder revision(String value) {
@@ -262,6 +267,12 @@ public record JobRecord(String id, String algorithm, String revision, String inp
             return this;
         }
 
+        /** The task definition the next attempts start on ({@code retry --same-image}), or {@code null}. */
+        Builder pinnedTaskDefinition(String value) {
+            pinnedTaskDefinition = value;
+            return this;
+        }
+
         Builder interruptions(int value) {
             interruptions = value;
             return this;
@@ -275,7 +286,8 @@ public record JobRecord(String id, String algorithm, String revision, String inp
         public JobRecord build() {
             return new JobRecord(id, algorithm, revision, input, inputVersion, parent, state, attempt, maxAttempts,
                     exitCode, reason, stderrTail, output, pid, processStart, queuedAt, startedAt, endedAt, outputs,
-                    waitingSince, placedOn, tasks, interruptions, children, outputChecksums, writes);
+                    waitingSince, placedOn, tasks, interruptions, children, outputChecksums, writes,
+                    pinnedTaskDefinition);
         }
     }
 }

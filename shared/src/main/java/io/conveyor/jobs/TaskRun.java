@@ -21,12 +21,15 @@ import java.util.TreeMap;
  * @param logStreams    container name → its CloudWatch Logs stream in the stack's task log group
  * @param imageDigests  container name → the digest of the image that actually ran ({@code sha256:…}), for the
  *                      containers ECS reported one for (provenance: a tag may move, the digest does not)
+ * @param taskDefinitionArn the task definition revision the task ran (what {@code retry --same-image} pins), or
+ *                      {@code null} in records made before it was kept
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TaskRun(int attempt, String taskArn, long version, String lastStatus, String startedAt, String stoppedAt,
                       Map<String, Integer> exitCodes, String stopCode, String stoppedReason,
                       @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> logStreams,
-                      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> imageDigests) {
+                      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> imageDigests,
+                      String taskDefinitionArn) {
 
     public TaskRun {
         Objects.requireNonNull(taskArn, "taskArn");
@@ -41,15 +44,23 @@ public record TaskRun(int attempt, String taskArn, long version, String lastStat
         this(attempt, taskArn, version, lastStatus, startedAt, stoppedAt, exitCodes, stopCode, stoppedReason, null, null);
     }
 
+    /** A task's run whose task definition is not known. */
+    public TaskRun(int attempt, String taskArn, long version, String lastStatus, String startedAt, String stoppedAt,
+                   Map<String, Integer> exitCodes, String stopCode, String stoppedReason, Map<String, String> logStreams,
+                   Map<String, String> imageDigests) {
+        this(attempt, taskArn, version, lastStatus, startedAt, stoppedAt, exitCodes, stopCode, stoppedReason, logStreams,
+                imageDigests, null);
+    }
+
     /** The same run, with its containers' log streams. */
     public TaskRun withLogStreams(Map<String, String> streams) {
         return new TaskRun(attempt, taskArn, version, lastStatus, startedAt, stoppedAt, exitCodes, stopCode,
-                stoppedReason, streams, imageDigests);
+                stoppedReason, streams, imageDigests, taskDefinitionArn);
     }
 
     /** The same run, with the digests of the images its containers ran. */
     public TaskRun withImageDigests(Map<String, String> digests) {
         return new TaskRun(attempt, taskArn, version, lastStatus, startedAt, stoppedAt, exitCodes, stopCode,
-                stoppedReason, logStreams, digests);
+                stoppedReason, logStreams, digests, taskDefinitionArn);
     }
 }

@@ -104,7 +104,8 @@ public final class TaskEvents {
             }
         });
         return new TaskRun(attempt, change.taskArn(), change.version(), change.lastStatus(), change.startedAt(),
-                change.stoppedAt(), codes, change.stopCode(), change.stoppedReason(), null, digests);
+                change.stoppedAt(), codes, change.stopCode(), change.stoppedReason(), null, digests,
+                change.taskDefinitionArn());
     }
 
     private static Integer exitCode(TaskStateChange change, String container) {

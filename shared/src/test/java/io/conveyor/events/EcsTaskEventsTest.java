@@ -57,6 +57,19 @@ class EcsTaskEventsTest {
     }
 
     @Test
+    void run_stoppedTaskSample_keepsTheTaskDefinitionTheAttemptRan() throws Exception {
+        // Given the sample stopped task, run from revision 3 of the stack's word-count family
+        TaskStateChange change = EcsTaskEvents.parse(sampleBody("task-events/task-stopped.json", 0));
+
+        // When the attempt's run is made of it
+        io.conveyor.jobs.TaskRun run = io.conveyor.tasks.TaskEvents.run(1, change);
+
+        // Then it keeps that revision (what retry --same-image pins)
+        assertThat(run.taskDefinitionArn())
+                .isEqualTo("arn:aws:ecs:us-east-1:123456789012:task-definition/conveyor-word-count:3");
+    }
+
+    @Test
     void parse_taskWithoutDigests_keepsNone() throws Exception {
         // Given a running task whose images' digests ECS has not reported
         TaskStateChange change = EcsTaskEvents.parse(sampleBody("task-events/task-running-and-stopped.json", 0));

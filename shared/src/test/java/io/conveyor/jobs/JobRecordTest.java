@@ -73,6 +73,30 @@ class JobRecordTest {
     }
 
     @Test
+    void json_pinnedRecordWithTaskDefinitions_keepsThemAndAnOlderRecordHasNeither() throws IOException {
+        // Given a record written before pins and task definitions were kept, and that record pinned by a retry
+        JobRecord older;
+        try (InputStream in = getClass().getResourceAsStream("/records/aws-retrying.json")) {
+            older = Json.mapper().readValue(in, JobRecord.class);
+        }
+        TaskRun ran = new TaskRun(1, "arn:aws:ecs:us-east-1:1:task/c/abc", 3, "STOPPED", null, null, null, null, null,
+                null, java.util.Map.of("algorithm", "sha256:" + "a".repeat(64)),
+                "arn:aws:ecs:us-east-1:1:task-definition/conveyor-wc:3");
+        JobRecord pinned = older.toBuilder().task(ran).pinnedTaskDefinition(
+                "arn:aws:ecs:us-east-1:1:task-definition/conveyor-wc:9").build();
+
+        // When the pinned one is written and read back
+        JobRecord read = Json.mapper().readValue(Json.mapper().writeValueAsBytes(pinned), JobRecord.class);
+
+        // Then the pin and each attempt's task definition survive; the older record reads with neither
+        assertThat(read).isEqualTo(pinned);
+        assertThat(read.pinnedTaskDefinition()).endsWith("conveyor-wc:9");
+        assertThat(read.task(1).orElseThrow().taskDefinitionArn()).endsWith("conveyor-wc:3");
+        assertThat(older.pinnedTaskDefinition()).isNull();
+        assertThat(older.tasks()).extracting(TaskRun::taskDefinitionArn).containsOnlyNulls();
+    }
+
+    @Test
     void toBuilder_unchanged_buildsAnEqualRecord() throws IOException {
         JobRecord record;
         try (InputStream in = getClass().getResourceAsStream("/records/local-failed.json")) {

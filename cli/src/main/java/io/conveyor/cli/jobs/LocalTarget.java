@@ -7,6 +7,7 @@ import io.conveyor.descriptor.Validation;
 import io.conveyor.jobs.JobLogs;
 import io.conveyor.jobs.JobOperations;
 import io.conveyor.jobs.JobStore;
+import io.conveyor.jobs.PinnedTaskDefinitions;
 import io.conveyor.local.LocalJobLogs;
 import io.conveyor.local.LocalRuntime;
 import io.conveyor.local.LocalSettings;
@@ -87,7 +88,8 @@ final class LocalTarget implements Target {
     @Override
     public JobOperations operations() {
         return new JobOperations(jobs, ids -> { }, (attempt, taskArn, reason) -> 0, new FolderRegistry(),
-                Clock.systemUTC());
+                PinnedTaskDefinitions.refusing("the local mode runs no container images, so there is no image digest "
+                        + "to run again; retry without --same-image"), Clock.systemUTC());
     }
 
     /** The folders as {@code conveyor local} would use them, for the local mode's own readers. */

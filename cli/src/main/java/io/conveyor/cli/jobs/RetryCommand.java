@@ -28,6 +28,9 @@ final class RetryCommand extends TargetCommand {
     String algorithm;
     @Option(names = "--force", description = "also run SUCCEEDED jobs again")
     boolean force;
+    @Option(names = "--same-image", description = "run the image its last attempt ran, by digest, on the job's own "
+            + "revision (registers a task definition revision pinned to that digest; not on a local outbox)")
+    boolean sameImage;
     @Option(names = "--limit", paramLabel = "N", description = "with --state, at most this many (default: ${DEFAULT-VALUE})")
     int limit = 1000;
 
@@ -44,6 +47,10 @@ final class RetryCommand extends TargetCommand {
             throw new UsageException("--state " + state + ": only a finished job runs again (FAILED, CANCELLED, "
                     + "SUCCEEDED with --force)");
         }
+        if (sameImage && target instanceof LocalTarget) {
+            throw new UsageException("--same-image: the local mode runs no container images, so there is no image "
+                    + "digest to run again; retry without --same-image");
+        }
         JobOperations operations = target.operations();
         List<String> ids = new ArrayList<>(jobs);
         if (state != null) {
@@ -55,7 +62,7 @@ final class RetryCommand extends TargetCommand {
         }
         List<JobOperations.Outcome> outcomes = new ArrayList<>();
         for (String id : ids) {
-            outcomes.add(operations.retry(id, new JobOperations.RetryOptions(Who.am(environment), force)));
+            outcomes.add(operations.retry(id, new JobOperations.RetryOptions(Who.am(environment), force, sameImage)));
         }
         return Outcomes.print(this, outcomes);
     }

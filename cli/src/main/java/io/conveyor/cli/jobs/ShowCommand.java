@@ -51,6 +51,7 @@ final class ShowCommand extends TargetCommand {
                 + Since.duration(record.startedAt(), record.endedAt(), now) + ")");
         line("exit code", record.exitCode() == null ? null : record.exitCode().toString());
         line("placed on", record.placedOn());
+        line("pinned to", record.pinnedTaskDefinition());
         line("parent", record.parent());
         record.children().forEach(child -> line("child", child));
         line("output", record.output());
@@ -62,6 +63,7 @@ final class ShowCommand extends TargetCommand {
             line("  stopped", run.stoppedAt() == null ? null : run.stoppedAt() + (run.stopCode() == null ? ""
                     : " (" + run.stopCode() + ")"));
             line("  reason", run.stoppedReason());
+            line("  task def", run.taskDefinitionArn());
             run.exitCodes().forEach((container, code) -> line("  " + container, "exit code " + code
                     + (run.imageDigests().containsKey(container) ? ", image " + run.imageDigests().get(container) : "")));
             run.imageDigests().forEach((container, digest) -> {

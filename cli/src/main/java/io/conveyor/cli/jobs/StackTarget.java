@@ -3,6 +3,7 @@ package io.conveyor.cli.jobs;
 import io.conveyor.aws.AwsClients;
 import io.conveyor.aws.CloudWatchJobLogs;
 import io.conveyor.aws.DynamoDbJobIndex;
+import io.conveyor.aws.EcsPinnedTaskDefinitions;
 import io.conveyor.aws.EcsRunningAttempts;
 import io.conveyor.aws.SqsJobQueue;
 import io.conveyor.aws.S3JobStore;
@@ -124,7 +125,8 @@ final class StackTarget implements Target {
     @Override
     public JobOperations operations() {
         return new JobOperations(jobs, new SqsJobQueue(clients.sqs(), output("JobsQueueUrl")),
-                new EcsRunningAttempts(clients.ecs(), output("ClusterName")), registry, Clock.systemUTC());
+                new EcsRunningAttempts(clients.ecs(), output("ClusterName")), registry,
+                new EcsPinnedTaskDefinitions(clients.ecs()), Clock.systemUTC());
     }
 
     @Override
