@@ -6,11 +6,14 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.UsageMessageSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -21,11 +24,14 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * or file was not found), 2 a wrong command line or input.
  */
 @Command(name = "conveyor", mixinStandardHelpOptions = true, versionProvider = Conveyor.Version.class,
-        description = "Runs containerized algorithms on files: on AWS, in a sandbox on this machine, or locally.",
+        description = Conveyor.SUMMARY,
         subcommands = CommandLine.HelpCommand.class,
         footer = {"", "Exit codes: 0 done; 1 a job failed, or a job or file was not found; 2 a wrong command line.",
                 "Every command takes --help; `conveyor help COMMAND` says the same."})
 public final class Conveyor implements Callable<Integer> {
+
+    /** What {@code conveyor help} says of it, without building it. */
+    static final String SUMMARY = "Runs containerized algorithms on files: on AWS, in a sandbox on this machine, or locally.";
 
     /** Exit code of a command that did what it was asked. */
     public static final int OK = 0;
@@ -44,21 +50,56 @@ public final class Conveyor implements Callable<Integer> {
         System.exit(run(Arrays.asList(args), Environment.system(), System.out, System.err));
     }
 
-    /** Runs one command line and returns its exit code. */
+    /** Makes one command, given what any command may need. */
+    @FunctionalInterface
+    public interface Maker {
+        Object make(Path home, Environment environment, PrintStream out, PrintStream err);
+    }
+
+    /** A command: what help says of it, and how to make it. */
+    public record Entry(String summary, Maker maker) {
+    }
+
+    /** Every command by name, in the order help lists them (each name is its {@code @Command}'s, a test checks). */
+    static final Map<String, Entry> COMMANDS = entries();
+
+    private static Map<String, Entry> entries() {
+        Map<String, Entry> all = new LinkedHashMap<>();
+        all.put("demo", new Entry(DemoCommand.SUMMARY, (home, environment, out, err) -> new DemoCommand(home, out, err)));
+        all.put("local", new Entry(LocalCommand.SUMMARY, (home, environment, out, err) -> new LocalCommand(home, out, err)));
+        all.put("validate", new Entry(ValidateCommand.SUMMARY, (home, environment, out, err) -> new ValidateCommand(out, err)));
+        all.put("invoke", new Entry(InvokeCommand.SUMMARY, InvokeCommand::new));
+        all.put("sandbox", new Entry(SandboxCommand.SUMMARY,
+                (home, environment, out, err) -> new SandboxCommand(home, out, err)));
+        all.putAll(io.conveyor.cli.jobs.JobCommands.ENTRIES);
+        return java.util.Collections.unmodifiableMap(all);
+    }
+
+    /**
+     * Runs one command line and returns its exit code. Only the command named is built: picocli reads a
+     * command's declaration by reflection, tens of milliseconds each, so help lists the others from
+     * their summaries alone; {@code help COMMAND} builds that one.
+     */
     static int run(List<String> args, Environment environment, PrintStream out, PrintStream err) {
-        return commandLine(environment, out, err).execute(args.toArray(String[]::new));
+        String first = args.isEmpty() ? null : args.get(0);
+        String named = "help".equals(first) && args.size() > 1 ? args.get(1) : first;
+        List<String> built = named != null && COMMANDS.containsKey(named) ? List.of(named) : List.of();
+        return commandLine(environment, out, err, built).execute(args.toArray(String[]::new));
     }
 
     /** The whole command tree, writing to {@code out} and {@code err}, reading {@code environment}. */
     static CommandLine commandLine(Environment environment, PrintStream out, PrintStream err) {
+        return commandLine(environment, out, err, List.copyOf(COMMANDS.keySet()));
+    }
+
+    private static CommandLine commandLine(Environment environment, PrintStream out, PrintStream err,
+                                           List<String> commands) {
         Path home = Path.of(System.getProperty("conveyor.home", "."));
         CommandLine cli = new CommandLine(new Conveyor());
-        cli.addSubcommand(new DemoCommand(home, out, err));
-        cli.addSubcommand(new LocalCommand(home, out, err));
-        cli.addSubcommand(new ValidateCommand(out, err));
-        cli.addSubcommand(new InvokeCommand(home, environment, out, err));
-        cli.addSubcommand(new SandboxCommand(home, out, err));
-        io.conveyor.cli.jobs.JobCommands.addTo(cli, home, environment, out, err);
+        COMMANDS.forEach((name, entry) -> cli.addSubcommand(name, commands.contains(name)
+                ? entry.maker().make(home, environment, out, err)
+                : new CommandLine(CommandSpec.create().name(name).usageMessage(new UsageMessageSpec().description(
+                        entry.summary())))));
         cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cli.setCaseInsensitiveEnumValuesAllowed(true);

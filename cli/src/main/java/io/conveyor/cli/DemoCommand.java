@@ -15,8 +15,11 @@ import picocli.CommandLine.Command;
  * run once through the local mode, ending with a table of the jobs.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run the bundled example algorithms on their sample inputs, on this machine.")
+        description = DemoCommand.SUMMARY)
 final class DemoCommand implements Callable<Integer> {
+
+    /** What {@code conveyor help} says of it, without building it. */
+    static final String SUMMARY = "Run the bundled example algorithms on their sample inputs, on this machine.";
 
     private final Path home;
     private final PrintStream out;

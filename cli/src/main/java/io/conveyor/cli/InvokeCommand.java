@@ -35,9 +35,12 @@ import picocli.CommandLine.Parameters;
  * handler in this process on an event file, the way {@code sam local invoke} does, without Docker.
  */
 @Command(name = "invoke", mixinStandardHelpOptions = true,
-        description = {"Run a function's handler in this process on an event file, like `sam local invoke`.",
+        description = {InvokeCommand.SUMMARY,
                 "AWS calls go to AWS_ENDPOINT_URL when set (e.g. a moto server), otherwise to AWS."})
 final class InvokeCommand implements Callable<Integer> {
+
+    /** What {@code conveyor help} says of it, without building it. */
+    static final String SUMMARY = "Run a function's handler in this process on an event file, like `sam local invoke`.";
 
     @Parameters(index = "0", paramLabel = "FUNCTION",
             description = "a logical id from template.yaml (DispatchFunction) or its short name (dispatch)")

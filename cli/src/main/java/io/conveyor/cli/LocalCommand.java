@@ -26,8 +26,11 @@ import picocli.CommandLine.Option;
  * {@code conveyor local}: the whole pipeline on this machine.
  */
 @Command(name = "local", mixinStandardHelpOptions = true,
-        description = "The whole pipeline on this machine: watches inbox/<algorithm>/ and writes outbox/.")
+        description = LocalCommand.SUMMARY)
 final class LocalCommand implements Callable<Integer> {
+
+    /** What {@code conveyor help} says of it, without building it. */
+    static final String SUMMARY = "The whole pipeline on this machine: watches inbox/<algorithm>/ and writes outbox/.";
 
     @Option(names = "--inbox", paramLabel = "DIR", description = "the folder to watch (default: ${DEFAULT-VALUE})")
     Path inbox = Path.of("inbox");

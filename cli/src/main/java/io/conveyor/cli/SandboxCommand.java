@@ -23,9 +23,12 @@ import picocli.CommandLine.Option;
  * AWS CLI. Runs in the foreground until Ctrl-C or SIGTERM, then stops what it started.
  */
 @Command(name = "sandbox", mixinStandardHelpOptions = true,
-        description = {"The deployed pipeline on this machine, on an AWS emulator; drive it with the AWS CLI.",
+        description = {SandboxCommand.SUMMARY,
                 "The stack on moto (or --endpoint), the real handlers, simulated instances and ECS agent; Ctrl-C stops."})
 final class SandboxCommand implements Callable<Integer> {
+
+    /** What {@code conveyor help} says of it, without building it. */
+    static final String SUMMARY = "The deployed pipeline on this machine, on an AWS emulator; drive it with the AWS CLI.";
 
     @Option(names = "--endpoint", paramLabel = "URL", description = "an emulator that runs already (default: start moto_server)")
     String endpoint;

@@ -34,8 +34,11 @@ import picocli.CommandLine.Parameters;
  * register (a dry run, no AWS).
  */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = "Check algorithm descriptors (current or legacy format), as registration would.")
+        description = ValidateCommand.SUMMARY)
 final class ValidateCommand implements Callable<Integer> {
+
+    /** What {@code conveyor help} says of it, without building it. */
+    static final String SUMMARY = "Check algorithm descriptors (current or legacy format), as registration would.";
 
     @Option(names = "--explain", description = "also print the normalized descriptor and the ECS task definition it "
             + "would register, as JSON on stdout (the verdicts go to stderr); no AWS")
@@ -47,7 +50,10 @@ final class ValidateCommand implements Callable<Integer> {
     static final WrapSettings EXPLAIN_SETTINGS = new WrapSettings("<stack>", "<TaskRoleArn>", "<ExecutionRoleArn>",
             "<TaskLogGroupName>", "<region>", "public.ecr.aws/aws-cli/aws-cli:2.22.35");
 
-    private static final ObjectMapper PRETTY = Json.mapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Made on first use (Jackson's start is slow; help and usage errors need none of it). */
+    private static final class Pretty {
+        static final ObjectMapper MAPPER = Json.mapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     private final PrintStream out;
     private final PrintStream err;
@@ -199,7 +205,7 @@ final class ValidateCommand implements Callable<Integer> {
 
     private static String pretty(com.fasterxml.jackson.databind.JsonNode json) {
         try {
-            return PRETTY.writeValueAsString(json);
+            return Pretty.MAPPER.writeValueAsString(json);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -140,6 +140,27 @@ class CliPageTest {
     }
 
     @Test
+    void commands_eachName_isItsCommandsOwn() {
+        // Given the names run() builds a single command by
+        // When each is made and read as picocli reads it
+        List<String> wrong = new ArrayList<>();
+        Conveyor.COMMANDS.forEach((name, entry) -> {
+            Object command = entry.maker().make(Path.of("."), Environment.of(Map.of()), System.out, System.err);
+            CommandLine declared = new CommandLine(command);
+            if (!declared.getCommandName().equals(name)) {
+                wrong.add(name + " makes " + declared.getCommandName());
+            }
+            if (!entry.summary().equals(declared.getCommandSpec().usageMessage().description()[0])) {
+                wrong.add(name + ": help's summary is not its description's first line");
+            }
+        });
+
+        // Then a name always builds the command of that name, which help describes as it describes itself
+        assertThat(wrong).isEmpty();
+        assertThat(Conveyor.COMMANDS).hasSize(15);
+    }
+
+    @Test
     void help_everyCommandAndOption_isDescribed() {
         // Given every command's declaration
         CommandLine cli = Conveyor.commandLine(Environment.of(Map.of()), System.out, System.err);

@@ -11,8 +11,11 @@ import picocli.CommandLine.Parameters;
 
 /** {@code conveyor algorithms [NAME]}: what can be used, and what its authors must fix. */
 @Command(name = "algorithms", mixinStandardHelpOptions = true,
-        description = "What is registered: names, revisions, images, accepted inputs, parameters, last errors.")
+        description = AlgorithmsCommand.SUMMARY)
 final class AlgorithmsCommand extends TargetCommand {
+
+    /** What {@code conveyor help} says of it, without building it. */
+    static final String SUMMARY = "What is registered: names, revisions, images, accepted inputs, parameters, last errors.";
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "one algorithm, in full")
     String name;

@@ -14,9 +14,12 @@ import picocli.CommandLine.Parameters;
 
 /** {@code conveyor cancel JOB…|--input PREFIX}. */
 @Command(name = "cancel", mixinStandardHelpOptions = true,
-        description = {"Cancel jobs: a queued or waiting one never starts; a starting or running one's task is stopped.",
+        description = {CancelCommand.SUMMARY,
                 "Never retried; their chain children not started yet are cancelled too."})
 final class CancelCommand extends TargetCommand {
+
+    /** What {@code conveyor help} says of it, without building it. */
+    static final String SUMMARY = "Cancel jobs: a queued or waiting one never starts; a starting or running one's task is stopped.";
 
     @Parameters(paramLabel = "JOB", arity = "0..*", description = "job ids")
     List<String> jobs = new ArrayList<>();

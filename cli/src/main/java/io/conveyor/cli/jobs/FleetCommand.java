@@ -8,8 +8,11 @@ import picocli.CommandLine.Command;
 
 /** {@code conveyor fleet}: the instances, the queues, the dead letters. */
 @Command(name = "fleet", mixinStandardHelpOptions = true,
-        description = "Instances (state, type, tasks, idle minutes, alarm), queue depths, dead letters.")
+        description = FleetCommand.SUMMARY)
 final class FleetCommand extends TargetCommand {
+
+    /** What {@code conveyor help} says of it, without building it. */
+    static final String SUMMARY = "Instances (state, type, tasks, idle minutes, alarm), queue depths, dead letters.";
 
     FleetCommand(Path home, Environment environment, PrintStream out, PrintStream err) {
         super(home, environment, out, err);

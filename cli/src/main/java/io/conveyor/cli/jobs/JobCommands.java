@@ -1,9 +1,9 @@
 package io.conveyor.cli.jobs;
 
-import io.conveyor.config.Environment;
-import java.io.PrintStream;
-import java.nio.file.Path;
-import picocli.CommandLine;
+import io.conveyor.cli.Conveyor;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The commands that operate jobs, on whichever target ({@link Targets}). */
 public final class JobCommands {
@@ -11,17 +11,21 @@ public final class JobCommands {
     private JobCommands() {
     }
 
-    /** Adds them to the {@code conveyor} command. */
-    public static void addTo(CommandLine cli, Path home, Environment environment, PrintStream out, PrintStream err) {
-        cli.addSubcommand(new JobsCommand(home, environment, out, err));
-        cli.addSubcommand(new ShowCommand(home, environment, out, err));
-        cli.addSubcommand(new LogsCommand(home, environment, out, err));
-        cli.addSubcommand(new CancelCommand(home, environment, out, err));
-        cli.addSubcommand(new RetryCommand(home, environment, out, err));
-        cli.addSubcommand(new WatchCommand(home, environment, out, err));
-        cli.addSubcommand(new SubmitCommand(home, environment, out, err));
-        cli.addSubcommand(new RegisterCommand(home, environment, out, err));
-        cli.addSubcommand(new AlgorithmsCommand(home, environment, out, err));
-        cli.addSubcommand(new FleetCommand(home, environment, out, err));
+    /** Each command by name, in the order help lists them. */
+    public static final Map<String, Conveyor.Entry> ENTRIES = entries();
+
+    private static Map<String, Conveyor.Entry> entries() {
+        Map<String, Conveyor.Entry> makers = new LinkedHashMap<>();
+        makers.put("jobs", new Conveyor.Entry(JobsCommand.SUMMARY, JobsCommand::new));
+        makers.put("show", new Conveyor.Entry(ShowCommand.SUMMARY, ShowCommand::new));
+        makers.put("logs", new Conveyor.Entry(LogsCommand.SUMMARY, LogsCommand::new));
+        makers.put("cancel", new Conveyor.Entry(CancelCommand.SUMMARY, CancelCommand::new));
+        makers.put("retry", new Conveyor.Entry(RetryCommand.SUMMARY, RetryCommand::new));
+        makers.put("watch", new Conveyor.Entry(WatchCommand.SUMMARY, WatchCommand::new));
+        makers.put("submit", new Conveyor.Entry(SubmitCommand.SUMMARY, SubmitCommand::new));
+        makers.put("register", new Conveyor.Entry(RegisterCommand.SUMMARY, RegisterCommand::new));
+        makers.put("algorithms", new Conveyor.Entry(AlgorithmsCommand.SUMMARY, AlgorithmsCommand::new));
+        makers.put("fleet", new Conveyor.Entry(FleetCommand.SUMMARY, FleetCommand::new));
+        return Collections.unmodifiableMap(makers);
     }
 }

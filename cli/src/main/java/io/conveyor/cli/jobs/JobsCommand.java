@@ -13,8 +13,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code conveyor jobs}: the newest jobs first, filtered. */
-@Command(name = "jobs", mixinStandardHelpOptions = true, description = "List jobs, newest first.")
+@Command(name = "jobs", mixinStandardHelpOptions = true, description = JobsCommand.SUMMARY)
 final class JobsCommand extends TargetCommand {
+
+    /** What {@code conveyor help} says of it, without building it. */
+    static final String SUMMARY = "List jobs, newest first.";
 
     @Option(names = "--algorithm", paramLabel = "NAME", description = "only this algorithm's jobs")
     String algorithm;

@@ -16,9 +16,12 @@ import picocli.CommandLine.Parameters;
 
 /** {@code conveyor logs JOB [--attempt N] [--container C] [--follow]}. */
 @Command(name = "logs", mixinStandardHelpOptions = true,
-        description = {"What a job's containers wrote: CloudWatch Logs on a stack, the outbox's logs/ locally.",
+        description = {LogsCommand.SUMMARY,
                 "Every container of the last attempt by default, in the order they ran."})
 final class LogsCommand extends TargetCommand {
+
+    /** What {@code conveyor help} says of it, without building it. */
+    static final String SUMMARY = "What a job's containers wrote: CloudWatch Logs on a stack, the outbox's logs/ locally.";
 
     @Parameters(index = "0", paramLabel = "JOB|INPUT", description = "a job id, or an input: its newest job")
     String job;

@@ -14,10 +14,13 @@ import picocli.CommandLine.Parameters;
 
 /** {@code conveyor register DESCRIPTOR…}: hand descriptors over and wait for each outcome. */
 @Command(name = "register", mixinStandardHelpOptions = true,
-        description = {"Register algorithm descriptors: uploaded under algorithms/ on a stack (then waits for the "
-                + "register function's outcome), copied into the algorithms folder locally (after validation).",
+        description = {RegisterCommand.SUMMARY,
                 "Prints every error with its path; exit 1 if any was rejected."})
 final class RegisterCommand extends TargetCommand {
+
+    /** What {@code conveyor help} says of it, without building it. */
+    static final String SUMMARY = "Register algorithm descriptors: uploaded under algorithms/ on a stack (then waits for the "
+                + "register function's outcome), copied into the algorithms folder locally (after validation).";
 
     @Parameters(paramLabel = "DESCRIPTOR", arity = "1..*", description = "descriptor files")
     List<Path> descriptors = new ArrayList<>();

@@ -15,9 +15,12 @@ import picocli.CommandLine.Parameters;
 
 /** {@code conveyor retry JOB…|--state FAILED}. */
 @Command(name = "retry", mixinStandardHelpOptions = true,
-        description = {"Run finished jobs again: a new series of attempts on the algorithm's current revision "
-                + "(said when it changed).", "FAILED and CANCELLED jobs; SUCCEEDED ones with --force."})
+        description = {RetryCommand.SUMMARY, "FAILED and CANCELLED jobs; SUCCEEDED ones with --force."})
 final class RetryCommand extends TargetCommand {
+
+    /** What {@code conveyor help} says of it, without building it. */
+    static final String SUMMARY = "Run finished jobs again: a new series of attempts on the algorithm's current revision "
+                + "(said when it changed).";
 
     @Parameters(paramLabel = "JOB", arity = "0..*", description = "job ids")
     List<String> jobs = new ArrayList<>();

@@ -13,9 +13,12 @@ import picocli.CommandLine.Parameters;
 
 /** {@code conveyor show JOB|INPUT}: a job's whole story. */
 @Command(name = "show", mixinStandardHelpOptions = true,
-        description = "A job's whole story: attempts, exit codes per container, reasons, instance, times, parent and "
-                + "children, output, logs, provenance.")
+        description = ShowCommand.SUMMARY)
 final class ShowCommand extends TargetCommand {
+
+    /** What {@code conveyor help} says of it, without building it. */
+    static final String SUMMARY = "A job's whole story: attempts, exit codes per container, reasons, instance, times, parent and "
+                + "children, output, logs, provenance.";
 
     @Parameters(index = "0", paramLabel = "JOB|INPUT", description = "a job id, or an input (key, URI or file name): "
             + "its newest job")

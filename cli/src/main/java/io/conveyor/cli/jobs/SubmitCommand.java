@@ -22,9 +22,12 @@ import picocli.CommandLine.Parameters;
 
 /** {@code conveyor submit FILE… --algorithm A [--param K=V…] [--wait]}. */
 @Command(name = "submit", mixinStandardHelpOptions = true,
-        description = {"Hand input files to an algorithm: uploaded under inputs/<algorithm>/ with the parameters as "
-                + "object metadata on a stack; copied into inbox/<algorithm>/ locally.", "Prints the job ids."})
+        description = {SubmitCommand.SUMMARY, "Prints the job ids."})
 final class SubmitCommand extends TargetCommand {
+
+    /** What {@code conveyor help} says of it, without building it. */
+    static final String SUMMARY = "Hand input files to an algorithm: uploaded under inputs/<algorithm>/ with the parameters as "
+                + "object metadata on a stack; copied into inbox/<algorithm>/ locally.";
 
     /** What S3 takes as a metadata name (an HTTP header's), and what Conveyor's parameter names are. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");

@@ -21,7 +21,10 @@ import picocli.CommandLine.Mixin;
  */
 abstract class TargetCommand implements Callable<Integer> {
 
-    static final ObjectMapper PRETTY = Json.mapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Made on first use: Jackson takes a good part of a second to start, which help and usage errors need not pay. */
+    private static final class Pretty {
+        static final ObjectMapper MAPPER = Json.mapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     @Mixin
     TargetOptions target = new TargetOptions();
@@ -56,7 +59,7 @@ abstract class TargetCommand implements Callable<Integer> {
 
     void printJson(Object value) {
         try {
-            out.println(PRETTY.writeValueAsString(value));
+            out.println(Pretty.MAPPER.writeValueAsString(value));
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }

@@ -21,9 +21,12 @@ import picocli.CommandLine.Parameters;
 
 /** {@code conveyor watch [JOB…]}: a live table until every job is over. */
 @Command(name = "watch", mixinStandardHelpOptions = true,
-        description = {"Follow jobs until every one is over: exit 0 only if all succeeded.",
+        description = {WatchCommand.SUMMARY,
                 "Without JOBs: the jobs not over yet (at most --limit)."})
 final class WatchCommand extends TargetCommand {
+
+    /** What {@code conveyor help} says of it, without building it. */
+    static final String SUMMARY = "Follow jobs until every one is over: exit 0 only if all succeeded.";
 
     @Parameters(paramLabel = "JOB", arity = "0..*", description = "job ids (default: every job not over yet)")
     List<String> jobs = new ArrayList<>();

@@ -50,14 +50,22 @@ class TemplateLifecycleTest {
     }
 
     @Test
-    void template_taskEvents_writesOnlyJobRecordsAndSendsOnlyToTheJobsQueue() throws IOException {
+    void template_taskEvents_writesOnlyJobRecordsSendsOnlyToTheJobsQueueAndStopsOnlyItsClustersTasks() throws IOException {
         List<Map<String, Object>> statements = TemplatePoliciesTest.statements(template()).stream()
                 .filter(entry -> entry.getKey().equals("TaskEventsFunction")).map(Map.Entry::getValue).toList();
         Set<String> actions = new TreeSet<>();
         statements.forEach(statement -> actions.addAll(TemplatePoliciesTest.strings(statement.get("Action"))));
 
         assertThat(actions).containsExactlyInAnyOrder("s3:GetObject", "s3:PutObject", "s3:ListBucket", "sqs:SendMessage",
-                "dynamodb:PutItem");
+                "dynamodb:PutItem", "ecs:StopTask");
+        // It stops only tasks of the stack's own cluster (a cancelled job's task that started anyway)
+        assertThat(statements).filteredOn(s -> TemplatePoliciesTest.strings(s.get("Action")).contains("ecs:StopTask"))
+                .singleElement().satisfies(s -> {
+                    assertThat(s.get("Resource")).isEqualTo(new Intrinsic("Sub",
+                            "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task/${Cluster}/*"));
+                    assertThat(s.get("Condition")).isEqualTo(Map.of("ArnEquals",
+                            Map.of("ecs:cluster", new Intrinsic("GetAtt", "Cluster.Arn"))));
+                });
         assertThat(statements).filteredOn(s -> TemplatePoliciesTest.strings(s.get("Action")).contains("dynamodb:PutItem"))
                 .singleElement().satisfies(s -> assertThat(s.get("Resource"))
                         .isEqualTo(new Intrinsic("GetAtt", "JobIndexTable.Arn")));
