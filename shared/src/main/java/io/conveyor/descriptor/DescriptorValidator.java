@@ -2,6 +2,7 @@ package io.conveyor.descriptor;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -40,7 +41,8 @@ public final class DescriptorValidator {
             "timeoutSeconds", "retries", "environment", "parameters", "ports", "local", "then");
 
     private static final ObjectMapper STRICT = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
 
     private final JsonSchema current;
     private final JsonSchema legacy;
@@ -93,7 +95,14 @@ public final class DescriptorValidator {
                     + " with current ones " + currentFields + "; write one format")));
         }
         DescriptorFormat format = legacyFields.isEmpty() ? DescriptorFormat.CURRENT : DescriptorFormat.LEGACY;
-        List<Problem> schemaErrors = schemaErrors(format == DescriptorFormat.LEGACY ? legacy : current, root);
+        List<Problem> numberErrors = DescriptorJson.takeOutUnreadableNumbers(root);
+        Set<String> numberPaths = new java.util.HashSet<>(numberErrors.stream().map(Problem::path).toList());
+        List<Problem> schemaErrors = new ArrayList<>(numberErrors);
+        for (Problem problem : schemaErrors(format == DescriptorFormat.LEGACY ? legacy : current, root)) {
+            if (!numberPaths.contains(problem.path())) {
+                schemaErrors.add(problem);
+            }
+        }
         if (format == DescriptorFormat.LEGACY) {
             schemaErrors = oneLegacyCommandError(schemaErrors);
         }

@@ -74,6 +74,27 @@ class RegisterAlgorithmHandlerTest {
         assertThat(store.asked()).isEmpty();
     }
 
+    @ParameterizedTest
+    @Event(value = "events/register-algorithm/descriptor-created.json", type = SQSEvent.class)
+    void handleRequest_vcpuBeyondADouble_recordsARejectionAndConsumesTheMessage(SQSEvent event) throws Exception {
+        // Given a descriptor whose vCPU count (1e400) no double holds
+        String json = Files.readString(Path.of("..", "..", "algorithms", "word-count.json"))
+                .replaceFirst("\"vcpu\": [0-9.]+", "\"vcpu\": 1e400");
+        store.write(DESCRIPTOR, json.getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/json");
+
+        // When
+        SQSBatchResponse response = handler.handleRequest(event, null);
+
+        // Then the message is done with (no retry, no dead letter), and the author reads why
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(ecs.revisions()).isEmpty();
+        assertThat(registry.outcome(DESCRIPTOR.key())).hasValueSatisfying(outcome -> {
+            assertThat(outcome.status()).isEqualTo(RegistrationOutcome.Status.REJECTED);
+            assertThat(outcome.errors()).singleElement()
+                    .satisfies(problem -> assertThat(problem.path()).isEqualTo("/resources/vcpu"));
+        });
+    }
+
     /** The same message, saying the object was created (the sample of a removal names the same key). */
     private static SQSEvent created(SQSEvent removal) {
         SQSEvent event = new SQSEvent();
