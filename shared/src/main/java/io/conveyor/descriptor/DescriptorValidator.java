@@ -1,7 +1,6 @@
 package io.conveyor.descriptor;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,7 +12,6 @@ import com.networknt.schema.PathType;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-import io.conveyor.json.Json;
 import io.conveyor.storage.Digests;
 import java.io.IOException;
 import java.io.InputStream;
@@ -73,13 +71,11 @@ public final class DescriptorValidator {
      */
     public Validation validate(String source, byte[] content) {
         String sha256 = Digests.sha256(content);
-        JsonNode root;
-        try {
-            root = STRICT.readTree(content);
-        } catch (JsonProcessingException e) {
-            return rejected(source, null, sha256, List.of(new Problem("", "not valid JSON: " + Json.describe(e))));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        List<Problem> unreadable = new ArrayList<>();
+        String text = DescriptorJson.decodeUtf8(content, unreadable);
+        JsonNode root = text == null ? null : DescriptorJson.parse(STRICT, text, unreadable);
+        if (!unreadable.isEmpty()) {
+            return rejected(source, null, sha256, unreadable);
         }
         if (root == null || root.isMissingNode()) {
             return rejected(source, null, sha256, List.of(new Problem("", "is empty: a descriptor is a JSON object")));
@@ -98,6 +94,7 @@ public final class DescriptorValidator {
         List<Problem> numberErrors = DescriptorJson.takeOutUnreadableNumbers(root);
         Set<String> numberPaths = new java.util.HashSet<>(numberErrors.stream().map(Problem::path).toList());
         List<Problem> schemaErrors = new ArrayList<>(numberErrors);
+        schemaErrors.addAll(DescriptorJson.nulProblems(root, ""));
         for (Problem problem : schemaErrors(format == DescriptorFormat.LEGACY ? legacy : current, root)) {
             if (!numberPaths.contains(problem.path())) {
                 schemaErrors.add(problem);
