@@ -67,7 +67,7 @@ class ValidateCommandTest {
 
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.out()).containsExactly(
-                bad + ": /command: must be a non-empty array of strings or a non-empty string",
+                bad + ": /command: must be a non-empty array of strings (at most 256, each at most 4096 characters) or a non-empty string (at most 8192 characters)",
                 bad + ": /name: must be lowercase letters, digits and dashes, at most 64 characters, starting and ending with a letter or digit",
                 bad + ": /resources/memoryMiB: must have a minimum value of 128",
                 "OK " + good);

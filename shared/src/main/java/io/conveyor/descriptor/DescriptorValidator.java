@@ -30,6 +30,10 @@ import java.util.Set;
  */
 public final class DescriptorValidator {
 
+    /** What a failed oneOf (a command) means; the bounds are the schema's. */
+    private static final String ONE_OF_COMMAND = "must be a non-empty array of strings (at most 256, each at most "
+            + "4096 characters) or a non-empty string (at most 8192 characters)";
+
     /** Fields only the legacy format has. */
     static final Set<String> LEGACY_FIELDS = Set.of("container_name", "system", "input_file_path", "output_file_path",
             "executable", "executable_path", "run_command", "instance_type", "memory", "CPU",
@@ -179,7 +183,7 @@ public final class DescriptorValidator {
             }
             text = explainPattern(text);
             if ("oneOf".equals(message.getType())) {
-                text = "must be a non-empty array of strings or a non-empty string";
+                text = ONE_OF_COMMAND;
             }
             Problem problem = new Problem(path, text);
             if (!problems.contains(problem)) {
@@ -216,12 +220,12 @@ public final class DescriptorValidator {
     private static List<Problem> dropOneOfDetails(List<Problem> problems) {
         Set<String> summarized = new java.util.HashSet<>();
         for (Problem problem : problems) {
-            if (problem.message().equals("must be a non-empty array of strings or a non-empty string")) {
+            if (problem.message().equals(ONE_OF_COMMAND)) {
                 summarized.add(problem.path());
             }
         }
         return problems.stream().filter(problem -> !summarized.contains(problem.path())
-                || problem.message().equals("must be a non-empty array of strings or a non-empty string")).toList();
+                || problem.message().equals(ONE_OF_COMMAND)).toList();
     }
 
     private static List<Problem> sorted(List<Problem> problems) {

@@ -180,6 +180,10 @@ final class LegacyConverter {
             errors.add(new Problem("/run_command", "cannot be split into arguments: it " + e.getMessage()));
             return;
         }
+        if (words.size() > SemanticChecks.MAX_COMMAND_WORDS) {
+            errors.add(new Problem("/run_command", "is " + words.size() + " words; at most "
+                    + SemanticChecks.MAX_COMMAND_WORDS + ", as in a current descriptor's command"));
+        }
         boolean mentionsInput = false;
         for (int i = 0; i < words.size(); i++) {
             String word = words.get(i);

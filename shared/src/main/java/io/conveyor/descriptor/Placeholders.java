@@ -62,6 +62,20 @@ public final class Placeholders {
         return out.toString();
     }
 
+    /**
+     * Where {@code text} holds a {@code ${} that starts no placeholder ({@code ${ NAME }}, an unclosed
+     * {@code ${NAME}), or {@code -1}: such text would otherwise pass through as literal text.
+     */
+    public static int malformedAt(String text) {
+        Matcher matcher = PLACEHOLDER.matcher(text);
+        for (int at = text.indexOf("${"); at >= 0; at = text.indexOf("${", at + 2)) {
+            if (!matcher.region(at, text.length()).lookingAt()) {
+                return at;
+            }
+        }
+        return -1;
+    }
+
     /** {@code ${NAME}}. */
     public static String of(String name) {
         return "${" + name + "}";

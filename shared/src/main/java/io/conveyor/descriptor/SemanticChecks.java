@@ -23,6 +23,9 @@ final class SemanticChecks {
     /** Room for the command in ECS's 8 KiB of per-task overrides, beside the job's variables. */
     static final int MAX_COMMAND_CHARACTERS = 4096;
 
+    /** As many words as the schema allows an array command (and as a command line of 4096 characters needs). */
+    static final int MAX_COMMAND_WORDS = 256;
+
     private static final java.util.regex.Pattern ACCESS_KEY_ID = java.util.regex.Pattern.compile("\\b(AKIA|ASIA)[A-Z0-9]{16}\\b");
 
     private SemanticChecks() {
@@ -163,7 +166,13 @@ final class SemanticChecks {
     private static List<String> command(JsonNode node, String path, List<Problem> errors) {
         if (node.isTextual()) {
             try {
-                return CommandLine.split(node.asText());
+                List<String> words = CommandLine.split(node.asText());
+                if (words.size() > MAX_COMMAND_WORDS) {
+                    errors.add(new Problem(path, "is " + words.size() + " words; at most " + MAX_COMMAND_WORDS
+                            + " (each job's command travels in the ECS request that starts it, which ECS limits to "
+                            + "8 KiB of overrides)"));
+                }
+                return words;
             } catch (IllegalArgumentException e) {
                 errors.add(new Problem(path, "cannot be split into arguments: it " + e.getMessage()));
                 return List.of();
@@ -222,6 +231,12 @@ final class SemanticChecks {
     }
 
     private static void checkReferences(String text, String path, Set<String> known, List<Problem> errors) {
+        int malformed = Placeholders.malformedAt(text);
+        if (malformed >= 0) {
+            String shown = text.substring(malformed, Math.min(text.length(), malformed + 24));
+            errors.add(new Problem(path, "holds '" + shown + "', which is not a placeholder: a placeholder is ${NAME} "
+                    + "with no spaces, closed by '}', e.g. ${CONVEYOR_INPUT}; in a shell script write \"$NAME\""));
+        }
         for (String name : Placeholders.referencedIn(text)) {
             if (!known.contains(name)) {
                 errors.add(new Problem(path, "refers to ${" + name + "}, which is neither a declared parameter nor "

@@ -94,7 +94,7 @@ class RegistrarTest {
 
         assertThat(outcome.status()).isEqualTo(RegistrationOutcome.Status.REJECTED);
         assertThat(outcome.errors()).extracting(Object::toString).containsExactly(
-                "/command: must be a non-empty array of strings or a non-empty string",
+                "/command: must be a non-empty array of strings (at most 256, each at most 4096 characters) or a non-empty string (at most 8192 characters)",
                 "/name: must be lowercase letters, digits and dashes, at most 64 characters, starting and ending with a letter or digit",
                 "/resources/vcpu: must have an exclusive minimum value of 0");
         assertThat(ecs.revisions()).isEmpty();
