@@ -2,7 +2,6 @@ package io.conveyor.descriptor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.FileSystems;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -11,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
 
 /**
@@ -283,9 +281,9 @@ final class SemanticChecks {
         String glob = node.path("glob").asText(null);
         if (glob != null) {
             try {
-                FileSystems.getDefault().getPathMatcher("glob:" + glob);
-            } catch (PatternSyntaxException e) {
-                errors.add(new Problem("/input/glob", "is not a valid glob: " + e.getDescription()));
+                Glob.compile(glob);
+            } catch (Glob.InvalidGlobException e) {
+                errors.add(new Problem("/input/glob", "is not a valid glob: " + e.getMessage()));
             }
         }
         List<String> suffixes = node.has("suffixes") ? strings(node.get("suffixes")) : null;

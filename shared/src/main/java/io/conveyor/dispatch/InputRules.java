@@ -1,9 +1,7 @@
 package io.conveyor.dispatch;
 
 import io.conveyor.descriptor.Descriptor;
-import java.nio.file.FileSystems;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
+import io.conveyor.descriptor.Glob;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +30,7 @@ public final class InputRules {
             return Optional.of("'" + name + "' does not end in one of " + filter.suffixes() + " (input.suffixes of "
                     + descriptor.name() + ")");
         }
-        if (filter.glob() != null && !globMatches(filter.glob(), rest)) {
+        if (filter.glob() != null && !Glob.compile(filter.glob()).matches(rest)) {
             return Optional.of("'" + rest + "' does not match input.glob '" + filter.glob() + "' of " + descriptor.name());
         }
         if (filter.maxSizeMiB() != null && size > filter.maxSizeMiB() * 1024L * 1024L) {
@@ -68,15 +66,6 @@ public final class InputRules {
             throw new MissingParameterException(missing);
         }
         return Map.copyOf(values);
-    }
-
-    private static boolean globMatches(String glob, String rest) {
-        try {
-            return FileSystems.getDefault().getPathMatcher("glob:" + glob).matches(Path.of(rest));
-        } catch (InvalidPathException e) {
-            // A key the file system cannot name (a NUL, say) cannot match a glob either.
-            return false;
-        }
     }
 
     /** Required parameters without a value. */

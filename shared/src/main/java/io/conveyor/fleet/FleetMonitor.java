@@ -82,10 +82,20 @@ public final class FleetMonitor {
      * An EC2 instance changed state. A stopping (or terminating) instance's container instance is
      * drained at once, so that dispatch places nothing more on it; one that runs again is made ACTIVE
      * again (a stopped and started instance keeps its container instance). Then the fleet is swept.
+     *
+     * <p>The rule delivers every instance of the account (EventBridge cannot match tags, and the event
+     * carries only the instance and its state): one that is not among the stack's tagged instances changes
+     * nothing, not even a sweep. A terminated instance is no longer listed either; the next scheduled sweep
+     * removes its alarm.
      */
     public FleetReport instanceChanged(InstanceStateChange change) {
         LOG.info("outcome=instance-state-changed instance={} state={}", change.instanceId(), change.state());
         Actions actions = new Actions();
+        Optional<List<FleetInstance>> ours = step(actions, "list-instances", ports.fleet::instances);
+        if (ours.isEmpty() || ours.get().stream().noneMatch(i -> i.instanceId().equals(change.instanceId()))) {
+            LOG.info("outcome=not-the-stacks instance={} state={}", change.instanceId(), change.state());
+            return FleetReport.of(List.of(), actions.done());
+        }
         String state = change.state();
         boolean leaving = "stopping".equals(state) || "shutting-down".equals(state);
         boolean back = "pending".equals(state) || "running".equals(state);

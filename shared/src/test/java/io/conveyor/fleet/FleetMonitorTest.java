@@ -279,4 +279,25 @@ class FleetMonitorTest {
         assertThat(fake.drained).isEmpty();
         assertThat(fake.activated).isEmpty();
     }
+
+    @Test
+    void instanceChanged_instanceOfAnotherStackOrUntagged_changesNothing() {
+        // Given an instance in the cluster that is not among the stack's tagged instances (another stack's,
+        // or untagged), an idle one of the stack's, and no alarms yet
+        fake.loads.add(load("i-foreign", 0, 0));
+        fake.instances.add(running("i-ours", Duration.ofHours(1)));
+        fake.loads.add(load("i-ours", 0, 0));
+
+        // When EC2 reports the foreign instance stopping, then running
+        FleetReport stopping = monitor.instanceChanged(new InstanceStateChange("i-foreign", "stopping"));
+        FleetReport running = monitor.instanceChanged(new InstanceStateChange("i-foreign", "running"));
+
+        // Then nothing is drained or activated, and no sweep runs on its account
+        assertThat(fake.drained).isEmpty();
+        assertThat(fake.activated).isEmpty();
+        assertThat(fake.published).isEmpty();
+        assertThat(fake.created).isEmpty();
+        assertThat(stopping.counts()).allSatisfy((action, count) -> assertThat(count).as(action).isZero());
+        assertThat(running.counts()).allSatisfy((action, count) -> assertThat(count).as(action).isZero());
+    }
 }

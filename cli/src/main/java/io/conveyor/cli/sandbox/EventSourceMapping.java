@@ -22,11 +22,14 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * gathers up to the batch size within the batching window, invokes the handler, deletes the messages
  * that succeeded and leaves the failed ones (the partial batch response) to come back after the
  * queue's visibility timeout, so that the queue's own redrive moves them to its DLQ. A handler that
- * throws fails its whole batch, as on Lambda.
+ * throws fails its whole batch, as on Lambda. One poller runs one batch at a time, so any
+ * {@code ScalingConfig.MaximumConcurrency} (2 at least) holds.
  */
 final class EventSourceMapping implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventSourceMapping.class);
+    /** How many batches of one mapping the sandbox runs at once. */
+    static final int CONCURRENT_BATCHES = 1;
     /** SQS's largest batch of one receive. */
     private static final int RECEIVE_MAX = 10;
 

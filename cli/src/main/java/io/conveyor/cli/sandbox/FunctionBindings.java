@@ -73,7 +73,9 @@ final class FunctionBindings {
     }
 
     private static SandboxStack.EventSource sqs(String name, PropertyMap properties, Map<String, SandboxStack.Resource> made) {
-        properties.supportOnly("Queue", "BatchSize", "MaximumBatchingWindowInSeconds", "FunctionResponseTypes", "Enabled");
+        properties.supportOnly("Queue", "BatchSize", "MaximumBatchingWindowInSeconds", "FunctionResponseTypes", "Enabled",
+                "ScalingConfig");
+        maximumConcurrency(properties);
         if (!properties.strings("FunctionResponseTypes").contains("ReportBatchItemFailures")) {
             throw new IllegalArgumentException(properties.where() + ".FunctionResponseTypes: the sandbox runs SQS sources with "
                     + "partial batch responses only ([ReportBatchItemFailures])");
@@ -86,6 +88,21 @@ final class FunctionBindings {
         return new SandboxStack.EventSource.Sqs(name, queue.physicalId(), arn,
                 properties.optionalInteger("BatchSize").orElse(DEFAULT_BATCH_SIZE),
                 properties.optionalInteger("MaximumBatchingWindowInSeconds").orElse(DEFAULT_WINDOW_SECONDS));
+    }
+
+    /**
+     * An SQS trigger's {@code ScalingConfig.MaximumConcurrency}, checked as Lambda checks it (2 to 1000). The
+     * sandbox runs {@link EventSourceMapping#CONCURRENT_BATCHES} batch of a mapping at a time, below any cap.
+     */
+    static Optional<Integer> maximumConcurrency(PropertyMap properties) {
+        Optional<PropertyMap> scaling = properties.optionalMap("ScalingConfig");
+        scaling.ifPresent(config -> config.supportOnly("MaximumConcurrency"));
+        Optional<Integer> cap = scaling.flatMap(config -> config.optionalInteger("MaximumConcurrency"));
+        cap.filter(value -> value < 2 || value > 1000).ifPresent(value -> {
+            throw new IllegalArgumentException(properties.where() + ".ScalingConfig.MaximumConcurrency: " + value
+                    + " is outside 2 to 1000, which Lambda refuses");
+        });
+        return cap;
     }
 
     /** The rule, made with the event's pattern, targets a queue named from the stack, the function and the event. */

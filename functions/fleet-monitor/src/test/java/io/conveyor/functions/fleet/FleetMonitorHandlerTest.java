@@ -43,7 +43,10 @@ class FleetMonitorHandlerTest {
         InstanceFleet fleet = new InstanceFleet() {
             @Override
             public List<FleetInstance> instances() {
-                return List.of();
+                // The stack's instances, as listed by their tag: state changes of others change nothing
+                java.time.Instant launched = java.time.Instant.now().minus(java.time.Duration.ofHours(1));
+                return List.of(new FleetInstance("i-0abcd1111example", "m6i.large", FleetInstance.State.RUNNING, launched),
+                        new FleetInstance("i-0abcd2222example", "m6i.large", FleetInstance.State.RUNNING, launched));
             }
 
             @Override
