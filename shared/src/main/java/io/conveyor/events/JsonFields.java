@@ -1,5 +1,7 @@
 package io.conveyor.events;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.conveyor.json.Json;
@@ -20,8 +22,22 @@ final class JsonFields {
             throw new MalformedEventException("message body is empty");
         }
         try {
-            JsonNode root = Json.mapper().readTree(body);
-            if (!root.isObject()) {
+            JsonNode root;
+            // One JSON value and nothing after it: a body with more is not what any AWS service sends.
+            try (JsonParser parser = Json.mapper().createParser(body)) {
+                root = Json.mapper().readTree(parser);
+                if (root != null && parser.nextToken() != null) {
+                    JsonLocation at = parser.currentTokenLocation();
+                    throw new MalformedEventException("message body has data after its JSON object, at line "
+                            + at.getLineNr() + ", column " + at.getColumnNr());
+                }
+            } catch (java.io.IOException e) {
+                if (e instanceof JsonProcessingException processing) {
+                    throw processing;
+                }
+                throw new java.io.UncheckedIOException(e);
+            }
+            if (root == null || !root.isObject()) {
                 throw new MalformedEventException("message body is not a JSON object");
             }
             return root;

@@ -94,6 +94,7 @@ class S3EventNotificationsTest {
             "empty body                | ``                                                   | message body is empty",
             "not JSON                  | `{\"Records\": [`                                      | message body is not JSON: line 1",
             "JSON array                | `[1,2]`                                              | message body is not a JSON object",
+            "data after the object     | `{\"Records\":[]} {\"Records\":[]}`                    | message body has data after its JSON object, at line 1, column 16",
             "no Records                | `{\"foo\":1}`                                          | field 'Records' is missing or not an array",
             "Records not array         | `{\"Records\":{}}`                                     | field 'Records' is missing or not an array",
             "wrong source              | `{\"Records\":[{\"eventSource\":\"aws:sqs\"}]}`           | Records[0].eventSource: expected 'aws:s3', was 'aws:sqs'",
