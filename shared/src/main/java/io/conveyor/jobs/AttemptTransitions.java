@@ -51,6 +51,13 @@ final class AttemptTransitions {
             return Transition.unchanged(record, "the stop was applied before; the job is queued again",
                     List.of(new Effect.Enqueue(List.of(record.id()))));
         }
+        if (task != null && ended.attempt() == record.attempt() && isStopped(record.task(ended.attempt()))
+                && isSameTask(record, task) && record.state() == JobState.SUCCEEDED && !record.children().isEmpty()) {
+            // This success was applied and its chain's next steps made; the message that sends them may be
+            // the one that got lost (sending again is harmless: dispatch starts a job once).
+            return Transition.unchanged(record, "the success was applied before; its children are sent again",
+                    List.of(new Effect.Enqueue(record.children())));
+        }
         String past = pastNews(record, ended.attempt(), task);
         if (past != null) {
             return Transition.stale(record, past);

@@ -498,9 +498,38 @@ class TaskEventDriverTest {
         lifecycle().apply(stop);
         TaskEventDriver.Outcome again = lifecycle().apply(stop);
 
-        assertThat(again).isEqualTo(TaskEventDriver.Outcome.STALE);
+        // The child is made once; sending it again is harmless (dispatch starts a job once)
+        assertThat(again).isEqualTo(TaskEventDriver.Outcome.REQUEUED);
         assertThat(jobs.all()).hasSize(2);
-        assertThat(queued).hasSize(1);
+        assertThat(queued).hasSize(2).allSatisfy(ids -> assertThat(ids).isEqualTo(queued.get(0)));
+    }
+
+    @Test
+    void apply_chainSendLostAfterTheSuccessWasWritten_theRedeliverySendsTheChildren() {
+        // Given a success whose children's send fails once, after the parent's SUCCEEDED was written
+        registry.register(SUMMARIZE);
+        JobRecord job = started("inputs/word-count/a.txt", 3);
+        outputs.write(new ObjectRef(OUT, outputKey(job) + "out.csv"), "a".getBytes(), "text/csv");
+        TaskStateChange stop = stopped(job, 1, TASK_1, 6, 0, 0, 0, null, "done");
+        boolean[] failed = {false};
+        TaskEventDriver flaky = new TaskEventDriver(CLUSTER, jobs, ids -> {
+            if (!failed[0]) {
+                failed[0] = true;
+                throw new IllegalStateException("SQS unavailable");
+            }
+            queued.add(List.copyOf(ids));
+        }, (attempt, task, why) -> 0, registry, outputs, Clock.fixed(now, ZoneOffset.UTC));
+
+        // When the event fails, and comes again
+        assertThatThrownBy(() -> flaky.apply(stop)).hasMessageContaining("SQS unavailable");
+        JobRecord parent = jobs.get(job.id()).orElseThrow();
+        TaskEventDriver.Outcome again = flaky.apply(stop);
+
+        // Then the parent stayed SUCCEEDED and its child, QUEUED, is sent: no child is left unsent
+        assertThat(parent.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(again).isEqualTo(TaskEventDriver.Outcome.REQUEUED);
+        assertThat(queued).containsExactly(parent.children());
+        assertThat(jobs.get(parent.children().get(0)).orElseThrow().state()).isEqualTo(JobState.QUEUED);
     }
 
     @Test
