@@ -153,6 +153,11 @@ final class LocalTarget implements Target {
         return found;
     }
 
+    @Override
+    public Optional<Algorithm> usable(String name) throws UsageException {
+        return algorithms().stream().filter(a -> a.name().equals(name) && a.status().equals("VALID")).findFirst();
+    }
+
     /** Every descriptor of the algorithms folder, validated. */
     private List<Validation> descriptors() throws UsageException {
         List<Validation> found = new ArrayList<>();

@@ -139,18 +139,23 @@ final class StackTarget implements Target {
         String bucket = output("OutputBucketName");
         List<Algorithm> algorithms = new ArrayList<>();
         List<String> registered = new ArrayList<>();
+        java.util.Set<String> outcomesRead = new java.util.HashSet<>();
         for (S3Object object : clients.s3().listObjectsV2Paginator(request -> request.bucket(bucket)
                 .prefix(ObjectStoreRegistry.ALGORITHMS)).contents()) {
             String name = object.key().substring(ObjectStoreRegistry.ALGORITHMS.length()).replaceFirst("\\.json$", "");
             registry.algorithm(name).ifPresent(record -> {
                 registered.add(record.descriptor());
                 String key = ObjectRef.parse(record.descriptor()).key();
+                outcomesRead.add(ObjectStoreRegistry.outcomeKey(key));
                 algorithms.add(of(record, registry.outcome(key).orElse(null)));
             });
         }
         // Descriptors whose last outcome registered nothing: their authors look for their errors here too.
         for (S3Object object : clients.s3().listObjectsV2Paginator(request -> request.bucket(bucket)
                 .prefix(ObjectStoreRegistry.OUTCOMES)).contents()) {
+            if (outcomesRead.contains(object.key())) {
+                continue;  // a registered algorithm's outcome, read above
+            }
             String file = object.key().substring(ObjectStoreRegistry.OUTCOMES.length());
             registry.outcome(BucketLayout.ALGORITHMS_PREFIX + file)
                     .filter(outcome -> outcome.status() == RegistrationOutcome.Status.REJECTED)
@@ -160,6 +165,11 @@ final class StackTarget implements Target {
                             List.of(), outcome.descriptor(), outcome.at(), problems(outcome.errors()))));
         }
         return algorithms;
+    }
+
+    @Override
+    public Optional<Algorithm> usable(String name) {
+        return registry.algorithm(name).filter(AlgorithmRecord::active).map(record -> of(record, null));
     }
 
     private static Algorithm of(AlgorithmRecord record, RegistrationOutcome last) {

@@ -54,8 +54,7 @@ final class SubmitCommand extends TargetCommand {
                 throw new UsageException(file + ": no such file" + (Files.isDirectory(file) ? " (a folder; give its files)" : ""));
             }
         }
-        Optional<Algorithm> known = target.algorithms().stream().filter(a -> a.name().equals(algorithm)
-                && (a.status().equals("ACTIVE") || a.status().equals("VALID"))).findFirst();
+        Optional<Algorithm> known = target.usable(algorithm);
         if (known.isEmpty()) {
             throw new UsageException("--algorithm " + algorithm + ": no such algorithm is registered in "
                     + target.describe() + " (conveyor algorithms lists them)");

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a job command acts on: a deployed stack (or the sandbox, which stands one up on an emulator),
@@ -32,6 +33,9 @@ interface Target extends AutoCloseable {
 
     /** What is registered (or, locally, in the algorithms folder), by name. */
     List<Algorithm> algorithms() throws UsageException;
+
+    /** The algorithm of that name that can take inputs now (registered and active, or a valid local descriptor). */
+    Optional<Algorithm> usable(String name) throws UsageException;
 
     /** Puts an input where this target runs it, with its parameters; what became of it. */
     Submitted submit(Path file, String algorithm, Map<String, String> parameters) throws UsageException;
