@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import io.conveyor.storage.S3Keys;
+import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
@@ -20,6 +23,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * The object store on S3.
  */
 public final class S3ObjectStore implements ObjectStore {
+
+    private static final int PRECONDITION_FAILED = 412;
+    private static final int CONFLICT = 409;
 
     private final S3Client s3;
 
@@ -59,6 +65,36 @@ public final class S3ObjectStore implements ObjectStore {
             return Optional.of(s3.getObjectAsBytes(request -> request.bucket(ref.bucket()).key(ref.key())).asByteArray());
         } catch (NoSuchKeyException e) {
             return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<Tagged> readTagged(ObjectRef ref) {
+        try {
+            ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(request -> request.bucket(ref.bucket()).key(ref.key()));
+            return Optional.of(new Tagged(got.asByteArray(), S3Keys.unquote(got.response().eTag())));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public boolean writeIfUnchanged(ObjectRef ref, byte[] content, String contentType, String expectedETag) {
+        for (int tries = 1; ; tries++) {
+            try {
+                s3.putObject(request -> request.bucket(ref.bucket()).key(ref.key()).contentType(contentType)
+                        .ifNoneMatch(expectedETag == null ? "*" : null)
+                        .ifMatch(expectedETag == null ? null : "\"" + expectedETag + "\""), RequestBody.fromBytes(content));
+                return true;
+            } catch (S3Exception e) {
+                if (e.statusCode() == PRECONDITION_FAILED) {
+                    return false;
+                }
+                // 409 ConditionalRequestConflict: another conditional write of the key is under way; ask again.
+                if (e.statusCode() != CONFLICT || tries == 3) {
+                    throw e;
+                }
+            }
         }
     }
 

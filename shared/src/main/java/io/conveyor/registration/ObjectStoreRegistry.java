@@ -53,6 +53,19 @@ public final class ObjectStoreRegistry implements AlgorithmRegistry {
     }
 
     @Override
+    public Entry entry(String name) {
+        ObjectRef ref = new ObjectRef(bucket, ALGORITHMS + name + ".json");
+        return store.readTagged(ref).map(tagged -> new Entry(Optional.of(parse(ref, tagged.content(), AlgorithmRecord.class)),
+                tagged.eTag())).orElse(new Entry(Optional.empty(), null));
+    }
+
+    @Override
+    public boolean saveIfUnchanged(AlgorithmRecord record, Entry read) {
+        return store.writeIfUnchanged(new ObjectRef(bucket, ALGORITHMS + record.name() + ".json"), json(record),
+                "application/json", read.version());
+    }
+
+    @Override
     public Optional<RegistrationOutcome> outcome(String descriptorKey) {
         return read(new ObjectRef(bucket, outcomeKey(descriptorKey)), RegistrationOutcome.class);
     }
@@ -63,18 +76,24 @@ public final class ObjectStoreRegistry implements AlgorithmRegistry {
     }
 
     private <T> Optional<T> read(ObjectRef ref, Class<T> type) {
-        return store.readCurrent(ref).map(content -> {
-            try {
-                return Json.mapper().readValue(content, type);
-            } catch (IOException e) {
-                throw new UncheckedIOException("registry object " + ref + " is not a " + type.getSimpleName(), e);
-            }
-        });
+        return store.readCurrent(ref).map(content -> parse(ref, content, type));
+    }
+
+    private static <T> T parse(ObjectRef ref, byte[] content, Class<T> type) {
+        try {
+            return Json.mapper().readValue(content, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("registry object " + ref + " is not a " + type.getSimpleName(), e);
+        }
     }
 
     private void write(ObjectRef ref, Object value) {
+        store.write(ref, json(value), "application/json");
+    }
+
+    private static byte[] json(Object value) {
         try {
-            store.write(ref, PRETTY.writeValueAsBytes(value), "application/json");
+            return PRETTY.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
         }

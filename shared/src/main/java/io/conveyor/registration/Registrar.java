@@ -30,6 +30,9 @@ public final class Registrar {
     /** Descriptors are small; anything larger is refused before it is read. */
     public static final long MAX_DESCRIPTOR_BYTES = 1024 * 1024;
 
+    /** How many times a registration decides again when other registrations of the name keep writing first. */
+    static final int MAX_ROUNDS = 5;
+
     private static final Logger LOG = LoggerFactory.getLogger(Registrar.class);
 
     private final ObjectStore store;
@@ -53,13 +56,42 @@ public final class Registrar {
      * Brings the registry in step with what lies at {@code ref} now, and records the outcome.
      */
     public RegistrationOutcome reconcile(ObjectRef ref) {
-        RegistrationOutcome outcome = decide(ref);
+        RegistrationOutcome outcome = decideUntilNoRace(ref);
         if (outcome.status() != RegistrationOutcome.Status.IGNORED || registry.outcome(ref.key()).isPresent()) {
             registry.save(ref.key(), outcome);
         }
         LOG.info("outcome={} descriptor=\"{}\" algorithm={} taskDefinition={} errors={} warnings={}", outcome.status(),
                 ref, outcome.algorithm(), outcome.taskDefinitionArn(), outcome.errors().size(), outcome.warnings().size());
         return outcome;
+    }
+
+    /**
+     * Decides, and decides again from what lies there now when another registration wrote the same
+     * algorithm's record first (two descriptors naming one algorithm, or two versions of one file, at
+     * once): each record write is conditional on the record as this registration read it.
+     */
+    private RegistrationOutcome decideUntilNoRace(ObjectRef ref) {
+        for (int round = 1; ; round++) {
+            try {
+                return decide(ref);
+            } catch (RecordChanged e) {
+                LOG.info("outcome=raced descriptor=\"{}\" algorithm={} round={}", ref, e.algorithm, round);
+                if (round == MAX_ROUNDS) {
+                    throw new IllegalStateException(ref + ": the record of algorithm '" + e.algorithm + "' changed "
+                            + MAX_ROUNDS + " times while this registration ran; it is tried again later", e);
+                }
+            }
+        }
+    }
+
+    /** Another registration wrote an algorithm's record after this one read it. */
+    private static final class RecordChanged extends RuntimeException {
+        private final String algorithm;
+
+        RecordChanged(String algorithm) {
+            super("the record of '" + algorithm + "' changed meanwhile", null, false, false);
+            this.algorithm = algorithm;
+        }
     }
 
     private RegistrationOutcome decide(ObjectRef ref) {
@@ -86,7 +118,8 @@ public final class Registrar {
         }
         Descriptor descriptor = validation.descriptor();
         List<Problem> warnings = new ArrayList<>(validation.warnings());
-        Optional<AlgorithmRecord> existing = registry.algorithm(descriptor.name());
+        AlgorithmRegistry.Entry entry = registry.entry(descriptor.name());
+        Optional<AlgorithmRecord> existing = entry.record();
         if (existing.isPresent() && existing.get().active() && !existing.get().descriptor().equals(ref.uri())) {
             return rejected(ref, object, validation.sha256(), List.of(new Problem("/name", "'" + descriptor.name()
                     + "' is already registered from " + existing.get().descriptor()
@@ -108,8 +141,11 @@ public final class Registrar {
             return rejected(ref, object, validation.sha256(),
                     List.of(new Problem("", "ECS refused the task definition: " + e.getMessage())), warnings);
         }
-        registry.save(new AlgorithmRecord(descriptor.name(), AlgorithmRecord.Status.ACTIVE, ref.uri(), object.versionId(),
-                validation.sha256(), arn, now(), null, descriptor));
+        if (!registry.saveIfUnchanged(new AlgorithmRecord(descriptor.name(), AlgorithmRecord.Status.ACTIVE, ref.uri(),
+                object.versionId(), validation.sha256(), arn, now(), null, descriptor), entry)) {
+            taskDefinitions.deregister(arn);  // the revision this registration made names nothing now
+            throw new RecordChanged(descriptor.name());
+        }
         return outcome(ref, object, validation.sha256(), RegistrationOutcome.Status.ACCEPTED, descriptor.name(), arn,
                 List.of(), warnings);
     }
@@ -131,7 +167,8 @@ public final class Registrar {
 
     /** The file registered another name before: that algorithm is retired, the file now speaks for a new one. */
     private void retireRenamed(ObjectRef ref, String name) {
-        registeredFrom(ref).filter(record -> !record.name().equals(name)).ifPresent(this::retireAlgorithm);
+        registeredFrom(ref).filter(record -> !record.name().equals(name)).ifPresent(record -> retireAlgorithm(record, () -> {
+        }));
     }
 
     private RegistrationOutcome retire(ObjectRef ref) {
@@ -139,18 +176,43 @@ public final class Registrar {
         if (record.isEmpty()) {
             return outcome(ref, null, null, RegistrationOutcome.Status.IGNORED, null, null, List.of(), List.of());
         }
-        retireAlgorithm(record.get());
+        retireAlgorithm(record.get(), () -> {
+            if (store.describe(ref).isPresent()) {  // uploaded again since it was found gone: decide on that
+                throw new RecordChanged(record.get().name());
+            }
+        });
         return outcome(ref, null, null, RegistrationOutcome.Status.RETIRED, record.get().name(), null, List.of(), List.of());
     }
 
-    private void retireAlgorithm(AlgorithmRecord record) {
-        for (String arn : taskDefinitions.activeRevisions(TaskDefinitionWrapper.family(settings, record.name()))) {
-            taskDefinitions.deregister(arn);
+    /**
+     * Retires an algorithm as read, checks with {@code stillToRetire} that the reason holds (it throws
+     * {@link RecordChanged} when not), then deregisters its revisions up to the one its record named: a
+     * revision above it belongs to a registration of the name that came meanwhile.
+     */
+    private void retireAlgorithm(AlgorithmRecord record, Runnable stillToRetire) {
+        AlgorithmRegistry.Entry entry = registry.entry(record.name());
+        if (!entry.record().equals(Optional.of(record)) || !registry.saveIfUnchanged(new AlgorithmRecord(record.name(),
+                AlgorithmRecord.Status.RETIRED, record.descriptor(), record.descriptorVersion(), record.sha256(),
+                record.taskDefinitionArn(), record.registeredAt(), now(), record.definition()), entry)) {
+            throw new RecordChanged(record.name());
         }
-        registry.save(new AlgorithmRecord(record.name(), AlgorithmRecord.Status.RETIRED, record.descriptor(),
-                record.descriptorVersion(), record.sha256(), record.taskDefinitionArn(), record.registeredAt(), now(),
-                record.definition()));
+        stillToRetire.run();
+        long last = revision(record.taskDefinitionArn());
+        for (String arn : taskDefinitions.activeRevisions(TaskDefinitionWrapper.family(settings, record.name()))) {
+            if (revision(arn) <= last) {
+                taskDefinitions.deregister(arn);
+            }
+        }
         LOG.info("outcome=RETIRED algorithm={} descriptor=\"{}\"", record.name(), record.descriptor());
+    }
+
+    /** A task definition ARN's revision number ({@code …/family:7} → 7); every revision when it has none. */
+    private static long revision(String taskDefinitionArn) {
+        if (taskDefinitionArn == null) {
+            return Long.MAX_VALUE;
+        }
+        String number = taskDefinitionArn.substring(taskDefinitionArn.lastIndexOf(':') + 1);
+        return number.chars().allMatch(Character::isDigit) && !number.isEmpty() ? Long.parseLong(number) : Long.MAX_VALUE;
     }
 
     /**

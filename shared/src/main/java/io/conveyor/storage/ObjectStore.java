@@ -41,6 +41,21 @@ public interface ObjectStore {
         }
     }
 
+    /** An object's content and the entity tag it had when it was read. */
+    record Tagged(byte[] content, String eTag) {
+    }
+
+    /** The current content of an object with its entity tag, in one read, or empty when there is none. */
+    Optional<Tagged> readTagged(ObjectRef ref);
+
+    /**
+     * Writes an object only if it is still as it was read: its entity tag is {@code expectedETag}, or it
+     * does not exist when that is {@code null} (S3's conditional {@code PutObject}).
+     *
+     * @return {@code false}, writing nothing, when another write came first
+     */
+    boolean writeIfUnchanged(ObjectRef ref, byte[] content, String contentType, String expectedETag);
+
     /**
      * Writes (or replaces) an object.
      *

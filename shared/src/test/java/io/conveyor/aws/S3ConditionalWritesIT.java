@@ -3,6 +3,9 @@ package io.conveyor.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.conveyor.jobs.JobRecord;
+import io.conveyor.registration.AlgorithmRecord;
+import io.conveyor.registration.AlgorithmRegistry;
+import io.conveyor.registration.ObjectStoreRegistry;
 import io.conveyor.jobs.JobEvent;
 import io.conveyor.jobs.JobStore;
 import io.conveyor.testing.AwsEmulator;
@@ -16,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Job records and the capacity lease rest on S3's conditional writes ({@code If-None-Match: *},
+ * Job records, the algorithm registry and the capacity lease rest on S3's conditional writes ({@code If-None-Match: *},
  * {@code If-Match}); moto implements both, so they are exercised here, one writer after another.
  * Not at once: moto checks and writes in two steps, so of 8 concurrent writers 2 won in 1 of 7 runs
  * here, while S3 documents conditional writes as atomic.
@@ -59,6 +62,29 @@ class S3ConditionalWritesIT {
                     read.version())).isFalse();
             assertThat(store.get(queued.id()).orElseThrow().placedOn()).isEqualTo("ci-2");
         }
+    }
+
+    @Test
+    void registrySave_afterAnotherRegistrationWrote_isRefused(Emulator emulator) {
+        try (S3Client s3 = emulator.clients().s3()) {
+            s3.createBucket(r -> r.bucket(BUCKET));
+            ObjectStoreRegistry registry = new ObjectStoreRegistry(new S3ObjectStore(s3), BUCKET);
+            AlgorithmRegistry.Entry none = registry.entry("wc");
+            AlgorithmRecord first = algorithm("a.json");
+
+            assertThat(none.version()).isNull();
+            assertThat(registry.saveIfUnchanged(first, none)).isTrue();
+            AlgorithmRegistry.Entry read = registry.entry("wc");
+            assertThat(registry.saveIfUnchanged(algorithm("b.json"), none)).isFalse();
+            assertThat(registry.saveIfUnchanged(algorithm("c.json"), read)).isTrue();
+            assertThat(registry.saveIfUnchanged(algorithm("d.json"), read)).isFalse();
+            assertThat(registry.algorithm("wc").orElseThrow().descriptor()).isEqualTo("s3://in/algorithms/c.json");
+        }
+    }
+
+    private static AlgorithmRecord algorithm(String file) {
+        return new AlgorithmRecord("wc", AlgorithmRecord.Status.ACTIVE, "s3://in/algorithms/" + file, null, "sha-" + file,
+                "arn:aws:ecs:us-east-1:123456789012:task-definition/conveyor-wc:1", "2026-11-29T10:00:00Z", null, null);
     }
 
     @Test

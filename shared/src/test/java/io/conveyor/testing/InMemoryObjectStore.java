@@ -40,6 +40,37 @@ public final class InMemoryObjectStore implements ObjectStore {
         contents.put(ref, content.clone());
     }
 
+    /** Run once, just before the next conditional write compares: another writer's move in between. */
+    private Runnable beforeNextConditionalWrite;
+
+    /** Runs {@code meanwhile} just before the next conditional write compares (a race, made deterministic). */
+    public InMemoryObjectStore meanwhile(Runnable meanwhile) {
+        this.beforeNextConditionalWrite = meanwhile;
+        return this;
+    }
+
+    @Override
+    public Optional<Tagged> readTagged(ObjectRef ref) {
+        StoredObject object = objects.get(ref);
+        return object == null || !contents.containsKey(ref) ? Optional.empty()
+                : Optional.of(new Tagged(contents.get(ref).clone(), object.eTag()));
+    }
+
+    @Override
+    public boolean writeIfUnchanged(ObjectRef ref, byte[] content, String contentType, String expectedETag) {
+        Runnable meanwhile = beforeNextConditionalWrite;
+        beforeNextConditionalWrite = null;
+        if (meanwhile != null) {
+            meanwhile.run();
+        }
+        StoredObject current = objects.get(ref);
+        boolean unchanged = expectedETag == null ? current == null : current != null && current.eTag().equals(expectedETag);
+        if (unchanged) {
+            write(ref, content, contentType);
+        }
+        return unchanged;
+    }
+
     /** Deletes an object. */
     public void delete(ObjectRef ref) {
         objects.remove(ref);

@@ -52,6 +52,21 @@ public final class InMemoryRegistry implements AlgorithmRegistry {
     }
 
     @Override
+    public Entry entry(String name) {
+        Optional<AlgorithmRecord> record = algorithm(name);
+        return new Entry(record, record.map(r -> Integer.toHexString(System.identityHashCode(r))).orElse(null));
+    }
+
+    @Override
+    public boolean saveIfUnchanged(AlgorithmRecord record, Entry read) {
+        if (!java.util.Objects.equals(entry(record.name()).version(), read.version())) {
+            return false;
+        }
+        save(record);
+        return true;
+    }
+
+    @Override
     public Optional<RegistrationOutcome> outcome(String descriptorKey) {
         return Optional.empty();
     }

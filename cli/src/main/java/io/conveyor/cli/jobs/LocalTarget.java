@@ -122,6 +122,16 @@ final class LocalTarget implements Target {
         }
 
         @Override
+        public Entry entry(String name) {
+            return new Entry(algorithm(name), null);
+        }
+
+        @Override
+        public boolean saveIfUnchanged(AlgorithmRecord record, Entry read) {
+            throw new UnsupportedOperationException("the local mode's registry is its algorithms folder");
+        }
+
+        @Override
         public Optional<RegistrationOutcome> outcome(String descriptorKey) {
             return Optional.empty();
         }
