@@ -89,13 +89,13 @@ final class AttemptRecovery {
                 return new Resolved(resolved, vanished, moved, true);
             }
             String arn = taskOf(record).orElseThrow();
-            int before = resolved + vanished;
+            int counted = resolved + vanished;
             if (described.found().containsKey(arn)) {
                 resolved += feed(record, List.of(described.found().get(arn)));
             } else if (described.missing().contains(arn)) {
                 vanished += vanish(record, arn);
             }
-            if (resolved + vanished > before) {
+            if (resolved + vanished > counted) {
                 moved.add(record.id());
             }
         }
@@ -104,13 +104,13 @@ final class AttemptRecovery {
                 return new Resolved(resolved, vanished, moved, true);
             }
             List<TaskStateChange> started = tasks.startedFor(new JobTask(record.id(), record.attempt()));
-            int before = resolved + vanished;
+            int counted = resolved + vanished;
             if (started.isEmpty()) {
                 vanished += vanish(record, null);
             } else {
                 resolved += feed(record, started);
             }
-            if (resolved + vanished > before) {
+            if (resolved + vanished > counted) {
                 moved.add(record.id());
             }
         }
