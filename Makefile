@@ -33,3 +33,8 @@ build-FleetMonitorFunction:
 .PHONY: build-TeardownFunction
 build-TeardownFunction:
 	$(call lambda,functions/fleet-monitor)
+
+# The reconciler lives in the task-events module: the same clients, and task-events' driver applies what it finds.
+.PHONY: build-ReconcileFunction
+build-ReconcileFunction:
+	$(call lambda,functions/task-events)

@@ -41,6 +41,28 @@ public final class S3EventNotifications {
         return List.copyOf(events);
     }
 
+    /**
+     * The body of a notification of one object created, shaped as S3 sends it (key encoded as S3 encodes it),
+     * for an object whose own notification never came.
+     *
+     * @param versionId its version, or {@code null} in a bucket without versions
+     */
+    public static String created(ObjectRef object, String versionId, String eTag, long size, java.time.Instant at) {
+        com.fasterxml.jackson.databind.node.ObjectNode root = io.conveyor.json.Json.mapper().createObjectNode();
+        com.fasterxml.jackson.databind.node.ObjectNode record = root.putArray("Records").addObject();
+        record.put("eventVersion", "2.1").put("eventSource", "aws:s3").put("eventTime", at.toString())
+                .put("eventName", "ObjectCreated:Put");
+        com.fasterxml.jackson.databind.node.ObjectNode s3 = record.putObject("s3");
+        s3.put("s3SchemaVersion", "1.0").put("configurationId", "conveyor-reconciler");
+        s3.putObject("bucket").put("name", object.bucket()).put("arn", "arn:aws:s3:::" + object.bucket());
+        com.fasterxml.jackson.databind.node.ObjectNode node = s3.putObject("object");
+        node.put("key", S3Keys.encode(object.key())).put("size", size).put("eTag", eTag);
+        if (versionId != null) {
+            node.put("versionId", versionId);
+        }
+        return root.toString();
+    }
+
     private static StorageEvent record(JsonNode record, String path) {
         String source = JsonFields.text(record, "eventSource", path);
         if (!"aws:s3".equals(source)) {

@@ -122,6 +122,47 @@ final class AttemptTransitions {
     }
 
     /**
+     * The attempt's task is gone and no event said how it ended, so its outcome is unknown. When its stage-out
+     * wrote outputs, the algorithm ran to its end: the job fails saying so, rather than run a second time
+     * unasked. Otherwise it is queued again like a run lost with its instance: the attempt keeps its number
+     * (a task of it that shows up late is stopped as one the job left behind) and is not counted, up to
+     * {@link JobLifecycle#MAX_INTERRUPTIONS}.
+     */
+    static Transition vanish(JobRecord record, JobEvent.TaskVanished vanished, Instant now) {
+        if (!Moves.isRunningAnAttempt(record)) {
+            return Transition.stale(record, "the job is " + record.state() + ", not running an attempt");
+        }
+        if (vanished.attempt() != record.attempt()) {
+            return Transition.stale(record, "about attempt " + vanished.attempt() + "; the job is at attempt "
+                    + record.attempt());
+        }
+        Optional<TaskRun> known = record.task(record.attempt());
+        if (known.isPresent() && !known.get().taskArn().equals(vanished.taskArn())) {
+            return Transition.stale(record, "the record follows task " + known.get().taskArn() + " of attempt "
+                    + record.attempt());
+        }
+        String what = vanished.taskArn() == null
+                ? "attempt " + record.attempt() + " has no task: ECS lists none started for it"
+                : "task " + vanished.taskArn() + " vanished: ECS no longer knows it and no event said how it ended";
+        if (vanished.outputsWritten()) {
+            return Transition.changed(record, Moves.ended(record, JobState.FAILED, now).reason(what
+                    + "; its stage-out wrote outputs, so it ran to its end but its outcome is unknown; it is not run "
+                    + "again unasked (conveyor retry runs it again)").stderrTail(null).build(), List.of(), List.of());
+        }
+        int interruption = record.interruptions() + 1;
+        if (record.interruptions() < JobLifecycle.MAX_INTERRUPTIONS) {
+            Transition requeued = Moves.requeued(record, record.attempt(), what + "; no output was written; queued "
+                    + "again, not counted as an attempt (interruption " + interruption + " of "
+                    + JobLifecycle.MAX_INTERRUPTIONS + " allowed)");
+            return Transition.changed(record, requeued.after().toBuilder().interruptions(interruption).build(), List.of(),
+                    requeued.effects());
+        }
+        return Transition.changed(record, Moves.ended(record, JobState.FAILED, now).reason(what
+                + "; its outcome is unknown; the job was interrupted " + interruption + " times").stderrTail(null)
+                .build(), List.of(), List.of());
+    }
+
+    /**
      * A task that has not stopped but runs for nothing is stopped; the record stays as it is. It runs
      * for nothing when the job is over (cancelled while its start was under way, so that nobody knew
      * the task yet; or ended by another task), when the job moved to a later attempt, or when it is a

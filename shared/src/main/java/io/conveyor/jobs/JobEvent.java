@@ -247,6 +247,19 @@ public sealed interface JobEvent {
         }
     }
 
+    /**
+     * The reconciler found the attempt's task gone: ECS no longer knows it (it keeps a stopped task for about
+     * an hour), or no task was ever started for it, and no event said how it ended.
+     *
+     * @param attempt        the attempt the reconciler looked at
+     * @param taskArn        the task the record named, or {@code null} when the record knew none (its start in
+     *                       doubt) and ECS listed none for the attempt
+     * @param outputsWritten whether the job's output location holds objects written since the attempt started:
+     *                       its stage-out ran, so the algorithm ran to its end and must not run again unasked
+     */
+    record TaskVanished(int attempt, String taskArn, boolean outputsWritten) implements JobEvent {
+    }
+
     /** Conveyor itself could not carry on with the job (an error of its own, not the algorithm's). */
     record Abandoned(String reason) implements JobEvent {
         public Abandoned {

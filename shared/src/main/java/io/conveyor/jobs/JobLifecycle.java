@@ -9,7 +9,7 @@ import java.util.Objects;
 /**
  * The one job lifecycle: what every event does to a job's record, on AWS and in the local mode
  * alike. A pure function, {@code (record, event) → (record, effects)}: no I/O, no clock of its own.
- * Dispatch, task-events and the local mode are drivers that read records, turn what they see into
+ * Dispatch, task-events, the reconciler and the local mode are drivers that read records, turn what they see into
  * {@link JobEvent}s, write what this decides (conditionally) and carry out its {@link Effect}s.
  *
  * <p>Events arrive late, twice and out of order, so an event about an attempt changes the record
@@ -80,6 +80,7 @@ public final class JobLifecycle {
             case JobEvent.RetryRequested retry -> retry(record, retry);
             case JobEvent.ResumedAfterCrash resumed -> resume(record, resumed);
             case JobEvent.Abandoned abandoned -> abandon(record, abandoned, now);
+            case JobEvent.TaskVanished vanished -> AttemptTransitions.vanish(record, vanished, now);
         };
         JobState from = record.state();
         JobState to = transition.after().state();

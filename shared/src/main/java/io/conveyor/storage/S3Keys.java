@@ -26,6 +26,11 @@ public final class S3Keys {
         }
     }
 
+    /** Encodes a key as S3 writes it into event notifications (what {@link #decode} undoes); {@code /} stays. */
+    public static String encode(String key) {
+        return java.net.URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/");
+    }
+
     /**
      * An entity tag without the surrounding quotes that S3's HTTP API puts on it.
      */

@@ -78,6 +78,8 @@ class JobLifecycleTest {
             forcedRetry         same     same     same      same      QUEUED    QUEUED  QUEUED
             resumedAfterCrash   same     same     QUEUED    QUEUED    stale     stale   stale
             abandoned           FAILED   FAILED   FAILED    FAILED    stale     stale   stale
+            vanished            stale    stale    QUEUED    QUEUED    stale     stale   stale
+            vanishedAfterOutput stale    stale    FAILED    FAILED    stale     stale   stale
             """;
 
     static Map<String, JobEvent> events() {
@@ -103,6 +105,8 @@ class JobLifecycleTest {
         events.put("forcedRetry", new JobEvent.RetryRequested(2, "r2", true, "retried by alice"));
         events.put("resumedAfterCrash", new JobEvent.ResumedAfterCrash("resumed"));
         events.put("abandoned", new JobEvent.Abandoned("Conveyor could not finish this job"));
+        events.put("vanished", new JobEvent.TaskVanished(1, TASK, false));
+        events.put("vanishedAfterOutput", new JobEvent.TaskVanished(1, TASK, true));
         return events;
     }
 
@@ -393,6 +397,52 @@ class JobLifecycleTest {
         assertThat(last.reason()).isEqualTo("timed out after 60 s (timeoutSeconds)");
         assertThat(last.exitCode()).isNull();
         assertThat(last.endedAt()).isEqualTo(T0.toString());
+    }
+
+    @Test
+    void taskVanished_noOutputs_isQueuedAgainUncountedKeepingItsNumberUntilTheLimit() {
+        // Given a running attempt whose task ECS no longer knows, and no output written since it started
+        JobRecord record = oneOfEach().get(JobState.RUNNING);
+
+        // When the reconciler says so
+        Transition first = JobLifecycle.apply(record, new JobEvent.TaskVanished(1, TASK, false), NOW);
+
+        // Then it is queued again, attempt 1 kept (a late task of it is one the job left behind), not counted
+        assertThat(first.after().state()).isEqualTo(JobState.QUEUED);
+        assertThat(first.after().attempt()).isEqualTo(1);
+        assertThat(first.after().countedAttempts()).isZero();
+        assertThat(first.after().reason()).startsWith("task " + TASK + " vanished").contains("no output was written")
+                .endsWith("(interruption 1 of 3 allowed)");
+        assertThat(first.effects()).containsExactly(new Effect.Enqueue(List.of(record.id())));
+        JobRecord again = first.after().toBuilder().interruptions(JobLifecycle.MAX_INTERRUPTIONS).build();
+        JobRecord restarted = after(again, new JobEvent.StartRequested("ci-1"));
+        JobRecord failed = after(restarted, new JobEvent.TaskVanished(2, null, false));
+        assertThat(failed.state()).isEqualTo(JobState.FAILED);
+        assertThat(failed.reason()).isEqualTo("attempt 2 has no task: ECS lists none started for it; its outcome is "
+                + "unknown; the job was interrupted 4 times");
+    }
+
+    @Test
+    void taskVanished_afterItsStageOutWroteOutputs_failsRatherThanRunTwice() {
+        JobRecord record = oneOfEach().get(JobState.RUNNING);
+
+        Transition transition = JobLifecycle.apply(record, new JobEvent.TaskVanished(1, TASK, true), NOW);
+
+        assertThat(transition.after().state()).isEqualTo(JobState.FAILED);
+        assertThat(transition.after().reason()).contains("its stage-out wrote outputs").contains("conveyor retry");
+        assertThat(transition.effects()).isEmpty();
+    }
+
+    @Test
+    void taskVanished_ofAnotherTaskOrAttempt_isStale() {
+        JobRecord record = oneOfEach().get(JobState.RUNNING);
+
+        assertThat(JobLifecycle.apply(record, new JobEvent.TaskVanished(1, TASK + "-other", false), NOW).kind())
+                .isEqualTo(Transition.Kind.STALE);
+        assertThat(JobLifecycle.apply(record, new JobEvent.TaskVanished(1, null, false), NOW).kind())
+                .isEqualTo(Transition.Kind.STALE);
+        assertThat(JobLifecycle.apply(record, new JobEvent.TaskVanished(2, TASK, false), NOW).kind())
+                .isEqualTo(Transition.Kind.STALE);
     }
 
     @Test

@@ -1,0 +1,389 @@
+package io.conveyor.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.conveyor.jobs.JobEvent;
+import io.conveyor.jobs.JobId;
+import io.conveyor.jobs.JobLifecycle;
+import io.conveyor.jobs.JobRecord;
+import io.conveyor.jobs.JobState;
+import io.conveyor.jobs.JobTask;
+import io.conveyor.jobs.NewJob;
+import io.conveyor.jobs.TaskRun;
+import io.conveyor.json.Json;
+import io.conveyor.registration.TaskDefinitionWrapper;
+import io.conveyor.storage.ObjectRef;
+import io.conveyor.tasks.ContainerState;
+import io.conveyor.tasks.TaskEventDriver;
+import io.conveyor.tasks.TaskStateChange;
+import io.conveyor.testing.InMemoryJobStore;
+import io.conveyor.testing.InMemoryObjectStore;
+import io.conveyor.testing.InMemoryRegistry;
+import io.conveyor.testing.JobFixtures;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ReconcilerTest {
+
+    static final String CLUSTER = "arn:aws:ecs:us-east-1:123456789012:cluster/conveyor";
+    static final String TASK = "arn:aws:ecs:us-east-1:123456789012:task/conveyor/aaaa";
+    static final String IN = "conveyor-in";
+    static final String OUT = "conveyor-out";
+    static final String WORD_COUNT = """
+            {"name": "word-count", "image": "busybox:1.36", "command": ["wc", "${CONVEYOR_INPUT}"],
+             "resources": {"vcpu": 1, "memoryMiB": 512}, "retries": 2}""";
+
+    final Instant now = Instant.parse("2026-11-21T10:00:00Z");
+    final InMemoryRegistry registry = new InMemoryRegistry();
+    final InMemoryJobStore jobs = new InMemoryJobStore();
+    final InMemoryObjectStore buckets = new InMemoryObjectStore();
+    final TreeMap<String, InputObject> inputs = new TreeMap<>();
+    final List<List<InputObject>> redelivered = new ArrayList<>();
+    final List<List<String>> queued = new ArrayList<>();
+    final Map<String, TaskStateChange> ecsTasks = new HashMap<>();
+    final Set<String> ecsForgot = new HashSet<>();
+    final Map<String, List<TaskStateChange>> startedFor = new HashMap<>();
+    final Set<String> outputsWritten = new HashSet<>();
+    final List<String> listedAfter = new ArrayList<>();
+    Runnable onDescribe = () -> { };
+    String revision;
+
+    @BeforeEach
+    void register() {
+        revision = registry.register(WORD_COUNT);
+    }
+
+    Reconciler reconciler(ReconcileSettings settings) {
+        Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+        TaskEventDriver taskEvents = new TaskEventDriver(CLUSTER, jobs, ids -> queued.add(List.copyOf(ids)),
+                (attempt, task, why) -> 0, registry, buckets, clock);
+        return Reconciler.builder().settings(settings)
+                .inputs((after, limit) -> {
+                    listedAfter.add(String.valueOf(after));
+                    var tail = after == null ? inputs : inputs.tailMap(after, false);
+                    List<InputObject> page = tail.values().stream().limit(limit).toList();
+                    return new InputListing.Page(page, tail.size() > limit);
+                })
+                .redelivery(sent -> redelivered.add(List.copyOf(sent)))
+                .jobs(jobs).queue(ids -> queued.add(List.copyOf(ids)))
+                .tasks(new AttemptTasks() {
+                    @Override
+                    public Described describe(List<String> taskArns) {
+                        onDescribe.run();
+                        Map<String, TaskStateChange> found = new HashMap<>();
+                        Set<String> missing = new HashSet<>();
+                        taskArns.forEach(arn -> {
+                            if (ecsTasks.containsKey(arn)) {
+                                found.put(arn, ecsTasks.get(arn));
+                            } else if (ecsForgot.contains(arn)) {
+                                missing.add(arn);
+                            }
+                        });
+                        return new Described(found, missing);
+                    }
+
+                    @Override
+                    public List<TaskStateChange> startedFor(JobTask attempt) {
+                        return startedFor.getOrDefault(attempt.startedBy(), List.of());
+                    }
+                })
+                .outputs((location, since) -> outputsWritten.contains(location))
+                .taskEvents(taskEvents).registry(registry)
+                .deadLetters(() -> Map.of("jobs", 2L, "task-events", 0L))
+                .state(buckets, OUT).clock(clock).build();
+    }
+
+    ReconcileReport pass() {
+        return reconciler(ReconcileSettings.DEFAULTS).pass(Duration.ofMinutes(1));
+    }
+
+    InputObject input(String name, Duration age) {
+        InputObject object = new InputObject(new ObjectRef(IN, "inputs/word-count/" + name), "v-" + name, "e-" + name, 10,
+                now.minus(age));
+        inputs.put(object.ref().key(), object);
+        return object;
+    }
+
+    JobRecord recordOf(InputObject input, JobEvent... events) {
+        NewJob job = JobFixtures.job(input.ref().uri(), input.jobVersion(), "word-count", revision, 3)
+                .withOutput("s3://" + OUT + "/outputs/word-count/" + input.ref().key() + "/");
+        JobRecord record = JobFixtures.after(JobFixtures.queued(job, now.minus(Duration.ofHours(1))),
+                now.minus(Duration.ofMinutes(30)), events);
+        jobs.create(record);
+        return record;
+    }
+
+    static JobEvent running(int attempt) {
+        return JobEvent.TaskRunning.onEcs(new TaskRun(attempt, TASK, 3, "RUNNING", null, null, Map.of(), null, null, null,
+                Map.of(), "arn:td/word-count:1"));
+    }
+
+    static TaskStateChange stopped(String jobId, int attempt, int algorithmExit) {
+        return new TaskStateChange("e", CLUSTER, TASK, "arn:td/word-count:1", "arn:ci/1", "STOPPED", "STOPPED",
+                new JobTask(jobId, attempt).startedBy(), null, 7, "EssentialContainerExited", "done",
+                List.of(new ContainerState(TaskDefinitionWrapper.STAGE_IN, "STOPPED", 0, null),
+                        new ContainerState(TaskDefinitionWrapper.ALGORITHM, "STOPPED", algorithmExit, null),
+                        new ContainerState(TaskDefinitionWrapper.STAGE_OUT, "STOPPED", 0, null)), null, null);
+    }
+
+    // ------------------------------------------------------------------ inputs
+
+    @Test
+    void pass_settledInputWithoutJob_isRedeliveredOnceAcrossTwoPasses() {
+        // Given an input of a registered algorithm, 20 minutes old, whose notification never came
+        InputObject lost = input("lost.txt", Duration.ofMinutes(20));
+
+        // When two passes run (dispatch has not taken the first's notification yet)
+        ReconcileReport first = pass();
+        ReconcileReport second = pass();
+
+        // Then its notification is sent once
+        assertThat(redelivered).containsExactly(List.of(lost));
+        assertThat(first.jobsRecovered()).isEqualTo(1);
+        assertThat(second.jobsRecovered()).isZero();
+        assertThat(first.wrapped()).isTrue();
+    }
+
+    @Test
+    void pass_inputWithJobYoungOlderThanItsRevisionOrOfUnknownAlgorithm_isLeftAlone() {
+        // Given an input with its job, one too young, one written before the algorithm's revision, one of no algorithm
+        recordOf(input("done.txt", Duration.ofMinutes(20)));
+        input("young.txt", Duration.ofMinutes(5));
+        input("before-revision.txt", Duration.ofDays(30));
+        inputs.put("inputs/unknown/x.txt", new InputObject(new ObjectRef(IN, "inputs/unknown/x.txt"), "v", "e", 1,
+                now.minus(Duration.ofHours(1))));
+
+        // When a pass runs
+        ReconcileReport report = pass();
+
+        // Then every key is looked at and none is sent
+        assertThat(report.inputsListed()).isEqualTo(4);
+        assertThat(redelivered).isEmpty();
+    }
+
+    @Test
+    void pass_inputWhoseJobIsNamedByETag_hasItsJob() {
+        // Given an input whose notification named no version (an emulator's): dispatch named its job by etag
+        InputObject input = input("etag.txt", Duration.ofMinutes(20));
+        jobs.create(JobLifecycle.admit(JobFixtures.job(input.ref().uri(), "etag:" + input.eTag(), "word-count",
+                revision, 3), now));
+
+        pass();
+
+        assertThat(redelivered).isEmpty();
+    }
+
+    @Test
+    void pass_moreInputsThanACap_goesOnFromTheCheckpointAndWraps() {
+        // Given five lost inputs and a cap of two keys per pass
+        for (int i = 1; i <= 5; i++) {
+            input("f" + i + ".txt", Duration.ofMinutes(20));
+        }
+        Reconciler reconciler = reconciler(ReconcileSettings.DEFAULTS.withMaxInputs(2));
+
+        // When four passes run
+        List<ReconcileReport> reports = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            reports.add(reconciler.pass(Duration.ofMinutes(1)));
+        }
+
+        // Then each lists at most two keys, from where the last stopped, and the listing starts over at its end
+        assertThat(reports).extracting(ReconcileReport::inputsListed).containsExactly(2, 2, 1, 2);
+        assertThat(reports).extracting(ReconcileReport::wrapped).containsExactly(false, false, true, false);
+        assertThat(listedAfter).containsExactly("null", "inputs/word-count/f2.txt", "inputs/word-count/f4.txt", "null");
+        assertThat(redelivered.stream().flatMap(List::stream).map(i -> i.ref().key()).toList()).containsExactly(
+                "inputs/word-count/f1.txt", "inputs/word-count/f2.txt", "inputs/word-count/f3.txt",
+                "inputs/word-count/f4.txt", "inputs/word-count/f5.txt");
+        assertThat(reports.get(3).jobsRecovered()).isZero();
+    }
+
+    // ------------------------------------------------------------------ attempts under way
+
+    @Test
+    void pass_runningRecordWhoseTaskStoppedUnseen_isResolvedAsTaskEventsWould() {
+        // Given a job RUNNING for 30 minutes whose STOPPED event was dead-lettered; ECS still shows the task
+        JobRecord record = recordOf(input("a.txt", Duration.ofHours(1)), new JobEvent.StartRequested("ci-1"), running(1));
+        ecsTasks.put(TASK, stopped(record.id(), 1, 0));
+
+        // When a pass runs
+        ReconcileReport report = pass();
+
+        // Then the record is SUCCEEDED, exactly as the event would have made it
+        assertThat(jobs.get(record.id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(report.tasksResolved()).isEqualTo(1);
+        assertThat(pass().tasksResolved()).isZero();
+    }
+
+    @Test
+    void pass_failedExitOfATaskStoppedUnseen_queuesTheNextAttemptCounted() {
+        JobRecord record = recordOf(input("a.txt", Duration.ofHours(1)), new JobEvent.StartRequested("ci-1"), running(1));
+        ecsTasks.put(TASK, stopped(record.id(), 1, 3));
+
+        pass();
+
+        JobRecord after = jobs.get(record.id()).orElseThrow();
+        assertThat(after.state()).isEqualTo(JobState.QUEUED);
+        assertThat(after.reason()).startsWith("exit code 3");
+        assertThat(queued).containsExactly(List.of(record.id()));
+    }
+
+    @Test
+    void pass_runningRecordWhoseTaskECSForgot_isQueuedAgainUncountedOnce() {
+        // Given a job RUNNING whose task ECS no longer knows, and no output written
+        JobRecord record = recordOf(input("a.txt", Duration.ofHours(1)), new JobEvent.StartRequested("ci-1"), running(1));
+        ecsForgot.add(TASK);
+
+        // When two passes run
+        ReconcileReport first = pass();
+        ReconcileReport second = pass();
+
+        // Then it is queued again once, not counted
+        JobRecord after = jobs.get(record.id()).orElseThrow();
+        assertThat(after.state()).isEqualTo(JobState.QUEUED);
+        assertThat(after.interruptions()).isEqualTo(1);
+        assertThat(after.reason()).startsWith("task " + TASK + " vanished");
+        assertThat(first.vanished()).isEqualTo(1);
+        assertThat(second.vanished()).isZero();
+        assertThat(queued).containsExactly(List.of(record.id()));
+    }
+
+    @Test
+    void pass_startingRecordWithNoTaskListedButOutputsWritten_failsRatherThanRunTwice() {
+        // Given a job STARTING 30 minutes ago, ECS lists no task for the attempt, yet its output was written since
+        JobRecord record = recordOf(input("a.txt", Duration.ofHours(1)), new JobEvent.StartRequested("ci-1"));
+        outputsWritten.add(record.output());
+
+        pass();
+
+        JobRecord after = jobs.get(record.id()).orElseThrow();
+        assertThat(after.state()).isEqualTo(JobState.FAILED);
+        assertThat(after.reason()).startsWith("attempt 1 has no task").contains("its stage-out wrote outputs");
+        assertThat(queued).isEmpty();
+    }
+
+    @Test
+    void pass_startingRecordWhoseTaskIsListed_feedsIt() {
+        JobRecord record = recordOf(input("a.txt", Duration.ofHours(1)), new JobEvent.StartRequested("ci-1"));
+        startedFor.put(new JobTask(record.id(), 1).startedBy(), List.of(stopped(record.id(), 1, 0)));
+
+        ReconcileReport report = pass();
+
+        assertThat(jobs.get(record.id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(report.tasksResolved()).isEqualTo(1);
+    }
+
+    @Test
+    void pass_recordChangedMeanwhile_isReadAgainAndNotMovedTwice() {
+        // Given a RUNNING job whose task ECS forgot, and task-events applying its late success while the pass looks
+        JobRecord record = recordOf(input("a.txt", Duration.ofHours(1)), new JobEvent.StartRequested("ci-1"), running(1));
+        ecsForgot.add(TASK);
+        onDescribe = () -> jobs.overwrite(JobFixtures.after(jobs.get(record.id()).orElseThrow(), now,
+                JobEvent.AttemptEnded.of(1, new JobEvent.Succeeded())));
+
+        // When a pass runs
+        ReconcileReport report = pass();
+
+        // Then the success stands: the vanish, applied to the record read again, is older news
+        assertThat(jobs.get(record.id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(report.vanished()).isZero();
+        assertThat(queued).isEmpty();
+    }
+
+    @Test
+    void pass_recentRunningRecord_isNotLookedUp() {
+        NewJob job = JobFixtures.job("s3://conveyor-in/inputs/word-count/b.txt", "v", "word-count", revision, 3);
+        JobRecord record = JobFixtures.after(JobFixtures.queued(job, now.minusSeconds(60)), now.minusSeconds(30),
+                new JobEvent.StartRequested("ci-1"), running(1));
+        jobs.create(record);
+        ecsForgot.add(TASK);
+
+        pass();
+
+        assertThat(jobs.get(record.id()).orElseThrow().state()).isEqualTo(JobState.RUNNING);
+    }
+
+    // ------------------------------------------------------------------ waiting jobs, dead letters, bounds
+
+    @Test
+    void pass_queuedRecordOlderThanTheGrace_isSentOnceWithinTheGrace() {
+        // Given a chain's child QUEUED an hour ago whose message was never sent, and a job queued a minute ago
+        JobRecord old = recordOf(input("old.txt", Duration.ofHours(2)));
+        jobs.create(JobLifecycle.admit(JobFixtures.job("s3://conveyor-in/inputs/word-count/new.txt", "v", "word-count",
+                revision, 3), now.minusSeconds(60)));
+
+        // When two passes run
+        ReconcileReport first = pass();
+        ReconcileReport second = pass();
+
+        // Then only the old one is sent, once
+        assertThat(queued).containsExactly(List.of(old.id()));
+        assertThat(first.requeued()).isEqualTo(1);
+        assertThat(second.requeued()).isZero();
+    }
+
+    @Test
+    void pass_deadLetters_areReportedAsEmbeddedMetrics() throws Exception {
+        ReconcileReport report = pass();
+
+        assertThat(report.deadLetters()).containsEntry("jobs", 2L).containsEntry("task-events", 0L);
+        var emf = Json.mapper().readTree(report.emf("conveyor", now));
+        assertThat(emf.at("/_aws/CloudWatchMetrics/0/Namespace").asText()).isEqualTo("Conveyor");
+        assertThat(emf.at("/_aws/CloudWatchMetrics/0/Dimensions/0/0").asText()).isEqualTo("stack");
+        assertThat(emf.get("stack").asText()).isEqualTo("conveyor");
+        assertThat(emf.get("deadLetters_jobs").asLong()).isEqualTo(2);
+        assertThat(emf.get("inputsListed").asLong()).isZero();
+        List<String> defined = new ArrayList<>();
+        emf.at("/_aws/CloudWatchMetrics/0/Metrics").forEach(m -> defined.add(m.get("Name").asText()));
+        assertThat(defined).contains("jobsRecovered", "tasksResolved", "tasksVanished", "requeued", "durationMs");
+    }
+
+    @Test
+    void pass_noBudget_takesNoWorkAndSaysItStoppedEarly() {
+        input("lost.txt", Duration.ofMinutes(20));
+
+        ReconcileReport report = reconciler(ReconcileSettings.DEFAULTS).pass(Duration.ZERO);
+
+        assertThat(report.stoppedEarly()).isTrue();
+        assertThat(report.inputsListed()).isZero();
+        assertThat(redelivered).isEmpty();
+    }
+
+    @Test
+    void pass_aFailingStep_leavesTheOthersToRun() {
+        JobRecord old = recordOf(input("old.txt", Duration.ofHours(2)));
+        Reconciler reconciler = Reconciler.builder().inputs((after, limit) -> {
+                    throw new IllegalStateException("S3 throttled");
+                }).redelivery(redelivered::add).jobs(jobs).queue(ids -> queued.add(List.copyOf(ids)))
+                .tasks(new AttemptTasks() {
+                    @Override
+                    public Described describe(List<String> taskArns) {
+                        return new Described(Map.of(), Set.of());
+                    }
+
+                    @Override
+                    public List<TaskStateChange> startedFor(JobTask attempt) {
+                        return List.of();
+                    }
+                }).outputs((location, since) -> false)
+                .taskEvents(new TaskEventDriver(CLUSTER, jobs, ids -> { }, (a, t, w) -> 0, registry, buckets,
+                        Clock.fixed(now, ZoneOffset.UTC)))
+                .registry(registry).deadLetters(Map::of).state(buckets, OUT).clock(Clock.fixed(now, ZoneOffset.UTC))
+                .build();
+
+        ReconcileReport report = reconciler.pass(Duration.ofMinutes(1));
+
+        assertThat(report.failedSteps()).containsExactly("inputs: S3 throttled");
+        assertThat(queued).containsExactly(List.of(old.id()));
+    }
+}
