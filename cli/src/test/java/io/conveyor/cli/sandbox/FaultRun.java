@@ -142,7 +142,15 @@ public final class FaultRun {
             Map<String, Long> failures = new TreeMap<>();
             for (String id : ids.keySet()) {
                 JobRecord record = ended.get(id);
-                byState.merge(record == null ? "LOST" : record.state().name(), 1, Integer::sum);
+                if (record == null) {  // lost: no record, or one that did not end by the deadline
+                    Optional<JobRecord> stuck = jobs.get(id);
+                    byState.merge("LOST", 1, Integer::sum);
+                    failures.merge("LOST " + ids.get(id) + " " + id + ": " + stuck.map(r -> r.state() + " since "
+                            + java.util.Objects.requireNonNullElse(r.startedAt(), r.queuedAt()) + " attempt " + r.attempt() + " tasks " + r.tasks().size() + " waiting " + r.waitingSince()).orElse("no record"),
+                            1L, Long::sum);
+                    continue;
+                }
+                byState.merge(record.state().name(), 1, Integer::sum);
                 if (record != null && record.state() != JobState.SUCCEEDED) {
                     failures.merge(record.state() + ": " + record.reason(), 1L, Long::sum);
                 }
