@@ -92,6 +92,9 @@ public final class EcsTaskDefinitions implements TaskDefinitions {
                 .image(container.image())
                 .essential(container.essential())
                 .privileged(container.privileged())
+                .user(container.user())
+                .readonlyRootFilesystem(container.readonlyRootFilesystem())
+                .disableNetworking(container.disableNetworking())
                 .environment(container.environment().stream()
                         .map(pair -> KeyValuePair.builder().name(pair.name()).value(pair.value()).build()).toList())
                 .mountPoints(container.mountPoints().stream().map(mount -> software.amazon.awssdk.services.ecs.model

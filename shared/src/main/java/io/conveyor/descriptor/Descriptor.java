@@ -21,14 +21,15 @@ import java.util.Objects;
  * @param environment    variables for the algorithm's container
  * @param parameters     values given per input file
  * @param ports          ports the container listens on
+ * @param isolation      how the algorithm's container is fenced in (defaults when the descriptor says nothing)
  * @param local          overrides for the local mode, or {@code null}
  * @param then           algorithms that take each output file of this one as their input
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Descriptor(String name, String description, String image, List<String> command, Input input,
                          Resources resources, List<String> instanceTypes, int timeoutSeconds, int retries,
-                         Map<String, String> environment, List<Parameter> parameters, List<Port> ports, Local local,
-                         List<String> then) {
+                         Map<String, String> environment, List<Parameter> parameters, List<Port> ports,
+                         Isolation isolation, Local local, List<String> then) {
 
     /** Default timeout of one attempt: one hour. */
     public static final int DEFAULT_TIMEOUT_SECONDS = 3600;
@@ -45,6 +46,7 @@ public record Descriptor(String name, String description, String image, List<Str
         environment = environment == null ? Map.of() : Map.copyOf(new java.util.TreeMap<>(environment));
         parameters = parameters == null ? List.of() : List.copyOf(parameters);
         ports = ports == null ? List.of() : List.copyOf(ports);
+        isolation = isolation == null ? Isolation.defaults(!ports.isEmpty()) : isolation;
         then = then == null ? List.of() : List.copyOf(then);
     }
 
@@ -103,6 +105,23 @@ public record Descriptor(String name, String description, String image, List<Str
      * @param protocol {@code tcp} or {@code udp}
      */
     public record Port(int port, String protocol) {
+    }
+
+    /**
+     * How the algorithm's container is fenced in on ECS. The defaults hold the container to its own job's
+     * data: a non-root user, no networking (so neither the task role's credentials endpoint nor the
+     * instance's metadata is in reach), its input read-only.
+     *
+     * @param runAsRoot              run as the image's own user (often root) instead of {@code 1000:1000}
+     * @param readOnlyRootFilesystem the image's root filesystem read-only, {@code /tmp} a writable volume
+     * @param network                networking on (ports need it); the task's credentials are then in reach
+     */
+    public record Isolation(boolean runAsRoot, boolean readOnlyRootFilesystem, boolean network) {
+
+        /** What a descriptor gets when it says nothing: networking only when it declares ports. */
+        public static Isolation defaults(boolean hasPorts) {
+            return new Isolation(false, false, hasPorts);
+        }
     }
 
     /**

@@ -40,7 +40,7 @@ public final class DescriptorValidator {
             "user_specified_environment_variables", "port", "sequence_run");
     /** Fields only the current format has. */
     static final Set<String> CURRENT_FIELDS = Set.of("image", "command", "input", "resources", "instanceTypes",
-            "timeoutSeconds", "retries", "environment", "parameters", "ports", "local", "then");
+            "timeoutSeconds", "retries", "environment", "parameters", "ports", "isolation", "local", "then");
 
     private static final ObjectMapper STRICT = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)

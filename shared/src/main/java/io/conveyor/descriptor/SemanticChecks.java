@@ -127,6 +127,8 @@ final class SemanticChecks {
             }
             ports.add(port);
         }
+        Descriptor.Isolation isolation = IsolationChecks.check(doc.path("isolation"), !ports.isEmpty(), errors,
+                warnings);
         int commandLength = command.stream().mapToInt(String::length).sum();
         if (commandLength > MAX_COMMAND_CHARACTERS) {
             errors.add(new Problem("/command", "is " + commandLength + " characters long; at most "
@@ -139,7 +141,7 @@ final class SemanticChecks {
         }
         Descriptor descriptor = new Descriptor(name, doc.path("description").asText(null), image, command, input,
                 resources, instanceTypes, doc.path("timeoutSeconds").asInt(Descriptor.DEFAULT_TIMEOUT_SECONDS),
-                doc.path("retries").asInt(Descriptor.DEFAULT_RETRIES), environment, parameters, ports, local, then);
+                doc.path("retries").asInt(Descriptor.DEFAULT_RETRIES), environment, parameters, ports, isolation, local, then);
         return new Result(descriptor, errors, warnings);
     }
 

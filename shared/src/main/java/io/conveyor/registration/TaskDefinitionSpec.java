@@ -40,9 +40,17 @@ public record TaskDefinitionSpec(String family, String taskRoleArn, String execu
     public record PlacementConstraint(String type, String expression) {
     }
 
-    /** One container of the task. */
+    /**
+     * One container of the task.
+     *
+     * @param user                   {@code uid:gid} to run as, or {@code null} for the image's user
+     * @param readonlyRootFilesystem the image's root filesystem mounted read-only
+     * @param disableNetworking      no network interface but loopback: nothing outside the container is
+     *                               in reach, neither the task's credentials endpoint nor the instance's metadata
+     */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public record Container(String name, String image, boolean essential, boolean privileged, List<String> entryPoint,
+    public record Container(String name, String image, boolean essential, boolean privileged, String user,
+                            boolean readonlyRootFilesystem, boolean disableNetworking, List<String> entryPoint,
                             List<String> command, List<KeyValue> environment, List<MountPoint> mountPoints,
                             List<Dependency> dependsOn, List<PortMapping> portMappings,
                             List<ResourceRequirement> resourceRequirements, LogConfiguration logConfiguration) {

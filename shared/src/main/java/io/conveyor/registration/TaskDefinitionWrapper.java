@@ -8,8 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Wraps an author's unchanged image into a task definition of three containers sharing one
- * task-scoped volume:
+ * Wraps an author's unchanged image into a task definition of three containers:
  * <ol>
  *   <li>{@code stage-in} (the AWS CLI image) downloads the job's input to {@code CONVEYOR_INPUT};</li>
  *   <li>{@code algorithm} (the author's image) starts only once stage-in succeeded;</li>
@@ -24,7 +23,16 @@ import java.util.TreeMap;
  * its placeholders replaced. The stage scripts are constants of Conveyor that only read those as
  * quoted variables. Stage-in pins the exact input version; it leaves a marker that stage-out
  * checks, so a failed stage-in never ends as a clean task with an empty upload.
- * No container is privileged and no credentials appear anywhere: tasks use their task role.
+ *
+ * <p>The algorithm's container gets its own job's data and nothing more: the input volume read-only,
+ * the output volume writable, never the stage volume that holds the marker; user {@value #ALGORITHM_USER}
+ * unless its descriptor asks for root; and no networking unless its descriptor asks for it. ECS gives
+ * the task role's credentials endpoint to every container of a task (the agent sets
+ * {@code AWS_CONTAINER_CREDENTIALS_RELATIVE_URI} in each, whatever the definition says, and a hostile
+ * image reads its own environment whatever command it is given); a container without networking cannot
+ * reach that endpoint, nor the instance's metadata, nor S3. Only stage-in and stage-out, Conveyor's own
+ * scripts naming this job's keys, use the task role. No container is privileged and no credentials
+ * appear anywhere.
  */
 public final class TaskDefinitionWrapper {
 
@@ -33,13 +41,26 @@ public final class TaskDefinitionWrapper {
     public static final String ALGORITHM = "algorithm";
     public static final String STAGE_OUT = "stage-out";
 
-    /** Where the shared volume is mounted in every container. */
+    /** Where the task's folders lie in its containers. */
     public static final String WORK_DIR = "/conveyor";
-    /** The output directory inside the task. */
+    /** The output directory inside the task: the algorithm's one writable folder of the task. */
     public static final String OUTPUT_DIR = WORK_DIR + "/output";
 
-    /** Where the staged input lies inside the task. */
+    /** Where the staged input lies inside the task; read-only in the algorithm's container. */
     public static final String INPUT_DIR = WORK_DIR + "/input";
+
+    /** The stage containers' own folder, which the algorithm's container does not mount. */
+    public static final String STAGE_DIR = WORK_DIR + "/stage";
+
+    /** The algorithm's writable scratch when its root filesystem is read-only. */
+    public static final String SCRATCH_DIR = "/tmp";
+
+    /**
+     * The user the algorithm runs as unless its descriptor asks for root: not root, and the id common
+     * base images give their one user, so files the image prepared for that user stay readable. No
+     * entry in the image's {@code /etc/passwd} is needed.
+     */
+    public static final String ALGORITHM_USER = "1000:1000";
 
     /** Per-job variables the stage containers read (set by dispatch as overrides). */
     public static final String INPUT_BUCKET = "CONVEYOR_INPUT_BUCKET";
@@ -52,24 +73,32 @@ public final class TaskDefinitionWrapper {
     public static final String TAG_SHA256 = "conveyor:descriptor-sha256";
 
     /** Written by stage-in once the input is in place; stage-out uploads nothing without it. */
-    public static final String STAGED_MARKER = WORK_DIR + "/.staged";
+    public static final String STAGED_MARKER = STAGE_DIR + "/staged";
 
+    // The input folder and file readable by any user, the output folder writable by any: the algorithm
+    // runs as 1000:1000 or as its image's user, which stage-in cannot know.
     static final String STAGE_IN_SCRIPT = String.join("\n",
             "set -eu",
             "case \"$CONVEYOR_INPUT\" in " + INPUT_DIR + "/*) ;; *) echo \"CONVEYOR_INPUT must lie under " + INPUT_DIR
                     + "\" >&2; exit 64;; esac",
             "mkdir -p \"$(dirname \"$CONVEYOR_INPUT\")\" \"$CONVEYOR_OUTPUT_DIR\"",
+            "chmod 0755 " + INPUT_DIR,
             "chmod 0777 \"$CONVEYOR_OUTPUT_DIR\"",
             "if [ -n \"${CONVEYOR_INPUT_VERSION:-}\" ]; then set -- --version-id \"$CONVEYOR_INPUT_VERSION\"; else set --; fi",
             "aws s3api get-object --bucket \"$CONVEYOR_INPUT_BUCKET\" --key \"$CONVEYOR_INPUT_KEY\" \"$@\" \"$CONVEYOR_INPUT\" > /dev/null",
             "chmod 0444 \"$CONVEYOR_INPUT\"",
+            "mkdir -p " + STAGE_DIR,
             "touch " + STAGED_MARKER);
     static final String STAGE_OUT_SCRIPT = String.join("\n",
             "set -eu",
             "[ -f " + STAGED_MARKER + " ] || { echo \"the input was never staged: nothing to upload\" >&2; exit 65; }",
             "aws s3 cp --only-show-errors --no-follow-symlinks --recursive \"$CONVEYOR_OUTPUT_DIR\" \"$CONVEYOR_OUTPUT_URI\"");
 
-    private static final String VOLUME = "work";
+    /** The task's volumes, each a Docker volume that lives and dies with the task. */
+    static final String INPUT_VOLUME = "input";
+    static final String OUTPUT_VOLUME = "output";
+    static final String STAGE_VOLUME = "stage";
+    static final String SCRATCH_VOLUME = "scratch";
 
     private TaskDefinitionWrapper() {
     }
@@ -107,14 +136,15 @@ public final class TaskDefinitionWrapper {
         TaskDefinitionSpec.LogConfiguration logs = new TaskDefinitionSpec.LogConfiguration("awslogs", Map.of(
                 "awslogs-group", settings.logGroup(), "awslogs-region", settings.region(),
                 "awslogs-stream-prefix", descriptor.name()));
-        List<TaskDefinitionSpec.MountPoint> mount = List.of(new TaskDefinitionSpec.MountPoint(VOLUME, WORK_DIR, false));
         List<TaskDefinitionSpec.KeyValue> stageEnvironment = List.of(
                 new TaskDefinitionSpec.KeyValue("AWS_DEFAULT_REGION", settings.region()),
                 new TaskDefinitionSpec.KeyValue(Placeholders.OUTPUT_DIR, OUTPUT_DIR));
 
         TaskDefinitionSpec.Container stageIn = new TaskDefinitionSpec.Container(STAGE_IN, settings.stageImage(), false,
-                false, List.of("/bin/sh", "-c"), List.of(STAGE_IN_SCRIPT), stageEnvironment, mount, List.of(), List.of(),
-                List.of(), logs);
+                false, null, false, false, List.of("/bin/sh", "-c"), List.of(STAGE_IN_SCRIPT), stageEnvironment,
+                List.of(mount(INPUT_VOLUME, INPUT_DIR, false), mount(OUTPUT_VOLUME, OUTPUT_DIR, false),
+                        mount(STAGE_VOLUME, STAGE_DIR, false)),
+                List.of(), List.of(), List.of(), logs);
 
         Map<String, String> environment = new TreeMap<>(descriptor.environment());
         for (Descriptor.Parameter parameter : descriptor.parameters()) {
@@ -130,12 +160,21 @@ public final class TaskDefinitionWrapper {
         List<TaskDefinitionSpec.ResourceRequirement> gpus = descriptor.resources().gpu() > 0
                 ? List.of(new TaskDefinitionSpec.ResourceRequirement("GPU", Integer.toString(descriptor.resources().gpu())))
                 : List.of();
+        Descriptor.Isolation isolation = descriptor.isolation();
+        // The stage folder stays out of reach: the algorithm can neither forge nor remove the marker.
+        List<TaskDefinitionSpec.MountPoint> algorithmMounts = new ArrayList<>(List.of(
+                mount(INPUT_VOLUME, INPUT_DIR, true), mount(OUTPUT_VOLUME, OUTPUT_DIR, false)));
+        if (isolation.readOnlyRootFilesystem()) {
+            algorithmMounts.add(mount(SCRATCH_VOLUME, SCRATCH_DIR, false));
+        }
         TaskDefinitionSpec.Container algorithm = new TaskDefinitionSpec.Container(ALGORITHM, descriptor.image(), false,
-                false, List.of(), descriptor.command(), algorithmEnvironment, mount,
+                false, isolation.runAsRoot() ? null : ALGORITHM_USER, isolation.readOnlyRootFilesystem(),
+                !isolation.network(), List.of(), descriptor.command(), algorithmEnvironment, algorithmMounts,
                 List.of(new TaskDefinitionSpec.Dependency(STAGE_IN, "SUCCESS")), ports, gpus, logs);
 
         TaskDefinitionSpec.Container stageOut = new TaskDefinitionSpec.Container(STAGE_OUT, settings.stageImage(), true,
-                false, List.of("/bin/sh", "-c"), List.of(STAGE_OUT_SCRIPT), stageEnvironment, mount,
+                false, null, false, false, List.of("/bin/sh", "-c"), List.of(STAGE_OUT_SCRIPT), stageEnvironment,
+                List.of(mount(OUTPUT_VOLUME, OUTPUT_DIR, true), mount(STAGE_VOLUME, STAGE_DIR, true)),
                 List.of(new TaskDefinitionSpec.Dependency(ALGORITHM, "COMPLETE")), List.of(), List.of(), logs);
 
         List<TaskDefinitionSpec.PlacementConstraint> placement = descriptor.instanceTypes().isEmpty() ? List.of()
@@ -145,9 +184,21 @@ public final class TaskDefinitionWrapper {
         return new TaskDefinitionSpec(family(settings, descriptor.name()), settings.taskRoleArn(),
                 settings.executionRoleArn(), "bridge", List.of("EC2"),
                 Integer.toString(descriptor.resources().cpuUnits()), Integer.toString(descriptor.resources().taskMemoryMiB()),
-                List.of(new TaskDefinitionSpec.Volume(VOLUME, new TaskDefinitionSpec.DockerVolume("task", "local"))),
-                placement, List.of(stageIn, algorithm, stageOut),
+                volumes(isolation), placement, List.of(stageIn, algorithm, stageOut),
                 List.of(new TaskDefinitionSpec.Tag(TAG_ALGORITHM, descriptor.name()),
                         new TaskDefinitionSpec.Tag(TAG_SHA256, sha256)));
+    }
+
+    private static TaskDefinitionSpec.MountPoint mount(String volume, String path, boolean readOnly) {
+        return new TaskDefinitionSpec.MountPoint(volume, path, readOnly);
+    }
+
+    private static List<TaskDefinitionSpec.Volume> volumes(Descriptor.Isolation isolation) {
+        List<String> names = new ArrayList<>(List.of(INPUT_VOLUME, OUTPUT_VOLUME, STAGE_VOLUME));
+        if (isolation.readOnlyRootFilesystem()) {
+            names.add(SCRATCH_VOLUME);
+        }
+        return names.stream().map(name -> new TaskDefinitionSpec.Volume(name,
+                new TaskDefinitionSpec.DockerVolume("task", "local"))).toList();
     }
 }

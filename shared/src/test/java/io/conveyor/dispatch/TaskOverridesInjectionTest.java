@@ -34,7 +34,7 @@ class TaskOverridesInjectionTest {
     static Descriptor descriptor(List<String> command, Map<String, String> environment) {
         return new Descriptor("probe", null, "public.ecr.aws/docker/library/busybox:1.36", command, null,
                 new Descriptor.Resources(0.25, 256, 0), List.of(), 600, 0, environment,
-                List.of(new Descriptor.Parameter("threshold", false, null, null)), List.of(), null, List.of());
+                List.of(new Descriptor.Parameter("threshold", false, null, null)), List.of(), null, null, List.of());
     }
 
     static TaskStart start(Descriptor descriptor, String key, String threshold) {

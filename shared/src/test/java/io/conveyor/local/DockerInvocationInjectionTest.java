@@ -34,7 +34,7 @@ class DockerInvocationInjectionTest {
                 List.of("sh", "-c", "printf '%s|%s|%s|%s|%s' \"$CONVEYOR_INPUT\" \"$CONVEYOR_OUTPUT_DIR\" "
                         + "\"$CONVEYOR_JOB_ID\" \"$CONVEYOR_ATTEMPT\" \"$threshold\""), null,
                 new Descriptor.Resources(0.25, 256, 0), List.of(), 600, 0, Map.of(),
-                List.of(new Descriptor.Parameter("threshold", false, "0.5; touch pwned", null)), List.of(), null, List.of());
+                List.of(new Descriptor.Parameter("threshold", false, "0.5; touch pwned", null)), List.of(), null, null, List.of());
         Map<String, String> values = Map.of("CONVEYOR_INPUT", "/conveyor/input/q\";id>x;\".txt",
                 "CONVEYOR_OUTPUT_DIR", "/conveyor/output", "CONVEYOR_JOB_ID", "job-1", "CONVEYOR_ATTEMPT", "2",
                 "threshold", "0.5; touch pwned");

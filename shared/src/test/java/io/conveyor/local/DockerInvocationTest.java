@@ -30,8 +30,23 @@ class DockerInvocationTest {
         assertThat(line).containsExactly("docker", "run", "--rm", "--name", "conveyor-job-1-2",
                 "--volume", "/work/outbox/.work/job-1/attempt-2:/conveyor", "--workdir", "/conveyor",
                 "--cpus", "0.5", "--memory", "512m", "--security-opt", "no-new-privileges", "--user", "1000:1000",
-                "--env", "CONVEYOR_INPUT=/conveyor/input/a b.txt", "--env", "CONVEYOR_OUTPUT_DIR=/conveyor/output",
+                "--network", "none", "--env", "CONVEYOR_INPUT=/conveyor/input/a b.txt", "--env", "CONVEYOR_OUTPUT_DIR=/conveyor/output",
                 "public.ecr.aws/docker/library/busybox:1.36", "wc", "/conveyor/input/a b.txt");
         assertThat(line).doesNotContain("--privileged");
+    }
+
+    @Test
+    void command_isolationAskedFor_networkOnAndReadOnlyRootWithTmp() {
+        // Given a descriptor asking for networking and a read-only root
+        Descriptor descriptor = new DescriptorValidator().validate("wc.json", ("{\"name\": \"wc\", \"image\": "
+                + "\"busybox:1.36\", \"command\": [\"wc\"], \"resources\": {\"vcpu\": 0.5, \"memoryMiB\": 512},"
+                + " \"isolation\": {\"network\": true, \"readOnlyRootFilesystem\": true}}")
+                .getBytes(StandardCharsets.UTF_8)).descriptor();
+
+        // When
+        List<String> line = DockerInvocation.command(descriptor, "c", Path.of("/w"), Map.of(), List.of("wc"), "1000:1000");
+
+        // Then
+        assertThat(line).doesNotContain("none").containsSequence("--read-only", "--tmpfs", "/tmp");
     }
 }

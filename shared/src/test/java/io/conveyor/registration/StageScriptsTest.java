@@ -83,7 +83,11 @@ class StageScriptsTest {
                 "--version-id", "v42", work.resolve("input").resolve("notes été.txt").toString(), "--");
         assertThat(Files.readString(work.resolve("input").resolve("notes été.txt"))).isEqualTo("data");
         assertThat(Files.getPosixFilePermissions(work.resolve("output"))).hasSize(9);
-        assertThat(work.resolve(".staged")).exists();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(work.resolve("input"))))
+                .as("the algorithm's user lists the input folder").isEqualTo("rwxr-xr-x");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(work.resolve("input")
+                .resolve("notes été.txt")))).as("and reads the input, which nobody writes").isEqualTo("r--r--r--");
+        assertThat(work.resolve("stage").resolve("staged")).exists();
         assertThat(dir.resolve("pwned")).doesNotExist();
         assertThat(Path.of("pwned")).doesNotExist();
     }
@@ -106,7 +110,7 @@ class StageScriptsTest {
         assertThat(result.exit()).isNotZero();
         assertThat(result.stderr()).contains("CONVEYOR_INPUT_KEY");
         assertThat(result.awsArguments()).isEmpty();
-        assertThat(work.resolve(".staged")).doesNotExist();
+        assertThat(work.resolve("stage").resolve("staged")).doesNotExist();
     }
 
     @Test

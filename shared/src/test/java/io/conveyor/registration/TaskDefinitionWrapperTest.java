@@ -49,11 +49,11 @@ class TaskDefinitionWrapperTest {
                 .containsExactly(new TaskDefinitionSpec.Dependency("stage-in", "SUCCESS"));
         assertThat(spec.container("stage-out").dependsOn())
                 .containsExactly(new TaskDefinitionSpec.Dependency("algorithm", "COMPLETE"));
-        assertThat(spec.volumes()).containsExactly(new TaskDefinitionSpec.Volume("work",
-                new TaskDefinitionSpec.DockerVolume("task", "local")));
+        assertThat(spec.volumes()).extracting(TaskDefinitionSpec.Volume::name).containsExactly("input", "output", "stage");
+        assertThat(spec.volumes()).extracting(TaskDefinitionSpec.Volume::dockerVolumeConfiguration)
+                .containsOnly(new TaskDefinitionSpec.DockerVolume("task", "local"));
         assertThat(spec.containerDefinitions()).allSatisfy(container -> {
             assertThat(container.privileged()).isFalse();
-            assertThat(container.mountPoints()).containsExactly(new TaskDefinitionSpec.MountPoint("work", "/conveyor", false));
             assertThat(container.variable("CONVEYOR_OUTPUT_DIR")).isEqualTo("/conveyor/output");
             assertThat(container.logConfiguration().options()).containsEntry("awslogs-stream-prefix", "wc")
                     .containsEntry("awslogs-group", "/conveyor/tasks");
@@ -92,9 +92,71 @@ class TaskDefinitionWrapperTest {
         assertThat(algorithm.variable("TOKEN")).isNull();
         assertThat(algorithm.variable("LANG")).isEqualTo("C.UTF-8");
         assertThat(algorithm.portMappings()).containsExactly(new TaskDefinitionSpec.PortMapping(8080, 0, "tcp"));
+        assertThat(algorithm.disableNetworking()).as("ports need networking").isFalse();
         assertThat(spec.container("stage-in").variable("LEVEL")).isNull();
         assertThat(gpu.container("algorithm").resourceRequirements())
                 .containsExactly(new TaskDefinitionSpec.ResourceRequirement("GPU", "1"));
+    }
+
+    @Test
+    void wrap_defaultIsolation_algorithmRunsAsUser1000WithoutNetworkingAndReadsItsInputOnly() {
+        // Given a descriptor that says nothing of isolation
+        TaskDefinitionSpec spec = wrap("");
+
+        // Then the algorithm runs as 1000:1000, with no network (so no task credentials endpoint, no
+        // instance metadata), its input read-only, its output writable, and without the stage folder
+        TaskDefinitionSpec.Container algorithm = spec.container("algorithm");
+        assertThat(algorithm.user()).isEqualTo("1000:1000");
+        assertThat(algorithm.disableNetworking()).isTrue();
+        assertThat(algorithm.readonlyRootFilesystem()).isFalse();
+        assertThat(algorithm.mountPoints()).containsExactly(
+                new TaskDefinitionSpec.MountPoint("input", "/conveyor/input", true),
+                new TaskDefinitionSpec.MountPoint("output", "/conveyor/output", false));
+        // and the stage containers alone hold the marker's folder: stage-in writes it, stage-out reads it
+        assertThat(spec.container("stage-in").mountPoints()).contains(
+                new TaskDefinitionSpec.MountPoint("stage", "/conveyor/stage", false));
+        assertThat(spec.container("stage-out").mountPoints()).containsExactly(
+                new TaskDefinitionSpec.MountPoint("output", "/conveyor/output", true),
+                new TaskDefinitionSpec.MountPoint("stage", "/conveyor/stage", true));
+        assertThat(TaskDefinitionWrapper.STAGED_MARKER).startsWith("/conveyor/stage/");
+        for (String container : java.util.List.of("stage-in", "stage-out")) {
+            assertThat(spec.container(container).disableNetworking()).as(container + " uses the task role").isFalse();
+            assertThat(spec.container(container).user()).isNull();
+        }
+    }
+
+    @Test
+    void wrap_rootReadOnlyAndNetworkAskedFor_reachTheAlgorithmsContainerDefinition() {
+        // Given a descriptor asking for root, a read-only root filesystem and networking
+        TaskDefinitionSpec spec = wrap(", \"isolation\": {\"runAsRoot\": true, \"readOnlyRootFilesystem\": true,"
+                + " \"network\": true}");
+
+        // Then the image's own user, a read-only root with a task-scoped /tmp, and networking
+        TaskDefinitionSpec.Container algorithm = spec.container("algorithm");
+        assertThat(algorithm.user()).isNull();
+        assertThat(algorithm.readonlyRootFilesystem()).isTrue();
+        assertThat(algorithm.disableNetworking()).isFalse();
+        assertThat(algorithm.mountPoints()).contains(new TaskDefinitionSpec.MountPoint("scratch", "/tmp", false));
+        assertThat(spec.volumes()).extracting(TaskDefinitionSpec.Volume::name).contains("scratch");
+    }
+
+    @Test
+    void request_isolationFields_reachEcsRegisterTaskDefinition() {
+        // Given the default wrap
+        var request = io.conveyor.aws.EcsTaskDefinitions.request(wrap(""));
+
+        // Then the SDK request carries the user, networking off and the read-only input mount
+        var algorithm = request.containerDefinitions().stream().filter(c -> c.name().equals("algorithm")).findFirst()
+                .orElseThrow();
+        assertThat(algorithm.user()).isEqualTo("1000:1000");
+        assertThat(algorithm.disableNetworking()).isTrue();
+        assertThat(algorithm.readonlyRootFilesystem()).isFalse();
+        assertThat(algorithm.mountPoints()).anySatisfy(mount -> {
+            assertThat(mount.containerPath()).isEqualTo("/conveyor/input");
+            assertThat(mount.readOnly()).isTrue();
+        });
+        assertThat(request.volumes()).extracting(software.amazon.awssdk.services.ecs.model.Volume::name)
+                .containsExactly("input", "output", "stage");
     }
 
     @Test

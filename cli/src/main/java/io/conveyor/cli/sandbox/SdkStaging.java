@@ -66,7 +66,9 @@ final class SdkStaging {
                 return FAILED;
             }
             Files.setPosixFilePermissions(input, PosixFilePermissions.fromString("r--r--r--"));
-            Files.writeString(Path.of(folder.map(TaskDefinitionWrapper.STAGED_MARKER)), "");
+            Path marker = Path.of(folder.map(TaskDefinitionWrapper.STAGED_MARKER));
+            Files.createDirectories(marker.getParent());
+            Files.writeString(marker, "");
             return 0;
         } catch (UnsetVariableException e) {
             return unset(stderr, e);

@@ -84,11 +84,11 @@ class StackBuilderIT {
         // When
         SandboxStack stack = build(emulator);
 
-        // Then the buckets, with versioning only where declared, and their protections
+        // Then the buckets, versioned, and their protections
         try (S3Client s3 = emulator.clients().s3()) {
             assertThat(stack.inputBucket()).isEqualTo("sandbox-123456789012-us-east-1-in");
             assertThat(s3.getBucketVersioning(r -> r.bucket(stack.inputBucket())).status()).isEqualTo(BucketVersioningStatus.ENABLED);
-            assertThat(s3.getBucketVersioning(r -> r.bucket(stack.outputBucket())).status()).isNull();
+            assertThat(s3.getBucketVersioning(r -> r.bucket(stack.outputBucket())).status()).isEqualTo(BucketVersioningStatus.ENABLED);
             for (String bucket : List.of(stack.inputBucket(), stack.outputBucket())) {
                 assertThat(s3.getBucketEncryption(r -> r.bucket(bucket)).serverSideEncryptionConfiguration().rules().get(0)
                         .applyServerSideEncryptionByDefault().sseAlgorithmAsString()).isEqualTo("AES256");
