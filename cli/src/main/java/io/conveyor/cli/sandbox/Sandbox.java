@@ -184,7 +184,7 @@ public final class Sandbox implements AutoCloseable {
         faults = new Faults(settings.faults());
         AwsClients faulty = settings.faults().callFaults()
                 ? emulator.withHttpClient(client -> new FaultyHttpClient(client, faults)) : emulator;
-        AwsClients handlers = faulty.with(new EcsGaps(fleet, agent)).with(new TimeScaleInterceptor(settings.timeScale()))
+        AwsClients handlers = faulty.with(new EcsGaps(fleet, agent)).with(new TimeScaleInterceptor(clock))
                 .with(new SandboxWakeups(agent::wake, fleet::wake));
         SandboxFunction.Context context = new SandboxFunction.Context(handlers, base, alarms, clock);
         schedules = new Schedules(stack, clock);

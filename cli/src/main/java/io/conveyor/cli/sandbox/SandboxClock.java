@@ -12,7 +12,9 @@ import java.time.ZoneOffset;
  * the sandbox (fleet-monitor's heartbeat and grace periods, the idle alarms' periods, the agent's
  * task times, dispatch's waits in the queue) counts them in this time, so tests of minute-long
  * behaviour take seconds. The emulator's own clock (instances' launch times, messages' ages) stays
- * the wall clock: it is not the sandbox's to change.
+ * the wall clock: it is not the sandbox's to change; only the objects' {@code LastModified} in the
+ * handlers' bucket listings is told in sandbox time ({@link TimeScaleInterceptor}), as the reconciler
+ * compares it with its own clock.
  */
 public final class SandboxClock extends Clock {
 
@@ -52,7 +54,12 @@ public final class SandboxClock extends Clock {
 
     @Override
     public Instant instant() {
-        Duration elapsed = Duration.between(start, wall.instant());
+        return at(wall.instant());
+    }
+
+    /** The sandbox's time at a wall-clock instant (e.g. an object's {@code LastModified} from the emulator). */
+    public Instant at(Instant wallInstant) {
+        Duration elapsed = Duration.between(start, wallInstant);
         return start.plusNanos(Math.round(elapsed.toNanos() / scale));
     }
 

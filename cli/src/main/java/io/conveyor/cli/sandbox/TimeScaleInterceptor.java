@@ -1,6 +1,9 @@
 package io.conveyor.cli.sandbox;
 
 import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -17,10 +20,33 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  */
 final class TimeScaleInterceptor implements ExecutionInterceptor {
 
+    private final SandboxClock clock;
     private final double scale;
 
-    TimeScaleInterceptor(double scale) {
-        this.scale = scale;
+    TimeScaleInterceptor(SandboxClock clock) {
+        this.clock = clock;
+        this.scale = clock.scale();
+    }
+
+    /**
+     * Objects' {@code LastModified} in bucket listings, in the sandbox's time: the reconciler compares an
+     * input's age with its own clock, which runs faster than the emulator's.
+     */
+    @Override
+    public SdkResponse modifyResponse(Context.ModifyResponse context, ExecutionAttributes attributes) {
+        SdkResponse response = context.response();
+        if (scale >= 1) {
+            return response;
+        }
+        return switch (response) {
+            case ListObjectVersionsResponse list -> list.toBuilder().versions(list.versions().stream()
+                    .map(v -> v.lastModified() == null ? v : v.toBuilder().lastModified(clock.at(v.lastModified())).build())
+                    .toList()).build();
+            case ListObjectsV2Response list -> list.toBuilder().contents(list.contents().stream()
+                    .map(o -> o.lastModified() == null ? o : o.toBuilder().lastModified(clock.at(o.lastModified())).build())
+                    .toList()).build();
+            default -> response;
+        };
     }
 
     @Override
