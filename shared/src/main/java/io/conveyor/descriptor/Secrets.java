@@ -26,7 +26,7 @@ final class Secrets {
     private static final Pattern ACCESS_KEY_ID = Pattern.compile("\\b(A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\\b");
     /** 40 characters of base64 standing alone, as a secret access key is written. */
     private static final Pattern SECRET_ACCESS_KEY = Pattern.compile("(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])");
-    private static final Pattern PRIVATE_KEY = Pattern.compile("-----BEGIN[A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----");
+    private static final Pattern PRIVATE_KEY = Pattern.compile("PRIVATE KEY( BLOCK)?-----");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]*}");
     /** Last words of a name that says where a secret is, not what it is: POSTGRES_PASSWORD_FILE, DB_SECRET_ARN. */
     private static final Set<String> REFERENCE_WORDS = Set.of("FILE", "PATH", "DIR", "ARN", "ID", "NAME");
@@ -129,6 +129,8 @@ final class Secrets {
             Map.Entry<String, JsonNode> field = it.next();
             String at = path + "/" + field.getKey().replace("~", "~0").replace("/", "~1");
             if (field.getValue().isTextual() && (path.equals("/environment") || path.equals("/local/environment"))) {
+                // The name too: a variable may be named by a key id.
+                values.add(new Value(at, field.getKey(), null));
                 values.add(new Value(at, field.getValue().textValue(), field.getKey()));
             } else if (field.getValue().isTextual() && path.matches("/parameters/\\d+") && field.getKey().equals("default")) {
                 values.add(new Value(at, field.getValue().textValue(), node.path("name").asText(null)));
