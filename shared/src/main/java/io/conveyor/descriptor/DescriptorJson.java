@@ -85,7 +85,16 @@ final class DescriptorJson {
      */
     static JsonNode parse(ObjectMapper mapper, String text, List<Problem> problems) {
         try (JsonParser parser = mapper.createParser(text)) {
-            JsonNode root = mapper.readTree(parser);
+            JsonNode root;
+            try {
+                root = mapper.readTree(parser);
+            } catch (NumberFormatException e) {
+                // Jackson gives up on an exponent beyond an int (1e2147483648) with this, not a parse error.
+                JsonLocation at = parser.currentTokenLocation();
+                problems.add(new Problem("", "not valid JSON: line " + at.getLineNr() + ", column " + at.getColumnNr()
+                        + ": a number whose exponent is too large to read"));
+                return null;
+            }
             JsonLocation end = parser.currentLocation();
             try {
                 if (parser.nextToken() == null) {
