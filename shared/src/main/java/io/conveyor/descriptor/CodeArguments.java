@@ -3,7 +3,6 @@ package io.conveyor.descriptor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -125,22 +124,15 @@ public final class CodeArguments {
         }
     }
 
-    /**
-     * Variables that a shell runs or expands as code ({@code BASH_ENV}, {@code ENV}, the prompts), or
-     * that make the dynamic loader or a language runtime load code or take options: a placeholder in
-     * their value would let a value become code.
-     */
-    public static final Set<String> CODE_VARIABLES = Set.of("BASH_ENV", "ENV", "PS1", "PS2", "PS3", "PS4",
-            "PROMPT_COMMAND", "SHELLOPTS", "BASHOPTS", "PATH", "LD_PRELOAD", "LD_AUDIT", "LD_LIBRARY_PATH",
-            "PERL5OPT", "PERL5LIB", "PERLLIB", "RUBYOPT", "RUBYLIB", "NODE_OPTIONS", "NODE_PATH", "PYTHONPATH",
-            "PYTHONSTARTUP", "PYTHONHOME", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "CLASSPATH");
-
     private CodeArguments() {
     }
 
-    /** Whether {@code variable} is one of {@link #CODE_VARIABLES}. */
+    /**
+     * Whether {@code variable} changes how a process, a shell or a language runtime runs
+     * ({@link ProcessVariables}): a placeholder in its value would let a value become code.
+     */
     public static boolean isCodeVariable(String variable) {
-        return CODE_VARIABLES.contains(variable);
+        return ProcessVariables.changesWhatRuns(variable).isPresent();
     }
 
     /**

@@ -85,7 +85,16 @@ final class DescriptorJson {
      */
     static JsonNode parse(ObjectMapper mapper, String text, List<Problem> problems) {
         try (JsonParser parser = mapper.createParser(text)) {
-            JsonNode root = mapper.readTree(parser);
+            JsonNode root;
+            try {
+                root = mapper.readTree(parser);
+            } catch (NumberFormatException e) {
+                // Jackson gives up on an exponent beyond an int (1e2147483648) with this, not a parse error.
+                JsonLocation at = parser.currentTokenLocation();
+                problems.add(new Problem("", "not valid JSON: line " + at.getLineNr() + ", column " + at.getColumnNr()
+                        + ": a number whose exponent is too large to read"));
+                return null;
+            }
             JsonLocation end = parser.currentLocation();
             try {
                 if (parser.nextToken() == null) {
@@ -106,16 +115,27 @@ final class DescriptorJson {
         }
     }
 
-    /** Every string and field name holding NUL (U+0000), at its path. */
+    /**
+     * Every string and field name holding NUL (U+0000) or an unpaired surrogate (a {@code \\ud800} escape
+     * alone, which is no character and has no UTF-8 form), at its path.
+     */
     static List<Problem> nulProblems(JsonNode node, String path) {
         List<Problem> problems = new ArrayList<>();
         if (node.isTextual() && node.textValue().indexOf('\0') >= 0) {
             problems.add(new Problem(path, "holds a NUL character (U+0000), which no command argument or "
                     + "environment variable can carry"));
         }
+        if (node.isTextual() && unpairedSurrogate(node.textValue()) >= 0) {
+            problems.add(new Problem(path, "holds an unpaired surrogate escape (\\u" + HexFormat.of().withUpperCase()
+                    .toHexDigits(node.textValue().charAt(unpairedSurrogate(node.textValue()))) + "), which is no "
+                    + "character: write the character itself, or both halves of its pair"));
+        }
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             String at = path + "/" + field.getKey().replace("~", "~0").replace("/", "~1");
+            if (unpairedSurrogate(field.getKey()) >= 0) {
+                problems.add(new Problem(at, "the name holds an unpaired surrogate escape, which is no character"));
+            }
             if (field.getKey().indexOf('\0') >= 0) {
                 problems.add(new Problem(at, "the name holds a NUL character (U+0000), which no environment "
                         + "variable's name can carry"));
@@ -128,6 +148,19 @@ final class DescriptorJson {
             }
         }
         return problems;
+    }
+
+    /** Where {@code text} holds a surrogate that is not half of a pair, or {@code -1}. */
+    private static int unpairedSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Every number {@code root} cannot hold, each replaced by {@code null} in place. */

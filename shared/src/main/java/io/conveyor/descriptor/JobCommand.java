@@ -14,7 +14,7 @@ import java.util.TreeMap;
  *
  * <p>Each word is one argument and each value lands in one word: nothing is split, quoted or run by a
  * shell of Conveyor's. A word that {@link CodeArguments} finds to be code (or to decide what runs), and
- * the value of a {@link CodeArguments#CODE_VARIABLES code variable}, is left as written and never
+ * the value of a {@link ProcessVariables variable that changes what runs}, is left as written and never
  * pasted into. Validation refuses placeholders there; a descriptor accepted before that rule still runs
  * no value as code: a shell reads the {@code ${NAME}} it is given as its own variable, which the
  * environment holds, and other interpreters fail on it.

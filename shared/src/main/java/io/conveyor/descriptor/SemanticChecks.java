@@ -24,8 +24,6 @@ final class SemanticChecks {
     /** As many words as the schema allows an array command (and as a command line of 4096 characters needs). */
     static final int MAX_COMMAND_WORDS = 256;
 
-    private static final java.util.regex.Pattern ACCESS_KEY_ID = java.util.regex.Pattern.compile("\\b(AKIA|ASIA)[A-Z0-9]{16}\\b");
-
     private SemanticChecks() {
     }
 
@@ -62,10 +60,7 @@ final class SemanticChecks {
             if (earlier != null) {
                 errors.add(new Problem(at + "/name", "'" + parameter + "' is declared twice (also /parameters/" + earlier + ")"));
             }
-            if (reserved(parameter)) {
-                errors.add(new Problem(at + "/name", "'" + parameter
-                        + "' is reserved: CONVEYOR_* and AWS_* variables belong to Conveyor and AWS"));
-            }
+            ProcessVariables.parameterProblem(parameter).ifPresent(problem -> errors.add(new Problem(at + "/name", problem)));
             if (environment.containsKey(parameter)) {
                 errors.add(new Problem(at + "/name", "'" + parameter + "' is also set in /environment; a variable "
                         + "comes from one place"));
@@ -136,6 +131,8 @@ final class SemanticChecks {
                     + "ECS limits to 8 KiB of overrides)"));
         }
 
+        errors.addAll(Secrets.find(doc));
+
         if (!errors.isEmpty()) {
             return new Result(null, errors, warnings);
         }
@@ -145,22 +142,10 @@ final class SemanticChecks {
         return new Result(descriptor, errors, warnings);
     }
 
-    /** No reserved names, no credentials. */
+    /** No reserved names (secrets are {@link Secrets}' to find, in every value). */
     private static void checkEnvironment(Map<String, String> environment, String path, List<Problem> errors) {
-        environment.forEach((key, value) -> {
-            if (reserved(key)) {
-                errors.add(new Problem(path + "/" + key, "'" + key
-                        + "' is reserved: CONVEYOR_* and AWS_* variables belong to Conveyor and AWS"));
-            }
-            if (ACCESS_KEY_ID.matcher(value).find()) {
-                errors.add(new Problem(path + "/" + key, "looks like an AWS access key id: tasks get their "
-                        + "credentials from the task role, never from a descriptor"));
-            }
-        });
-    }
-
-    private static boolean reserved(String variable) {
-        return variable.startsWith("CONVEYOR_") || variable.startsWith("AWS_");
+        environment.forEach((key, value) -> ProcessVariables.reservedProblem(key)
+                .ifPresent(problem -> errors.add(new Problem(path + "/" + key, problem))));
     }
 
     private static List<String> command(JsonNode node, String path, List<Problem> errors) {
@@ -262,18 +247,15 @@ final class SemanticChecks {
         }
     }
 
-    /** No placeholder in a variable that a shell, the loader or a runtime reads as code. */
+    /** No placeholder in a variable that changes what runs ({@link ProcessVariables}): a fixed value only. */
     private static void checkCodeVariables(Map<String, String> environment, String path, List<Problem> errors) {
-        environment.forEach((key, value) -> {
-            if (CodeArguments.isCodeVariable(key)) {
-                for (String name : Placeholders.referencedIn(value)) {
-                    errors.add(new Problem(path + "/" + key, "puts " + Placeholders.of(name) + " into " + key
-                            + ", which a shell, the dynamic loader or a language runtime reads as code, options or "
-                            + "where to load code from, so a value there could become code; give " + key
-                            + " a fixed value, and read the value from its own variable (" + name + ")"));
-                }
+        environment.forEach((key, value) -> ProcessVariables.changesWhatRuns(key).ifPresent(why -> {
+            for (String name : Placeholders.referencedIn(value)) {
+                errors.add(new Problem(path + "/" + key, "puts " + Placeholders.of(name) + " into " + key + ", which "
+                        + "changes how a process runs (" + why + "), so a value there could become code or choose what "
+                        + "runs; give " + key + " a fixed value, and read the value from its own variable (" + name + ")"));
             }
-        });
+        }));
     }
 
     private static Descriptor.Input input(JsonNode node, List<Problem> errors) {

@@ -39,13 +39,24 @@ public final class EcsTaskEvents {
         }
         List<ContainerState> containers = new ArrayList<>();
         JsonNode list = detail.path("containers");
+        if (!list.isMissingNode() && !list.isNull() && !list.isArray()) {
+            throw new MalformedEventException("detail.containers: expected an array, was "
+                    + list.getNodeType().name().toLowerCase());
+        }
         for (int i = 0; i < list.size(); i++) {
             JsonNode container = list.get(i);
             String at = "detail.containers[" + i + "]";
+            if (!container.isObject()) {
+                throw new MalformedEventException(at + ": expected an object, was "
+                        + container.getNodeType().name().toLowerCase());
+            }
             Long exitCode = JsonFields.wholeNumber(container, "exitCode", at);
+            if (exitCode != null && (exitCode < Integer.MIN_VALUE || exitCode > Integer.MAX_VALUE)) {
+                throw new MalformedEventException(at + ".exitCode: " + exitCode + " is beyond any exit code");
+            }
             containers.add(new ContainerState(JsonFields.text(container, "name", at),
                     container.path("lastStatus").asText(null),
-                    exitCode == null ? null : Math.toIntExact(exitCode),
+                    exitCode == null ? null : exitCode.intValue(),
                     container.path("reason").asText(null),
                     container.path("imageDigest").asText(null)));
         }

@@ -80,6 +80,9 @@ public final class S3EventNotifications {
         }
         JsonNode s3 = record.path("s3");
         String bucket = JsonFields.text(s3.path("bucket"), "name", path + ".s3.bucket");
+        if (bucket.isBlank()) {
+            throw new MalformedEventException(path + ".s3.bucket.name: must not be blank");
+        }
         JsonNode object = s3.path("object");
         String encodedKey = JsonFields.text(object, "key", path + ".s3.object");
         String key;

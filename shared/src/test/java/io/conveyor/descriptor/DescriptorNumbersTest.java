@@ -117,4 +117,18 @@ class DescriptorNumbersTest {
         assertThat(validation.descriptor().resources().memoryMiB()).isEqualTo(256);
         assertThat(validation.descriptor().timeoutSeconds()).isEqualTo(60);
     }
+
+    @org.junit.jupiter.api.Test
+    void validate_exponentBeyondAnInt_isAnErrorNotANumberFormatException() {
+        // Given what the long fuzz run found: Jackson threw NumberFormatException past the JSON errors
+        byte[] json = ("{\"name\": \"probe\", \"image\": \"a/b:1\", \"command\": [\"wc\"], "
+                + "\"resources\": {\"vcpu\": 1, \"memoryMiB\": -21e400147483649}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        // When
+        Validation validation = new DescriptorValidator().validate("probe.json", json);
+
+        // Then
+        org.assertj.core.api.Assertions.assertThat(validation.errors()).containsExactly(new Problem("",
+                "not valid JSON: line 1, column 94: a number whose exponent is too large to read"));
+    }
 }

@@ -79,7 +79,7 @@ class DescriptorValidatorInjectionTest {
                         null), "/command/1", "puts ${threshold} before the code that sh runs"),
                 Arguments.of("a parameter in BASH_ENV", descriptor("[\"wc\", \"${CONVEYOR_INPUT}\"]",
                         "\"environment\": {\"BASH_ENV\": \"${threshold}\"}"), "/environment/BASH_ENV",
-                        "puts ${threshold} into BASH_ENV, which a shell, the dynamic loader or a language runtime reads as code"),
+                        "puts ${threshold} into BASH_ENV, which changes how a process runs (bash runs the file it names before any script)"),
                 Arguments.of("a placeholder in the local PATH", descriptor("[\"wc\", \"${CONVEYOR_INPUT}\"]",
                         "\"local\": {\"environment\": {\"PATH\": \"${CONVEYOR_OUTPUT_DIR}:/usr/bin\"}}"), "/local/environment/PATH",
                         "give PATH a fixed value"),

@@ -111,4 +111,18 @@ class EcsTaskEventsTest {
         assertThatThrownBy(() -> EcsTaskEvents.parse(body))
                 .hasMessageStartingWith("detail.containers[0].exitCode: expected a whole number");
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "[{\"name\":\"algorithm\",\"exitCode\":4294967296}] | detail.containers[0].exitCode: 4294967296 is beyond any exit code",
+            "{\"name\":\"algorithm\"}                            | detail.containers: expected an array, was object",
+            "[1]                                                 | detail.containers[0]: expected an object, was number"})
+    void parse_containersTheFuzzerBroke_areMalformedNamingTheField(String containers, String message) {
+        // Given containers that threw ArithmeticException or NullPointerException before
+        String body = "{\"id\":\"1\",\"detail-type\":\"ECS Task State Change\",\"detail\":{\"clusterArn\":\"c\","
+                + "\"taskArn\":\"t\",\"lastStatus\":\"STOPPED\",\"version\":2,\"containers\":" + containers + "}}";
+
+        // Then
+        assertThatThrownBy(() -> EcsTaskEvents.parse(body)).isInstanceOf(MalformedEventException.class).hasMessage(message);
+    }
 }

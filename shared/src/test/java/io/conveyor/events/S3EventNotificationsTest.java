@@ -44,6 +44,33 @@ class S3EventNotificationsTest {
         });
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "inputs/word%C0%ADcount.txt | not UTF-8 once decoded",
+            "inputs/%FF.txt             | not UTF-8 once decoded",
+            "inputs/%ED%A0%80.txt       | not UTF-8 once decoded",
+            "inputs/\\ud800.txt         | lone surrogate",
+            "inputs/100%.txt            | is not followed by two hex digits",
+            "inputs/x%2                 | is not followed by two hex digits"})
+    void parse_keyNotUtf8OrBrokenEscape_isRefusedNamingTheKey(String encoded, String why) {
+        // Given a key no S3 object has: its escapes name bytes that are not UTF-8 (found by the fuzzer)
+        String body = notification("ObjectCreated:Put", encoded);
+
+        // Then it is refused at its field, never read as U+FFFD, another key
+        assertThatThrownBy(() -> S3EventNotifications.parse(body)).isInstanceOf(MalformedEventException.class)
+                .hasMessageStartingWith("Records[0].s3.object.key: ").hasMessageContaining(why);
+    }
+
+    @Test
+    void parse_blankBucket_isRefusedNamingTheField() {
+        // Given (found by the fuzzer: ObjectRef threw IllegalArgumentException)
+        String body = notification("ObjectCreated:Put", "inputs/x.txt").replace("\"conveyor-in\"", "\" \"");
+
+        // Then
+        assertThatThrownBy(() -> S3EventNotifications.parse(body)).isInstanceOf(MalformedEventException.class)
+                .hasMessage("Records[0].s3.bucket.name: must not be blank");
+    }
+
     @Test
     void parse_removal_isRemovedWithoutSize() {
         String body = """
