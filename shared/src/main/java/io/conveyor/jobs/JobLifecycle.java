@@ -27,6 +27,12 @@ public final class JobLifecycle {
     public static final int MAX_INTERRUPTIONS = 3;
     /** How a rejection reads in the record. */
     public static final String REJECTED = "rejected: ";
+    /**
+     * How often a job waiting for capacity has its record say it still waits, as its message comes back
+     * (at most every 5 minutes, {@code CapacityRequests}): a waiting record silent for much longer has lost its
+     * message. One write per job per 10 minutes of waiting.
+     */
+    public static final java.time.Duration WAITING_SEEN_EVERY = java.time.Duration.ofMinutes(10);
 
     private JobLifecycle() {
     }
@@ -136,10 +142,17 @@ public final class JobLifecycle {
                     .reason(waiting.reason()).waitingSince(record.waitingSince() != null ? record.waitingSince()
                             : now.toString()).placedOn(null).process(null, null).endedAt(null).build(), List.of(),
                     List.of());
-            case WAITING_FOR_CAPACITY -> Transition.unchanged(record, "waiting already, since " + record.waitingSince(),
-                    List.of());
+            case WAITING_FOR_CAPACITY -> waitedLong(record, now)
+                    ? Transition.changed(record, record.toBuilder().waitingSeenAt(now.toString()).build(), List.of(), List.of())
+                    : Transition.unchanged(record, "waiting already, since " + record.waitingSince(), List.of());
             default -> Transition.stale(record, "the job is " + record.state() + ", not waiting to be placed");
         };
+    }
+
+    /** Whether a waiting job's record last said so {@link #WAITING_SEEN_EVERY} ago or more: then it says so again. */
+    private static boolean waitedLong(JobRecord record, Instant now) {
+        String seen = record.waitingSeenAt() != null ? record.waitingSeenAt() : record.waitingSince();
+        return seen == null || !Instant.parse(seen).plus(WAITING_SEEN_EVERY).isAfter(now);
     }
 
     private static Transition start(JobRecord record, JobEvent.StartRequested start, Instant now) {

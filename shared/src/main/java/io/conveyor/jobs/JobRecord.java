@@ -48,6 +48,9 @@ import java.util.TreeMap;
  * @param pinnedTaskDefinition the task definition its next attempts start on instead of the algorithm's registered
  *                      one ({@code retry --same-image}: a revision naming the image by the digest an earlier attempt
  *                      ran), or {@code null}
+ * @param waitingSeenAt when dispatch last wrote that the job still waits for capacity ({@link JobLifecycle#WAITING_SEEN_EVERY}
+ *                      at most apart while its message goes round), or {@code null}: a job waiting whose record says
+ *                      nothing for long has lost its message, and the reconciler sends it again
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobRecord(String id, String algorithm, String revision, String input, String inputVersion, String parent,
@@ -56,7 +59,8 @@ public record JobRecord(String id, String algorithm, String revision, String inp
                         String startedAt, String endedAt, List<String> outputs, String waitingSince,
                         String placedOn, List<TaskRun> tasks, int interruptions, List<String> children,
                         @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> outputChecksums,
-                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) long writes, String pinnedTaskDefinition) {
+                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) long writes, String pinnedTaskDefinition,
+                        String waitingSeenAt) {
 
     public JobRecord {
         Objects.requireNonNull(id, "id");
@@ -120,6 +124,7 @@ public record JobRecord(String id, String algorithm, String revision, String inp
         private Map<String, String> outputChecksums = Map.of();
         private long writes;
         private String pinnedTaskDefinition;
+        private String waitingSeenAt;
 
         Builder(String id, String algorithm, JobState state) {
             this.id = id;
@@ -155,6 +160,7 @@ public record JobRecord(String id, String algorithm, String revision, String inp
             outputChecksums = r.outputChecksums;
             writes = r.writes;
             pinnedTaskDefinition = r.pinnedTaskDefinition;
+            waitingSeenAt = r.waitingSeenAt;
         }
 
         Builder revision(String value) {
@@ -247,8 +253,17 @@ public record JobRecord(String id, String algorithm, String revision, String inp
             return this;
         }
 
+        /** When it began waiting; a record that stops waiting forgets when it was last seen waiting too. */
         Builder waitingSince(String value) {
             waitingSince = value;
+            if (value == null) {
+                waitingSeenAt = null;
+            }
+            return this;
+        }
+
+        Builder waitingSeenAt(String value) {
+            waitingSeenAt = value;
             return this;
         }
 
@@ -287,7 +302,7 @@ public record JobRecord(String id, String algorithm, String revision, String inp
             return new JobRecord(id, algorithm, revision, input, inputVersion, parent, state, attempt, maxAttempts,
                     exitCode, reason, stderrTail, output, pid, processStart, queuedAt, startedAt, endedAt, outputs,
                     waitingSince, placedOn, tasks, interruptions, children, outputChecksums, writes,
-                    pinnedTaskDefinition);
+                    pinnedTaskDefinition, waitingSeenAt);
         }
     }
 }

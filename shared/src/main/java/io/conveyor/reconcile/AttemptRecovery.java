@@ -16,6 +16,7 @@ import io.conveyor.tasks.TaskStateChange;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -142,7 +143,8 @@ final class AttemptRecovery {
             }
             Optional<JobRecord> record = updates.store().get(summary.id());
             if (record.isPresent() && record.get().state() == JobState.WAITING_FOR_CAPACITY
-                    && isBefore(record.get().waitingSince(), now.minus(settings.waitingGrace()))) {
+                    && isBefore(Objects.requireNonNullElse(record.get().waitingSeenAt(), record.get().waitingSince()),
+                    now.minus(settings.waitingGrace()))) {
                 sent.add(summary.id());
             }
         }

@@ -9,16 +9,18 @@ import java.util.Objects;
  * @param settle       an input younger than this is left to its own notification
  * @param grace        a STARTING or RUNNING record older than this has its task looked up; a QUEUED one older
  *                     than this is sent to the jobs queue again; what a pass sent is not sent again within it
- * @param waitingGrace a job WAITING for capacity longer than this is sent again: its message has reached the
- *                     dead-letter queue by then (the jobs queue's redrive takes about 4 h 43 min of waits)
+ * @param waitingGrace a job WAITING for capacity whose record has said nothing for longer than this is sent again:
+ *                     while its message goes round (at most 5 minutes apart) dispatch writes that it still waits
+ *                     every {@link io.conveyor.jobs.JobLifecycle#WAITING_SEEN_EVERY}, so a silence this long means
+ *                     the message is lost
  * @param maxInputs    the most input keys a pass lists
  * @param maxRecords   the most records of each state a pass looks at
  */
 public record ReconcileSettings(Duration settle, Duration grace, Duration waitingGrace, int maxInputs, int maxRecords) {
 
-    /** The defaults: 10 min to settle, 15 min of grace, 6 h of waiting, 1,000 keys and 500 records of each state. */
+    /** The defaults: 10 min to settle, 15 min of grace, 30 min of silence while waiting, 1,000 keys and 500 records of each state. */
     public static final ReconcileSettings DEFAULTS = new ReconcileSettings(Duration.ofMinutes(10), Duration.ofMinutes(15),
-            Duration.ofHours(6), 1000, 500);
+            Duration.ofMinutes(30), 1000, 500);
 
     public ReconcileSettings {
         Objects.requireNonNull(settle, "settle");

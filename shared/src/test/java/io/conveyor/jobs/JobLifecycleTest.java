@@ -336,6 +336,26 @@ class JobLifecycleTest {
         assertThat(combined.note()).isEqualTo("waiting already, since " + waiting.waitingSince());
     }
 
+    @Test
+    void waiting_seenAgainAfterTenMinutes_isWrittenSoThatALostMessageShows() {
+        // Given a job waiting since T0
+        JobRecord waiting = oneOfEach().get(JobState.WAITING_FOR_CAPACITY);
+
+        // When its message comes back within 10 minutes, and then 10 minutes after it began waiting
+        Transition soon = JobLifecycle.apply(waiting, new JobEvent.WaitingForCapacity("still no room"), T0.plusSeconds(599));
+        Transition later = JobLifecycle.apply(waiting, new JobEvent.WaitingForCapacity("still no room"), T0.plusSeconds(600));
+        Transition again = JobLifecycle.apply(later.after(), new JobEvent.WaitingForCapacity("x"), T0.plusSeconds(1199));
+
+        // Then only the second is written, as seen then; the wait began when it began; starting forgets it
+        assertThat(soon.kind()).isEqualTo(Transition.Kind.UNCHANGED);
+        assertThat(later.kind()).isEqualTo(Transition.Kind.CHANGED);
+        assertThat(later.after().waitingSeenAt()).isEqualTo(T0.plusSeconds(600).toString());
+        assertThat(later.after().waitingSince()).isEqualTo(T0.toString());
+        assertThat(later.after().state()).isEqualTo(JobState.WAITING_FOR_CAPACITY);
+        assertThat(again.kind()).isEqualTo(Transition.Kind.UNCHANGED);
+        assertThat(after(later.after(), new JobEvent.StartRequested("ci-1")).waitingSeenAt()).isNull();
+    }
+
     // ------------------------------------------------------------------ attempts
 
     @Test

@@ -14,6 +14,7 @@ public final class TestRecords {
         return new JobRecord(id, r.algorithm(), r.revision(), r.input(), r.inputVersion(), r.parent(), r.state(),
                 r.attempt(), r.maxAttempts(), r.exitCode(), r.reason(), r.stderrTail(), r.output(), r.pid(),
                 r.processStart(), r.queuedAt(), r.startedAt(), r.endedAt(), r.outputs(), r.waitingSince(), r.placedOn(),
-                r.tasks(), r.interruptions(), r.children(), r.outputChecksums(), r.writes(), r.pinnedTaskDefinition());
+                r.tasks(), r.interruptions(), r.children(), r.outputChecksums(), r.writes(), r.pinnedTaskDefinition(),
+                r.waitingSeenAt());
     }
 }

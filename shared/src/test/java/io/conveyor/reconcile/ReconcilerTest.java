@@ -333,6 +333,32 @@ class ReconcilerTest {
     }
 
     @Test
+    void pass_waitingRecordSilentPastTheGrace_isSentAgainButOneSeenRecentlyIsNot() {
+        // Given two jobs waiting for capacity for 40 minutes: one whose record dispatch has not written since
+        // (its message lost), one whose message came back 5 minutes ago and had its record say it still waits
+        JobRecord lost = waiting(input("lost.txt", Duration.ofHours(2)));
+        JobRecord alive = JobFixtures.after(waiting(input("alive.txt", Duration.ofHours(2))),
+                now.minus(Duration.ofMinutes(5)), new JobEvent.WaitingForCapacity("still no room"));
+        jobs.replace(alive, jobs.read(alive.id()).orElseThrow().version());
+
+        // When a pass runs
+        ReconcileReport report = pass();
+
+        // Then only the silent one is sent
+        assertThat(alive.waitingSeenAt()).isEqualTo(now.minus(Duration.ofMinutes(5)).toString());
+        assertThat(queued).containsExactly(List.of(lost.id()));
+        assertThat(report.requeued()).isEqualTo(1);
+    }
+
+    JobRecord waiting(InputObject input) {
+        NewJob job = JobFixtures.job(input.ref().uri(), input.jobVersion(), "word-count", revision, 3);
+        JobRecord record = JobFixtures.after(JobFixtures.queued(job, now.minus(Duration.ofHours(1))),
+                now.minus(Duration.ofMinutes(40)), new JobEvent.WaitingForCapacity("no room"));
+        jobs.create(record);
+        return record;
+    }
+
+    @Test
     void pass_deadLetters_areReportedAsEmbeddedMetrics() throws Exception {
         ReconcileReport report = pass();
 

@@ -1,7 +1,6 @@
 package io.conveyor.cli.sandbox;
 
 import io.conveyor.aws.S3JobStore;
-import io.conveyor.jobs.JobId;
 import io.conveyor.jobs.JobRecord;
 import io.conveyor.jobs.JobState;
 import io.conveyor.jobs.JobStore;
@@ -72,11 +71,12 @@ public final class FaultRun {
      * @param killedInstance the instance killed, if any
      * @param attemptsTwice  job attempts that ran more than once
      * @param rerunJobs      jobs whose algorithm ran more than once (a new attempt each time)
+     * @param twoJobs        inputs that got more than one job
      * @param registrations  descriptor uploads it took to register (a dropped notification needs another)
      * @param drained        first upload to every job ended (or the deadline)
      */
     public record Result(int jobs, Map<String, Integer> byState, Map<String, Long> failures, Map<String, Long> faults,
-                         Optional<String> killedInstance, int attemptsTwice, int rerunJobs, int registrations,
+                         Optional<String> killedInstance, int attemptsTwice, int rerunJobs, int twoJobs, int registrations,
                          Duration drained) {
 
         public int lost() {
@@ -86,8 +86,8 @@ public final class FaultRun {
         public void print(PrintStream out) {
             out.printf("fault run: %d jobs, drained in %.1f s%n", jobs, drained.toMillis() / 1000.0);
             out.printf("  jobs by state: %s%n", byState);
-            out.printf("  lost: %d, attempts run twice: %d, jobs run again (new attempt): %d%n", lost(), attemptsTwice,
-                    rerunJobs);
+            out.printf("  lost: %d, attempts run twice: %d, inputs with two jobs: %d, jobs run again (new attempt): %d%n",
+                    lost(), attemptsTwice, twoJobs, rerunJobs);
             out.printf("  faults injected: %s; instance killed: %s; descriptor uploads to register: %d%n", faults,
                     killedInstance.orElse("none"), registrations);
             failures.forEach((reason, count) -> out.printf("  not succeeded x%d: %s%n", count, reason));
@@ -118,41 +118,50 @@ public final class FaultRun {
                 revision = awaitRevision(s3, out, Duration.ofSeconds(20));
             }
             long begun = System.nanoTime();
-            Map<String, String> ids = new HashMap<>();
+            List<String> inputs = new ArrayList<>();
             for (int i = 0; i < plan.jobs(); i++) {
                 String key = "inputs/tiny/f-" + i + ".txt";
-                String eTag = s3.putObject(r -> r.bucket(in).key(key), RequestBody.fromString("tiny " + key)).eTag();
-                ids.put(JobId.of("s3://" + in + "/" + key, "etag:" + eTag.replace("\"", ""), "tiny", revision), key);
+                s3.putObject(r -> r.bucket(in).key(key), RequestBody.fromString("tiny " + key));
+                inputs.add("s3://" + in + "/" + key);
             }
+            // Jobs are followed by their input: a job the reconciler made from the listing is named by the
+            // input's version id, one made from moto's notification (which names no version) by its ETag.
             JobStore jobs = new S3JobStore(s3, out);
-            Map<String, JobRecord> ended = new HashMap<>();
+            Map<String, JobRecord> records = new HashMap<>();
             Map<String, String> seen = new HashMap<>();
             Optional<String> killed = Optional.empty();
             long deadline = begun + plan.deadline().toNanos();
-            while (ended.size() < ids.size() && System.nanoTime() < deadline) {
-                look(s3, out, jobs, ids, seen, ended);
-                if (plan.killOne() && killed.isEmpty() && ended.size() >= ids.size() / 3) {
+            while (ended(records, inputs) < inputs.size() && System.nanoTime() < deadline) {
+                look(s3, out, jobs, seen, records);
+                int ended = ended(records, inputs);
+                if (plan.killOne() && killed.isEmpty() && ended >= inputs.size() / 3) {
                     killed = busyInstance(sandbox);
                     killed.ifPresent(sandbox.fleet()::kill);
                 }
                 Thread.sleep(2000);
             }
             Duration drained = Duration.ofNanos(System.nanoTime() - begun);
+            Map<String, List<JobRecord>> byInput = records.values().stream()
+                    .collect(Collectors.groupingBy(JobRecord::input));
             Map<String, Integer> byState = new TreeMap<>();
             Map<String, Long> failures = new TreeMap<>();
-            for (String id : ids.keySet()) {
-                JobRecord record = ended.get(id);
-                if (record == null) {  // lost: no record, or one that did not end by the deadline
-                    Optional<JobRecord> stuck = jobs.get(id);
+            int twoJobs = 0;
+            for (String input : inputs) {
+                List<JobRecord> made = byInput.getOrDefault(input, List.of());
+                twoJobs += made.size() > 1 ? 1 : 0;
+                Optional<JobRecord> over = made.stream().filter(r -> r.state().terminal())
+                        .min(java.util.Comparator.comparing(r -> r.state() != JobState.SUCCEEDED));
+                if (over.isEmpty()) {  // lost: no record, or none that ended by the deadline
                     byState.merge("LOST", 1, Integer::sum);
-                    failures.merge("LOST " + ids.get(id) + " " + id + ": " + stuck.map(r -> r.state() + " since "
-                            + java.util.Objects.requireNonNullElse(r.startedAt(), r.queuedAt()) + " attempt " + r.attempt() + " tasks " + r.tasks().size() + " waiting " + r.waitingSince()).orElse("no record"),
-                            1L, Long::sum);
+                    failures.merge("LOST " + input + ": " + (made.isEmpty() ? "no record" : made.stream()
+                            .map(r -> r.id() + " " + r.state() + " attempt " + r.attempt() + " tasks " + r.tasks().size()
+                                    + ", the index says " + indexed(sandbox, r.id()))
+                            .collect(Collectors.joining("; "))), 1L, Long::sum);
                     continue;
                 }
-                byState.merge(record.state().name(), 1, Integer::sum);
-                if (record != null && record.state() != JobState.SUCCEEDED) {
-                    failures.merge(record.state() + ": " + record.reason(), 1L, Long::sum);
+                byState.merge(over.get().state().name(), 1, Integer::sum);
+                if (over.get().state() != JobState.SUCCEEDED) {
+                    failures.merge(over.get().state() + ": " + over.get().reason(), 1L, Long::sum);
                 }
             }
             Map<String, Long> runs = Files.readAllLines(runsLog).stream().filter(line -> !line.isBlank())
@@ -161,9 +170,16 @@ public final class FaultRun {
             Map<String, Long> perJob = runs.keySet().stream()
                     .collect(Collectors.groupingBy(line -> line.split(" ")[0], Collectors.counting()));
             int rerun = (int) perJob.values().stream().filter(count -> count > 1).count();
-            return new Result(plan.jobs(), byState, failures, sandbox.faultsInjected(), killed, twice, rerun, registrations,
-                    drained);
+            return new Result(plan.jobs(), byState, failures, sandbox.faultsInjected(), killed, twice, rerun, twoJobs,
+                    registrations, drained);
         }
+    }
+
+    /** The job index's entry of a job: its state and count of writes. */
+    private static String indexed(Sandbox sandbox, String id) {
+        var item = sandbox.emulator().dynamoDb().getItem(r -> r.tableName(sandbox.stack().physicalId("JobIndexTable"))
+                .key(Map.of("id", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(id)))).item();
+        return item == null || item.isEmpty() ? "nothing" : item.get("state") + " after " + item.get("writes") + " writes";
     }
 
     /** An instance with a task running on it, as ECS sees it. */
@@ -182,15 +198,22 @@ public final class FaultRun {
     }
 
     /** Reads again only the records whose entity tag changed since the last look: polling must not load the emulator it measures. */
-    private static void look(S3Client s3, String out, JobStore jobs, Map<String, String> ids, Map<String, String> seen,
-                             Map<String, JobRecord> ended) {
+    private static void look(S3Client s3, String out, JobStore jobs, Map<String, String> seen, Map<String, JobRecord> records) {
         for (var object : s3.listObjectsV2Paginator(r -> r.bucket(out).prefix("jobs/")).contents()) {
             String id = object.key().substring("jobs/".length()).replace(".json", "");
-            if (!ids.containsKey(id) || ended.containsKey(id) || object.eTag().equals(seen.put(id, object.eTag()))) {
+            JobRecord known = records.get(id);
+            if (known != null && known.state().terminal() || object.eTag().equals(seen.put(id, object.eTag()))) {
                 continue;
             }
-            jobs.get(id).filter(record -> record.state().terminal()).ifPresent(record -> ended.put(id, record));
+            jobs.get(id).ifPresent(record -> records.put(id, record));
         }
+    }
+
+    /** How many of the inputs have a job that ended. */
+    private static int ended(Map<String, JobRecord> records, List<String> inputs) {
+        java.util.Set<String> over = records.values().stream().filter(r -> r.state().terminal()).map(JobRecord::input)
+                .collect(Collectors.toSet());
+        return (int) inputs.stream().filter(over::contains).count();
     }
 
     private static String awaitRevision(S3Client s3, String out, Duration within) throws InterruptedException {

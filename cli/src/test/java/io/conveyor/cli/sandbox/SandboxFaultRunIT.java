@@ -40,6 +40,7 @@ class SandboxFaultRunIT {
         assertThat(result.killedInstance()).isPresent();
         assertThat(result.lost()).as("jobs lost").isZero();
         assertThat(result.attemptsTwice()).as("attempts run twice").isZero();
+        assertThat(result.twoJobs()).as("inputs with two jobs").isZero();
         assertThat(result.byState().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(JOBS);
         assertThat(result.failures().keySet()).allSatisfy(reason -> assertThat(reason).doesNotEndWith(": null"));
     }
