@@ -29,10 +29,15 @@ public final class Faults {
      * @param throttled         service (its signing name: {@code s3}, {@code sqs}, {@code ecs}, {@code ec2}, …)
      *                          → share of its calls throttled
      * @param failed            service → share of its calls answered with a server error after they ran
+     * @param killBatch         the batch (counting those of two messages or more, from 1) whose invocation dies
+     *                          mid-batch whatever the draw, or 0: a run that must kill one handler, once
      */
     public record Settings(double dropFraction, double duplicateFraction, double killFraction, long seed,
-                           Map<String, Double> throttled, Map<String, Double> failed) {
+                           Map<String, Double> throttled, Map<String, Double> failed, int killBatch) {
         public Settings {
+            if (killBatch < 0) {
+                throw new IllegalArgumentException("--fault kill-batch=" + killBatch + ": a batch's number, 1 or more");
+            }
             check("drop", dropFraction);
             check("duplicate", duplicateFraction);
             check("kill-handler", killFraction);
@@ -42,13 +47,24 @@ public final class Faults {
             failed = Map.copyOf(failed);
         }
 
+        /** Fractions only. */
+        public Settings(double dropFraction, double duplicateFraction, double killFraction, long seed,
+                        Map<String, Double> throttled, Map<String, Double> failed) {
+            this(dropFraction, duplicateFraction, killFraction, seed, throttled, failed, 0);
+        }
+
         /** Only message and invocation faults. */
         public Settings(double dropFraction, double duplicateFraction, double killFraction, long seed) {
             this(dropFraction, duplicateFraction, killFraction, seed, Map.of(), Map.of());
         }
 
+        /** The same, and the {@code n}th batch of two messages or more killed mid-batch. */
+        public Settings withKillBatch(int n) {
+            return new Settings(dropFraction, duplicateFraction, killFraction, seed, throttled, failed, n);
+        }
+
         boolean none() {
-            return dropFraction == 0 && duplicateFraction == 0 && killFraction == 0;
+            return dropFraction == 0 && duplicateFraction == 0 && killFraction == 0 && killBatch == 0;
         }
 
         /** Whether any service's calls are to fail. */
@@ -68,6 +84,7 @@ public final class Faults {
     private final Settings settings;
     private final Random random;
     private final Map<String, AtomicLong> injected = new ConcurrentHashMap<>();
+    private int batchesOfTwoOrMore;
 
     public Faults(Settings settings) {
         this.settings = settings;
@@ -86,12 +103,13 @@ public final class Faults {
 
     /**
      * Faults from {@code --fault NAME=VALUE} words: {@code drop=F}, {@code duplicate=F},
-     * {@code kill-handler=F}, {@code throttle=SERVICE:F}, {@code error=SERVICE:F}, {@code seed=N}.
+     * {@code kill-handler=F}, {@code kill-batch=N}, {@code throttle=SERVICE:F}, {@code error=SERVICE:F}, {@code seed=N}.
      */
     public static Settings parse(List<String> settings) {
         double drop = 0;
         double duplicate = 0;
         double kill = 0;
+        int killBatch = 0;
         long seed = 1;
         Map<String, Double> throttled = new TreeMap<>();
         Map<String, Double> failed = new TreeMap<>();
@@ -99,7 +117,7 @@ public final class Faults {
             int equals = setting.indexOf('=');
             if (equals <= 0) {
                 throw new IllegalArgumentException("--fault " + setting + ": expected NAME=VALUE (drop, duplicate, "
-                        + "kill-handler, throttle, error, seed)");
+                        + "kill-handler, kill-batch, throttle, error, seed)");
             }
             String name = setting.substring(0, equals).toLowerCase(Locale.ROOT);
             String value = setting.substring(equals + 1);
@@ -108,6 +126,7 @@ public final class Faults {
                     case "drop" -> drop = Double.parseDouble(value);
                     case "duplicate" -> duplicate = Double.parseDouble(value);
                     case "kill-handler" -> kill = Double.parseDouble(value);
+                    case "kill-batch" -> killBatch = Integer.parseInt(value);
                     case "seed" -> seed = Long.parseLong(value);
                     case "throttle", "error" -> {
                         int colon = value.indexOf(':');
@@ -119,13 +138,13 @@ public final class Faults {
                                 .toLowerCase(Locale.ROOT), Double.parseDouble(value.substring(colon + 1)));
                     }
                     default -> throw new IllegalArgumentException("--fault " + setting + ": unknown fault '" + name
-                            + "' (drop, duplicate, kill-handler, throttle, error, seed)");
+                            + "' (drop, duplicate, kill-handler, kill-batch, throttle, error, seed)");
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("--fault " + setting + ": '" + value + "' is not a number", e);
             }
         }
-        return new Settings(drop, duplicate, kill, seed, throttled, failed);
+        return new Settings(drop, duplicate, kill, seed, throttled, failed, killBatch);
     }
 
     /** Decides the fault of one call to a service. */
@@ -174,6 +193,10 @@ public final class Faults {
                 resend.accept(message.body());
             }
             delivered.add(message);
+        }
+        if (delivered.size() >= 2 && ++batchesOfTwoOrMore == settings.killBatch()) {
+            count("kill-handler");
+            return new Delivery(delivered.subList(0, delivered.size() / 2), true);
         }
         if (!delivered.isEmpty() && random.nextDouble() < settings.killFraction()) {
             count("kill-handler");

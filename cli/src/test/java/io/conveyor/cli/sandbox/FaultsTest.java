@@ -89,6 +89,21 @@ class FaultsTest {
     }
 
     @Test
+    void deliver_killBatch_killsThatBatchOfTwoOrMoreOnceAndNoOther() {
+        // Given the second batch of two messages or more to be killed
+        Faults faults = new Faults(Faults.parse(List.of("kill-batch=2")));
+
+        // When batches of 1, 4, 1, 4 and 4 messages arrive
+        List<Boolean> killed = List.of(1, 4, 1, 4, 4).stream()
+                .map(n -> faults.deliver(messages(n), body -> { }).handlerKilled()).toList();
+
+        // Then the fourth (the second of two or more) dies after half of it, once
+        assertThat(killed).containsExactly(false, false, false, true, false);
+        assertThat(faults.injected()).containsEntry("kill-handler", 1L);
+        assertThat(Faults.parse(List.of("kill-batch=2")).killBatch()).isEqualTo(2);
+    }
+
+    @Test
     void deliver_sameSeed_sameFaults() {
         List<Integer> first = IntStream.range(0, 20).mapToObj(i -> 0).toList();
         Faults a = new Faults(new Faults.Settings(0.5, 0, 0, 42));

@@ -36,7 +36,7 @@ class SandboxFaultRunIT {
         }
 
         // Then faults were injected, and still every job ended, none twice
-        assertThat(result.faults()).containsKeys("throttle=s3", "error=ecs", "drop", "duplicate");
+        assertThat(result.faults()).containsKeys("throttle=s3", "error=ecs", "duplicate", "kill-handler");
         assertThat(result.killedInstance()).isPresent();
         assertThat(result.lost()).as("jobs lost").isZero();
         assertThat(result.attemptsTwice()).as("attempts run twice").isZero();
