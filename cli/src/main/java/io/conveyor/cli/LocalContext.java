@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -14,18 +15,28 @@ import java.util.UUID;
  * The Lambda context of an in-process invocation: the function's name, memory and timeout from the
  * template, a fresh request id, a logger on stderr.
  */
-final class LocalContext implements Context {
+public final class LocalContext implements Context {
 
     private final String functionName;
     private final int memoryMiB;
     private final Instant deadline;
+    private final Clock clock;
     private final String requestId = UUID.randomUUID().toString();
     private final LambdaLogger logger;
 
     LocalContext(String functionName, int memoryMiB, int timeoutSeconds, PrintStream log) {
+        this(functionName, memoryMiB, timeoutSeconds, log, Clock.systemUTC());
+    }
+
+    /**
+     * A context whose remaining time counts on {@code clock} (the sandbox's, which may run faster than the
+     * wall clock, as the handler's own clock does).
+     */
+    public LocalContext(String functionName, int memoryMiB, int timeoutSeconds, PrintStream log, Clock clock) {
         this.functionName = functionName;
         this.memoryMiB = memoryMiB;
-        this.deadline = Instant.now().plus(Duration.ofSeconds(timeoutSeconds));
+        this.clock = clock;
+        this.deadline = clock.instant().plus(Duration.ofSeconds(timeoutSeconds));
         this.logger = new LambdaLogger() {
             @Override
             public void log(String message) {
@@ -81,7 +92,7 @@ final class LocalContext implements Context {
 
     @Override
     public int getRemainingTimeInMillis() {
-        return (int) Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
+        return (int) Math.max(0, Duration.between(clock.instant(), deadline).toMillis());
     }
 
     @Override

@@ -5,6 +5,8 @@ import io.conveyor.jobs.JobRecord;
 import io.conveyor.jobs.JobStore;
 import io.conveyor.json.Json;
 import io.conveyor.storage.BucketLayout;
+import io.conveyor.storage.ObjectRef;
+import io.conveyor.storage.S3Keys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -12,11 +14,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import software.amazon.awssdk.core.ResponseBytes;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -28,16 +28,13 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 public final class S3JobStore implements JobStore {
 
-    /** The conditional write lost: the object exists (create) or changed (replace). */
-    private static final int PRECONDITION_FAILED = 412;
-    /** A concurrent conditional write to the same key was in flight: S3 asks to retry. */
-    private static final int CONFLICT = 409;
-
     private final S3Client s3;
+    private final S3ObjectStore objects;
     private final String bucket;
 
     public S3JobStore(S3Client s3, String bucket) {
         this.s3 = Objects.requireNonNull(s3, "s3");
+        this.objects = new S3ObjectStore(s3);
         this.bucket = Objects.requireNonNull(bucket, "bucket");
     }
 
@@ -97,31 +94,15 @@ public final class S3JobStore implements JobStore {
         return List.copyOf(records);
     }
 
+    /** One conditional {@code PutObject}, as the object store writes it (409 conflicts asked again). */
     private boolean conditionalPut(JobRecord record, boolean create, String ifMatch) {
-        for (int tries = 1; ; tries++) {
-            try {
-                put(record, create, ifMatch);
-                return true;
-            } catch (S3Exception e) {
-                if (e.statusCode() == PRECONDITION_FAILED) {
-                    return false;
-                }
-                if (e.statusCode() != CONFLICT || tries == 3) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private void put(JobRecord record, boolean create, String ifMatch) {
         byte[] json;
         try {
             json = Json.mapper().writeValueAsBytes(record);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write job record " + record.id(), e);
         }
-        s3.putObject(request -> request.bucket(bucket).key(BucketLayout.jobRecordKey(record.id()))
-                .contentType("application/json").ifNoneMatch(create ? "*" : null).ifMatch(ifMatch),
-                RequestBody.fromBytes(json));
+        return objects.writeIfUnchanged(new ObjectRef(bucket, BucketLayout.jobRecordKey(record.id())), json,
+                "application/json", create ? null : S3Keys.unquote(ifMatch));
     }
 }

@@ -70,19 +70,23 @@ public final class Reconciler {
     /**
      * One pass.
      *
-     * @param budget how long it may take new work: it stops before, leaving the rest to the next pass
+     * @param budget how long it may take new work: it stops before, leaving the rest to the next pass. The
+     *               input listing may take half of it, so that a long listing never starves the attempts
+     *               under way and the waiting jobs
      */
     public ReconcileReport pass(Duration budget) {
         Instant started = clock.instant();
         Instant deadline = started.plus(budget);
         BooleanSupplier pastDeadline = () -> !clock.instant().isBefore(deadline);
+        Instant inputsDeadline = started.plus(budget.dividedBy(2));
+        BooleanSupplier pastInputsDeadline = () -> !clock.instant().isBefore(inputsDeadline);
         ReconcileState state = readState().pruned(started);
         List<String> failed = new ArrayList<>();
         boolean stoppedEarly = false;
 
         InputRecovery.Result listed = new InputRecovery.Result(0, List.of(), state.inputsAfter(), false, false);
         try {
-            listed = inputs.run(state, settings, started, pastDeadline);
+            listed = inputs.run(state, settings, started, pastInputsDeadline);
             state = state.withInputsAfter(listed.inputsAfter()).withSent(listed.sent().stream()
                     .map(InputRecovery::sentKey).toList(), started.plus(settings.grace()));
             stoppedEarly |= listed.stoppedEarly();

@@ -57,6 +57,7 @@ class ReconcilerTest {
     final Set<String> outputsWritten = new HashSet<>();
     final List<String> listedAfter = new ArrayList<>();
     Runnable onDescribe = () -> { };
+    Clock clock = Clock.fixed(now, ZoneOffset.UTC);
     String revision;
 
     @BeforeEach
@@ -65,7 +66,6 @@ class ReconcilerTest {
     }
 
     Reconciler reconciler(ReconcileSettings settings) {
-        Clock clock = Clock.fixed(now, ZoneOffset.UTC);
         TaskEventDriver taskEvents = new TaskEventDriver(CLUSTER, jobs, ids -> queued.add(List.copyOf(ids)),
                 (attempt, task, why) -> 0, registry, buckets, clock);
         return Reconciler.builder().settings(settings)
@@ -281,6 +281,42 @@ class ReconcilerTest {
 
         assertThat(jobs.get(record.id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(report.tasksResolved()).isEqualTo(1);
+    }
+
+    @Test
+    void pass_longInputListing_leavesHalfTheBudgetToTheAttemptsUnderWay() {
+        // Given 100 inputs whose notification was lost, a STARTING job whose task stopped unseen, and a clock on
+        // which each look at it takes a second
+        for (int i = 0; i < 100; i++) {
+            input(String.format("lost-%03d.txt", i), Duration.ofMinutes(20));
+        }
+        JobRecord record = recordOf(input("started.txt", Duration.ofHours(1)), new JobEvent.StartRequested("ci-1"));
+        startedFor.put(new JobTask(record.id(), 1).startedBy(), List.of(stopped(record.id(), 1, 0)));
+        java.util.concurrent.atomic.AtomicLong ticks = new java.util.concurrent.atomic.AtomicLong();
+        clock = new Clock() {
+            @Override
+            public Instant instant() {
+                return now.plusSeconds(ticks.getAndIncrement());
+            }
+
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+        };
+
+        // When a pass of a minute runs
+        ReconcileReport report = reconciler(ReconcileSettings.DEFAULTS).pass(Duration.ofSeconds(60));
+
+        // Then the listing stopped about half way, and the attempt under way was resolved all the same
+        assertThat(report.inputsListed()).isBetween(20, 35);
+        assertThat(report.tasksResolved()).isEqualTo(1);
+        assertThat(jobs.get(record.id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
     }
 
     @Test

@@ -221,8 +221,9 @@ final class StackTarget implements Target {
 
     /**
      * On an emulator, the job dispatch recorded for an input uploaded at {@code since}, read back through
-     * the job index: moto's S3 events name no version id, so there dispatch names a job by the object's
-     * ETag, where on AWS it names it by the version id the CLI knows.
+     * the job index: an emulator's S3 events may name no version id (moto's do not; the sandbox adds it),
+     * and then dispatch names a job by the object's ETag, where on AWS it names it by the version id the CLI
+     * knows.
      */
     private Optional<String> recorded(String input, java.time.Instant since) throws UsageException {
         long deadline = System.nanoTime() + RECORDED_WITHIN.toNanos();

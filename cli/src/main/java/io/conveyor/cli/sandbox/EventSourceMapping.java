@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -38,15 +39,23 @@ final class EventSourceMapping implements Runnable {
     private final SqsClient sqs;
     private final String region;
     private final Faults faults;
+    private final UnaryOperator<String> bodies;
     private volatile boolean running = true;
 
     EventSourceMapping(SandboxStack.EventSource.Sqs source, SandboxFunction function, SqsClient sqs, String region,
                        Faults faults) {
+        this(source, function, sqs, region, faults, UnaryOperator.identity());
+    }
+
+    /** @param bodies what the sandbox changes in a message's body before the handler sees it (an emulator's gap filled) */
+    EventSourceMapping(SandboxStack.EventSource.Sqs source, SandboxFunction function, SqsClient sqs, String region,
+                       Faults faults, UnaryOperator<String> bodies) {
         this.source = source;
         this.function = function;
         this.sqs = sqs;
         this.region = region;
         this.faults = faults;
+        this.bodies = bodies;
     }
 
     String name() {
@@ -137,7 +146,7 @@ final class EventSourceMapping implements Runnable {
             SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
             record.setMessageId(message.messageId());
             record.setReceiptHandle(message.receiptHandle());
-            record.setBody(message.body());
+            record.setBody(bodies.apply(message.body()));
             record.setMd5OfBody(message.md5OfBody());
             Map<String, String> attributes = new HashMap<>();
             message.attributes().forEach((name, value) -> attributes.put(name.toString(), value));

@@ -198,9 +198,10 @@ public final class Sandbox implements AutoCloseable {
             SandboxFunction function = SandboxFunction.build(binding, context);
             functions.put(binding.logicalId(), function);
             for (SandboxStack.EventSource source : binding.sources()) {
+                S3NotificationVersions versions = new S3NotificationVersions(emulator.s3());
                 switch (source) {
                     case SandboxStack.EventSource.Sqs sqs -> poll(new EventSourceMapping(sqs, function,
-                            emulator.sqs(), stack.region(), faults), "sandbox-" + function.name() + "-" + sqs.name(),
+                            emulator.sqs(), stack.region(), faults, versions), "sandbox-" + function.name() + "-" + sqs.name(),
                             SandboxFunction.DISPATCH.equals(binding.handlerClass()));
                     case SandboxStack.EventSource.Rule rule -> poll(new RuleDelivery(rule, function, emulator.sqs()),
                             "sandbox-" + function.name() + "-" + rule.name(), false);

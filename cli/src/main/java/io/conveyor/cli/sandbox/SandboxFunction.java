@@ -36,12 +36,14 @@ final class SandboxFunction {
     private final SandboxStack.FunctionBinding binding;
     private final RequestHandler<Object, Object> handler;
     private final Class<?> inputType;
+    private final Clock clock;
 
     private SandboxFunction(SandboxStack.FunctionBinding binding, RequestHandler<Object, Object> handler,
-                            Class<?> inputType) {
+                            Class<?> inputType, Clock clock) {
         this.binding = binding;
         this.handler = handler;
         this.inputType = inputType;
+        this.clock = clock;
     }
 
     /**
@@ -78,7 +80,8 @@ final class SandboxFunction {
             } else {
                 handler = type.getConstructor(AwsClients.class, Environment.class).newInstance(context.aws(), environment);
             }
-            return new SandboxFunction(binding, (RequestHandler<Object, Object>) handler, inputType(type, binding));
+            return new SandboxFunction(binding, (RequestHandler<Object, Object>) handler, inputType(type, binding),
+                    context.clock());
         } catch (InvocationTargetException e) {
             throw new IllegalStateException(binding.logicalId() + " could not start: " + e.getCause().getMessage(),
                     e.getCause());
@@ -91,7 +94,8 @@ final class SandboxFunction {
     /** A function around a handler that is already built (tests). */
     @SuppressWarnings("unchecked")
     static SandboxFunction of(SandboxStack.FunctionBinding binding, RequestHandler<?, ?> handler) {
-        return new SandboxFunction(binding, (RequestHandler<Object, Object>) handler, inputType(handler.getClass(), binding));
+        return new SandboxFunction(binding, (RequestHandler<Object, Object>) handler, inputType(handler.getClass(), binding),
+                Clock.systemUTC());
     }
 
     private static boolean hasClockConstructor(Class<?> type) {
@@ -121,10 +125,15 @@ final class SandboxFunction {
         return batch;
     }
 
-    /** Invokes it on an event as EventBridge delivers it (a rule's match, a schedule's tick). */
+    /**
+     * Invokes it on an event as EventBridge delivers it (a rule's match, a schedule's tick), with a context
+     * whose remaining time is the function's timeout in the sandbox's time (a reconciler pass sizes its work
+     * by it). The memory size is not read from the template: the context says 0.
+     */
     Object handleJson(String event) {
         Object input = LambdaEventSerializers.serializerFor(inputType, handler.getClass().getClassLoader()).fromJson(event);
-        return handler.handleRequest(input, null);
+        return handler.handleRequest(input, new io.conveyor.cli.LocalContext(binding.logicalId(), 0, binding.timeoutSeconds(),
+                System.err, clock));
     }
 
     private static Class<?> inputType(Class<?> handlerType, SandboxStack.FunctionBinding binding) {
