@@ -88,7 +88,7 @@ public final class S3ObjectStore implements ObjectStore {
                 return true;
             } catch (S3Exception e) {
                 if (e.statusCode() == PRECONDITION_FAILED) {
-                    return false;
+                    return landedAnyway(ref, content);
                 }
                 // 409 ConditionalRequestConflict: another conditional write of the key is under way; ask again.
                 if (e.statusCode() != CONFLICT || tries == 3) {
@@ -96,6 +96,16 @@ public final class S3ObjectStore implements ObjectStore {
                 }
             }
         }
+    }
+
+    /**
+     * Whether a conditional write refused with 412 was this very write: S3 wrote it, its answer was lost
+     * (a 5xx, a dropped connection), and the SDK's retry met its own write's condition. Then the object holds
+     * exactly these bytes; a writer who thought it lost would leave a job started by nobody, or an index
+     * entry nobody writes.
+     */
+    private boolean landedAnyway(ObjectRef ref, byte[] content) {
+        return readTagged(ref).map(now -> java.util.Arrays.equals(now.content(), content)).orElse(false);
     }
 
     @Override

@@ -43,10 +43,6 @@ public final class IndexedJobStore implements JobStore {
     public boolean create(JobRecord record) {
         JobRecord stamped = record.toBuilder().writes(1).build();
         if (!records.create(stamped)) {
-            // It exists: another writer's, who indexes it, or this very write whose answer was lost (S3 wrote
-            // it, then a 5xx; the SDK's retry met If-None-Match) and which nobody else would index: a job the
-            // index lacks is one the reconciler cannot find. Indexing what lies there is harmless either way.
-            records.get(record.id()).ifPresent(this::index);
             return false;
         }
         index(stamped);

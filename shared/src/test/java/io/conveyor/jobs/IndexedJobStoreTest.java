@@ -83,53 +83,6 @@ class IndexedJobStoreTest {
     }
 
     @Test
-    void create_whoseAnswerWasLost_stillIndexesTheRecordThatLiesThere() {
-        // Given a record store that writes a creation, then loses its answer (a 5xx after S3 wrote it; the
-        // SDK's retry meets If-None-Match: *)
-        JobRecord queued = JobLifecycle.admit(job("wc", "lost-answer.txt"), T0);
-        JobStore answerLost = new JobStore() {
-            @Override
-            public boolean create(JobRecord record) {
-                records.create(record);
-                return false;
-            }
-
-            @Override
-            public java.util.Optional<JobRecord> get(String id) {
-                return records.get(id);
-            }
-
-            @Override
-            public java.util.Optional<Versioned> read(String id) {
-                return records.read(id);
-            }
-
-            @Override
-            public boolean replace(JobRecord record, String version) {
-                return records.replace(record, version);
-            }
-
-            @Override
-            public List<JobRecord> all() {
-                return records.all();
-            }
-
-            @Override
-            public List<JobSummary> list(JobQuery query) {
-                return records.list(query);
-            }
-        };
-        IndexedJobStore lossy = new IndexedJobStore(answerLost, index);
-
-        // When it is created
-        boolean created = lossy.create(queued);
-
-        // Then the caller hears it exists, and the index holds it all the same
-        assertThat(created).isFalse();
-        assertThat(index.entry(queued.id()).summary().state()).isEqualTo(JobState.QUEUED);
-    }
-
-    @Test
     void put_staleSummaryArrivingLate_isRefusedAndTheNewerStays() {
         // Given a job whose record was written twice, both summaries indexed
         JobRecord created = at(T0).create(job("wc", "a.txt"), List.of()).orElseThrow().after();
