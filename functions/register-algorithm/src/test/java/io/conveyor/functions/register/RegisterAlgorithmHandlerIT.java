@@ -119,8 +119,13 @@ class RegisterAlgorithmHandlerIT {
         assertThat(definition.taskRoleArn()).isEqualTo("arn:aws:iam::123456789012:role/conveyor-TaskRole");
         assertThat(definition.cpu()).isEqualTo("256");
         assertThat(definition.memory()).isEqualTo("256");
-        assertThat(definition.volumes()).singleElement().satisfies(v -> assertThat(v.dockerVolumeConfiguration()
-                .scopeAsString()).isEqualTo("task"));
+        // The input, the output, and stage-in's marker out of the algorithm's reach: task-scoped volumes, as
+        // ECS kept them; the algorithm runs without networking, as user 1000 (issue 15, finding 10).
+        assertThat(definition.volumes()).extracting(v -> v.name() + ":" + v.dockerVolumeConfiguration().scopeAsString())
+                .containsExactly("input:task", "output:task", "stage:task");
+        assertThat(algorithm.user()).isEqualTo("1000:1000");
+        assertThat(algorithm.disableNetworking()).isTrue();
+        assertThat(algorithm.mountPoints()).noneMatch(m -> m.sourceVolume().equals("stage"));
         assertThat(described.tags()).anySatisfy(tag -> {
             assertThat(tag.key()).isEqualTo("conveyor:algorithm");
             assertThat(tag.value()).isEqualTo("word-count");
