@@ -12,9 +12,9 @@ import java.time.ZoneOffset;
  * the sandbox (fleet-monitor's heartbeat and grace periods, the idle alarms' periods, the agent's
  * task times, dispatch's waits in the queue) counts them in this time, so tests of minute-long
  * behaviour take seconds. The emulator's own clock (instances' launch times, messages' ages) stays
- * the wall clock: it is not the sandbox's to change; only the objects' {@code LastModified} in the
- * handlers' bucket listings is told in sandbox time ({@link TimeScaleInterceptor}), as the reconciler
- * compares it with its own clock.
+ * the wall clock: it is not the sandbox's to change; only the times handlers compare with their own
+ * clock are told in sandbox time ({@link TimeScaleInterceptor}): objects' {@code LastModified} in bucket
+ * listings and instances' {@code LaunchTime}.
  */
 public final class SandboxClock extends Clock {
 

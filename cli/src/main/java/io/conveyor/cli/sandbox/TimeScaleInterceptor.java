@@ -2,6 +2,7 @@ package io.conveyor.cli.sandbox;
 
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.services.ec2.model.DescribeInstancesResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -29,8 +30,11 @@ final class TimeScaleInterceptor implements ExecutionInterceptor {
     }
 
     /**
-     * Objects' {@code LastModified} in bucket listings, in the sandbox's time: the reconciler compares an
-     * input's age with its own clock, which runs faster than the emulator's.
+     * The emulator's times that handlers compare with their own clock, in the sandbox's time: objects'
+     * {@code LastModified} in bucket listings (the reconciler's settle time) and instances' {@code LaunchTime}
+     * (fleet-monitor terminates an instance not registered 15 minutes after its launch: in wall time, every
+     * instance launched after the sandbox's first 45 s looked that old at once and was terminated if its
+     * registration was not yet seen).
      */
     @Override
     public SdkResponse modifyResponse(Context.ModifyResponse context, ExecutionAttributes attributes) {
@@ -44,6 +48,10 @@ final class TimeScaleInterceptor implements ExecutionInterceptor {
                     .toList()).build();
             case ListObjectsV2Response list -> list.toBuilder().contents(list.contents().stream()
                     .map(o -> o.lastModified() == null ? o : o.toBuilder().lastModified(clock.at(o.lastModified())).build())
+                    .toList()).build();
+            case DescribeInstancesResponse described -> described.toBuilder().reservations(described.reservations().stream()
+                    .map(r -> r.toBuilder().instances(r.instances().stream().map(i -> i.launchTime() == null ? i
+                            : i.toBuilder().launchTime(clock.at(i.launchTime())).build()).toList()).build())
                     .toList()).build();
             default -> response;
         };

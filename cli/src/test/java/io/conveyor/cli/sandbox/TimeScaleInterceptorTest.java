@@ -7,6 +7,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.services.ec2.model.DescribeInstancesResponse;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.Reservation;
 import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
 import software.amazon.awssdk.services.s3.model.ObjectVersion;
 import software.amazon.awssdk.core.SdkRequest;
@@ -58,6 +61,24 @@ class TimeScaleInterceptorTest {
 
         // Then it was written a sandbox minute after the start
         assertThat(((ListObjectVersionsResponse) seen).versions().get(0).lastModified()).isEqualTo(START.plusSeconds(60));
+    }
+
+    @Test
+    void modifyResponse_instances_tellLaunchTimeInSandboxTime() {
+        // Given an instance the emulator says was launched 6 wall seconds after the sandbox started
+        TimeScaleInterceptor interceptor = new TimeScaleInterceptor(clock(0.05));
+        DescribeInstancesResponse described = DescribeInstancesResponse.builder().reservations(Reservation.builder()
+                .instances(Instance.builder().instanceId("i-1").launchTime(START.plusSeconds(6)).build()).build()).build();
+        Context.ModifyResponse context = (Context.ModifyResponse) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {Context.ModifyResponse.class},
+                (proxy, method, args) -> method.getName().equals("response") ? described : null);
+
+        // When fleet-monitor's answer comes back
+        SdkResponse seen = interceptor.modifyResponse(context, new ExecutionAttributes());
+
+        // Then it was launched two sandbox minutes after the start
+        assertThat(((DescribeInstancesResponse) seen).reservations().get(0).instances().get(0).launchTime())
+                .isEqualTo(START.plusSeconds(120));
     }
 
     @Test
