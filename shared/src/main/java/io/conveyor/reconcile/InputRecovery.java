@@ -31,6 +31,13 @@ final class InputRecovery {
     record Result(int listed, List<InputObject> sent, String inputsAfter, boolean wrapped, boolean stoppedEarly) {
     }
 
+    /**
+     * S3 tells {@code LastModified} to the second, truncated: an input written in the second its algorithm's
+     * revision was registered may read as written before it, so it counts as after (and would rather be looked
+     * at than be lost).
+     */
+    static final java.time.Duration LAST_MODIFIED_PRECISION = java.time.Duration.ofSeconds(1);
+
     private final InputListing listing;
     private final InputRedelivery redelivery;
     private final JobStore jobs;
@@ -91,7 +98,7 @@ final class InputRecovery {
             return false;
         }
         String registeredAt = algorithm.get().registeredAt();
-        if (registeredAt != null && input.lastModified().isBefore(Instant.parse(registeredAt))) {
+        if (registeredAt != null && input.lastModified().plus(LAST_MODIFIED_PRECISION).isBefore(Instant.parse(registeredAt))) {
             return false;
         }
         String uri = input.ref().uri();

@@ -369,6 +369,21 @@ class ReconcilerTest {
     }
 
     @Test
+    void pass_inputWrittenInTheSecondItsRevisionWasRegistered_isRecoveredThoughS3TruncatesItsTime() {
+        // Given the revision registered at 00:00:00Z (InMemoryRegistry's time), an input S3 says was written at
+        // 23:59:59.5 (within S3's second) and one at 23:59:58 (before the revision: an earlier one made its job)
+        Instant registered = Instant.parse("2026-11-19T00:00:00Z");
+        InputObject sameSecond = input("same-second.txt", Duration.between(registered.minusMillis(500), now));
+        input("before.txt", Duration.between(registered.minusSeconds(2), now));
+
+        // When a pass runs
+        pass();
+
+        // Then only the first is handed to dispatch
+        assertThat(redelivered).containsExactly(List.of(sameSecond));
+    }
+
+    @Test
     void pass_waitingRecordSilentPastTheGrace_isSentAgainButOneSeenRecentlyIsNot() {
         // Given two jobs waiting for capacity for 40 minutes: one whose record dispatch has not written since
         // (its message lost), one whose message came back 5 minutes ago and had its record say it still waits

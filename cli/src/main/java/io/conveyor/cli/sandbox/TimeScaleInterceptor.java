@@ -44,10 +44,10 @@ final class TimeScaleInterceptor implements ExecutionInterceptor {
         }
         return switch (response) {
             case ListObjectVersionsResponse list -> list.toBuilder().versions(list.versions().stream()
-                    .map(v -> v.lastModified() == null ? v : v.toBuilder().lastModified(clock.at(v.lastModified())).build())
+                    .map(v -> v.lastModified() == null ? v : v.toBuilder().lastModified(lastModified(v.lastModified())).build())
                     .toList()).build();
             case ListObjectsV2Response list -> list.toBuilder().contents(list.contents().stream()
-                    .map(o -> o.lastModified() == null ? o : o.toBuilder().lastModified(clock.at(o.lastModified())).build())
+                    .map(o -> o.lastModified() == null ? o : o.toBuilder().lastModified(lastModified(o.lastModified())).build())
                     .toList()).build();
             case DescribeInstancesResponse described -> described.toBuilder().reservations(described.reservations().stream()
                     .map(r -> r.toBuilder().instances(r.instances().stream().map(i -> i.launchTime() == null ? i
@@ -75,6 +75,15 @@ final class TimeScaleInterceptor implements ExecutionInterceptor {
                     .toList()).build();
             default -> request;
         };
+    }
+
+    /**
+     * S3 tells {@code LastModified} truncated to the second, so the write lies within the second after it: a
+     * wall second lasts many sandbox seconds, and a reader that allows S3's one second of precision must still
+     * find the write within it. So the end of that second, less one sandbox second.
+     */
+    private java.time.Instant lastModified(java.time.Instant truncated) {
+        return clock.at(truncated.plusSeconds(1)).minusSeconds(1);
     }
 
     /** At least a second when there was one: 0 means "visible at once", a different thing. */

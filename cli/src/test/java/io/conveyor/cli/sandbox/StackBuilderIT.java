@@ -133,7 +133,8 @@ class StackBuilderIT {
             assertThat(cluster.settings()).extracting(s -> s.nameAsString() + "=" + s.value()).containsExactly("containerInsights=disabled");
             Map<String, Integer> retention = logs.describeLogGroups(r -> r.logGroupNamePrefix("sandbox-")).logGroups().stream()
                     .collect(Collectors.toMap(LogGroup::logGroupName, LogGroup::retentionInDays));
-            assertThat(retention).hasSize(6).containsEntry("sandbox-TaskLogGroup", 30).containsEntry("sandbox-DispatchLogGroup", 30);
+            assertThat(retention).hasSize(7).containsEntry("sandbox-TaskLogGroup", 30).containsEntry("sandbox-DispatchLogGroup", 30)
+                    .containsEntry("sandbox-ReconcileLogGroup", 30);
         }
     }
 

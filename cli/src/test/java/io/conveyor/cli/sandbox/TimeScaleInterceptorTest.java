@@ -48,7 +48,7 @@ class TimeScaleInterceptorTest {
 
     @Test
     void modifyResponse_bucketListing_tellsLastModifiedInSandboxTime() {
-        // Given an object the emulator says was written 3 wall seconds after the sandbox started
+        // Given an object the emulator says was written in the 3rd wall second after the sandbox started
         TimeScaleInterceptor interceptor = new TimeScaleInterceptor(clock(0.05));
         ListObjectVersionsResponse listing = ListObjectVersionsResponse.builder().versions(ObjectVersion.builder()
                 .key("inputs/a.txt").lastModified(START.plusSeconds(3)).build()).build();
@@ -59,8 +59,9 @@ class TimeScaleInterceptorTest {
                 (proxy, method, args) -> method.getName().equals("response") ? listing : null);
         SdkResponse seen = interceptor.modifyResponse(context, new ExecutionAttributes());
 
-        // Then it was written a sandbox minute after the start
-        assertThat(((ListObjectVersionsResponse) seen).versions().get(0).lastModified()).isEqualTo(START.plusSeconds(60));
+        // Then it was written within the 20 sandbox seconds of that wall second (told to the second, truncated):
+        // its last sandbox second, a sandbox minute and 19 s after the start
+        assertThat(((ListObjectVersionsResponse) seen).versions().get(0).lastModified()).isEqualTo(START.plusSeconds(79));
     }
 
     @Test
