@@ -32,6 +32,8 @@ import java.util.stream.Stream;
  *
  * <p>Every write also appends the record's id to {@code jobs/.changes}, tagged with the writing
  * instance: {@link #changesSince} tells a reader which records others changed, without reading them all.
+ * The run that owns the outbox reads the records of its unfinished jobs through {@link #held}: as this
+ * store last wrote or read them, until {@link #changesSince} names them as changed by another.
  */
 public final class FileJobStore implements JobStore {
 
@@ -47,6 +49,8 @@ public final class FileJobStore implements JobStore {
 
     private final Path dir;
     private final String writer = Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+    /** Unfinished records as this store last wrote or read them through {@link #held}; finished ones leave. */
+    private final java.util.concurrent.ConcurrentMap<String, Versioned> held = new java.util.concurrent.ConcurrentHashMap<>();
 
     public FileJobStore(Path dir) {
         this.dir = dir;
@@ -80,6 +84,29 @@ public final class FileJobStore implements JobStore {
         }
     }
 
+    /**
+     * A record as this store last wrote it (or read it through here), else as read now. It is the record
+     * on disk unless another writer changed it and {@link #changesSince} has not named it yet: a replace of
+     * that version then fails, as with any record read before a change.
+     */
+    public Optional<Versioned> held(String id) {
+        Versioned known = held.get(id);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<Versioned> read = read(id);
+        read.ifPresent(this::hold);
+        return read;
+    }
+
+    private void hold(Versioned versioned) {
+        if (versioned.record().state().terminal()) {
+            held.remove(versioned.record().id());
+        } else {
+            held.put(versioned.record().id(), versioned);
+        }
+    }
+
     @Override
     public boolean replace(JobRecord record, String version) {
         Objects.requireNonNull(version, "version");
@@ -94,6 +121,7 @@ public final class FileJobStore implements JobStore {
             throw new UncheckedIOException("cannot read job record " + file(record.id()), e);
         }
         if (current == null || !Digests.sha256(current).equals(version)) {
+            held.remove(record.id());
             return false;
         }
         write(record);
@@ -135,11 +163,13 @@ public final class FileJobStore implements JobStore {
         Path file = file(record.id());
         Path temporary = dir.resolve("." + record.id() + ".json.tmp");
         try {
-            Files.write(temporary, PRETTY.writeValueAsBytes(record));
+            byte[] bytes = PRETTY.writeValueAsBytes(record);
+            Files.write(temporary, bytes);
             Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             // One short append is one write(2) with O_APPEND: lines of several writers never mix.
             Files.write(dir.resolve(".changes"), (writer + " " + record.id() + "\n").getBytes(StandardCharsets.US_ASCII),
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            hold(new Versioned(record, Digests.sha256(bytes)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write job record " + file, e);
         }
@@ -182,6 +212,7 @@ public final class FileJobStore implements JobStore {
                 int space = line.indexOf(' ');
                 if (space > 0 && !line.substring(0, space).equals(writer)) {
                     ids.add(line.substring(space + 1));
+                    held.remove(line.substring(space + 1));
                 }
             }
             return new Changes(ids, offset + end + 1);

@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +47,9 @@ final class LocalJobs {
     private final LocalPipeline.Listener listener;
     private final Clock clock;
     private final boolean docker;
-    private final List<String> queue = new ArrayList<>();
+    private final LocalQueue queue = new LocalQueue();
+    /** Whether the next placement looks at every queued job. */
+    private boolean sweep;
     private final Map<String, Descriptor.Resources> running = new HashMap<>();
     private final Set<String> touched = new LinkedHashSet<>();
     private final Set<String> earlier = new LinkedHashSet<>();
@@ -96,38 +100,68 @@ final class LocalJobs {
         }
     }
 
-    /** Starts every queued job that fits now, first come first served, smaller ones passing larger. */
+    /**
+     * Starts every queued job that fits now, first come first served, smaller ones passing larger. The
+     * queue is walked until every algorithm that waits found no room; jobs queued since the last call
+     * learn that they wait. Records come from what this run holds ({@link FileJobStore#held}).
+     */
     List<Start> place() {
-        List<Start> starts = new ArrayList<>();
-        for (String id : List.copyOf(queue)) {
-            JobStore.Versioned read = updates.store().read(id).orElseThrow();
-            JobRecord record = read.record();
-            if (record.state().terminal()) {
-                // Cancelled by a job command while it waited.
-                queue.remove(id);
+        List<String> toStart = new ArrayList<>();
+        List<String> toWait = new ArrayList<>();
+        Map<String, String> toReject = new LinkedHashMap<>();
+        Set<String> full = new HashSet<>();
+        for (Map.Entry<String, String> queued : queue.inOrder()) {
+            if (!sweep && full.size() == queue.algorithmCount()) {
+                break;
+            }
+            String id = queued.getKey();
+            boolean fresh = queue.takeFresh(id);
+            if (full.contains(queued.getValue())) {
+                if (fresh) {
+                    toWait.add(id);
+                }
                 continue;
             }
-            Optional<LocalAdmission.Algorithm> algorithm = admission.algorithm(record.algorithm());
+            Optional<LocalAdmission.Algorithm> algorithm = admission.algorithm(queued.getValue());
             if (algorithm.isEmpty()) {
                 // A retry of a job whose descriptor is gone since.
-                queue.remove(id);
-                apply(read, new JobEvent.Rejected("unknown algorithm '" + record.algorithm() + "': no valid descriptor of"
-                        + " that name now"));
+                toReject.put(id, "unknown algorithm '" + queued.getValue() + "': no valid descriptor of that name now");
                 continue;
             }
-            Descriptor descriptor = algorithm.get().descriptor();
-            if (!Files.isRegularFile(Path.of(record.input()))) {
-                queue.remove(id);
-                apply(read, new JobEvent.Rejected("the input " + record.input() + " is gone: deleted before the job started"));
-                continue;
+            Descriptor.Resources resources = algorithm.get().descriptor().resources();
+            Optional<JobStore.Versioned> read = held(id);
+            if (read.isEmpty()) {
+                toReject.put(id, null);
+            } else if (!Files.isRegularFile(Path.of(read.get().record().input()))) {
+                toReject.put(id, "the input " + read.get().record().input() + " is gone: deleted before the job started");
+            } else if (capacity.tryReserve(resources)) {
+                toStart.add(id);
+            } else {
+                full.add(queued.getValue());
+                if (fresh) {
+                    toWait.add(id);
+                }
             }
-            if (!capacity.tryReserve(descriptor.resources())) {
-                apply(read, new JobEvent.WaitingForCapacity("waiting for " + descriptor.resources().vcpu() + " vCPU and "
-                        + descriptor.resources().taskMemoryMiB() + " MiB"));
-                continue;
-            }
+        }
+        sweep = false;
+        toWait.addAll(queue.drainFresh());
+        toReject.forEach((id, reason) -> {
             queue.remove(id);
-            Optional<Transition> started = apply(read, new JobEvent.StartRequested(null));
+            if (reason != null) {
+                apply(id, List.of(new JobEvent.Rejected(reason)));
+            }
+        });
+        for (String id : toWait) {
+            held(id).flatMap(read -> admission.algorithm(read.record().algorithm())).map(a -> a.descriptor().resources())
+                    .ifPresent(needs -> apply(id, List.of(new JobEvent.WaitingForCapacity("waiting for " + needs.vcpu()
+                            + " vCPU and " + needs.taskMemoryMiB() + " MiB"))));
+        }
+        List<Start> starts = new ArrayList<>();
+        for (String id : toStart) {
+            queue.remove(id);
+            Descriptor descriptor = admission.algorithm(held(id).orElseThrow().record().algorithm()).orElseThrow()
+                    .descriptor();
+            Optional<Transition> started = apply(id, List.of(new JobEvent.StartRequested(null)));
             if (started.isPresent() && started.get().effect(Effect.StartTask.class).isPresent()) {
                 running.put(id, descriptor.resources());
                 starts.add(new Start(started.get().after(), descriptor));
@@ -136,6 +170,11 @@ final class LocalJobs {
             }
         }
         return starts;
+    }
+
+    /** The descriptors changed: the next placement looks at every queued job (one may have lost its algorithm). */
+    void algorithmsChanged() {
+        sweep = true;
     }
 
     /**
@@ -154,8 +193,11 @@ final class LocalJobs {
             if (state == JobState.CANCELLED && running.containsKey(id)) {
                 release(id);
                 toStop.add(id);
+            } else if (state.terminal() && queue.remove(id)) {
+                // Cancelled by a job command while it waited.
+                LOG.info("outcome=unqueued job={} state={}", id, state);
             } else if (state == JobState.QUEUED && !queue.contains(id) && !running.containsKey(id)) {
-                queue.add(id);
+                queue.add(id, record.get().algorithm());
             } else if (!(state.terminal() || queue.contains(id) || running.containsKey(id))) {
                 continue;
             }
@@ -167,7 +209,7 @@ final class LocalJobs {
 
     /** Applies what an attempt reported; {@code inputChanged} hears of an input file to take again. */
     void report(AttemptReport report, Consumer<Path> inputChanged) {
-        Optional<JobStore.Versioned> read = updates.store().read(report.jobId());
+        Optional<JobStore.Versioned> read = held(report.jobId());
         if (read.isEmpty()) {
             return;
         }
@@ -268,14 +310,24 @@ final class LocalJobs {
         }
     }
 
-    private void apply(String jobId, List<JobEvent> events) {
+    /** Applies events to a job's record as held, reading it again when it changed meanwhile. */
+    private Optional<Transition> apply(String jobId, List<JobEvent> events) {
         for (int tries = 1; tries <= JobUpdates.WRITE_TRIES; tries++) {
-            Optional<JobStore.Versioned> read = updates.store().read(jobId);
-            if (read.isEmpty() || apply(read.get(), events).isPresent()) {
-                return;
+            Optional<JobStore.Versioned> read = tries == 1 ? held(jobId) : updates.store().read(jobId);
+            if (read.isEmpty()) {
+                return Optional.empty();
+            }
+            Optional<Transition> applied = apply(read.get(), events);
+            if (applied.isPresent()) {
+                return applied;
             }
         }
         throw new JobUpdates.ConcurrentChangeException(jobId);
+    }
+
+    /** A job's record as this run last wrote or read it. */
+    private Optional<JobStore.Versioned> held(String jobId) {
+        return updates.store() instanceof FileJobStore files ? files.held(jobId) : updates.store().read(jobId);
     }
 
     private Optional<Transition> apply(JobStore.Versioned read, JobEvent event) {
@@ -303,15 +355,23 @@ final class LocalJobs {
         }
         for (Effect effect : transition.effects()) {
             switch (effect) {
-                case Effect.Enqueue enqueue -> enqueue.jobIds().stream().filter(id -> !queue.contains(id)).forEach(id -> {
-                    queue.add(id);
-                    touched.add(id);
+                case Effect.Enqueue enqueue -> enqueue.jobIds().forEach(id -> {
+                    if (queue.add(id, algorithmOf(transition, id))) {
+                        touched.add(id);
+                    }
                 });
                 case Effect.StopTask stop -> stopStale(transition.before());
                 case Effect.StartTask start -> { }
                 case Effect.LookAgain look -> { }
             }
         }
+    }
+
+    /** The algorithm of a job a transition queues: the job itself, or a step it creates. */
+    private String algorithmOf(Transition transition, String id) {
+        return Stream.concat(Stream.of(transition.after()), transition.creates().stream())
+                .filter(record -> record.id().equals(id)).findFirst().map(JobRecord::algorithm)
+                .orElseGet(() -> held(id).orElseThrow().record().algorithm());
     }
 
     /** Ends the process of a crashed run's attempt, and its container, if they still live. */

@@ -193,10 +193,16 @@ public final class LocalPipeline {
         }
 
         void run() throws IOException, InterruptedException {
+            long descriptorsLooked = System.nanoTime();
             while (!stop.getAsBoolean()) {
-                Map<String, LocalAdmission.Algorithm> reloaded = descriptors.changed();
-                if (reloaded != null) {
-                    admission.update(reloaded);
+                // The algorithms folder is looked at once a poll, however often the loop wakes.
+                if (System.nanoTime() - descriptorsLooked >= settings.poll().toNanos()) {
+                    descriptorsLooked = System.nanoTime();
+                    Map<String, LocalAdmission.Algorithm> reloaded = descriptors.changed();
+                    if (reloaded != null) {
+                        admission.update(reloaded);
+                        local.algorithmsChanged();
+                    }
                 }
                 InboxScanner.Scan scan = inbox.scan();
                 admit(scan);
@@ -223,8 +229,9 @@ public final class LocalPipeline {
                 if (once && !scan.pending() && local.idle() && reports.isEmpty()) {
                     return;
                 }
-                // Wake at once when an attempt reports, else look at the inbox again after the poll interval.
-                AttemptReport next = reports.poll(settings.poll().toMillis(), TimeUnit.MILLISECONDS);
+                // Wake at once when an attempt reports, else when a file may have settled, else after the poll.
+                long wait = Math.min(settings.poll().toNanos(), Math.max(inbox.nextSettles() - System.nanoTime(), 0));
+                AttemptReport next = reports.poll(wait, TimeUnit.NANOSECONDS);
                 if (next != null) {
                     reports.addFirst(next);
                 }
