@@ -235,6 +235,62 @@ public final class FileJobStore implements JobStore {
         });
     }
 
+    /** What a record says of its job's input and state: enough to know whether it is done, without reading it all. */
+    public record Brief(String id, String algorithm, String input, String inputVersion, io.conveyor.jobs.JobState state,
+                        int attempt) {
+    }
+
+    /**
+     * Each record's {@link Brief}, read as a stream of JSON tokens (no record built, no digest): for a run
+     * that starts over an outbox of many finished jobs. A record that cannot be read fails the call, as in {@link #all}.
+     */
+    public void briefs(java.util.function.Consumer<Brief> each) {
+        for (Path file : recordFiles()) {
+            byte[] bytes;
+            try {
+                bytes = bytes(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read job record " + file, e);
+            }
+            if (bytes != null) {
+                each.accept(brief(file, bytes));
+            }
+        }
+    }
+
+    private static Brief brief(Path file, byte[] bytes) {
+        java.util.Map<String, String> fields = new java.util.HashMap<>();
+        try (com.fasterxml.jackson.core.JsonParser parser = Json.mapper().getFactory().createParser(bytes)) {
+            if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                throw new IOException("not a JSON object");
+            }
+            while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                com.fasterxml.jackson.core.JsonToken value = parser.nextToken();
+                if (value.isScalarValue()) {
+                    fields.put(name, parser.getValueAsString());
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            return new Brief(fields.get("id"), fields.get("algorithm"), fields.get("input"), fields.get("inputVersion"),
+                    io.conveyor.jobs.JobState.valueOf(fields.get("state")), Integer.parseInt(fields.getOrDefault("attempt", "0")));
+        } catch (IOException | RuntimeException e) {
+            throw new UncheckedIOException("cannot read job record " + file, e instanceof IOException io ? io
+                    : new IOException(e.toString(), e));
+        }
+    }
+
+    private List<Path> recordFiles() {
+        try (Stream<Path> files = Files.list(dir)) {
+            // Only regular files are records: a folder that happens to end in .json is not one.
+            return files.filter(f -> f.getFileName().toString().endsWith(".json")
+                    && !f.getFileName().toString().startsWith(".") && Files.isRegularFile(f)).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+
     @Override
     public List<io.conveyor.jobs.JobSummary> list(io.conveyor.jobs.JobQuery query) {
         return query.select(all());
@@ -243,14 +299,8 @@ public final class FileJobStore implements JobStore {
     @Override
     public List<JobRecord> all() {
         List<JobRecord> records = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            // Only regular files are records: a folder that happens to end in .json is not one.
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".json")
-                    && !f.getFileName().toString().startsWith(".") && Files.isRegularFile(f)).sorted().toList()) {
-                get(file.getFileName().toString().replaceFirst("\\.json$", "")).ifPresent(records::add);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir, e);
+        for (Path file : recordFiles()) {
+            get(file.getFileName().toString().replaceFirst("\\.json$", "")).ifPresent(records::add);
         }
         return records;
     }

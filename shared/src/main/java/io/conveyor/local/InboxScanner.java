@@ -92,10 +92,20 @@ final class InboxScanner {
     /** Files to look at again on the next look: not yet settled, or handed back. */
     private final Set<Path> unsettled = new HashSet<>();
     private final Path realInbox;
+    private final java.util.function.BiPredicate<Path, String> ranBefore;
     private long lastLook = System.nanoTime();
     private long nextSettles = Long.MAX_VALUE;
 
     InboxScanner(Path inbox, Duration stable) {
+        this(inbox, stable, (file, algorithm) -> false);
+    }
+
+    /**
+     * @param ranBefore whether an earlier run ran a file, as it is now, for an algorithm: such a file is
+     *                  ready when first seen (nothing new is taken from it)
+     */
+    InboxScanner(Path inbox, Duration stable, java.util.function.BiPredicate<Path, String> ranBefore) {
+        this.ranBefore = ranBefore;
         this.inbox = inbox;
         this.stable = stable;
         Path real;
@@ -184,7 +194,9 @@ final class InboxScanner {
                 continue;
             }
             Observation seen = observed.get(file);
-            if (seen == null || seen.size() != size || seen.modified() != modified
+            if (seen == null && before == null && ranBefore.test(file, relative.getName(0).toString())) {
+                seen = new Observation(size, modified, now);
+            } else if (seen == null || seen.size() != size || seen.modified() != modified
                     || Duration.ofNanos(now - seen.since()).compareTo(stable) < 0) {
                 if (seen == null || seen.size() != size || seen.modified() != modified) {
                     seen = new Observation(size, modified, now);

@@ -65,20 +65,41 @@ final class LocalJobs {
         this.docker = docker;
     }
 
-    /** Jobs a previous run left unfinished: queued again; a process it left behind is ended first. */
+    /**
+     * Jobs a previous run left unfinished: queued again; a process it left behind is ended first. Finished
+     * records are only glanced at ({@link FileJobStore#briefs}): what ran is not run again.
+     */
     void recover() {
-        for (JobRecord record : updates.store().all()) {
-            admission.remember(record);
-            if (record.state().terminal()) {
+        List<String> unfinished = new ArrayList<>();
+        if (updates.store() instanceof FileJobStore files) {
+            files.briefs(brief -> {
+                admission.remember(brief.input(), brief.inputVersion(), brief.algorithm(), brief.id(), brief.state(),
+                        brief.attempt());
+                if (!brief.state().terminal()) {
+                    unfinished.add(brief.id());
+                }
+            });
+        } else {
+            for (JobRecord record : updates.store().all()) {
+                admission.remember(record.input(), record.inputVersion(), record.algorithm(), record.id(), record.state(),
+                        record.attempt());
+                if (!record.state().terminal()) {
+                    unfinished.add(record.id());
+                }
+            }
+        }
+        for (String id : unfinished) {
+            Optional<JobStore.Versioned> read = held(id);
+            if (read.isEmpty() || read.get().record().state().terminal()) {
                 continue;
             }
-            String refused = admission.stillRuns(record);
+            String refused = admission.stillRuns(read.get().record());
             List<JobEvent> events = new ArrayList<>();
             events.add(new JobEvent.ResumedAfterCrash("resumed: the previous run stopped while this job ran"));
             if (refused != null) {
                 events.add(new JobEvent.Rejected(refused));
             }
-            apply(record.id(), events);
+            apply(id, events);
         }
     }
 

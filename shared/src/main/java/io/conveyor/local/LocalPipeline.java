@@ -118,7 +118,7 @@ public final class LocalPipeline {
             jobs.clearChanges();
             local.recover();
             ExecutorService attempts = Executors.newVirtualThreadPerTaskExecutor();
-            InboxScanner inbox = new InboxScanner(settings.inbox(), settings.stable());
+            InboxScanner inbox = new InboxScanner(settings.inbox(), settings.stable(), admission::ranBefore);
             try {
                 new Loop(once, stop, attempts, local, inbox, new AttemptRunner(settings, runner, outputs), descriptors,
                         admission).run();
