@@ -67,7 +67,13 @@ public final class FileJobStore implements JobStore {
 
     @Override
     public Optional<JobRecord> get(String id) {
-        return read(id).map(Versioned::record);
+        Path file = file(id);
+        try {
+            byte[] bytes = bytes(file);
+            return bytes == null ? Optional.empty() : Optional.of(Json.mapper().readValue(bytes, JobRecord.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read job record " + file, e);
+        }
     }
 
     @Override

@@ -104,9 +104,6 @@ final class LocalAdmission {
         Algorithm algorithm = algorithms.get(algorithmName);
         String filtered = algorithm == null ? null : InputRules.filterRejection(algorithm.descriptor(),
                 input.getFileName().toString(), rest, Files.size(input)).orElse(null);
-        String rejection = algorithm == null
-                ? "unknown algorithm '" + algorithmName + "': no valid descriptor of that name in " + settings.algorithms()
-                : filtered != null ? filtered : rejection(algorithm.descriptor(), input);
         // An input its algorithm's filter refuses is not read at all (it may be huge): its name and
         // size are all the filter looked at, so they are its version (a touch makes no new job).
         String hashed = versions.remove(input);
@@ -116,7 +113,14 @@ final class LocalAdmission {
                 algorithm == null ? "unknown" : algorithm.revision(),
                 algorithm == null ? 1 : 1 + algorithm.descriptor().retries())).withParent(parent);
         String earlier = processed.putIfAbsent(key(input.toString(), version, algorithmName), job.id());
-        return Optional.of(new Admitted(job, rejection, earlier));
+        if (earlier != null) {
+            // Done before: how it would be taken now does not matter (nor cost a look at its sidecar).
+            return Optional.of(new Admitted(job, null, earlier));
+        }
+        String rejection = algorithm == null
+                ? "unknown algorithm '" + algorithmName + "': no valid descriptor of that name in " + settings.algorithms()
+                : filtered != null ? filtered : rejection(algorithm.descriptor(), input);
+        return Optional.of(new Admitted(job, rejection, null));
     }
 
     /** Why a job left by an earlier run may not run now (its algorithm changed or is gone), or {@code null}. */
