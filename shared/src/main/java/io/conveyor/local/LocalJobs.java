@@ -15,8 +15,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,12 +39,14 @@ final class LocalJobs {
     }
 
     private final JobUpdates updates;
+    private final FileJobStore records;
     private final LocalAdmission admission;
     private final LocalCapacity capacity;
     private final LocalOutputs outputs;
     private final LocalPipeline.Listener listener;
     private final Clock clock;
     private final boolean docker;
+    private final AttemptEndings endings;
     private final LocalQueue queue = new LocalQueue();
     /** Whether the next placement looks at every queued job. */
     private boolean sweep;
@@ -57,12 +57,14 @@ final class LocalJobs {
     LocalJobs(JobUpdates updates, LocalAdmission admission, LocalCapacity capacity, LocalOutputs outputs,
               LocalPipeline.Listener listener, Clock clock, boolean docker) {
         this.updates = updates;
+        this.records = (FileJobStore) updates.store();
         this.admission = admission;
         this.capacity = capacity;
         this.outputs = outputs;
         this.listener = listener;
         this.clock = clock;
         this.docker = docker;
+        this.endings = new AttemptEndings(admission, outputs, clock);
     }
 
     /**
@@ -71,23 +73,13 @@ final class LocalJobs {
      */
     void recover() {
         List<String> unfinished = new ArrayList<>();
-        if (updates.store() instanceof FileJobStore files) {
-            files.briefs(brief -> {
-                admission.remember(brief.input(), brief.inputVersion(), brief.algorithm(), brief.id(), brief.state(),
-                        brief.attempt());
-                if (!brief.state().terminal()) {
-                    unfinished.add(brief.id());
-                }
-            });
-        } else {
-            for (JobRecord record : updates.store().all()) {
-                admission.remember(record.input(), record.inputVersion(), record.algorithm(), record.id(), record.state(),
-                        record.attempt());
-                if (!record.state().terminal()) {
-                    unfinished.add(record.id());
-                }
+        records.briefs(brief -> {
+            admission.remember(brief.input(), brief.inputVersion(), brief.algorithm(), brief.id(), brief.state(),
+                    brief.attempt());
+            if (!brief.state().terminal()) {
+                unfinished.add(brief.id());
             }
-        }
+        });
         for (String id : unfinished) {
             Optional<JobStore.Versioned> read = held(id);
             if (read.isEmpty() || read.get().record().state().terminal()) {
@@ -122,63 +114,26 @@ final class LocalJobs {
     }
 
     /**
-     * Starts every queued job that fits now, first come first served, smaller ones passing larger. The
-     * queue is walked until every algorithm that waits found no room; jobs queued since the last call
-     * learn that they wait. Records come from what this run holds ({@link FileJobStore#held}).
+     * Starts every queued job that fits now, first come first served, smaller ones passing larger; jobs
+     * queued since the last call that do not fit learn that they wait. Records come from what this run
+     * holds ({@link FileJobStore#held}), not from disk.
      */
     List<Start> place() {
-        List<String> toStart = new ArrayList<>();
-        List<String> toWait = new ArrayList<>();
-        Map<String, String> toReject = new LinkedHashMap<>();
-        Set<String> full = new HashSet<>();
-        for (Map.Entry<String, String> queued : queue.inOrder()) {
-            if (!sweep && full.size() == queue.algorithmCount()) {
-                break;
-            }
-            String id = queued.getKey();
-            boolean fresh = queue.takeFresh(id);
-            if (full.contains(queued.getValue())) {
-                if (fresh) {
-                    toWait.add(id);
-                }
-                continue;
-            }
-            Optional<LocalAdmission.Algorithm> algorithm = admission.algorithm(queued.getValue());
-            if (algorithm.isEmpty()) {
-                // A retry of a job whose descriptor is gone since.
-                toReject.put(id, "unknown algorithm '" + queued.getValue() + "': no valid descriptor of that name now");
-                continue;
-            }
-            Descriptor.Resources resources = algorithm.get().descriptor().resources();
-            Optional<JobStore.Versioned> read = held(id);
-            if (read.isEmpty()) {
-                toReject.put(id, null);
-            } else if (!Files.isRegularFile(Path.of(read.get().record().input()))) {
-                toReject.put(id, "the input " + read.get().record().input() + " is gone: deleted before the job started");
-            } else if (capacity.tryReserve(resources)) {
-                toStart.add(id);
-            } else {
-                full.add(queued.getValue());
-                if (fresh) {
-                    toWait.add(id);
-                }
-            }
-        }
+        LocalQueue.Plan plan = queue.plan(sweep, this::verdict);
         sweep = false;
-        toWait.addAll(queue.drainFresh());
-        toReject.forEach((id, reason) -> {
+        plan.rejected().forEach((id, reason) -> {
             queue.remove(id);
             if (reason != null) {
                 apply(id, List.of(new JobEvent.Rejected(reason)));
             }
         });
-        for (String id : toWait) {
+        for (String id : plan.waiting()) {
             held(id).flatMap(read -> admission.algorithm(read.record().algorithm())).map(a -> a.descriptor().resources())
                     .ifPresent(needs -> apply(id, List.of(new JobEvent.WaitingForCapacity("waiting for " + needs.vcpu()
                             + " vCPU and " + needs.taskMemoryMiB() + " MiB"))));
         }
         List<Start> starts = new ArrayList<>();
-        for (String id : toStart) {
+        for (String id : plan.start()) {
             queue.remove(id);
             Descriptor descriptor = admission.algorithm(held(id).orElseThrow().record().algorithm()).orElseThrow()
                     .descriptor();
@@ -191,6 +146,24 @@ final class LocalJobs {
             }
         }
         return starts;
+    }
+
+    /** Whether a queued job can start now (its room then reserved), must wait, or cannot run at all. */
+    private LocalQueue.Verdict verdict(String id, String algorithmName) {
+        Optional<LocalAdmission.Algorithm> algorithm = admission.algorithm(algorithmName);
+        Optional<JobStore.Versioned> read = held(id);
+        if (algorithm.isEmpty()) {
+            // A retry of a job whose descriptor is gone since.
+            return LocalQueue.Verdict.rejected("unknown algorithm '" + algorithmName + "': no valid descriptor of"
+                    + " that name now");
+        } else if (read.isEmpty()) {
+            return LocalQueue.Verdict.rejected(null);
+        } else if (!Files.isRegularFile(Path.of(read.get().record().input()))) {
+            return LocalQueue.Verdict.rejected("the input " + read.get().record().input()
+                    + " is gone: deleted before the job started");
+        }
+        return capacity.tryReserve(algorithm.get().descriptor().resources()) ? LocalQueue.Verdict.PLACED
+                : LocalQueue.Verdict.NO_ROOM;
     }
 
     /** The descriptors changed: the next placement looks at every queued job (one may have lost its algorithm). */
@@ -239,7 +212,7 @@ final class LocalJobs {
             JobEvent event = switch (report) {
                 case AttemptReport.Started started -> JobEvent.TaskRunning.asProcess(started.attempt(), started.pid(),
                         started.processStart());
-                case AttemptReport.Exited exited -> ended(record, exited);
+                case AttemptReport.Exited exited -> endings.event(record, exited);
                 case AttemptReport.NotStarted notStarted -> {
                     if (notStarted.inputChanged()) {
                         inputChanged.accept(Path.of(record.input()));
@@ -263,48 +236,6 @@ final class LocalJobs {
             release(report.jobId());
             apply(report.jobId(), List.of(new JobEvent.Abandoned("Conveyor could not finish this job: " + e)));
         }
-    }
-
-    /**
-     * How an attempt's process ended. A job it ends (success, or a failure with no retry left) keeps
-     * the attempt's output where the job's output lies; a success's output files become its next steps.
-     */
-    private JobEvent ended(JobRecord record, AttemptReport.Exited exited) throws IOException {
-        LocalProcessRunner.Result result = exited.result();
-        Descriptor descriptor = admission.algorithm(record.algorithm()).orElseThrow().descriptor();
-        JobEvent.Ending ending = result.timedOut() ? new JobEvent.TimedOut(descriptor.timeoutSeconds(), result.stderrTail())
-                : result.exitCode() == 0 ? new JobEvent.Succeeded()
-                : new JobEvent.ExitCode(result.exitCode(), null, result.stderrTail());
-        JobEvent.AttemptEnded event = JobEvent.AttemptEnded.of(exited.attempt(), ending);
-        Transition preview = JobLifecycle.apply(record, event, clock.instant());
-        if (!preview.changed() || !preview.after().state().terminal()) {
-            return event;
-        }
-        Path output = outputs.outputDir(record);
-        List<String> files = outputs.keep(record);
-        event = event.withOutput(new JobEvent.Output(output.toString(), files, LocalOutputs.checksums(output, files)));
-        return preview.after().state() == JobState.SUCCEEDED ? event.withChildren(chain(record, descriptor, output)) : event;
-    }
-
-    /** Each output file becomes an input of every algorithm this one leads to, where it lies. */
-    private List<JobRecord> chain(JobRecord parent, Descriptor descriptor, Path output) throws IOException {
-        if (descriptor.then().isEmpty()) {
-            return List.of();
-        }
-        List<Path> produced;
-        try (Stream<Path> walk = Files.walk(output)) {
-            produced = walk.filter(Files::isRegularFile).sorted().toList();
-        }
-        List<JobRecord> children = new ArrayList<>();
-        for (String next : descriptor.then()) {
-            for (Path file : produced) {
-                Optional<LocalAdmission.Admitted> child = admission.admit(file, next, outputs.belowOutputs(file),
-                        parent.id());
-                child.filter(a -> a.earlier() == null)
-                        .ifPresent(a -> children.add(JobLifecycle.admit(a.job(), a.events(), clock.instant()).after()));
-            }
-        }
-        return children;
     }
 
     /** The jobs this run made or changed, in the order it first did. */
@@ -348,7 +279,7 @@ final class LocalJobs {
 
     /** A job's record as this run last wrote or read it. */
     private Optional<JobStore.Versioned> held(String jobId) {
-        return updates.store() instanceof FileJobStore files ? files.held(jobId) : updates.store().read(jobId);
+        return records.held(jobId);
     }
 
     private Optional<Transition> apply(JobStore.Versioned read, JobEvent event) {
