@@ -1,19 +1,21 @@
-"""The local loop against xargs -P, whole processes timed from outside: `benchmarks/run local-loop [RUNS]`.
+"""The local loop against xargs -P, whole processes timed from outside: `benchmarks/run local-loop [RUNS] [SIZES]`.
 
 For 500 and 5,000 tiny jobs (`wc -l` of a one-line file): `./conveyor local --once` as a person runs it
 (the launcher, the default 1 s stability window) against `xargs -P N` running the same command over
 the same files with the same parallelism (N = the local mode's --cpus, one vCPU per job), runs
 interleaved, medians and their ratio; the time from launch to the first job's start (its record's
 startedAt); with strace, system calls per job at 500 and at 5,000 (strace -f -c, every process of the
-run); then a rerun with nothing to do over 50,000 finished records: wall time and peak RSS.
+run); then a rerun with nothing to do over 50,000 finished records: wall time and peak RSS. SIZES (default
+500,5000) are the inbox sizes. Usage: local_loop.py HOME JAVA CLASSPATH [RUNS] [SIZES]; HOME may be another
+checkout's (its ./conveyor is timed) to measure an earlier commit with the same harness.
 """
 import json, os, re, shutil, statistics, subprocess, sys, tempfile, time
 from datetime import datetime
 
 home, java, classpath = sys.argv[1], sys.argv[2], sys.argv[3]
 runs = int(sys.argv[4]) if len(sys.argv) > 4 else 3
+sizes = [int(n) for n in (sys.argv[5] if len(sys.argv) > 5 else "500,5000").split(",")]
 slots = 2
-sizes = [500, 5000]
 rerun_records = 50000
 descriptor = json.dumps({"name": "tiny", "image": "busybox:1.36", "retries": 0,
                          "command": ["wc", "-l", "${CONVEYOR_INPUT}"], "resources": {"vcpu": 1, "memoryMiB": 128}})
@@ -74,7 +76,7 @@ def syscalls(d, n):
                    stderr=subprocess.DEVNULL, check=True)
     with open(out) as f:
         total = [line for line in f if re.search(r"\btotal\s*$", line)][0].split()
-    return int(total[2]) / n
+    return int(total[3]) / n  # % time, seconds, usecs/call, calls[, errors], total
 
 
 subprocess.run(conveyor(*workspace(1)[:1]), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # builds, warms
@@ -101,8 +103,9 @@ for n in sizes:
           f" {statistics.median(rss):7.0f}MB")
 if shutil.which("strace"):
     per = {n: syscalls(spaces[n], n) for n in sizes}
-    print(f"system calls per job (strace -f -c, every process): {per[500]:.0f} at 500, {per[5000]:.0f} at 5,000"
-          f" (ratio {per[5000] / per[500]:.2f})")
+    print("system calls per job (strace -f -c, every process of the run): "
+          + ", ".join(f"{per[n]:.0f} at {n:,}" for n in sizes)
+          + (f" (ratio {per[sizes[-1]] / per[sizes[0]]:.2f})" if len(sizes) > 1 else ""))
 else:
     print("system calls per job: strace is not installed (apt-get install strace)")
 d = os.path.join(work, "rerun")
