@@ -15,7 +15,10 @@ final class Report {
     private Report() {
     }
 
-    static void table(LocalPipeline.Summary summary, LocalSettings settings, PrintStream out) {
+    static void table(LocalPipeline.Summary summary, LocalSettings settings, PrintStream terminal) {
+        // Written at once: a line at a time, a rerun over many thousand jobs spends its time in writes.
+        java.io.ByteArrayOutputStream table = new java.io.ByteArrayOutputStream();
+        PrintStream out = new PrintStream(table, false, terminal.charset());
         String format = "%-28s %-12s %-10s %9s  %s%n";
         out.printf(format, "JOB", "ALGORITHM", "STATUS", "DURATION", "OUTPUT");
         for (JobRecord job : java.util.stream.Stream.concat(summary.jobs().stream(), summary.earlier().stream()).toList()) {
@@ -32,6 +35,9 @@ final class Report {
             }
         }
         earlier(summary, out);
+        out.flush();
+        terminal.write(table.toByteArray(), 0, table.size());
+        terminal.flush();
     }
 
     /** The line saying how many of the table's jobs earlier runs did, or nothing when none. */

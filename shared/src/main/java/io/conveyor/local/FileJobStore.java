@@ -32,6 +32,8 @@ import java.util.stream.Stream;
  *
  * <p>Every write also appends the record's id to {@code jobs/.changes}, tagged with the writing
  * instance: {@link #changesSince} tells a reader which records others changed, without reading them all.
+ * The run that owns the outbox reads the records of its unfinished jobs through {@link #held}: as this
+ * store last wrote or read them, until {@link #changesSince} names them as changed by another.
  */
 public final class FileJobStore implements JobStore {
 
@@ -47,6 +49,8 @@ public final class FileJobStore implements JobStore {
 
     private final Path dir;
     private final String writer = Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+    /** Unfinished records as this store last wrote or read them through {@link #held}; finished ones leave. */
+    private final java.util.concurrent.ConcurrentMap<String, Versioned> held = new java.util.concurrent.ConcurrentHashMap<>();
 
     public FileJobStore(Path dir) {
         this.dir = dir;
@@ -63,7 +67,13 @@ public final class FileJobStore implements JobStore {
 
     @Override
     public Optional<JobRecord> get(String id) {
-        return read(id).map(Versioned::record);
+        Path file = file(id);
+        try {
+            byte[] bytes = bytes(file);
+            return bytes == null ? Optional.empty() : Optional.of(Json.mapper().readValue(bytes, JobRecord.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read job record " + file, e);
+        }
     }
 
     @Override
@@ -77,6 +87,29 @@ public final class FileJobStore implements JobStore {
             return Optional.of(new Versioned(Json.mapper().readValue(bytes, JobRecord.class), Digests.sha256(bytes)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read job record " + file, e);
+        }
+    }
+
+    /**
+     * A record as this store last wrote it (or read it through here), else as read now. It is the record
+     * on disk unless another writer changed it and {@link #changesSince} has not named it yet: a replace of
+     * that version then fails, as with any record read before a change.
+     */
+    public Optional<Versioned> held(String id) {
+        Versioned known = held.get(id);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<Versioned> read = read(id);
+        read.ifPresent(this::hold);
+        return read;
+    }
+
+    private void hold(Versioned versioned) {
+        if (versioned.record().state().terminal()) {
+            held.remove(versioned.record().id());
+        } else {
+            held.put(versioned.record().id(), versioned);
         }
     }
 
@@ -94,6 +127,7 @@ public final class FileJobStore implements JobStore {
             throw new UncheckedIOException("cannot read job record " + file(record.id()), e);
         }
         if (current == null || !Digests.sha256(current).equals(version)) {
+            held.remove(record.id());
             return false;
         }
         write(record);
@@ -135,11 +169,13 @@ public final class FileJobStore implements JobStore {
         Path file = file(record.id());
         Path temporary = dir.resolve("." + record.id() + ".json.tmp");
         try {
-            Files.write(temporary, PRETTY.writeValueAsBytes(record));
+            byte[] bytes = PRETTY.writeValueAsBytes(record);
+            Files.write(temporary, bytes);
             Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             // One short append is one write(2) with O_APPEND: lines of several writers never mix.
             Files.write(dir.resolve(".changes"), (writer + " " + record.id() + "\n").getBytes(StandardCharsets.US_ASCII),
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            hold(new Versioned(record, Digests.sha256(bytes)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write job record " + file, e);
         }
@@ -182,6 +218,7 @@ public final class FileJobStore implements JobStore {
                 int space = line.indexOf(' ');
                 if (space > 0 && !line.substring(0, space).equals(writer)) {
                     ids.add(line.substring(space + 1));
+                    held.remove(line.substring(space + 1));
                 }
             }
             return new Changes(ids, offset + end + 1);
@@ -204,6 +241,62 @@ public final class FileJobStore implements JobStore {
         });
     }
 
+    /** What a record says of its job's input and state: enough to know whether it is done, without reading it all. */
+    public record Brief(String id, String algorithm, String input, String inputVersion, io.conveyor.jobs.JobState state,
+                        int attempt) {
+    }
+
+    /**
+     * Each record's {@link Brief}, read as a stream of JSON tokens (no record built, no digest): for a run
+     * that starts over an outbox of many finished jobs. A record that cannot be read fails the call, as in {@link #all}.
+     */
+    public void briefs(java.util.function.Consumer<Brief> each) {
+        for (Path file : recordFiles()) {
+            byte[] bytes;
+            try {
+                bytes = bytes(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read job record " + file, e);
+            }
+            if (bytes != null) {
+                each.accept(brief(file, bytes));
+            }
+        }
+    }
+
+    private static Brief brief(Path file, byte[] bytes) {
+        java.util.Map<String, String> fields = new java.util.HashMap<>();
+        try (com.fasterxml.jackson.core.JsonParser parser = Json.mapper().getFactory().createParser(bytes)) {
+            if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                throw new IOException("not a JSON object");
+            }
+            while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                com.fasterxml.jackson.core.JsonToken value = parser.nextToken();
+                if (value.isScalarValue()) {
+                    fields.put(name, parser.getValueAsString());
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            return new Brief(fields.get("id"), fields.get("algorithm"), fields.get("input"), fields.get("inputVersion"),
+                    io.conveyor.jobs.JobState.valueOf(fields.get("state")), Integer.parseInt(fields.getOrDefault("attempt", "0")));
+        } catch (IOException | RuntimeException e) {
+            throw new UncheckedIOException("cannot read job record " + file, e instanceof IOException io ? io
+                    : new IOException(e.toString(), e));
+        }
+    }
+
+    private List<Path> recordFiles() {
+        try (Stream<Path> files = Files.list(dir)) {
+            // Only regular files are records: a folder that happens to end in .json is not one.
+            return files.filter(f -> f.getFileName().toString().endsWith(".json")
+                    && !f.getFileName().toString().startsWith(".") && Files.isRegularFile(f)).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+
     @Override
     public List<io.conveyor.jobs.JobSummary> list(io.conveyor.jobs.JobQuery query) {
         return query.select(all());
@@ -212,14 +305,8 @@ public final class FileJobStore implements JobStore {
     @Override
     public List<JobRecord> all() {
         List<JobRecord> records = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            // Only regular files are records: a folder that happens to end in .json is not one.
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".json")
-                    && !f.getFileName().toString().startsWith(".") && Files.isRegularFile(f)).sorted().toList()) {
-                get(file.getFileName().toString().replaceFirst("\\.json$", "")).ifPresent(records::add);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir, e);
+        for (Path file : recordFiles()) {
+            get(file.getFileName().toString().replaceFirst("\\.json$", "")).ifPresent(records::add);
         }
         return records;
     }

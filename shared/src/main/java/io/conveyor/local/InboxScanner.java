@@ -1,15 +1,21 @@
 package io.conveyor.local;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Which files of the inbox are ready to be taken: those that stayed unchanged for the stability
@@ -51,7 +57,23 @@ final class InboxScanner {
     /** How long a file may keep changing before the scan says which one it waits for. */
     static final Duration SAY_WAITING_AFTER = Duration.ofSeconds(3);
 
+    /** How long after its change a folder is listed again anyway: a file made in the same tick leaves its time alike. */
+    static final Duration RACY = Duration.ofSeconds(1);
+
+    /** How many taken files a look checks again at least, and how long a round of all of them may take. */
+    private static final int RECHECK_AT_LEAST = 16;
+    private static final Duration RECHECK_ROUND = Duration.ofSeconds(2);
+
     private record Observation(long size, long modified, long since) {
+    }
+
+    /** A folder as last listed: its time of change then, when it was listed, what it held and which are folders. */
+    private record Folder(FileTime modified, long listedAtMillis, Set<Path> entries, List<Path> subfolders) {
+
+        /** A folder just found: listed on the next look. */
+        static Folder unlisted() {
+            return new Folder(FileTime.fromMillis(0), 0, Set.of(), List.of());
+        }
     }
 
     private final Path inbox;
@@ -59,13 +81,31 @@ final class InboxScanner {
     private final Map<Path, Observation> observed = new HashMap<>();
     /** Files taken, with what they looked like then: a file that changes afterwards is new input. */
     private final Map<Path, Observation> taken = new HashMap<>();
+    /** Taken files in the order they are checked again, a share each look. */
+    private final ArrayDeque<Path> rechecks = new ArrayDeque<>();
     /** Files that are no input, from when they were first seen; {@code null} once said. */
     private final Map<Path, Long> skippedSince = new HashMap<>();
     /** Files first seen changing, from when; {@code null} once said. */
     private final Map<Path, Long> changingSince = new HashMap<>();
+    /** Folders as last listed: one whose time of change stayed is not listed again. */
+    private final Map<Path, Folder> folders = new HashMap<>();
+    /** Files to look at again on the next look: not yet settled, or handed back. */
+    private final Set<Path> unsettled = new HashSet<>();
     private final Path realInbox;
+    private final java.util.function.BiPredicate<Path, String> ranBefore;
+    private long lastLook = System.nanoTime();
+    private long nextSettles = Long.MAX_VALUE;
 
     InboxScanner(Path inbox, Duration stable) {
+        this(inbox, stable, (file, algorithm) -> false);
+    }
+
+    /**
+     * @param ranBefore whether an earlier run ran a file, as it is now, for an algorithm: such a file is
+     *                  ready when first seen (nothing new is taken from it)
+     */
+    InboxScanner(Path inbox, Duration stable, java.util.function.BiPredicate<Path, String> ranBefore) {
+        this.ranBefore = ranBefore;
         this.inbox = inbox;
         this.stable = stable;
         Path real;
@@ -77,13 +117,26 @@ final class InboxScanner {
         this.realInbox = real;
     }
 
-    /** Looks at the inbox: files now ready, files that are misplaced, and whether some are still changing. */
+    /**
+     * Looks at the inbox: files now ready, files that are misplaced, and whether some are still changing.
+     * Only what may have changed is looked at: folders whose time of change moved are listed again, new
+     * and unsettled files are looked at, and a share of the taken ones (all of them every
+     * {@link #RECHECK_ROUND} at the least), so work per look does not grow with the inbox.
+     */
     Scan scan() throws IOException {
         boolean pending = false;
         long now = System.nanoTime();
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(inbox)) {
-            files = walk.filter(f -> !Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+        nextSettles = Long.MAX_VALUE;
+        Set<Path> files = new TreeSet<>(unsettled);
+        unsettled.clear();
+        look(inbox, System.currentTimeMillis(), files);
+        long share = Math.max(RECHECK_AT_LEAST, taken.size() * (now - lastLook) / RECHECK_ROUND.toNanos());
+        lastLook = now;
+        for (long i = 0; i < share && !rechecks.isEmpty(); i++) {
+            Path file = rechecks.poll();
+            if (taken.containsKey(file)) {
+                files.add(file);
+            }
         }
         List<Ready> ready = new ArrayList<>();
         List<Misplaced> misplaced = new ArrayList<>();
@@ -93,55 +146,75 @@ final class InboxScanner {
             if (LocalParameters.isSidecar(file)) {
                 continue;
             }
-            Skipped noInput = noInput(file);
+            BasicFileAttributes attributes;
+            try {
+                attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException e) {
+                continue;
+            }
+            if (attributes.isDirectory()) {
+                // A file that became a folder: listed on the next look.
+                unsettled.remove(file);
+                folders.putIfAbsent(file, Folder.unlisted());
+                continue;
+            }
+            Skipped noInput = noInput(file, attributes);
             if (noInput != null) {
                 Long since = skippedSince.computeIfAbsent(noInput.file(), f -> now);
                 if (since != null && Duration.ofNanos(now - since).compareTo(stable) >= 0) {
                     skippedSince.put(noInput.file(), null);
                     skipped.add(noInput);
                 } else if (since != null) {
-                    pending = true;
+                    pending = settlesAt(file, since + stable.toNanos());
                 }
                 continue;
             }
             long size;
             long modified;
             try {
-                size = Files.size(file);
-                modified = Files.getLastModifiedTime(file).toMillis();
+                BasicFileAttributes target = attributes.isSymbolicLink()
+                        ? Files.readAttributes(file, BasicFileAttributes.class) : attributes;
+                size = target.size();
+                modified = target.lastModifiedTime().toMillis();
             } catch (IOException e) {
                 continue;
             }
             Observation before = taken.get(file);
             if (before != null) {
                 if (before.size() == size && before.modified() == modified) {
+                    rechecks.add(file);
                     continue;
                 }
                 taken.remove(file);
             }
             Path relative = inbox.relativize(file);
             if (relative.getNameCount() < 2) {
-                taken.put(file, new Observation(size, modified, now));
+                take(file, new Observation(size, modified, now));
                 misplaced.add(new Misplaced(file));
                 continue;
             }
             Observation seen = observed.get(file);
-            if (seen == null || seen.size() != size || seen.modified() != modified
+            if (seen == null && before == null && ranBefore.test(file, relative.getName(0).toString())) {
+                seen = new Observation(size, modified, now);
+            } else if (seen == null || seen.size() != size || seen.modified() != modified
                     || Duration.ofNanos(now - seen.since()).compareTo(stable) < 0) {
                 if (seen == null || seen.size() != size || seen.modified() != modified) {
-                    observed.put(file, new Observation(size, modified, now));
+                    seen = new Observation(size, modified, now);
+                    observed.put(file, seen);
                 }
-                pending = true;
                 Long since = changingSince.computeIfAbsent(file, f -> now);
+                pending = settlesAt(file, seen.since() + stable.toNanos());
                 if (since != null && Duration.ofNanos(now - since).compareTo(SAY_WAITING_AFTER) >= 0) {
                     changingSince.put(file, null);
                     waiting.add(new Skipped(file, "still changing: taken once it stays unchanged for "
                             + stable.toMillis() / 1000.0 + " s (--stable)"));
+                } else if (since != null) {
+                    settlesAt(file, since + SAY_WAITING_AFTER.toNanos());
                 }
                 continue;
             }
             changingSince.remove(file);
-            taken.put(file, seen);
+            take(file, seen);
             observed.remove(file);
             ready.add(new Ready(file, relative.getName(0).toString(),
                     relative.subpath(1, relative.getNameCount()).toString()));
@@ -149,8 +222,86 @@ final class InboxScanner {
         return new Scan(ready, misplaced, pending, skipped, waiting);
     }
 
+    /** When the next look may find an unsettled file settled (a {@link System#nanoTime()}), or {@link Long#MAX_VALUE}. */
+    long nextSettles() {
+        return nextSettles;
+    }
+
+    private boolean settlesAt(Path file, long at) {
+        unsettled.add(file);
+        nextSettles = Math.min(nextSettles, at);
+        return true;
+    }
+
+    private void take(Path file, Observation as) {
+        taken.put(file, as);
+        rechecks.add(file);
+    }
+
+    /**
+     * Lists a folder again when its time of change moved (or lies too close to its last listing to
+     * tell), adding the entries that are new to {@code files}; then its subfolders likewise.
+     */
+    private void look(Path folder, long nowMillis, Set<Path> files) throws IOException {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(folder, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.NoSuchFileException e) {
+            drop(folder);
+            return;
+        }
+        if (!attributes.isDirectory()) {
+            drop(folder);
+            files.add(folder);
+            return;
+        }
+        Folder known = folders.get(folder);
+        if (known == null || !known.modified().equals(attributes.lastModifiedTime())
+                || known.modified().toMillis() >= known.listedAtMillis() - RACY.toMillis()) {
+            Set<Path> entries = new HashSet<>();
+            try (DirectoryStream<Path> listing = Files.newDirectoryStream(folder)) {
+                listing.forEach(entries::add);
+            } catch (java.nio.file.NoSuchFileException e) {
+                drop(folder);
+                return;
+            }
+            Set<Path> before = known == null ? Set.of() : known.entries();
+            for (Path entry : before) {
+                if (!entries.contains(entry)) {
+                    drop(entry);
+                }
+            }
+            for (Path entry : entries) {
+                if (!before.contains(entry)) {
+                    if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                        folders.putIfAbsent(entry, Folder.unlisted());
+                    } else {
+                        files.add(entry);
+                    }
+                }
+            }
+            known = new Folder(attributes.lastModifiedTime(), nowMillis, entries,
+                    entries.stream().filter(folders::containsKey).sorted().toList());
+            folders.put(folder, known);
+        }
+        for (Path subfolder : known.subfolders()) {
+            look(subfolder, nowMillis, files);
+        }
+    }
+
+    /** Forgets an entry that is gone: a folder with all it held, or a file. */
+    private void drop(Path entry) {
+        Folder folder = folders.remove(entry);
+        if (folder != null) {
+            folder.entries().forEach(this::drop);
+        }
+        taken.remove(entry);
+        observed.remove(entry);
+        unsettled.remove(entry);
+    }
+
     /** Why a file is no input (naming the file or hidden folder to say it of), or {@code null}. */
-    private Skipped noInput(Path file) {
+    private Skipped noInput(Path file, BasicFileAttributes attributes) {
         Path relative = inbox.relativize(file);
         for (int i = 0; i < relative.getNameCount(); i++) {
             if (relative.getName(i).toString().startsWith(".")) {
@@ -163,7 +314,7 @@ final class InboxScanner {
             return new Skipped(file, "its name is not valid " + System.getProperty("sun.jnu.encoding", "UTF-8")
                     + " (the file name encoding of this JVM): rename it");
         }
-        if (Files.isSymbolicLink(file)) {
+        if (attributes.isSymbolicLink()) {
             Path target;
             try {
                 target = file.toRealPath();
@@ -178,7 +329,7 @@ final class InboxScanner {
                         + " file in instead)");
             }
         }
-        if (!Files.isRegularFile(file)) {
+        if (!(attributes.isRegularFile() || attributes.isSymbolicLink() && Files.isRegularFile(file))) {
             return new Skipped(file, "not a regular file");
         }
         return null;
@@ -187,5 +338,6 @@ final class InboxScanner {
     /** Forgets that a file was taken: it is offered again once it is stable (its content changed). */
     void forget(Path file) {
         taken.remove(file);
+        unsettled.add(file);
     }
 }

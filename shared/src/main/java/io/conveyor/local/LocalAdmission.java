@@ -48,6 +48,10 @@ final class LocalAdmission {
     private final LocalCapacity capacity;
     /** (input, version, algorithm) of every job that ran, whatever the revision: files are processed once. */
     private final Map<String, String> processed = new HashMap<>();
+    /** The inputs of those jobs. */
+    private final java.util.Set<String> ranBefore = new java.util.HashSet<>();
+    /** Versions {@link #ranBefore} read, for the admission that follows at once. */
+    private final Map<Path, String> versions = new HashMap<>();
 
     LocalAdmission(LocalSettings settings, Map<String, Algorithm> algorithms, LocalCapacity capacity) {
         this.settings = settings;
@@ -65,9 +69,30 @@ final class LocalAdmission {
     }
 
     /** Notes a record an earlier run left: a file it ran is not run again. */
-    void remember(JobRecord record) {
-        if ((record.state() == JobState.SUCCEEDED || record.state() == JobState.FAILED) && record.attempt() > 0) {
-            processed.put(key(record.input(), record.inputVersion(), record.algorithm()), record.id());
+    void remember(String input, String inputVersion, String algorithm, String id, JobState state, int attempt) {
+        if ((state == JobState.SUCCEEDED || state == JobState.FAILED) && attempt > 0) {
+            processed.put(key(input, inputVersion, algorithm), id);
+            ranBefore.add(input);
+        }
+    }
+
+    /**
+     * Whether an earlier run ran this file, as it is now, for this algorithm: such a file need not wait
+     * for the stability window (nothing is taken from it, and a change afterwards is new input).
+     */
+    boolean ranBefore(Path input, String algorithmName) {
+        if (!ranBefore.contains(input.toString())) {
+            return false;
+        }
+        try {
+            String version = "sha256:" + Digests.sha256(input);
+            if (!processed.containsKey(key(input.toString(), version, algorithmName))) {
+                return false;
+            }
+            versions.put(input, version);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -79,17 +104,23 @@ final class LocalAdmission {
         Algorithm algorithm = algorithms.get(algorithmName);
         String filtered = algorithm == null ? null : InputRules.filterRejection(algorithm.descriptor(),
                 input.getFileName().toString(), rest, Files.size(input)).orElse(null);
-        String rejection = algorithm == null
-                ? "unknown algorithm '" + algorithmName + "': no valid descriptor of that name in " + settings.algorithms()
-                : filtered != null ? filtered : rejection(algorithm.descriptor(), input);
         // An input its algorithm's filter refuses is not read at all (it may be huge): its name and
         // size are all the filter looked at, so they are its version (a touch makes no new job).
-        String version = filtered != null ? "size=" + Files.size(input) : "sha256:" + Digests.sha256(input);
+        String hashed = versions.remove(input);
+        String version = filtered != null ? "size=" + Files.size(input) : hashed != null ? hashed
+                : "sha256:" + Digests.sha256(input);
         NewJob job = NewJob.of(new NewJob.JobInput(input.toString(), version), new NewJob.AlgorithmRevision(algorithmName,
                 algorithm == null ? "unknown" : algorithm.revision(),
                 algorithm == null ? 1 : 1 + algorithm.descriptor().retries())).withParent(parent);
         String earlier = processed.putIfAbsent(key(input.toString(), version, algorithmName), job.id());
-        return Optional.of(new Admitted(job, rejection, earlier));
+        if (earlier != null) {
+            // Done before: how it would be taken now does not matter (nor cost a look at its sidecar).
+            return Optional.of(new Admitted(job, null, earlier));
+        }
+        String rejection = algorithm == null
+                ? "unknown algorithm '" + algorithmName + "': no valid descriptor of that name in " + settings.algorithms()
+                : filtered != null ? filtered : rejection(algorithm.descriptor(), input);
+        return Optional.of(new Admitted(job, rejection, null));
     }
 
     /** Why a job left by an earlier run may not run now (its algorithm changed or is gone), or {@code null}. */

@@ -39,13 +39,17 @@ final class LocalJobs {
     }
 
     private final JobUpdates updates;
+    private final FileJobStore records;
     private final LocalAdmission admission;
     private final LocalCapacity capacity;
     private final LocalOutputs outputs;
     private final LocalPipeline.Listener listener;
     private final Clock clock;
     private final boolean docker;
-    private final List<String> queue = new ArrayList<>();
+    private final AttemptEndings endings;
+    private final LocalQueue queue = new LocalQueue();
+    /** Whether the next placement looks at every queued job. */
+    private boolean sweep;
     private final Map<String, Descriptor.Resources> running = new HashMap<>();
     private final Set<String> touched = new LinkedHashSet<>();
     private final Set<String> earlier = new LinkedHashSet<>();
@@ -53,28 +57,41 @@ final class LocalJobs {
     LocalJobs(JobUpdates updates, LocalAdmission admission, LocalCapacity capacity, LocalOutputs outputs,
               LocalPipeline.Listener listener, Clock clock, boolean docker) {
         this.updates = updates;
+        this.records = (FileJobStore) updates.store();
         this.admission = admission;
         this.capacity = capacity;
         this.outputs = outputs;
         this.listener = listener;
         this.clock = clock;
         this.docker = docker;
+        this.endings = new AttemptEndings(admission, outputs, clock);
     }
 
-    /** Jobs a previous run left unfinished: queued again; a process it left behind is ended first. */
+    /**
+     * Jobs a previous run left unfinished: queued again; a process it left behind is ended first. Finished
+     * records are only glanced at ({@link FileJobStore#briefs}): what ran is not run again.
+     */
     void recover() {
-        for (JobRecord record : updates.store().all()) {
-            admission.remember(record);
-            if (record.state().terminal()) {
+        List<String> unfinished = new ArrayList<>();
+        records.briefs(brief -> {
+            admission.remember(brief.input(), brief.inputVersion(), brief.algorithm(), brief.id(), brief.state(),
+                    brief.attempt());
+            if (!brief.state().terminal()) {
+                unfinished.add(brief.id());
+            }
+        });
+        for (String id : unfinished) {
+            Optional<JobStore.Versioned> read = held(id);
+            if (read.isEmpty() || read.get().record().state().terminal()) {
                 continue;
             }
-            String refused = admission.stillRuns(record);
+            String refused = admission.stillRuns(read.get().record());
             List<JobEvent> events = new ArrayList<>();
             events.add(new JobEvent.ResumedAfterCrash("resumed: the previous run stopped while this job ran"));
             if (refused != null) {
                 events.add(new JobEvent.Rejected(refused));
             }
-            apply(record.id(), events);
+            apply(id, events);
         }
     }
 
@@ -96,38 +113,31 @@ final class LocalJobs {
         }
     }
 
-    /** Starts every queued job that fits now, first come first served, smaller ones passing larger. */
+    /**
+     * Starts every queued job that fits now, first come first served, smaller ones passing larger; jobs
+     * queued since the last call that do not fit learn that they wait. Records come from what this run
+     * holds ({@link FileJobStore#held}), not from disk.
+     */
     List<Start> place() {
-        List<Start> starts = new ArrayList<>();
-        for (String id : List.copyOf(queue)) {
-            JobStore.Versioned read = updates.store().read(id).orElseThrow();
-            JobRecord record = read.record();
-            if (record.state().terminal()) {
-                // Cancelled by a job command while it waited.
-                queue.remove(id);
-                continue;
-            }
-            Optional<LocalAdmission.Algorithm> algorithm = admission.algorithm(record.algorithm());
-            if (algorithm.isEmpty()) {
-                // A retry of a job whose descriptor is gone since.
-                queue.remove(id);
-                apply(read, new JobEvent.Rejected("unknown algorithm '" + record.algorithm() + "': no valid descriptor of"
-                        + " that name now"));
-                continue;
-            }
-            Descriptor descriptor = algorithm.get().descriptor();
-            if (!Files.isRegularFile(Path.of(record.input()))) {
-                queue.remove(id);
-                apply(read, new JobEvent.Rejected("the input " + record.input() + " is gone: deleted before the job started"));
-                continue;
-            }
-            if (!capacity.tryReserve(descriptor.resources())) {
-                apply(read, new JobEvent.WaitingForCapacity("waiting for " + descriptor.resources().vcpu() + " vCPU and "
-                        + descriptor.resources().taskMemoryMiB() + " MiB"));
-                continue;
-            }
+        LocalQueue.Plan plan = queue.plan(sweep, this::verdict);
+        sweep = false;
+        plan.rejected().forEach((id, reason) -> {
             queue.remove(id);
-            Optional<Transition> started = apply(read, new JobEvent.StartRequested(null));
+            if (reason != null) {
+                apply(id, List.of(new JobEvent.Rejected(reason)));
+            }
+        });
+        for (String id : plan.waiting()) {
+            held(id).flatMap(read -> admission.algorithm(read.record().algorithm())).map(a -> a.descriptor().resources())
+                    .ifPresent(needs -> apply(id, List.of(new JobEvent.WaitingForCapacity("waiting for " + needs.vcpu()
+                            + " vCPU and " + needs.taskMemoryMiB() + " MiB"))));
+        }
+        List<Start> starts = new ArrayList<>();
+        for (String id : plan.start()) {
+            queue.remove(id);
+            Descriptor descriptor = admission.algorithm(held(id).orElseThrow().record().algorithm()).orElseThrow()
+                    .descriptor();
+            Optional<Transition> started = apply(id, List.of(new JobEvent.StartRequested(null)));
             if (started.isPresent() && started.get().effect(Effect.StartTask.class).isPresent()) {
                 running.put(id, descriptor.resources());
                 starts.add(new Start(started.get().after(), descriptor));
@@ -136,6 +146,29 @@ final class LocalJobs {
             }
         }
         return starts;
+    }
+
+    /** Whether a queued job can start now (its room then reserved), must wait, or cannot run at all. */
+    private LocalQueue.Verdict verdict(String id, String algorithmName) {
+        Optional<LocalAdmission.Algorithm> algorithm = admission.algorithm(algorithmName);
+        Optional<JobStore.Versioned> read = held(id);
+        if (algorithm.isEmpty()) {
+            // A retry of a job whose descriptor is gone since.
+            return LocalQueue.Verdict.rejected("unknown algorithm '" + algorithmName + "': no valid descriptor of"
+                    + " that name now");
+        } else if (read.isEmpty()) {
+            return LocalQueue.Verdict.rejected(null);
+        } else if (!Files.isRegularFile(Path.of(read.get().record().input()))) {
+            return LocalQueue.Verdict.rejected("the input " + read.get().record().input()
+                    + " is gone: deleted before the job started");
+        }
+        return capacity.tryReserve(algorithm.get().descriptor().resources()) ? LocalQueue.Verdict.PLACED
+                : LocalQueue.Verdict.NO_ROOM;
+    }
+
+    /** The descriptors changed: the next placement looks at every queued job (one may have lost its algorithm). */
+    void algorithmsChanged() {
+        sweep = true;
     }
 
     /**
@@ -154,8 +187,11 @@ final class LocalJobs {
             if (state == JobState.CANCELLED && running.containsKey(id)) {
                 release(id);
                 toStop.add(id);
+            } else if (state.terminal() && queue.remove(id)) {
+                // Cancelled by a job command while it waited.
+                LOG.info("outcome=unqueued job={} state={}", id, state);
             } else if (state == JobState.QUEUED && !queue.contains(id) && !running.containsKey(id)) {
-                queue.add(id);
+                queue.add(id, record.get().algorithm());
             } else if (!(state.terminal() || queue.contains(id) || running.containsKey(id))) {
                 continue;
             }
@@ -167,7 +203,7 @@ final class LocalJobs {
 
     /** Applies what an attempt reported; {@code inputChanged} hears of an input file to take again. */
     void report(AttemptReport report, Consumer<Path> inputChanged) {
-        Optional<JobStore.Versioned> read = updates.store().read(report.jobId());
+        Optional<JobStore.Versioned> read = held(report.jobId());
         if (read.isEmpty()) {
             return;
         }
@@ -176,7 +212,7 @@ final class LocalJobs {
             JobEvent event = switch (report) {
                 case AttemptReport.Started started -> JobEvent.TaskRunning.asProcess(started.attempt(), started.pid(),
                         started.processStart());
-                case AttemptReport.Exited exited -> ended(record, exited);
+                case AttemptReport.Exited exited -> endings.event(record, exited);
                 case AttemptReport.NotStarted notStarted -> {
                     if (notStarted.inputChanged()) {
                         inputChanged.accept(Path.of(record.input()));
@@ -200,48 +236,6 @@ final class LocalJobs {
             release(report.jobId());
             apply(report.jobId(), List.of(new JobEvent.Abandoned("Conveyor could not finish this job: " + e)));
         }
-    }
-
-    /**
-     * How an attempt's process ended. A job it ends (success, or a failure with no retry left) keeps
-     * the attempt's output where the job's output lies; a success's output files become its next steps.
-     */
-    private JobEvent ended(JobRecord record, AttemptReport.Exited exited) throws IOException {
-        LocalProcessRunner.Result result = exited.result();
-        Descriptor descriptor = admission.algorithm(record.algorithm()).orElseThrow().descriptor();
-        JobEvent.Ending ending = result.timedOut() ? new JobEvent.TimedOut(descriptor.timeoutSeconds(), result.stderrTail())
-                : result.exitCode() == 0 ? new JobEvent.Succeeded()
-                : new JobEvent.ExitCode(result.exitCode(), null, result.stderrTail());
-        JobEvent.AttemptEnded event = JobEvent.AttemptEnded.of(exited.attempt(), ending);
-        Transition preview = JobLifecycle.apply(record, event, clock.instant());
-        if (!preview.changed() || !preview.after().state().terminal()) {
-            return event;
-        }
-        Path output = outputs.outputDir(record);
-        List<String> files = outputs.keep(record);
-        event = event.withOutput(new JobEvent.Output(output.toString(), files, LocalOutputs.checksums(output, files)));
-        return preview.after().state() == JobState.SUCCEEDED ? event.withChildren(chain(record, descriptor, output)) : event;
-    }
-
-    /** Each output file becomes an input of every algorithm this one leads to, where it lies. */
-    private List<JobRecord> chain(JobRecord parent, Descriptor descriptor, Path output) throws IOException {
-        if (descriptor.then().isEmpty()) {
-            return List.of();
-        }
-        List<Path> produced;
-        try (Stream<Path> walk = Files.walk(output)) {
-            produced = walk.filter(Files::isRegularFile).sorted().toList();
-        }
-        List<JobRecord> children = new ArrayList<>();
-        for (String next : descriptor.then()) {
-            for (Path file : produced) {
-                Optional<LocalAdmission.Admitted> child = admission.admit(file, next, outputs.belowOutputs(file),
-                        parent.id());
-                child.filter(a -> a.earlier() == null)
-                        .ifPresent(a -> children.add(JobLifecycle.admit(a.job(), a.events(), clock.instant()).after()));
-            }
-        }
-        return children;
     }
 
     /** The jobs this run made or changed, in the order it first did. */
@@ -268,14 +262,24 @@ final class LocalJobs {
         }
     }
 
-    private void apply(String jobId, List<JobEvent> events) {
+    /** Applies events to a job's record as held, reading it again when it changed meanwhile. */
+    private Optional<Transition> apply(String jobId, List<JobEvent> events) {
         for (int tries = 1; tries <= JobUpdates.WRITE_TRIES; tries++) {
-            Optional<JobStore.Versioned> read = updates.store().read(jobId);
-            if (read.isEmpty() || apply(read.get(), events).isPresent()) {
-                return;
+            Optional<JobStore.Versioned> read = tries == 1 ? held(jobId) : updates.store().read(jobId);
+            if (read.isEmpty()) {
+                return Optional.empty();
+            }
+            Optional<Transition> applied = apply(read.get(), events);
+            if (applied.isPresent()) {
+                return applied;
             }
         }
         throw new JobUpdates.ConcurrentChangeException(jobId);
+    }
+
+    /** A job's record as this run last wrote or read it. */
+    private Optional<JobStore.Versioned> held(String jobId) {
+        return records.held(jobId);
     }
 
     private Optional<Transition> apply(JobStore.Versioned read, JobEvent event) {
@@ -303,15 +307,23 @@ final class LocalJobs {
         }
         for (Effect effect : transition.effects()) {
             switch (effect) {
-                case Effect.Enqueue enqueue -> enqueue.jobIds().stream().filter(id -> !queue.contains(id)).forEach(id -> {
-                    queue.add(id);
-                    touched.add(id);
+                case Effect.Enqueue enqueue -> enqueue.jobIds().forEach(id -> {
+                    if (queue.add(id, algorithmOf(transition, id))) {
+                        touched.add(id);
+                    }
                 });
                 case Effect.StopTask stop -> stopStale(transition.before());
                 case Effect.StartTask start -> { }
                 case Effect.LookAgain look -> { }
             }
         }
+    }
+
+    /** The algorithm of a job a transition queues: the job itself, or a step it creates. */
+    private String algorithmOf(Transition transition, String id) {
+        return Stream.concat(Stream.of(transition.after()), transition.creates().stream())
+                .filter(record -> record.id().equals(id)).findFirst().map(JobRecord::algorithm)
+                .orElseGet(() -> held(id).orElseThrow().record().algorithm());
     }
 
     /** Ends the process of a crashed run's attempt, and its container, if they still live. */

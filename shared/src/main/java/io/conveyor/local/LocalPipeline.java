@@ -81,6 +81,9 @@ public final class LocalPipeline {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalPipeline.class);
 
+    /** How many arrived files one pass of the loop makes jobs of before it places jobs. */
+    static final int ADMIT_AT_ONCE = 64;
+
     private final LocalSettings settings;
     private final FileJobStore jobs;
     private final LocalProcessRunner runner;
@@ -118,7 +121,7 @@ public final class LocalPipeline {
             jobs.clearChanges();
             local.recover();
             ExecutorService attempts = Executors.newVirtualThreadPerTaskExecutor();
-            InboxScanner inbox = new InboxScanner(settings.inbox(), settings.stable());
+            InboxScanner inbox = new InboxScanner(settings.inbox(), settings.stable(), admission::ranBefore);
             try {
                 new Loop(once, stop, attempts, local, inbox, new AttemptRunner(settings, runner, outputs), descriptors,
                         admission).run();
@@ -178,6 +181,8 @@ public final class LocalPipeline {
         private final LocalDescriptors descriptors;
         private final LocalAdmission admission;
         private final Map<String, Future<?>> running = new HashMap<>();
+        /** Files ready to be taken, in order, whose jobs are not made yet. */
+        private final java.util.ArrayDeque<InboxScanner.Ready> arrived = new java.util.ArrayDeque<>();
         private long changes;
 
         Loop(boolean once, BooleanSupplier stop, ExecutorService attempts, LocalJobs local, InboxScanner inbox,
@@ -193,13 +198,20 @@ public final class LocalPipeline {
         }
 
         void run() throws IOException, InterruptedException {
+            long descriptorsLooked = System.nanoTime();
             while (!stop.getAsBoolean()) {
-                Map<String, LocalAdmission.Algorithm> reloaded = descriptors.changed();
-                if (reloaded != null) {
-                    admission.update(reloaded);
+                // The algorithms folder is looked at once a poll, however often the loop wakes.
+                if (System.nanoTime() - descriptorsLooked >= settings.poll().toNanos()) {
+                    descriptorsLooked = System.nanoTime();
+                    Map<String, LocalAdmission.Algorithm> reloaded = descriptors.changed();
+                    if (reloaded != null) {
+                        admission.update(reloaded);
+                        local.algorithmsChanged();
+                    }
                 }
                 InboxScanner.Scan scan = inbox.scan();
                 admit(scan);
+                admitSome();
                 for (AttemptReport report; !stop.getAsBoolean() && (report = reports.poll()) != null; ) {
                     local.report(report, inbox::forget);
                 }
@@ -220,11 +232,14 @@ public final class LocalPipeline {
                     running.put(start.job().id(), attempts.submit(() -> attemptRunner.run(start.job(), start.descriptor(),
                             reports::add)));
                 }
-                if (once && !scan.pending() && local.idle() && reports.isEmpty()) {
+                if (once && !scan.pending() && arrived.isEmpty() && local.idle() && reports.isEmpty()) {
                     return;
                 }
-                // Wake at once when an attempt reports, else look at the inbox again after the poll interval.
-                AttemptReport next = reports.poll(settings.poll().toMillis(), TimeUnit.MILLISECONDS);
+                // Wake at once when an attempt reports, else when a file may have settled, else after the poll;
+                // at once while files that arrived wait to be admitted.
+                long wait = arrived.isEmpty() ? Math.min(settings.poll().toNanos(),
+                        Math.max(inbox.nextSettles() - System.nanoTime(), 0)) : 0;
+                AttemptReport next = reports.poll(wait, TimeUnit.NANOSECONDS);
                 if (next != null) {
                     reports.addFirst(next);
                 }
@@ -236,7 +251,13 @@ public final class LocalPipeline {
                     + "/<algorithm>/"));
             scan.skipped().forEach(skip -> listener.ignored(skip.file(), skip.reason()));
             scan.waiting().forEach(wait -> listener.waiting(wait.file(), wait.reason()));
-            for (InboxScanner.Ready ready : scan.ready()) {
+            arrived.addAll(scan.ready());
+        }
+
+        /** Makes the jobs of some files that arrived: the first jobs start before a large inbox is all admitted. */
+        private void admitSome() {
+            for (int i = 0; i < ADMIT_AT_ONCE && !arrived.isEmpty(); i++) {
+                InboxScanner.Ready ready = arrived.poll();
                 try {
                     local.admit(ready.file(), ready.algorithm(), ready.rest());
                 } catch (IOException | RuntimeException e) {

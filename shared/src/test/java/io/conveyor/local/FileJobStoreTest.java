@@ -83,4 +83,42 @@ class FileJobStoreTest {
         // When every record is listed (as a local run does when it starts), Then the folder is no record
         assertThat(store.all()).containsExactly(queued);
     }
+
+    @Test
+    void held_recordAnotherStoreChanged_isTheNewOneOnceTheJournalNamesIt() {
+        // Given the run's store holding a record it wrote
+        FileJobStore run = new FileJobStore(jobs);
+        run.create(queued);
+        JobStore.Versioned held = run.held(queued.id()).orElseThrow();
+
+        // When a job command's store changes it
+        FileJobStore command = new FileJobStore(jobs);
+        JobRecord cancelled = JobFixtures.after(queued, T0, new JobEvent.CancelRequested("cancelled by alice"));
+        assertThat(command.replace(cancelled, command.read(queued.id()).orElseThrow().version())).isTrue();
+
+        // Then a replace over what the run held fails, and once the journal names the job the run holds the change
+        assertThat(held.record()).isEqualTo(queued);
+        assertThat(run.replace(JobFixtures.after(queued, T0, new JobEvent.StartRequested(null)), held.version()))
+                .isFalse();
+        assertThat(run.changesSince(0).ids()).containsExactly(queued.id());
+        assertThat(run.held(queued.id()).orElseThrow().record()).isEqualTo(cancelled);
+    }
+
+    @Test
+    void briefs_records_sayEachJobsInputStateAndAttemptWithoutReadingThemWhole() {
+        // Given a queued record and a finished one
+        FileJobStore store = new FileJobStore(jobs);
+        store.create(queued);
+        JobRecord other = JobFixtures.queued(JobFixtures.job("/inbox/wc/b.txt", "sha256:cd", "wc", "r1", 1), T0);
+        store.create(JobFixtures.after(other, T0, new JobEvent.Rejected("no")));
+
+        // When their briefs are read
+        java.util.List<FileJobStore.Brief> briefs = new java.util.ArrayList<>();
+        store.briefs(briefs::add);
+
+        // Then each says what the record says
+        assertThat(briefs).containsExactlyInAnyOrder(
+                new FileJobStore.Brief(queued.id(), "wc", "/inbox/wc/a.txt", "sha256:ab", io.conveyor.jobs.JobState.QUEUED, 0),
+                new FileJobStore.Brief(other.id(), "wc", "/inbox/wc/b.txt", "sha256:cd", io.conveyor.jobs.JobState.FAILED, 0));
+    }
 }

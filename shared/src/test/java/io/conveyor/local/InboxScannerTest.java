@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,6 +88,60 @@ class InboxScannerTest {
         assertThat(first.pending()).isFalse();
         assertThat(second.misplaced()).isEmpty();
         assertThat(second.ready()).isEmpty();
+    }
+
+    @Test
+    void scan_fileAddedRightAfterALook_isSeenByTheNextLook() throws Exception {
+        // Given a folder just listed (its time of change may not move for a file made in the same tick)
+        write("copy/a.txt", "abc");
+        InboxScanner scanner = new InboxScanner(inbox, Duration.ZERO);
+        scanner.scan();
+
+        // When a file is added at once, and the inbox is looked at twice
+        Path added = write("copy/b.txt", "def");
+        InboxScanner.Scan seen = scanner.scan();
+        InboxScanner.Scan settled = scanner.scan();
+
+        // Then it is seen, then taken
+        assertThat(seen.pending()).isTrue();
+        assertThat(settled.ready()).extracting(InboxScanner.Ready::file).contains(added);
+    }
+
+    @Test
+    void scan_oneOfManyTakenFilesRewrittenInPlace_isTakenAgainWithinARoundOfLooks() throws Exception {
+        // Given 100 taken files
+        for (int i = 0; i < 100; i++) {
+            write("copy/" + i + ".txt", "content " + i);
+        }
+        InboxScanner scanner = new InboxScanner(inbox, Duration.ZERO);
+        scanner.scan();
+        assertThat(scanner.scan().ready()).hasSize(100);
+
+        // When one is rewritten in place (its folder's time of change stays) and the inbox is looked at
+        Path rewritten = write("copy/77.txt", "a longer content now");
+        List<Path> readyAgain = new ArrayList<>();
+        for (int look = 0; look < 100 / 16 + 3; look++) {
+            scanner.scan().ready().forEach(ready -> readyAgain.add(ready.file()));
+        }
+
+        // Then it is taken again, alone, within a round (16 taken files at least are looked at again per look)
+        assertThat(readyAgain).containsExactly(rewritten);
+    }
+
+    @Test
+    void scan_fileAnEarlierRunRanAsItIsNow_isReadyWhenFirstSeenAndOthersWaitTheWindow() throws Exception {
+        // Given a file an earlier run ran and a new one, and a window of an hour
+        Path ran = write("copy/ran.txt", "abc");
+        write("copy/new.txt", "def");
+        InboxScanner scanner = new InboxScanner(inbox, Duration.ofHours(1), (file, algorithm) -> file.equals(ran)
+                && algorithm.equals("copy"));
+
+        // When the inbox is looked at
+        InboxScanner.Scan first = scanner.scan();
+
+        // Then the file that ran is ready (to be found done) at once; the new one waits
+        assertThat(first.ready()).extracting(InboxScanner.Ready::file).containsExactly(ran);
+        assertThat(first.pending()).isTrue();
     }
 
     Path write(String relative, String content) throws Exception {

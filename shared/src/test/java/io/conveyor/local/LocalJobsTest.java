@@ -346,6 +346,52 @@ class LocalJobsTest {
         assertThat(jobs.place()).singleElement().satisfies(start -> assertThat(start.job().attempt()).isEqualTo(2));
     }
 
+    @Test
+    void place_moreJobsThanRoom_startsWhatFitsTellsTheRestOnceAndWritesNothingMoreUntilRoomFrees() throws Exception {
+        // Given three queued jobs on a machine with room for one
+        LocalJobs jobs = jobs(COUNT);
+        String first = admit(jobs, "a.txt");
+        String second = admit(jobs, "b.txt");
+        String third = admit(jobs, "c.txt");
+
+        // When jobs are placed, then placed again with no room freed
+        List<LocalJobs.Start> starts = jobs.place();
+        long journal = Files.size(settings.jobs().resolve(".changes"));
+        List<LocalJobs.Start> again = jobs.place();
+
+        // Then the first starts, the others wait (said once), and the second placement writes nothing
+        assertThat(starts).extracting(start -> start.job().id()).containsExactly(first);
+        assertThat(store.get(second).orElseThrow().state()).isEqualTo(JobState.WAITING_FOR_CAPACITY);
+        assertThat(store.get(third).orElseThrow().state()).isEqualTo(JobState.WAITING_FOR_CAPACITY);
+        assertThat(again).isEmpty();
+        assertThat(Files.size(settings.jobs().resolve(".changes"))).isEqualTo(journal);
+
+        // And once the first ends, the second starts, in order
+        jobs.report(exited(first, 1, 0), handedBack::add);
+        assertThat(jobs.place()).extracting(start -> start.job().id()).containsExactly(second);
+    }
+
+    @Test
+    void changedElsewhere_waitingJobCancelledThroughAnotherStore_leavesTheQueueAndNeverStarts() throws Exception {
+        // Given a running job and one waiting behind it
+        LocalJobs jobs = jobs(COUNT);
+        String running = admit(jobs, "a.txt");
+        String waiting = admit(jobs, "b.txt");
+        jobs.place();
+
+        // When a job command cancels the waiting one, and the running one ends
+        FileJobStore elsewhere = new FileJobStore(settings.jobs());
+        new JobUpdates(elsewhere, Clock.fixed(T0, ZoneOffset.UTC)).apply(elsewhere.read(waiting).orElseThrow(),
+                List.of(new io.conveyor.jobs.JobEvent.CancelRequested("cancelled by alice")));
+        jobs.changedElsewhere(store.changesSince(0).ids());
+        jobs.report(exited(running, 1, 0), handedBack::add);
+
+        // Then nothing is left to start and the cancelled job stays cancelled
+        assertThat(jobs.place()).isEmpty();
+        assertThat(jobs.idle()).isTrue();
+        assertThat(store.get(waiting).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+    }
+
     // ------------------------------------------------------------------ fixtures
 
     LocalJobs jobs(String... descriptors) {

@@ -1,0 +1,122 @@
+"""The local loop against xargs -P, whole processes timed from outside: `benchmarks/run local-loop [RUNS] [SIZES]`.
+
+For 500 and 5,000 tiny jobs (`wc -l` of a one-line file): `./conveyor local --once` as a person runs it
+(the launcher, the default 1 s stability window) against `xargs -P N` running the same command over
+the same files with the same parallelism (N = the local mode's --cpus, one vCPU per job), runs
+interleaved, medians and their ratio; the time from launch to the first job's start (its record's
+startedAt); with strace, system calls per job at 500 and at 5,000 (strace -f -c, every process of the
+run); then a rerun with nothing to do over 50,000 finished records: wall time and peak RSS. SIZES (default
+500,5000) are the inbox sizes. Usage: local_loop.py HOME JAVA CLASSPATH [RUNS] [SIZES]; HOME may be another
+checkout's (its ./conveyor is timed) to measure an earlier commit with the same harness.
+"""
+import json, os, re, shutil, statistics, subprocess, sys, tempfile, time
+from datetime import datetime
+
+home, java, classpath = sys.argv[1], sys.argv[2], sys.argv[3]
+runs = int(sys.argv[4]) if len(sys.argv) > 4 else 3
+sizes = [int(n) for n in (sys.argv[5] if len(sys.argv) > 5 else "500,5000").split(",")]
+slots = 2
+rerun_records = 50000
+descriptor = json.dumps({"name": "tiny", "image": "busybox:1.36", "retries": 0,
+                         "command": ["wc", "-l", "${CONVEYOR_INPUT}"], "resources": {"vcpu": 1, "memoryMiB": 128}})
+work = tempfile.mkdtemp(prefix="conveyor-local-loop-")
+
+
+def workspace(n):
+    d = os.path.join(work, f"w{n}")
+    os.makedirs(os.path.join(d, "algorithms"))
+    os.makedirs(os.path.join(d, "inbox", "tiny"))
+    with open(os.path.join(d, "algorithms", "tiny.json"), "w") as f:
+        f.write(descriptor)
+    files = []
+    for i in range(1, n + 1):
+        path = os.path.join(d, "inbox", "tiny", f"{i}.txt")
+        with open(path, "w") as f:
+            f.write(f"line {i}\n")
+        files.append(path)
+    return d, files
+
+
+def conveyor(d, prefix=()):
+    return list(prefix) + [os.path.join(home, "conveyor"), "local", "--once", "--cpus", str(slots),
+                           "--inbox", os.path.join(d, "inbox"), "--outbox", os.path.join(d, "outbox"),
+                           "--algorithms", os.path.join(d, "algorithms")]
+
+
+def timed(argv, stdin=None):
+    """Wall seconds, peak RSS (MiB) and exit status of one whole process."""
+    start = time.time()
+    p = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    if stdin:
+        p.stdin.write(stdin)
+        p.stdin.close()
+    _, status, usage = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return time.time() - start, usage.ru_maxrss / 1024, p.returncode, start
+
+
+def first_start(d):
+    jobs = os.path.join(d, "outbox", "jobs")
+    started, succeeded = [], 0
+    for name in os.listdir(jobs):
+        if name.endswith(".json") and not name.startswith("."):
+            with open(os.path.join(jobs, name)) as f:
+                record = json.load(f)
+            succeeded += record["state"] == "SUCCEEDED"
+            if record.get("startedAt"):
+                started.append(datetime.fromisoformat(record["startedAt"].replace("Z", "+00:00")).timestamp())
+    return min(started), succeeded
+
+
+def syscalls(d, n):
+    out = os.path.join(work, f"strace-{n}.txt")
+    shutil.rmtree(os.path.join(d, "outbox"), ignore_errors=True)
+    subprocess.run(["strace", "-f", "-c", "-o", out] + conveyor(d), stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, check=True)
+    with open(out) as f:
+        total = [line for line in f if re.search(r"\btotal\s*$", line)][0].split()
+    return int(total[3]) / n  # % time, seconds, usecs/call, calls[, errors], total
+
+
+subprocess.run(conveyor(*workspace(1)[:1]), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # builds, warms
+print(f"Local loop vs xargs -P{slots}, tiny jobs (wc -l), {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f};"
+      f" medians of {runs} interleaved runs, whole processes")
+print(f"{'jobs':>6} {'conveyor':>9} {'xargs':>7} {'ratio':>6} {'over 2x xargs':>14} {'first start':>12} {'peak RSS':>9}")
+spaces = {}
+for n in sizes:
+    d, files = workspace(n)
+    spaces[n] = d
+    listing = b"\0".join(f.encode() for f in files)
+    ours, theirs, firsts, rss = [], [], [], []
+    for _ in range(runs):
+        shutil.rmtree(os.path.join(d, "outbox"), ignore_errors=True)
+        wall, peak, code, launched = timed(conveyor(d))
+        first, succeeded = first_start(d)
+        if code != 0 or succeeded != n:
+            sys.exit(f"conveyor local exited {code} with {succeeded} of {n} jobs succeeded")
+        ours.append(wall), firsts.append(first - launched), rss.append(peak)
+        wall, _, code, _ = timed(["xargs", "-0", f"-P{slots}", "-n1", "wc", "-l"], stdin=listing)
+        theirs.append(wall)
+    a, b = statistics.median(ours), statistics.median(theirs)
+    print(f"{n:>6} {a:8.2f}s {b:6.2f}s {a / b:6.2f} {a - 2 * b:13.2f}s {statistics.median(firsts):11.2f}s"
+          f" {statistics.median(rss):7.0f}MB")
+if shutil.which("strace"):
+    per = {n: syscalls(spaces[n], n) for n in sizes}
+    print("system calls per job (strace -f -c, every process of the run): "
+          + ", ".join(f"{per[n]:.0f} at {n:,}" for n in sizes)
+          + (f" (ratio {per[sizes[-1]] / per[sizes[0]]:.2f})" if len(sizes) > 1 else ""))
+else:
+    print("system calls per job: strace is not installed (apt-get install strace)")
+d = os.path.join(work, "rerun")
+subprocess.run([java, "-cp", classpath, "io.conveyor.benchmarks.LocalRerunFixture", d, str(rerun_records), descriptor],
+               check=True)
+walls, peaks = [], []
+for _ in range(runs):
+    wall, peak, code, _ = timed(conveyor(d))
+    if code != 0:
+        sys.exit(f"the rerun exited {code}")
+    walls.append(wall), peaks.append(peak)
+print(f"rerun with nothing to do over {rerun_records:,} records: {statistics.median(walls):.2f}s,"
+      f" peak RSS {statistics.median(peaks):.0f} MB")
+shutil.rmtree(work)
