@@ -163,7 +163,8 @@ class InvokeIT {
         });
         assertThat(unknown.err()).isEqualTo("conveyor: unknown function 'nope'; " + HOME.resolve("template.yaml")
                 + " has: register-algorithm (RegisterAlgorithmFunction), dispatch (DispatchFunction), "
-                + "task-events (TaskEventsFunction), fleet-monitor (FleetMonitorFunction), teardown (TeardownFunction)");
+                + "task-events (TaskEventsFunction), fleet-monitor (FleetMonitorFunction), reconcile (ReconcileFunction), "
+                + "teardown (TeardownFunction)");
         assertThat(missing.err()).isEqualTo("conveyor: cannot read event file " + dir.resolve("absent.json")
                 + ": no such file");
         assertThat(broken.err()).startsWith("conveyor: " + malformed + ": event file is not valid JSON: line 3, column 1:");
