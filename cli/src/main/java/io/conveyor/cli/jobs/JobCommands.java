@@ -26,6 +26,7 @@ public final class JobCommands {
         makers.put("register", new Conveyor.Entry(RegisterCommand.SUMMARY, RegisterCommand::new));
         makers.put("algorithms", new Conveyor.Entry(AlgorithmsCommand.SUMMARY, AlgorithmsCommand::new));
         makers.put("fleet", new Conveyor.Entry(FleetCommand.SUMMARY, FleetCommand::new));
+        makers.put("report", new Conveyor.Entry(ReportCommand.SUMMARY, ReportCommand::new));
         return Collections.unmodifiableMap(makers);
     }
 }

@@ -2,18 +2,16 @@ package io.conveyor.cli.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.conveyor.aws.AwsClients;
 import io.conveyor.cli.UsageException;
 import io.conveyor.config.Environment;
 import io.conveyor.jobs.JobRecord;
 import io.conveyor.json.Json;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * What every job command shares: its target ({@link TargetOptions}, found by {@link Targets}) and
@@ -28,6 +26,11 @@ abstract class TargetCommand implements Callable<Integer> {
 
     @Mixin
     TargetOptions target = new TargetOptions();
+    @Option(names = {"-o", "--output"}, paramLabel = "table|json", description = "how to print (default: table)")
+    Format format = Format.TABLE;
+
+    /** How results are printed: a table for people, JSON for scripts. */
+    enum Format { TABLE, JSON }
 
     final Path home;
     final Environment environment;
@@ -43,7 +46,7 @@ abstract class TargetCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws UsageException {
-        try (Target opened = open()) {
+        try (Target opened = Targets.open(target, environment, home)) {
             return run(opened);
         } catch (IllegalStateException e) {
             throw new UsageException(e.getMessage(), e);
@@ -54,7 +57,7 @@ abstract class TargetCommand implements Callable<Integer> {
     abstract int run(Target target) throws UsageException;
 
     boolean json() {
-        return target.format == TargetOptions.Format.JSON;
+        return format == Format.JSON;
     }
 
     void printJson(Object value) {
@@ -75,42 +78,5 @@ abstract class TargetCommand implements Callable<Integer> {
                 .filter(job -> job.input() != null && (job.input().equals(jobOrInput)
                         || job.input().endsWith("/" + jobOrInput)))
                 .findFirst().flatMap(job -> target.jobs().get(job.id()));
-    }
-
-    private Target open() throws UsageException {
-        Targets.Choice choice = Targets.choose(target, environment);
-        if (choice.outbox() != null) {
-            return LocalTarget.open(choice.outbox(), home);
-        }
-        Map<String, String> variables = new HashMap<>();
-        for (String name : new String[] {AwsClients.REGION_VARIABLE, "AWS_DEFAULT_REGION", AwsClients.ENDPOINT_VARIABLE}) {
-            environment.optional(name).ifPresent(value -> variables.put(name, value));
-        }
-        String stack = choice.stack();
-        if (choice.envFile() != null) {
-            Map<String, String> file = Targets.envFile(choice.envFile());
-            variables.putAll(file);
-            if (stack == null) {
-                stack = file.getOrDefault(Targets.STACK, "sandbox");
-            }
-            // The emulator's credentials are in the file: this process uses them (system properties come
-            // first in the SDK's default chain), so a shell need not export them.
-            if (file.containsKey("AWS_ACCESS_KEY_ID") && file.containsKey("AWS_SECRET_ACCESS_KEY")) {
-                System.setProperty("aws.accessKeyId", file.get("AWS_ACCESS_KEY_ID"));
-                System.setProperty("aws.secretAccessKey", file.get("AWS_SECRET_ACCESS_KEY"));
-            }
-        }
-        if (choice.region() != null) {
-            variables.put(AwsClients.REGION_VARIABLE, choice.region());
-        }
-        variables.putIfAbsent(AwsClients.REGION_VARIABLE, variables.get("AWS_DEFAULT_REGION"));
-        if (variables.get(AwsClients.REGION_VARIABLE) == null) {
-            throw new UsageException("which region is stack '" + stack + "' in? give --region, or set AWS_REGION");
-        }
-        if (choice.profile() != null) {
-            System.setProperty("aws.profile", choice.profile());
-        }
-        variables.values().removeIf(java.util.Objects::isNull);
-        return StackTarget.open(AwsClients.from(Environment.of(variables)), stack);
     }
 }

@@ -5,7 +5,7 @@ import picocli.CommandLine.Option;
 
 /**
  * Where a job command acts, as its command line says: a deployed stack, the sandbox (its env file), or
- * a local outbox. Without any of them, {@link Targets} reads the environment, then the config file,
+ * a local outbox (the job commands add {@code -o table|json}). Without any of them, {@link Targets} reads the environment, then the config file,
  * then takes {@code ./outbox}.
  */
 public final class TargetOptions {
@@ -21,9 +21,4 @@ public final class TargetOptions {
     Path envFile;
     @Option(names = "--outbox", paramLabel = "DIR", description = "a local mode's outbox (default: ./outbox)")
     Path outbox;
-    @Option(names = {"-o", "--output"}, paramLabel = "table|json", description = "how to print (default: table)")
-    Format format = Format.TABLE;
-
-    /** How results are printed: a table for people, JSON for scripts. */
-    public enum Format { TABLE, JSON }
 }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import io.conveyor.aws.AwsClients;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,6 +118,44 @@ final class Targets {
             variables.put(line.substring(0, equals), line.substring(equals + 1));
         }
         return variables;
+    }
+
+    /** Opens the target the options (or the environment, or the config file) name. */
+    static Target open(TargetOptions target, Environment environment, Path home) throws UsageException {
+        Targets.Choice choice = choose(target, environment);
+        if (choice.outbox() != null) {
+            return LocalTarget.open(choice.outbox(), home);
+        }
+        Map<String, String> variables = new HashMap<>();
+        for (String name : new String[] {AwsClients.REGION_VARIABLE, "AWS_DEFAULT_REGION", AwsClients.ENDPOINT_VARIABLE}) {
+            environment.optional(name).ifPresent(value -> variables.put(name, value));
+        }
+        String stack = choice.stack();
+        if (choice.envFile() != null) {
+            Map<String, String> file = envFile(choice.envFile());
+            variables.putAll(file);
+            if (stack == null) {
+                stack = file.getOrDefault(STACK, "sandbox");
+            }
+            // The emulator's credentials are in the file: this process uses them (system properties come
+            // first in the SDK's default chain), so a shell need not export them.
+            if (file.containsKey("AWS_ACCESS_KEY_ID") && file.containsKey("AWS_SECRET_ACCESS_KEY")) {
+                System.setProperty("aws.accessKeyId", file.get("AWS_ACCESS_KEY_ID"));
+                System.setProperty("aws.secretAccessKey", file.get("AWS_SECRET_ACCESS_KEY"));
+            }
+        }
+        if (choice.region() != null) {
+            variables.put(AwsClients.REGION_VARIABLE, choice.region());
+        }
+        variables.putIfAbsent(AwsClients.REGION_VARIABLE, variables.get("AWS_DEFAULT_REGION"));
+        if (variables.get(AwsClients.REGION_VARIABLE) == null) {
+            throw new UsageException("which region is stack '" + stack + "' in? give --region, or set AWS_REGION");
+        }
+        if (choice.profile() != null) {
+            System.setProperty("aws.profile", choice.profile());
+        }
+        variables.values().removeIf(java.util.Objects::isNull);
+        return StackTarget.open(AwsClients.from(Environment.of(variables)), stack);
     }
 
     private static Path path(String value) {
