@@ -157,7 +157,7 @@ class CliPageTest {
 
         // Then a name always builds the command of that name, which help describes as it describes itself
         assertThat(wrong).isEmpty();
-        assertThat(Conveyor.COMMANDS).hasSize(15);
+        assertThat(Conveyor.COMMANDS).hasSize(16);
     }
 
     @Test

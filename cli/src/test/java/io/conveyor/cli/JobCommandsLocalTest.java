@@ -24,12 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JobCommandsLocalTest {
 
-    private static final String COUNTS = """
+    static final String COUNTS = """
             {"name": "counts", "image": "busybox", "command": ["sh", "-c", "echo counted; wc -c \\"$CONVEYOR_INPUT\\" > \\"$CONVEYOR_OUTPUT_DIR/n.txt\\""],
              "input": {"suffixes": [".txt"]}, "resources": {"vcpu": 0.25, "memoryMiB": 128}, "retries": 0,
              "parameters": [{"name": "threshold", "default": "0.5"}]}
             """;
-    private static final String FAILS = """
+    static final String FAILS = """
             {"name": "fails", "image": "busybox", "command": ["sh", "-c", "echo about to fail; echo boom >&2; exit 3"],
              "input": {"suffixes": [".txt"]}, "resources": {"vcpu": 0.25, "memoryMiB": 128}, "retries": 0}
             """;

@@ -239,6 +239,9 @@ public final class HtmlReport {
             return String.format(Locale.ROOT, "%.2f s", ms / 1000.0);
         }
         long s = duration.toSeconds();
+        if (s < 60) {
+            return s + " s";
+        }
         return s < 3600 ? String.format(Locale.ROOT, "%d m %02d s", s / 60, s % 60)
                 : String.format(Locale.ROOT, "%d h %02d m", s / 3600, s % 3600 / 60);
     }
@@ -276,7 +279,7 @@ public final class HtmlReport {
             body{font:14px system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}h2{font-size:16px;margin-top:28px}
             table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:3px 8px;text-align:left}
             .meta,.note{color:#555}.warn{color:#a40}svg text{font:11px system-ui,sans-serif;fill:#333}
-            .axis.end{text-anchor:end}.tick{stroke:#ddd}.w{fill:#bbb}.SUCCEEDED{fill:#2a8f4a}.FAILED{fill:#c8322f}
+            .axis.end{text-anchor:end}.tick{stroke:#ddd}.w{fill:#bbb}g.attempt rect:not(.w){stroke:#fff;stroke-width:.6}.SUCCEEDED{fill:#2a8f4a}.FAILED{fill:#c8322f}
             .RETRIED{fill:#e39b22}.CANCELLED{fill:#777}.RUNNING{fill:#3c6fd1}.bin{fill:#3c6fd1}
             .k{display:inline-block;width:12px;height:9px;margin:0 3px 0 10px}.k.w{background:#bbb}.k.SUCCEEDED{background:#2a8f4a}
             .k.FAILED{background:#c8322f}.k.RETRIED{background:#e39b22}.k.RUNNING{background:#3c6fd1}
