@@ -1,9 +1,10 @@
 package io.conveyor.cli.report;
 
-import static io.conveyor.cli.report.ReportRecords.T0;
+import static io.conveyor.testing.FinishedJobs.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.conveyor.jobs.JobRecord;
+import io.conveyor.testing.FinishedJobs;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +19,7 @@ class HtmlReportTest {
     @Test
     void render_hostileInputName_isTextNotMarkup() {
         // Given a failed job whose input name is markup
-        JobRecord job = ReportRecords.local(HOSTILE, "count", T0, T0.plusSeconds(1), Duration.ofSeconds(3), false);
+        JobRecord job = FinishedJobs.local(HOSTILE, "count", T0, T0.plusSeconds(1), Duration.ofSeconds(3), false);
 
         // When
         String html = HtmlReport.render(RunReport.of("outbox <b>x</b>", List.of(job), T0.plusSeconds(9), null));
@@ -33,8 +34,8 @@ class HtmlReportTest {
     void render_jobs_oneGroupPerAttemptAndTotalsFromTheRecords() {
         // Given
         List<JobRecord> jobs = List.of(
-                ReportRecords.local("/in/a.txt", "count", T0, T0.plusSeconds(1), Duration.ofSeconds(10), true),
-                ReportRecords.retriedOnAws("s3://in/b.txt", "sort", T0, "stopped"));
+                FinishedJobs.local("/in/a.txt", "count", T0, T0.plusSeconds(1), Duration.ofSeconds(10), true),
+                FinishedJobs.retriedOnAws("s3://in/b.txt", "sort", T0, "stopped"));
 
         // When
         String html = HtmlReport.render(RunReport.of("x", jobs, T0.plusSeconds(600), null));
@@ -48,7 +49,7 @@ class HtmlReportTest {
     @Test
     void render_costs_showsTotalsOverheadAndUnpricedTypes() {
         // Given
-        JobRecord job = ReportRecords.local("/in/a.txt", "count", T0, T0.plusSeconds(1), Duration.ofSeconds(10), true);
+        JobRecord job = FinishedJobs.local("/in/a.txt", "count", T0, T0.plusSeconds(1), Duration.ofSeconds(10), true);
         RunReport.Costs costs = new RunReport.Costs(Map.of(job.id(), new BigDecimal("0.0123")),
                 Map.of("count", new BigDecimal("0.0123")), Map.of("count", new BigDecimal("0.5")), new BigDecimal("0.5123"),
                 new BigDecimal("0.0123"), new BigDecimal("0.5"), List.of("x9.huge"), "bundled 2026-11", Map.of());

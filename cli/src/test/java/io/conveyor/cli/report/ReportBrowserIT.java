@@ -1,10 +1,12 @@
 package io.conveyor.cli.report;
 
-import static io.conveyor.cli.report.ReportRecords.T0;
+import static io.conveyor.testing.FinishedJobs.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.conveyor.jobs.JobRecord;
 import io.conveyor.jobs.JobState;
+import io.conveyor.testing.Chromium;
+import io.conveyor.testing.FinishedJobs;
 import java.io.DataInputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -31,14 +33,14 @@ class ReportBrowserIT {
     static void write() throws Exception {
         jobs = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            jobs.add(ReportRecords.local("/in/count/" + i + ".txt", "count", T0.plusSeconds(i), T0.plusSeconds(i + 2),
+            jobs.add(FinishedJobs.local("/in/count/" + i + ".txt", "count", T0.plusSeconds(i), T0.plusSeconds(i + 2),
                     Duration.ofSeconds(5 + i % 7), i % 9 != 0));
         }
         for (int i = 0; i < 5; i++) {
-            jobs.add(ReportRecords.retriedOnAws("s3://in/inputs/sort/" + i + ".csv", "sort", T0.plusSeconds(3 * i),
+            jobs.add(FinishedJobs.retriedOnAws("s3://in/inputs/sort/" + i + ".csv", "sort", T0.plusSeconds(3 * i),
                     "Host EC2 (instance i-0abc) stopped/terminated"));
         }
-        jobs.add(ReportRecords.local("/in/<img src=x onerror=alert(1)>.txt", "count", T0, T0.plusSeconds(1),
+        jobs.add(FinishedJobs.local("/in/<img src=x onerror=alert(1)>.txt", "count", T0, T0.plusSeconds(1),
                 Duration.ofSeconds(2), false));
         report = RunReport.of("browser test", jobs, T0.plusSeconds(900), null);
         Files.createDirectories(DIR);

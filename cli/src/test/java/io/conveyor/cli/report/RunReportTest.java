@@ -1,9 +1,10 @@
 package io.conveyor.cli.report;
 
-import static io.conveyor.cli.report.ReportRecords.T0;
+import static io.conveyor.testing.FinishedJobs.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.conveyor.jobs.JobRecord;
+import io.conveyor.testing.FinishedJobs;
 import io.conveyor.jobs.JobState;
 import java.time.Duration;
 import java.util.List;
@@ -16,9 +17,9 @@ class RunReportTest {
     void of_overlappingLocalJobs_packsThemIntoTheFewestSlots() {
         // Given three jobs: two at once, a third after the first ended
         List<JobRecord> jobs = List.of(
-                ReportRecords.local("/in/a.txt", "count", T0, T0.plusSeconds(1), Duration.ofSeconds(10), true),
-                ReportRecords.local("/in/b.txt", "count", T0, T0.plusSeconds(2), Duration.ofSeconds(10), true),
-                ReportRecords.local("/in/c.txt", "count", T0, T0.plusSeconds(12), Duration.ofSeconds(5), false));
+                FinishedJobs.local("/in/a.txt", "count", T0, T0.plusSeconds(1), Duration.ofSeconds(10), true),
+                FinishedJobs.local("/in/b.txt", "count", T0, T0.plusSeconds(2), Duration.ofSeconds(10), true),
+                FinishedJobs.local("/in/c.txt", "count", T0, T0.plusSeconds(12), Duration.ofSeconds(5), false));
 
         // When
         RunReport report = RunReport.of("outbox x", jobs, T0.plusSeconds(60), null);
@@ -38,7 +39,7 @@ class RunReportTest {
     @Test
     void of_jobRetriedOnAws_showsEachAttemptAndTheReasonOfTheFirst() {
         // Given
-        JobRecord job = ReportRecords.retriedOnAws("s3://in/inputs/count/a.txt", "count", T0, "CannotPullContainerError");
+        JobRecord job = FinishedJobs.retriedOnAws("s3://in/inputs/count/a.txt", "count", T0, "CannotPullContainerError");
 
         // When
         RunReport report = RunReport.of("stack s", List.of(job), T0.plusSeconds(600), null);
@@ -60,8 +61,8 @@ class RunReportTest {
     @Test
     void of_lanesFromCosts_keepEachAttemptOnItsInstance() {
         // Given a cost view that knows where each attempt ran
-        JobRecord a = ReportRecords.local("/in/a.txt", "count", T0, T0.plusSeconds(1), Duration.ofSeconds(10), true);
-        JobRecord b = ReportRecords.local("/in/b.txt", "count", T0, T0.plusSeconds(2), Duration.ofSeconds(10), true);
+        JobRecord a = FinishedJobs.local("/in/a.txt", "count", T0, T0.plusSeconds(1), Duration.ofSeconds(10), true);
+        JobRecord b = FinishedJobs.local("/in/b.txt", "count", T0, T0.plusSeconds(2), Duration.ofSeconds(10), true);
         RunReport.Costs costs = new RunReport.Costs(Map.of(), Map.of(), Map.of(), java.math.BigDecimal.ONE,
                 java.math.BigDecimal.ONE, java.math.BigDecimal.ZERO, List.of(), "test",
                 Map.of(RunReport.key(a.id(), 1), "i-1", RunReport.key(b.id(), 1), "i-1"));

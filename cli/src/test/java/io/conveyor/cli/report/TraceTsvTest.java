@@ -1,9 +1,10 @@
 package io.conveyor.cli.report;
 
-import static io.conveyor.cli.report.ReportRecords.T0;
+import static io.conveyor.testing.FinishedJobs.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.conveyor.jobs.JobRecord;
+import io.conveyor.testing.FinishedJobs;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ class TraceTsvTest {
     @Test
     void render_inputWithTabsAndNewlines_staysOneLinePerAttempt() {
         // Given
-        JobRecord job = ReportRecords.local("/in/a\tb\nc\\d.txt", "count", T0, T0.plusSeconds(2), Duration.ofMillis(1500),
+        JobRecord job = FinishedJobs.local("/in/a\tb\nc\\d.txt", "count", T0, T0.plusSeconds(2), Duration.ofMillis(1500),
                 true);
 
         // When

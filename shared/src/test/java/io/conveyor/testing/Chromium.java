@@ -1,4 +1,4 @@
-package io.conveyor.cli.report;
+package io.conveyor.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

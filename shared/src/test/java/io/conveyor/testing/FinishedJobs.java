@@ -1,21 +1,20 @@
-package io.conveyor.cli.report;
+package io.conveyor.testing;
 
 import io.conveyor.jobs.JobEvent;
 import io.conveyor.jobs.JobRecord;
 import io.conveyor.jobs.NewJob;
 import io.conveyor.jobs.TaskRun;
-import io.conveyor.testing.JobFixtures;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** Job records as the local mode and task-events leave them, for the report's tests and its benchmark. */
-public final class ReportRecords {
+/** Finished job records as the local mode and task-events leave them: for the run report's tests and its benchmark. */
+public final class FinishedJobs {
 
     public static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
 
-    private ReportRecords() {
+    private FinishedJobs() {
     }
 
     /** A local job: queued at {@code queued}, ran from {@code start} for {@code run}, succeeded or exited 3. */
