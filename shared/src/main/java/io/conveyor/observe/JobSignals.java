@@ -1,5 +1,6 @@
 package io.conveyor.observe;
 
+import io.conveyor.config.Environment;
 import io.conveyor.jobs.JobChanges;
 import io.conveyor.jobs.JobRecord;
 import java.time.Instant;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +39,23 @@ public final class JobSignals implements JobChanges {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.events = Objects.requireNonNull(events, "events");
         this.scope = Objects.requireNonNull(scope, "scope");
+    }
+
+    /** The variable naming the EventBridge bus of job events ({@code default}: the account's default bus). */
+    public static final String BUS_VARIABLE = "JOB_EVENTS_BUS";
+
+    /**
+     * Signals as a function's environment configures them: metrics to standard output, events to the bus
+     * {@value #BUS_VARIABLE} names (default {@code default}), the changes {@value JobEventScope#VARIABLE} names
+     * ({@code terminal}, the default, or {@code all}).
+     *
+     * @param bus the job events of a bus, by its name
+     * @throws IllegalArgumentException naming {@value JobEventScope#VARIABLE} when its value is neither
+     */
+    public static JobSignals from(Environment env, String stack, Function<String, JobStateEvents> bus) {
+        JobEventScope scope = env.optional(JobEventScope.VARIABLE).map(JobEventScope::parse)
+                .orElse(JobEventScope.TERMINAL);
+        return new JobSignals(stack, MetricLog.STDOUT, bus.apply(env.optional(BUS_VARIABLE).orElse("default")), scope);
     }
 
     @Override
