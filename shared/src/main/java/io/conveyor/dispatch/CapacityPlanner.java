@@ -46,8 +46,10 @@ public final class CapacityPlanner {
      * @param launch instance type → how many to launch
      * @param notes  per demand key, what it waits for (every demand has one)
      * @param live   instances counted against the cap before this plan
+     * @param atCap  demands left waiting only because the cap is reached (an instance type would fit them)
      */
-    public record Plan(List<String> start, Map<String, Integer> launch, Map<String, String> notes, int live) {
+    public record Plan(List<String> start, Map<String, Integer> launch, Map<String, String> notes, int live,
+                       int atCap) {
         public Plan {
             start = List.copyOf(start);
             launch = Map.copyOf(launch);
@@ -119,14 +121,16 @@ public final class CapacityPlanner {
         more.placed().forEach((key, id) -> notes.put(key, stoppedIds.contains(id)
                 ? "waits for " + id + ", which is being started"
                 : "waits for a new " + opened.get(id).instanceType() + " instance"));
+        int atCap = 0;
         for (Packer.Demand demand : more.unplaced()) {
+            atCap += typeFor(demand).isEmpty() ? 0 : 1;
             notes.put(demand.key(), typeFor(demand).isEmpty()
                     ? "no instance type Conveyor may launch has " + demand.cpuUnits() + " CPU units and "
                     + demand.memoryMiB() + " MiB for it"
                     : "the instance cap is reached (" + live + " of MaxInstances " + maxInstances + " live"
                     + (budget > 0 ? ", " + more.opened().size() + " more on their way" : "") + ")");
         }
-        return new Plan(start, launch, notes, live);
+        return new Plan(start, launch, notes, live, atCap);
     }
 
     /** What a new instance for this demand would be: one of its allowed types, else the default, else the smallest that fits. */

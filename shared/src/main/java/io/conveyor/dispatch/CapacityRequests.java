@@ -4,6 +4,8 @@ import io.conveyor.dispatch.Dispatcher.Verdict;
 import io.conveyor.fleet.ContainerInstanceLoad;
 import io.conveyor.fleet.FleetInstance;
 import io.conveyor.fleet.InstanceFleet;
+import io.conveyor.observe.FleetGauges;
+import io.conveyor.observe.MetricLog;
 import io.conveyor.storage.Digests;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -41,11 +43,17 @@ final class CapacityRequests {
     private final CapacityPlanner planner;
     private final Clock clock;
 
-    CapacityRequests(InstanceFleet fleet, CapacityLease lease, CapacityPlanner planner, Clock clock) {
+    private final String stack;
+    private final MetricLog metrics;
+
+    CapacityRequests(InstanceFleet fleet, CapacityLease lease, CapacityPlanner planner, Clock clock, String stack,
+                     MetricLog metrics) {
         this.fleet = Objects.requireNonNull(fleet, "fleet");
         this.lease = Objects.requireNonNull(lease, "lease");
         this.planner = Objects.requireNonNull(planner, "planner");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.stack = Objects.requireNonNull(stack, "stack");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     /**
@@ -88,6 +96,9 @@ final class CapacityRequests {
             // EC2 said no (no capacity of that type, an account limit, throttling): the jobs wait and ask again.
             LOG.error("outcome=capacity-failed jobs={} reason=\"{}\"", waiting.size(), e.getMessage(), e);
             return allWait(waiting, delay, "asking EC2 for capacity failed: " + e.getMessage());
+        }
+        if (plan.atCap() > 0) {
+            metrics.write(FleetGauges.capacityShortfall(stack, clock.instant(), plan.atCap()));
         }
         Map<String, Verdict> verdicts = new LinkedHashMap<>();
         for (Candidate candidate : waiting) {

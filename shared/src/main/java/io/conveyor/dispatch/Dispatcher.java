@@ -3,7 +3,9 @@ package io.conveyor.dispatch;
 import io.conveyor.fleet.ContainerInstanceLoad;
 import io.conveyor.fleet.ContainerScheduler;
 import io.conveyor.fleet.InstanceFleet;
+import io.conveyor.jobs.JobChanges;
 import io.conveyor.jobs.JobStore;
+import io.conveyor.observe.MetricLog;
 import io.conveyor.jobs.JobUpdates;
 import io.conveyor.registration.AlgorithmRegistry;
 import io.conveyor.storage.ObjectStore;
@@ -40,13 +42,15 @@ public final class Dispatcher {
     private Dispatcher(Builder b) {
         this.registry = Objects.requireNonNull(b.registry, "registry");
         this.inputs = Objects.requireNonNull(b.inputs, "inputs");
-        this.updates = new JobUpdates(Objects.requireNonNull(b.jobs, "jobs"), Objects.requireNonNull(b.clock, "clock"));
+        this.updates = new JobUpdates(Objects.requireNonNull(b.jobs, "jobs"), Objects.requireNonNull(b.clock, "clock"),
+                b.changes);
         this.outputBucket = Objects.requireNonNull(b.outputBucket, "outputBucket");
         this.cluster = Objects.requireNonNull(b.cluster, "cluster");
         this.placement = new Placement(updates, Objects.requireNonNull(b.launcher, "launcher"),
                 Objects.requireNonNull(b.startGrace, "startGrace"), b.clock);
         this.capacity = new CapacityRequests(Objects.requireNonNull(b.fleet, "fleet"),
-                Objects.requireNonNull(b.lease, "lease"), Objects.requireNonNull(b.planner, "planner"), b.clock);
+                Objects.requireNonNull(b.lease, "lease"), Objects.requireNonNull(b.planner, "planner"), b.clock,
+                b.stack, b.metrics);
     }
 
     /** A dispatcher's collaborators, by name. */
@@ -144,6 +148,9 @@ public final class Dispatcher {
         private String outputBucket;
         private Duration startGrace;
         private Clock clock = Clock.systemUTC();
+        private JobChanges changes = JobChanges.NONE;
+        private String stack = "";
+        private MetricLog metrics = MetricLog.NONE;
 
         private Builder() {
         }
@@ -209,6 +216,19 @@ public final class Dispatcher {
 
         public Builder clock(Clock value) {
             clock = value;
+            return this;
+        }
+
+        /** Told of each record written (metrics, job events: {@link io.conveyor.observe.JobSignals}). */
+        public Builder changes(JobChanges value) {
+            changes = Objects.requireNonNull(value, "changes");
+            return this;
+        }
+
+        /** Where the dispatcher's own metrics ({@code CapacityShortfall}) go, with the stack they are about. */
+        public Builder metrics(String stackName, MetricLog log) {
+            stack = Objects.requireNonNull(stackName, "stack");
+            metrics = Objects.requireNonNull(log, "metrics");
             return this;
         }
 

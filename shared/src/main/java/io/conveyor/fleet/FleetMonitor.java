@@ -1,6 +1,8 @@
 package io.conveyor.fleet;
 
 import io.conveyor.jobs.JobTask;
+import io.conveyor.observe.FleetGauges;
+import io.conveyor.observe.MetricLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,11 +48,18 @@ public final class FleetMonitor {
     private final Ports ports;
     private final IdlePolicy policy;
     private final Clock clock;
+    private final MetricLog gauges;
 
     public FleetMonitor(Ports ports, IdlePolicy policy, Clock clock) {
+        this(ports, policy, clock, MetricLog.NONE);
+    }
+
+    /** A monitor that writes the fleet's metrics ({@link FleetGauges}) to {@code gauges} each sweep. */
+    public FleetMonitor(Ports ports, IdlePolicy policy, Clock clock, MetricLog gauges) {
         this.ports = Objects.requireNonNull(ports, "ports");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.gauges = Objects.requireNonNull(gauges, "gauges");
     }
 
     /**
@@ -73,6 +82,9 @@ public final class FleetMonitor {
         }
         step(actions, "stop-overdue-tasks", () -> stopOverdue(now, actions));
         FleetReport report = FleetReport.of(loads, actions.done());
+        // Only what was seen: a failed listing emits nothing rather than a fleet of zero.
+        listed.ifPresent(instances -> FleetGauges.sweep(policy.stack(), now, instances, report.tasks())
+                .forEach(gauges::write));
         LOG.info("outcome=swept instances={} idle={} tasks={} actions={}", report.instances().size(), report.idle(),
                 report.tasks(), report.counts());
         return report;

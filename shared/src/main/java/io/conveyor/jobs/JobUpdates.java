@@ -1,9 +1,12 @@
 package io.conveyor.jobs;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How drivers change stored records: the {@link JobLifecycle} decides, this writes what it decided,
@@ -16,12 +19,22 @@ public final class JobUpdates {
     /** How often a record that changed meanwhile is read again before the caller gives up. */
     public static final int WRITE_TRIES = 3;
 
+    private static final Logger LOG = LoggerFactory.getLogger(JobUpdates.class);
+
     private final JobStore store;
     private final Clock clock;
+    private final JobChanges changes;
 
+    /** Updates that tell nobody of what they wrote. */
     public JobUpdates(JobStore store, Clock clock) {
+        this(store, clock, JobChanges.NONE);
+    }
+
+    /** Updates that tell {@code changes} of each record written (created or replaced), once it is written. */
+    public JobUpdates(JobStore store, Clock clock, JobChanges changes) {
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.changes = Objects.requireNonNull(changes, "changes");
     }
 
     /** The store written to. */
@@ -36,9 +49,14 @@ public final class JobUpdates {
      * @return the transition written, or empty when a record with that id exists already
      */
     public Optional<Transition> create(NewJob job, List<JobEvent> events) {
-        Transition transition = JobLifecycle.admit(job, events, clock.instant());
-        createAll(transition);
-        return store.create(transition.after()) ? Optional.of(transition) : Optional.empty();
+        Instant now = clock.instant();
+        Transition transition = JobLifecycle.admit(job, events, now);
+        createAll(transition, now);
+        if (!store.create(transition.after())) {
+            return Optional.empty();
+        }
+        tell(null, transition.after(), now);
+        return Optional.of(transition);
     }
 
     /**
@@ -48,12 +66,17 @@ public final class JobUpdates {
      * @return the transition (written if it changed), or empty when the record changed meanwhile
      */
     public Optional<Transition> apply(JobStore.Versioned read, List<JobEvent> events) {
-        Transition transition = JobLifecycle.apply(read.record(), events, clock.instant());
+        Instant now = clock.instant();
+        Transition transition = JobLifecycle.apply(read.record(), events, now);
         if (!transition.changed()) {
             return Optional.of(transition);
         }
-        createAll(transition);
-        return store.replace(transition.after(), read.version()) ? Optional.of(transition) : Optional.empty();
+        createAll(transition, now);
+        if (!store.replace(transition.after(), read.version())) {
+            return Optional.empty();
+        }
+        tell(read.record(), transition.after(), now);
+        return Optional.of(transition);
     }
 
     /**
@@ -76,9 +99,23 @@ public final class JobUpdates {
         throw new ConcurrentChangeException(jobId);
     }
 
-    private void createAll(Transition transition) {
+    private void createAll(Transition transition, Instant now) {
         // Made before the record that names them: a crash in between makes them again, by id, and no more.
-        transition.creates().forEach(store::create);
+        for (JobRecord child : transition.creates()) {
+            if (store.create(child)) {
+                tell(null, child, now);
+            }
+        }
+    }
+
+    /** The record is written: what it tells never undoes or fails the write. */
+    private void tell(JobRecord before, JobRecord after, Instant now) {
+        try {
+            changes.written(before, after, now);
+        } catch (RuntimeException e) {
+            LOG.warn("outcome=job-change-untold job={} state={} reason=\"{}\"", after.id(), after.state(),
+                    e.getMessage());
+        }
     }
 
     /** A record kept changing while an event was applied to it: the caller leaves the event for later. */

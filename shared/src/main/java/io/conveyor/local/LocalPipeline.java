@@ -4,6 +4,9 @@ import io.conveyor.descriptor.Problem;
 import io.conveyor.jobs.JobRecord;
 import io.conveyor.jobs.JobState;
 import io.conveyor.jobs.JobUpdates;
+import io.conveyor.observe.JobEventScope;
+import io.conveyor.observe.JobSignals;
+import io.conveyor.observe.MetricLog;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -72,6 +75,9 @@ public final class LocalPipeline {
         }
     }
 
+    /** The stack the local mode's job events name. */
+    public static final String LOCAL_STACK = "local";
+
     /** Another run uses the same outbox. */
     public static final class OutboxBusyException extends IOException {
         public OutboxBusyException(Path outbox) {
@@ -111,7 +117,10 @@ public final class LocalPipeline {
         LocalCapacity capacity = new LocalCapacity(settings.cpus(), settings.memoryMiB());
         LocalOutputs outputs = new LocalOutputs(settings);
         LocalAdmission admission = new LocalAdmission(settings, algorithms, capacity);
-        LocalJobs local = new LocalJobs(new JobUpdates(jobs, clock), admission,
+        // Every state change, one JSON line each, for local users to follow or hook (no metrics: no CloudWatch here).
+        JobSignals signals = new JobSignals(LOCAL_STACK, MetricLog.NONE,
+                new OutboxJobStateEvents(settings.outbox()), JobEventScope.ALL);
+        LocalJobs local = new LocalJobs(new JobUpdates(jobs, clock, signals), admission,
                 capacity, outputs, listener, clock, settings.runtime() == LocalRuntime.DOCKER);
         try (FileChannel lockFile = FileChannel.open(settings.outbox().resolve(".lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE); FileLock lock = tryLock(lockFile)) {

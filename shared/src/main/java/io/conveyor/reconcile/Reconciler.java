@@ -1,5 +1,6 @@
 package io.conveyor.reconcile;
 
+import io.conveyor.jobs.JobChanges;
 import io.conveyor.jobs.JobQueue;
 import io.conveyor.jobs.JobStore;
 import io.conveyor.jobs.JobUpdates;
@@ -51,7 +52,7 @@ public final class Reconciler {
     private Reconciler(Builder b) {
         this.settings = Objects.requireNonNull(b.settings, "settings");
         this.clock = Objects.requireNonNull(b.clock, "clock");
-        JobUpdates updates = new JobUpdates(Objects.requireNonNull(b.jobs, "jobs"), clock);
+        JobUpdates updates = new JobUpdates(Objects.requireNonNull(b.jobs, "jobs"), clock, b.changes);
         this.inputs = new InputRecovery(Objects.requireNonNull(b.listing, "listing"),
                 Objects.requireNonNull(b.redelivery, "redelivery"), b.jobs, Objects.requireNonNull(b.registry, "registry"));
         this.attempts = new AttemptRecovery(updates, Objects.requireNonNull(b.queue, "queue"),
@@ -166,6 +167,7 @@ public final class Reconciler {
         private ObjectStore stateStore;
         private String stateBucket;
         private Clock clock = Clock.systemUTC();
+        private JobChanges changes = JobChanges.NONE;
 
         private Builder() {
         }
@@ -229,6 +231,12 @@ public final class Reconciler {
         public Builder state(ObjectStore store, String bucket) {
             this.stateStore = store;
             this.stateBucket = bucket;
+            return this;
+        }
+
+        /** Told of each record the reconciler writes itself (a task-events driver given tells its own). */
+        public Builder changes(JobChanges value) {
+            changes = Objects.requireNonNull(value, "changes");
             return this;
         }
 

@@ -2,6 +2,7 @@ package io.conveyor.tasks;
 
 import io.conveyor.descriptor.Descriptor;
 import io.conveyor.jobs.Effect;
+import io.conveyor.jobs.JobChanges;
 import io.conveyor.jobs.JobEvent;
 import io.conveyor.jobs.JobLifecycle;
 import io.conveyor.jobs.JobQueue;
@@ -85,8 +86,14 @@ public final class TaskEventDriver {
 
     public TaskEventDriver(String clusterArn, JobStore jobs, JobQueue queue, RunningAttempts tasks,
                            AlgorithmRegistry registry, ObjectStore outputs, Clock clock) {
+        this(clusterArn, jobs, queue, tasks, registry, outputs, clock, JobChanges.NONE);
+    }
+
+    /** A driver whose writes tell {@code changes} (metrics, job events: {@link io.conveyor.observe.JobSignals}). */
+    public TaskEventDriver(String clusterArn, JobStore jobs, JobQueue queue, RunningAttempts tasks,
+                           AlgorithmRegistry registry, ObjectStore outputs, Clock clock, JobChanges changes) {
         this.clusterArn = Objects.requireNonNull(clusterArn, "clusterArn");
-        this.updates = new JobUpdates(jobs, clock);
+        this.updates = new JobUpdates(jobs, clock, changes);
         this.queue = Objects.requireNonNull(queue, "queue");
         this.tasks = Objects.requireNonNull(tasks, "tasks");
         this.registry = Objects.requireNonNull(registry, "registry");

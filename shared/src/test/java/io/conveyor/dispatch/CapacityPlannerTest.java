@@ -17,6 +17,7 @@ class CapacityPlannerTest {
     @Test
     void plan_nothingAround_launchesTheDefaultType() {
         CapacityPlanner.Plan plan = new CapacityPlanner(4, "m6i.large").plan(List.of(SMALL), List.of(), Set.of());
+        assertThat(plan.atCap()).isZero();
 
         assertThat(plan.launch()).isEqualTo(Map.of("m6i.large", 1));
         assertThat(plan.start()).isEmpty();
@@ -104,6 +105,7 @@ class CapacityPlannerTest {
 
         assertThat(plan.added()).isZero();
         assertThat(plan.notes().get("small")).isEqualTo("the instance cap is reached (0 of MaxInstances 0 live)");
+        assertThat(plan.atCap()).isEqualTo(1);
     }
 
     @Test

@@ -181,14 +181,14 @@ class TemplateCapacityTest {
     }
 
     @Test
-    void template_dispatchEnvironment_isTheNineVariablesWiredToTheStack() throws IOException {
+    void template_dispatchEnvironment_isTheElevenVariablesWiredToTheStack() throws IOException {
         FunctionSpec dispatch = template().function("dispatch").orElseThrow();
         Map<String, Object> environment = new LinkedHashMap<>(dispatch.environment());
         environment.keySet().removeAll(TemplateContract.JVM_VARIABLES);
 
         assertThat(environment).containsOnlyKeys("OUTPUT_BUCKET", "CLUSTER_NAME", "STACK_NAME", "LAUNCH_TEMPLATE_ID",
                         "LAUNCH_TEMPLATE_VERSION", "SUBNET_IDS", "MAX_INSTANCES", "INSTANCE_TYPE", "DEAD_LETTER_QUEUE_URL",
-                        "JOB_INDEX_TABLE")
+                        "JOB_INDEX_TABLE", "JOB_EVENTS", "JOB_EVENTS_BUS")
                 .containsEntry("JOB_INDEX_TABLE", new Intrinsic("Ref", "JobIndexTable"))
                 .containsEntry("OUTPUT_BUCKET", new Intrinsic("Ref", "OutputBucket"))
                 .containsEntry("CLUSTER_NAME", new Intrinsic("Ref", "Cluster"))

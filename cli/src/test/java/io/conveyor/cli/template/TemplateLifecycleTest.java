@@ -57,7 +57,7 @@ class TemplateLifecycleTest {
         statements.forEach(statement -> actions.addAll(TemplatePoliciesTest.strings(statement.get("Action"))));
 
         assertThat(actions).containsExactlyInAnyOrder("s3:GetObject", "s3:PutObject", "s3:ListBucket", "sqs:SendMessage",
-                "dynamodb:PutItem", "ecs:StopTask");
+                "dynamodb:PutItem", "ecs:StopTask", "events:PutEvents");
         // It stops only tasks of the stack's own cluster (a cancelled job's task that started anyway)
         assertThat(statements).filteredOn(s -> TemplatePoliciesTest.strings(s.get("Action")).contains("ecs:StopTask"))
                 .singleElement().satisfies(s -> {

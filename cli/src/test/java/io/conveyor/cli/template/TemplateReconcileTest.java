@@ -53,7 +53,7 @@ class TemplateReconcileTest {
 
         assertThat(actions).containsExactlyInAnyOrder("s3:ListBucketVersions", "s3:GetObject", "s3:PutObject",
                 "s3:ListBucket", "dynamodb:PutItem", "dynamodb:Query", "ecs:DescribeTasks", "ecs:StopTask",
-                "ecs:ListTasks", "sqs:SendMessage", "sqs:GetQueueAttributes");
+                "ecs:ListTasks", "sqs:SendMessage", "sqs:GetQueueAttributes", "events:PutEvents");
         assertThat(withAction(statements, "s3:ListBucketVersions").get("Condition"))
                 .isEqualTo(Map.of("StringEquals", Map.of("s3:prefix", "inputs/")));
         assertThat(statements).filteredOn(s -> TemplatePoliciesTest.strings(s.get("Action")).contains("s3:PutObject"))

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.conveyor.aws.AwsClients;
 import io.conveyor.aws.DynamoDbJobIndex;
 import io.conveyor.aws.Ec2InstanceFleet;
+import io.conveyor.aws.EventBridgeJobStateEvents;
 import io.conveyor.aws.EcsContainerScheduler;
 import io.conveyor.aws.S3CapacityLease;
 import io.conveyor.aws.S3JobStore;
@@ -20,6 +21,8 @@ import io.conveyor.events.MalformedEventException;
 import io.conveyor.jobs.IndexedJobStore;
 import io.conveyor.events.JobsQueueMessages;
 import io.conveyor.lambda.SqsBatch;
+import io.conveyor.observe.JobSignals;
+import io.conveyor.observe.MetricLog;
 import io.conveyor.registration.ObjectStoreRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -132,6 +135,9 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
                 .outputBucket(outputBucket)
                 .startGrace(START_GRACE)
                 .clock(clock)
+                .changes(JobSignals.from(env, env.required(STACK_NAME),
+                        bus -> new EventBridgeJobStateEvents(aws.eventBridge(), bus)))
+                .metrics(env.required(STACK_NAME), MetricLog.STDOUT)
                 .build();
     }
 

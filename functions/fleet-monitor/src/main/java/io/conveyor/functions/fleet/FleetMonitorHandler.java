@@ -10,6 +10,7 @@ import io.conveyor.aws.Ec2InstanceFleet;
 import io.conveyor.aws.EcsClusterTasks;
 import io.conveyor.aws.EcsContainerScheduler;
 import io.conveyor.config.Environment;
+import io.conveyor.observe.MetricLog;
 import io.conveyor.fleet.FleetMetrics;
 import io.conveyor.fleet.FleetMonitor;
 import io.conveyor.fleet.FleetReport;
@@ -86,7 +87,7 @@ public final class FleetMonitorHandler implements RequestHandler<ScheduledEvent,
         Ec2InstanceFleet fleet = new Ec2InstanceFleet(aws.ec2(), policy.stack());
         EcsClusterTasks tasks = new EcsClusterTasks(ecs, cluster);
         return new FleetMonitor(new FleetMonitor.Ports(new EcsContainerScheduler(ecs, cluster), fleet, fleet, tasks,
-                tasks, metrics.apply(policy), alarms.apply(policy)), policy, clock);
+                tasks, metrics.apply(policy), alarms.apply(policy)), policy, clock, MetricLog.STDOUT);
     }
 
     private static int idleMinutes(Environment env) {

@@ -15,6 +15,7 @@ import io.conveyor.aws.SqsDeadLetterCounts;
 import io.conveyor.aws.SqsInputRedelivery;
 import io.conveyor.aws.SqsJobQueue;
 import io.conveyor.config.Environment;
+import io.conveyor.observe.JobSignals;
 import io.conveyor.jobs.IndexedJobStore;
 import io.conveyor.jobs.JobStore;
 import io.conveyor.reconcile.ReconcileReport;
@@ -93,13 +94,14 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, Re
                 new DynamoDbJobIndex(aws.dynamoDb(), env.required(JOB_INDEX_TABLE), clock));
         SqsJobQueue queue = new SqsJobQueue(aws.sqs(), jobsQueue);
         ObjectStoreRegistry registry = new ObjectStoreRegistry(store, outputBucket);
+        JobSignals signals = TaskEventsHandler.signals(aws, env);
         TaskEventDriver taskEvents = new TaskEventDriver(cluster, jobs, queue, new EcsRunningAttempts(aws.ecs(), cluster),
-                registry, store, clock);
+                registry, store, clock, signals);
         return Reconciler.builder().settings(settings).inputs(new S3InputListing(aws.s3(), inputBucket))
                 .redelivery(new SqsInputRedelivery(aws.sqs(), jobsQueue, clock)).jobs(jobs).queue(queue)
                 .tasks(new EcsAttemptTasks(aws.ecs(), cluster)).outputs(new S3AttemptOutputs(aws.s3()))
                 .taskEvents(taskEvents).registry(registry).deadLetters(new SqsDeadLetterCounts(aws.sqs(), deadLetters))
-                .state(store, outputBucket).clock(clock).build();
+                .state(store, outputBucket).changes(signals).clock(clock).build();
     }
 
     private static long minutes(Environment env) {

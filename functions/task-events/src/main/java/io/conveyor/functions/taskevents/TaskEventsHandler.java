@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.conveyor.aws.AwsClients;
 import io.conveyor.aws.DynamoDbJobIndex;
 import io.conveyor.aws.EcsRunningAttempts;
+import io.conveyor.aws.EventBridgeJobStateEvents;
 import io.conveyor.aws.S3JobStore;
 import io.conveyor.aws.S3ObjectStore;
 import io.conveyor.aws.SqsJobQueue;
@@ -15,6 +16,7 @@ import io.conveyor.events.EcsTaskEvents;
 import io.conveyor.jobs.IndexedJobStore;
 import io.conveyor.jobs.JobStore;
 import io.conveyor.lambda.SqsBatch;
+import io.conveyor.observe.JobSignals;
 import io.conveyor.registration.ObjectStoreRegistry;
 import io.conveyor.tasks.TaskEventDriver;
 import java.time.Clock;
@@ -35,6 +37,8 @@ public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatc
     static final String JOBS_QUEUE_URL = "JOBS_QUEUE_URL";
     /** The job index table, written after each record. */
     static final String JOB_INDEX_TABLE = "JOB_INDEX_TABLE";
+    /** The stack's name: the metrics' and job events' {@code stack}. */
+    static final String STACK_NAME = "STACK_NAME";
 
     private final TaskEventDriver lifecycle;
 
@@ -72,11 +76,16 @@ public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatc
     }
 
     /** The function's own configuration. */
-    private record Settings(String cluster, String outputBucket, String jobsQueue, String jobIndex) {
+    private record Settings(String cluster, String outputBucket, String jobsQueue, String jobIndex, Environment env) {
         static Settings of(Environment env) {
             return new Settings(env.required(CLUSTER_ARN), env.required(OUTPUT_BUCKET), env.required(JOBS_QUEUE_URL),
-                    env.required(JOB_INDEX_TABLE));
+                    env.required(JOB_INDEX_TABLE), env);
         }
+    }
+
+    /** Metrics and job events of the records a function writes, as its environment configures them. */
+    static JobSignals signals(AwsClients aws, Environment env) {
+        return JobSignals.from(env, env.required(STACK_NAME), bus -> new EventBridgeJobStateEvents(aws.eventBridge(), bus));
     }
 
     /** One S3 client for records, registry and outputs: each client costs cold-start time. */
@@ -86,7 +95,7 @@ public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatc
                 new DynamoDbJobIndex(aws.dynamoDb(), settings.jobIndex(), clock));
         return new TaskEventDriver(settings.cluster(), jobs, new SqsJobQueue(aws.sqs(), settings.jobsQueue()),
                 new EcsRunningAttempts(aws.ecs(), settings.cluster()), new ObjectStoreRegistry(store,
-                settings.outputBucket()), store, clock);
+                settings.outputBucket()), store, clock, signals(aws, settings.env()));
     }
 
     @Override
