@@ -66,8 +66,14 @@ final class FunctionBindings {
         String type = event.string("Type");
         return switch (type) {
             case "SQS" -> properties.optionalBoolean("Enabled").orElse(true) ? Optional.of(sqs(name, properties, made)) : Optional.empty();
-            case "EventBridgeRule" -> Optional.of(rule(function, name, properties, stack, made));
-            case "Schedule" -> enabled(properties) ? Optional.of(schedule(name, properties)) : Optional.empty();
+            case "EventBridgeRule" -> {
+                requireStackQueue(properties, made);
+                yield Optional.of(rule(function, name, properties, stack, made));
+            }
+            case "Schedule" -> {
+                requireStackQueue(properties, made);
+                yield enabled(properties) ? Optional.of(schedule(name, properties)) : Optional.empty();
+            }
             default -> throw new IllegalArgumentException(event.where() + ".Type: the sandbox does not run " + type + " events");
         };
     }
@@ -108,7 +114,7 @@ final class FunctionBindings {
     /** The rule, made with the event's pattern, targets a queue named from the stack, the function and the event. */
     private SandboxStack.EventSource rule(String function, String name, PropertyMap properties, StackTemplate stack,
                                           Map<String, SandboxStack.Resource> made) {
-        properties.supportOnly("Pattern", "RuleName", "State");
+        properties.supportOnly("Pattern", "RuleName", "State", "DeadLetterConfig", "RetryPolicy");
         if (properties.optionalString("State").filter(state -> !"ENABLED".equals(state)).isPresent()) {
             throw new IllegalArgumentException(properties.where() + ".State: the sandbox makes enabled rules only");
         }
@@ -119,8 +125,23 @@ final class FunctionBindings {
         return new SandboxStack.EventSource.Rule(name, ruleName, delivery.physicalId());
     }
 
+    /**
+     * A rule's dead-letter queue must be a queue of the stack. The sandbox delivers to the function itself and
+     * never fails to, so nothing is ever sent there, nor is the retry policy used.
+     */
+    private static void requireStackQueue(PropertyMap properties, Map<String, SandboxStack.Resource> made) {
+        Optional<PropertyMap> deadLetters = properties.optionalMap("DeadLetterConfig");
+        deadLetters.ifPresent(config -> config.supportOnly("Arn"));
+        deadLetters.map(config -> config.string("Arn")).filter(arn -> made.values().stream()
+                .noneMatch(resource -> "AWS::SQS::Queue".equals(resource.type()) && arn.equals(resource.attributes().get("Arn"))))
+                .ifPresent(arn -> {
+                    throw new IllegalArgumentException(properties.where() + ".DeadLetterConfig.Arn: " + arn
+                            + " is not a queue of the stack");
+                });
+    }
+
     private static boolean enabled(PropertyMap properties) {
-        properties.supportOnly("Schedule", "Description", "Enabled", "State", "Name", "Input");
+        properties.supportOnly("Schedule", "Description", "Enabled", "State", "Name", "Input", "DeadLetterConfig", "RetryPolicy");
         return properties.optionalBoolean("Enabled").orElse(true)
                 && !"DISABLED".equals(properties.optionalString("State").orElse("ENABLED"));
     }

@@ -28,6 +28,12 @@ public final class ResourceCoverage {
             + "credentials; what names a role or an instance profile gets the name and ARN CloudFormation would give it, "
             + "as plain strings (an instance profile's ARN in the launch template, role ARNs in task definitions)";
 
+    private static final String NO_ALARMS = "moto never evaluates an alarm nor runs its actions, and the SDK's CloudWatch "
+            + "client speaks CBOR, which moto does not read: the sandbox evaluates only fleet-monitor's idle alarms itself "
+            + "(SandboxAlarms); the stack's alarms on dead letters, functions, failing jobs and capacity would never fire there";
+    private static final String ALARMS_ONLY = "only the stack's alarms notify it, and the sandbox does not make them "
+            + "(see AWS::CloudWatch::Alarm)";
+
     private static final Map<String, String> NOT_NEEDED = notNeeded();
 
     private ResourceCoverage() {
@@ -44,6 +50,14 @@ public final class ResourceCoverage {
         reasons.put("AWS::S3::BucketPolicy", "the template's bucket policies only deny requests without TLS "
                 + "(aws:SecureTransport false); moto enforces bucket policies and the sandbox talks plain HTTP to it, so as "
                 + "declared they would deny every call (StackBuilder refuses a bucket policy that does anything else)");
+        reasons.put("AWS::CloudWatch::Alarm", NO_ALARMS);
+        reasons.put("AWS::SNS::Topic", ALARMS_ONLY + "; its ARN is told as CloudFormation would give it");
+        reasons.put("AWS::SNS::TopicPolicy", ALARMS_ONLY);
+        reasons.put("AWS::SNS::Subscription", ALARMS_ONLY);
+        reasons.put("AWS::KMS::Key", "it only encrypts the alarm topic, which the sandbox does not make (see AWS::SNS::Topic)");
+        reasons.put("AWS::CloudWatch::Dashboard", "a page of graphs in the AWS console, and the sandbox has no console: the "
+                + "handlers' metrics stay as Embedded Metric Format lines in their log groups; its name is told as "
+                + "CloudFormation would give it");
         return Map.copyOf(reasons);
     }
 

@@ -163,6 +163,13 @@ public final class StackBuilder implements AutoCloseable {
             }
             case "AWS::IAM::ManagedPolicy" -> Optional.of(new SandboxStack.Resource(id, declared.type(),
                     iam + "policy/" + named(declared, "ManagedPolicyName", stack, made), Map.of()));
+            case "AWS::SNS::Topic" -> {
+                String name = named(declared, "TopicName", stack, made);
+                String arn = "arn:" + StackTemplate.PARTITION + ":sns:" + stack.region() + ":" + stack.accountId() + ":" + name;
+                yield Optional.of(new SandboxStack.Resource(id, declared.type(), arn, Map.of("TopicArn", arn, "TopicName", name)));
+            }
+            case "AWS::CloudWatch::Dashboard" -> Optional.of(new SandboxStack.Resource(id, declared.type(),
+                    named(declared, "DashboardName", stack, made), Map.of()));
             case "AWS::S3::BucketPolicy" -> {
                 requireOnlyTlsDenials(new PropertyMap(id + ".Properties", stack.properties(declared, made)));
                 yield Optional.empty();

@@ -28,21 +28,21 @@ class ResourceCoverageTest {
     }
 
     @Test
-    void requireCovered_templateCopyWithATopic_failsNamingTheTypeAndResource(@TempDir Path dir) throws IOException {
+    void requireCovered_templateCopyWithAStateMachine_failsNamingTheTypeAndResource(@TempDir Path dir) throws IOException {
         // Given the project's template with one resource the sandbox knows nothing of
         String yaml = Files.readString(StackTemplateTest.HOME.resolve("template.yaml"));
         Path copy = dir.resolve("template.yaml");
         Files.writeString(copy, yaml.replace("\nResources:\n", """
 
                 Resources:
-                  AlarmTopic:
-                    Type: AWS::SNS::Topic
+                  Workflow:
+                    Type: AWS::StepFunctions::StateMachine
                 """));
         StackTemplate template = StackTemplate.builder(SamTemplate.read(copy)).build();
 
         // When / Then
         assertThatThrownBy(() -> ResourceCoverage.requireCovered(template))
-                .hasMessageContaining("AWS::SNS::Topic=[AlarmTopic]")
+                .hasMessageContaining("AWS::StepFunctions::StateMachine=[Workflow]")
                 .hasMessageNotContaining("AWS::SQS::Queue");
     }
 }

@@ -105,7 +105,7 @@ class StackBuilderIT {
         try (SqsClient sqs = emulator.clients().sqs()) {
             List<String> queues = stack.resources().values().stream().filter(r -> r.type().equals("AWS::SQS::Queue"))
                     .map(SandboxStack.Resource::logicalId).toList();
-            assertThat(queues).hasSize(6);
+            assertThat(queues).hasSize(8);
             for (String queue : queues) {
                 Map<String, Object> declared = declared(queue);
                 Map<String, String> attributes = sqs.getQueueAttributes(r -> r.queueUrl(stack.physicalId(queue))
@@ -224,7 +224,14 @@ class StackBuilderIT {
                     .singleElement().asString().contains(stack.clusterArn());
             assertThat(receive(sqs, instanceStates.deliveryQueueUrl())).extracting(Message::body)
                     .singleElement().asString().contains("\"i-1\"");
-            assertThat(instanceStates.ruleName()).isEqualTo("sandbox-FleetMonitorFunction-InstanceStateChanges");
+            assertThat(instanceStates.ruleName()).isEqualTo("sandbox-instance-states");
+            // and the task state change rule's target has its dead-letter queue and retry policy as declared
+            var target = events.listTargetsByRule(r -> r.rule(stack.physicalId("TaskStateChangeRule"))).targets().get(0);
+            assertThat(target.deadLetterConfig().arn()).isEqualTo(stack.attribute("EventsDeadLetterQueue", "Arn"));
+            assertThat(target.retryPolicy().maximumEventAgeInSeconds()).isEqualTo(86400);
+            assertThat(sqs.getQueueAttributes(r -> r.queueUrl(stack.physicalId("EventsDeadLetterQueue"))
+                    .attributeNames(QueueAttributeName.POLICY)).attributesAsStrings().get("Policy"))
+                    .contains(stack.attribute("TaskStateChangeRule", "Arn"), "rule/sandbox-fleet-heartbeat");
         }
     }
 
