@@ -33,9 +33,12 @@ final class StackFleet {
             "RegistrationQueueUrl", "", "JobsQueueUrl", "", "TaskEventsQueueUrl", "",
             "RegistrationDeadLetterQueueUrl", "the register-algorithm function's log",
             "JobsDeadLetterQueueUrl", "the dispatch function's log",
-            "TaskEventsDeadLetterQueueUrl", "the task-events function's log");
+            "TaskEventsDeadLetterQueueUrl", "the task-events function's log",
+            "EventsDeadLetterQueueUrl", "the message's ERROR_CODE, ERROR_MESSAGE and RULE_ARN attributes",
+            "InvocationFailureQueueUrl", "the message itself (event and error), and the function's log");
     private static final List<String> ORDER = List.of("RegistrationQueueUrl", "RegistrationDeadLetterQueueUrl",
-            "JobsQueueUrl", "JobsDeadLetterQueueUrl", "TaskEventsQueueUrl", "TaskEventsDeadLetterQueueUrl");
+            "JobsQueueUrl", "JobsDeadLetterQueueUrl", "TaskEventsQueueUrl", "TaskEventsDeadLetterQueueUrl",
+            "EventsDeadLetterQueueUrl", "InvocationFailureQueueUrl");
     private static final int SAMPLES = 5;
 
     private final StackTarget stack;

@@ -364,7 +364,7 @@ class SandboxJobCommandsIT {
         assertThat(fleet.path("instances").size()).isGreaterThanOrEqualTo(1);
         assertThat(fleet.path("instances").get(0).path("id").asText()).startsWith("i-");
         assertThat(fleet.path("instances").get(0).path("state").asText()).isEqualTo("running");
-        assertThat(fleet.path("queues").findValuesAsText("name")).hasSize(6);
+        assertThat(fleet.path("queues").findValuesAsText("name")).hasSize(8);
         assertThat(fleet.path("queues").findValuesAsText("deadLetter")).contains("true", "false");
         assertThat(fleet.path("warnings").size()).isEqualTo(1);
     }
