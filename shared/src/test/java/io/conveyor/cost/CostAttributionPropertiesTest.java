@@ -95,6 +95,31 @@ class CostAttributionPropertiesTest {
         assertThat(after.overhead().subtract(before.overhead())).isEqualByComparingTo(idleCost);
     }
 
+    @Property(tries = 200)
+    void attribute_attemptsClaimingMoreThanTheInstance_shareItsCostInProportionToTheirShares(
+            @ForAll("shares") double first, @ForAll("shares") double second) {
+        // Given two attempts over the whole hour of one instance, whose shares may add up to more than 1
+        InstanceSpan span = new InstanceSpan("i-1", "g5.xlarge", Prices.ON_DEMAND, T0, T0.plusSeconds(3600));
+        List<AttemptUsage> attempts = List.of(
+                new AttemptUsage("a", "x", 1, "i-1", "g5.xlarge", Prices.ON_DEMAND, first, T0, T0.plusSeconds(3600)),
+                new AttemptUsage("b", "x", 1, "i-1", "g5.xlarge", Prices.ON_DEMAND, second, T0, T0.plusSeconds(3600)));
+
+        // When attributed
+        CostReport report = CostAttribution.attribute(attempts, List.of(span), PRICES, T0, T0.plusSeconds(3600));
+
+        // Then together they never cost more than the instance, and each costs in proportion to its share
+        assertThat(report.attributed()).isLessThanOrEqualTo(report.instanceCost());
+        BigDecimal a = report.byJob().get("a");
+        BigDecimal b = report.byJob().get("b");
+        assertThat(a.multiply(BigDecimal.valueOf(second)).subtract(b.multiply(BigDecimal.valueOf(first))).abs())
+                .isLessThanOrEqualTo(new BigDecimal("0.000002"));
+    }
+
+    @Provide
+    Arbitrary<Double> shares() {
+        return Arbitraries.doubles().between(0.01, 1.0).ofScale(4);
+    }
+
     private static void assertAddsUp(CostReport report) {
         assertThat(report.attributed().add(report.overhead())).isEqualByComparingTo(report.instanceCost());
         assertThat(report.overhead()).isGreaterThanOrEqualTo(BigDecimal.ZERO);
