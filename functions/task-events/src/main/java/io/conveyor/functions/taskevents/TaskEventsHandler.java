@@ -11,6 +11,8 @@ import io.conveyor.aws.S3JobStore;
 import io.conveyor.aws.S3ObjectStore;
 import io.conveyor.aws.SqsJobQueue;
 import io.conveyor.config.Environment;
+import io.conveyor.cost.AttemptCostMetric;
+import io.conveyor.cost.BundledPrices;
 import io.conveyor.events.EcsTaskEvents;
 import io.conveyor.jobs.IndexedJobStore;
 import io.conveyor.jobs.JobStore;
@@ -19,6 +21,8 @@ import io.conveyor.registration.ObjectStoreRegistry;
 import io.conveyor.tasks.TaskEventDriver;
 import java.time.Clock;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -35,6 +39,10 @@ public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatc
     static final String JOBS_QUEUE_URL = "JOBS_QUEUE_URL";
     /** The job index table, written after each record. */
     static final String JOB_INDEX_TABLE = "JOB_INDEX_TABLE";
+    /** The stack's name: the {@code stack} dimension of the {@code CostUsd} metric; without it none is written. */
+    static final String STACK_NAME = "STACK_NAME";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaskEventsHandler.class);
 
     private final TaskEventDriver lifecycle;
 
@@ -72,10 +80,10 @@ public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatc
     }
 
     /** The function's own configuration. */
-    private record Settings(String cluster, String outputBucket, String jobsQueue, String jobIndex) {
+    private record Settings(String cluster, String outputBucket, String jobsQueue, String jobIndex, String stack) {
         static Settings of(Environment env) {
             return new Settings(env.required(CLUSTER_ARN), env.required(OUTPUT_BUCKET), env.required(JOBS_QUEUE_URL),
-                    env.required(JOB_INDEX_TABLE));
+                    env.required(JOB_INDEX_TABLE), env.optional(STACK_NAME).orElse(null));
         }
     }
 
@@ -84,9 +92,17 @@ public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatc
         S3ObjectStore store = new S3ObjectStore(s3);
         JobStore jobs = new IndexedJobStore(new S3JobStore(s3, settings.outputBucket()),
                 new DynamoDbJobIndex(aws.dynamoDb(), settings.jobIndex(), clock));
-        return new TaskEventDriver(settings.cluster(), jobs, new SqsJobQueue(aws.sqs(), settings.jobsQueue()),
-                new EcsRunningAttempts(aws.ecs(), settings.cluster()), new ObjectStoreRegistry(store,
-                settings.outputBucket()), store, clock);
+        TaskEventDriver driver = new TaskEventDriver(settings.cluster(), jobs, new SqsJobQueue(aws.sqs(),
+                settings.jobsQueue()), new EcsRunningAttempts(aws.ecs(), settings.cluster()),
+                new ObjectStoreRegistry(store, settings.outputBucket()), store, clock);
+        if (settings.stack() == null) {
+            LOG.warn("outcome=no-cost-metric reason=\"{} is not set\"", STACK_NAME);
+            return driver;
+        }
+        // EMF lines on standard output: CloudWatch Logs turns them into the CostUsd metric, no API call.
+        AttemptCostMetric cost = new AttemptCostMetric(settings.stack(), BundledPrices.forRegion(aws.region().id()),
+                System.out::println);
+        return driver.onAttemptEnded((record, attempt) -> cost.attemptEnded(record, attempt));
     }
 
     @Override
