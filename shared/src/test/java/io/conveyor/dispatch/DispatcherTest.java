@@ -186,6 +186,7 @@ class DispatcherTest {
                 message("m2", created("inputs/word-count/b.txt", "v1", 5))), "inv-1");
 
         assertThat(fleet.calls).containsExactly("launch m6i.large x1");
+        assertThat(fleet.launchedFor).as("one algorithm waits: its cost-allocation tag").containsExactly("word-count");
         assertThat(verdicts.values()).allSatisfy(v -> assertThat(v).isEqualTo(new Dispatcher.Verdict.Wait(30,
                 "waits for a new m6i.large instance")));
         assertThat(jobs.all()).allSatisfy(record -> {
@@ -623,10 +624,18 @@ class DispatcherTest {
             calls.add("start " + instanceIds);
         }
 
+        final List<String> launchedFor = new ArrayList<>();
+
         @Override
         public List<String> launch(String instanceType, int count, String idempotencyToken) {
             calls.add("launch " + instanceType + " x" + count);
             return List.of("i-launched");
+        }
+
+        @Override
+        public List<String> launchFor(String algorithm, String instanceType, int count, String idempotencyToken) {
+            launchedFor.add(algorithm);
+            return launch(instanceType, count, idempotencyToken);
         }
     }
 
