@@ -11,6 +11,9 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 /**
  * Conveyor's instances on EC2: those carrying the stack's tag, launched from its launch template.
@@ -22,6 +25,8 @@ public final class Ec2InstanceFleet implements InstanceFleet, InstanceTerminatio
 
     /** The tag that marks an instance as Conveyor's; its value is the stack name. */
     public static final String STACK_TAG = "conveyor:stack";
+    /** The cost-allocation tag of an instance launched for one algorithm's jobs; its value is the algorithm. */
+    public static final String ALGORITHM_TAG = "conveyor:algorithm";
 
     private final Ec2Client ec2;
     private final String stack;
@@ -91,6 +96,25 @@ public final class Ec2InstanceFleet implements InstanceFleet, InstanceTerminatio
      */
     @Override
     public List<String> launch(String instanceType, int count, String idempotencyToken) {
+        return launch(instanceType, count, idempotencyToken, List.of());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The request tags the instances and their volumes with the stack's and the algorithm's tags (the
+     * stack's again, so that it holds whatever EC2 does with the launch template's own tags).
+     */
+    @Override
+    public List<String> launchFor(String algorithm, String instanceType, int count, String idempotencyToken) {
+        List<Tag> tags = List.of(Tag.builder().key(STACK_TAG).value(stack).build(),
+                Tag.builder().key(ALGORITHM_TAG).value(algorithm).build());
+        return launch(instanceType, count, idempotencyToken, List.of(
+                TagSpecification.builder().resourceType(ResourceType.INSTANCE).tags(tags).build(),
+                TagSpecification.builder().resourceType(ResourceType.VOLUME).tags(tags).build()));
+    }
+
+    private List<String> launch(String instanceType, int count, String idempotencyToken, List<TagSpecification> tags) {
         if (launchTemplateId == null) {
             throw new IllegalStateException("no launch template: this fleet only watches, starts and terminates");
         }
@@ -113,6 +137,7 @@ public final class Ec2InstanceFleet implements InstanceFleet, InstanceTerminatio
                                 .instanceType(instanceType)
                                 .subnetId(subnet)
                                 .minCount(count).maxCount(count)
+                                .tagSpecifications(tags.isEmpty() ? null : tags)
                                 .clientToken(token))
                         .instances().stream().map(Instance::instanceId).toList();
             } catch (Ec2Exception e) {

@@ -148,7 +148,13 @@ public final class EcsContainerScheduler implements ContainerScheduler, TaskLaun
         return new ContainerInstanceLoad(instance.containerInstanceArn(), instance.ec2InstanceId(),
                 instance.status(), Boolean.TRUE.equals(instance.agentConnected()),
                 nonNegative(instance.runningTasksCount()), nonNegative(instance.pendingTasksCount()),
-                attribute(instance, "ecs.instance-type"), remaining(instance, "CPU"), remaining(instance, "MEMORY"));
+                attribute(instance, "ecs.instance-type"), remaining(instance, "CPU"), remaining(instance, "MEMORY"),
+                registered(instance, "CPU"), registered(instance, "MEMORY"));
+    }
+
+    private static int registered(ContainerInstance instance, String name) {
+        return instance.registeredResources().stream().filter(r -> name.equals(r.name()))
+                .map(r -> nonNegative(r.integerValue())).findFirst().orElse(0);
     }
 
     private static String attribute(ContainerInstance instance, String name) {

@@ -86,9 +86,13 @@ final class CapacityRequests {
                 fleet.start(plan.start());
             }
             List<String> launched = new ArrayList<>();
+            // Instances launched while only one algorithm waits are that algorithm's (its cost-allocation tag).
+            Set<String> algorithms = waiting.stream().map(c -> c.algorithm().name()).collect(Collectors.toSet());
             for (Map.Entry<String, Integer> launch : plan.launch().entrySet()) {
-                launched.addAll(fleet.launch(launch.getKey(), launch.getValue(),
-                        launchToken(invocation, heldUntil.get(), launch.getKey(), launch.getValue())));
+                String token = launchToken(invocation, heldUntil.get(), launch.getKey(), launch.getValue());
+                launched.addAll(algorithms.size() == 1
+                        ? fleet.launchFor(algorithms.iterator().next(), launch.getKey(), launch.getValue(), token)
+                        : fleet.launch(launch.getKey(), launch.getValue(), token));
             }
             LOG.info("outcome=capacity-requested jobs={} live={} started={} launched={} launchedIds={}", waiting.size(),
                     plan.live(), plan.start(), plan.launch(), launched);

@@ -1,7 +1,9 @@
 package io.conveyor.dispatch;
 
 import io.conveyor.dispatch.Dispatcher.Verdict;
+import io.conveyor.cost.Prices;
 import io.conveyor.fleet.ContainerInstanceLoad;
+import io.conveyor.jobs.AttemptPlacement;
 import io.conveyor.jobs.Effect;
 import io.conveyor.jobs.JobEvent;
 import io.conveyor.jobs.JobRecord;
@@ -62,12 +64,15 @@ final class Placement {
         Packer.Packing packing = Packer.pack(candidates.stream().map(Candidate::demand).toList(), bins);
         Map<String, Candidate> byId = new LinkedHashMap<>();
         candidates.forEach(c -> byId.putIfAbsent(c.id(), c));
+        Map<String, ContainerInstanceLoad> byArn = new HashMap<>();
+        instances.forEach(i -> byArn.putIfAbsent(i.containerInstanceArn(), i));
 
         // Placed jobs: claim each record, then start the claimed ones in one call.
         List<TaskStart> starts = new ArrayList<>();
         packing.placed().forEach((id, containerInstance) -> {
             Candidate candidate = byId.get(id);
-            Claim claim = guarded(id, () -> claim(candidate, new JobEvent.StartRequested(containerInstance)));
+            Claim claim = guarded(id, () -> claim(candidate, new JobEvent.StartRequested(containerInstance,
+                    host(candidate.demand(), byArn.get(containerInstance)))));
             if (claim.verdict() != null) {
                 verdicts.put(id, claim.verdict());
                 return;
@@ -105,6 +110,22 @@ final class Placement {
             }
         }
         return new Placed(verdicts, waiting);
+    }
+
+    /**
+     * The EC2 instance behind a container instance and the task's share of it (for the attempt's cost), or
+     * {@code null} when ECS did not tell the instance or what it registered.
+     */
+    static AttemptPlacement host(Packer.Demand demand, ContainerInstanceLoad load) {
+        if (load == null || load.ec2InstanceId() == null || load.instanceType() == null
+                || load.registeredCpuUnits() <= 0 || load.registeredMemoryMiB() <= 0
+                || demand.cpuUnits() + demand.memoryMiB() <= 0) {
+            return null;
+        }
+        // Conveyor launches on-demand instances only (Ec2InstanceFleet.launch asks for no Spot market).
+        return new AttemptPlacement(0, load.ec2InstanceId(), load.instanceType(), Prices.ON_DEMAND,
+                AttemptPlacement.share(Math.max(0, demand.cpuUnits()), Math.max(0, demand.memoryMiB()),
+                        load.registeredCpuUnits(), load.registeredMemoryMiB()));
     }
 
     /** Either the record as this caller left it, or what the message needs instead. */

@@ -14,15 +14,26 @@ import java.util.Objects;
  * @param instanceType         the EC2 instance type (ECS's {@code ecs.instance-type} attribute), or {@code null}
  * @param remainingCpuUnits    CPU units not reserved by tasks
  * @param remainingMemoryMiB   memory not reserved by tasks
+ * @param registeredCpuUnits   CPU units the instance registered with ECS (all of it), or 0 when not known
+ * @param registeredMemoryMiB  memory the instance registered with ECS (what tasks may reserve), or 0 when not known
  */
 public record ContainerInstanceLoad(String containerInstanceArn, String ec2InstanceId, String status,
                                     boolean agentConnected, int runningTasks, int pendingTasks, String instanceType,
-                                    int remainingCpuUnits, int remainingMemoryMiB) {
+                                    int remainingCpuUnits, int remainingMemoryMiB, int registeredCpuUnits,
+                                    int registeredMemoryMiB) {
+
+    /** The load with what is left free, without what the instance registered. */
+    public ContainerInstanceLoad(String containerInstanceArn, String ec2InstanceId, String status, boolean agentConnected,
+                                 int runningTasks, int pendingTasks, String instanceType, int remainingCpuUnits,
+                                 int remainingMemoryMiB) {
+        this(containerInstanceArn, ec2InstanceId, status, agentConnected, runningTasks, pendingTasks, instanceType,
+                remainingCpuUnits, remainingMemoryMiB, 0, 0);
+    }
 
     /** The load alone, without what is left free. */
     public ContainerInstanceLoad(String containerInstanceArn, String ec2InstanceId, String status, boolean agentConnected,
                                  int runningTasks, int pendingTasks) {
-        this(containerInstanceArn, ec2InstanceId, status, agentConnected, runningTasks, pendingTasks, null, 0, 0);
+        this(containerInstanceArn, ec2InstanceId, status, agentConnected, runningTasks, pendingTasks, null, 0, 0, 0, 0);
     }
 
     public ContainerInstanceLoad {

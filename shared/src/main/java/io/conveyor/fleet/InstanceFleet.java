@@ -20,4 +20,13 @@ public interface InstanceFleet {
      * @return the new instances' ids
      */
     List<String> launch(String instanceType, int count, String idempotencyToken);
+
+    /**
+     * Launches instances for the jobs of one algorithm: the same as {@link #launch(String, int, String)}, and
+     * where the fleet can tag, the instances carry the algorithm's name as a cost-allocation tag
+     * ({@code conveyor:algorithm}). Fleets that cannot tag launch plainly.
+     */
+    default List<String> launchFor(String algorithm, String instanceType, int count, String idempotencyToken) {
+        return launch(instanceType, count, idempotencyToken);
+    }
 }

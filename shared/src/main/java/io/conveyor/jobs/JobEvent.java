@@ -30,8 +30,15 @@ public sealed interface JobEvent {
      * Its next attempt is to start.
      *
      * @param placedOn the container instance chosen for it (ECS), or {@code null} (the local machine)
+     * @param host     the EC2 instance behind it and the task's share of it (the attempt number is the
+     *                 lifecycle's to set), or {@code null} when not known (the local machine)
      */
-    record StartRequested(String placedOn) implements JobEvent {
+    record StartRequested(String placedOn, AttemptPlacement host) implements JobEvent {
+
+        /** A start whose instance is not known (the local machine). */
+        public StartRequested(String placedOn) {
+            this(placedOn, null);
+        }
     }
 
     /**

@@ -161,9 +161,13 @@ public final class JobLifecycle {
                     + "), not waiting to start");
         }
         int attempt = record.attempt() + 1;
-        JobRecord after = record.toBuilder().state(JobState.STARTING).attempt(attempt).startedAt(now.toString())
-                .placedOn(start.placedOn()).exitCode(null).reason(null).process(null, null).endedAt(null)
-                .waitingSince(null).build();
+        JobRecord.Builder builder = record.toBuilder().state(JobState.STARTING).attempt(attempt)
+                .startedAt(now.toString()).placedOn(start.placedOn()).exitCode(null).reason(null).process(null, null)
+                .endedAt(null).waitingSince(null);
+        if (start.host() != null) {
+            builder.placement(start.host().forAttempt(attempt));
+        }
+        JobRecord after = builder.build();
         return Transition.changed(record, after, List.of(),
                 List.of(new Effect.StartTask(record.id(), attempt, start.placedOn())));
     }

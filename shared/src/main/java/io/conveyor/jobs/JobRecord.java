@@ -51,6 +51,8 @@ import java.util.TreeMap;
  * @param waitingSeenAt when dispatch last wrote that the job still waits for capacity ({@link JobLifecycle#WAITING_SEEN_EVERY}
  *                      at most apart while its message goes round), or {@code null}: a job waiting whose record says
  *                      nothing for long has lost its message, and the reconciler sends it again
+ * @param placements    where each attempt placed on an EC2 instance ran and its share of it (for its cost), oldest
+ *                      first; empty locally and in records made before
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobRecord(String id, String algorithm, String revision, String input, String inputVersion, String parent,
@@ -60,7 +62,8 @@ public record JobRecord(String id, String algorithm, String revision, String inp
                         String placedOn, List<TaskRun> tasks, int interruptions, List<String> children,
                         @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> outputChecksums,
                         @JsonInclude(JsonInclude.Include.NON_DEFAULT) long writes, String pinnedTaskDefinition,
-                        String waitingSeenAt) {
+                        String waitingSeenAt,
+                        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<AttemptPlacement> placements) {
 
     public JobRecord {
         Objects.requireNonNull(id, "id");
@@ -69,6 +72,7 @@ public record JobRecord(String id, String algorithm, String revision, String inp
         outputs = outputs == null ? List.of() : List.copyOf(outputs);
         tasks = tasks == null ? List.of() : List.copyOf(tasks);
         children = children == null ? List.of() : List.copyOf(children);
+        placements = placements == null ? List.of() : List.copyOf(placements);
         outputChecksums = outputChecksums == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(outputChecksums));
     }
 
@@ -125,6 +129,7 @@ public record JobRecord(String id, String algorithm, String revision, String inp
         private long writes;
         private String pinnedTaskDefinition;
         private String waitingSeenAt;
+        private List<AttemptPlacement> placements = List.of();
 
         Builder(String id, String algorithm, JobState state) {
             this.id = id;
@@ -161,6 +166,7 @@ public record JobRecord(String id, String algorithm, String revision, String inp
             writes = r.writes;
             pinnedTaskDefinition = r.pinnedTaskDefinition;
             waitingSeenAt = r.waitingSeenAt;
+            placements = r.placements;
         }
 
         Builder revision(String value) {
@@ -288,6 +294,16 @@ public record JobRecord(String id, String algorithm, String revision, String inp
             return this;
         }
 
+        /** Where an attempt was placed, replacing what was known of that attempt's placement. */
+        Builder placement(AttemptPlacement placement) {
+            List<AttemptPlacement> all = new ArrayList<>(placements);
+            all.removeIf(known -> known.attempt() == placement.attempt());
+            all.add(placement);
+            all.sort(Comparator.comparingInt(AttemptPlacement::attempt));
+            placements = all;
+            return this;
+        }
+
         Builder interruptions(int value) {
             interruptions = value;
             return this;
@@ -302,7 +318,7 @@ public record JobRecord(String id, String algorithm, String revision, String inp
             return new JobRecord(id, algorithm, revision, input, inputVersion, parent, state, attempt, maxAttempts,
                     exitCode, reason, stderrTail, output, pid, processStart, queuedAt, startedAt, endedAt, outputs,
                     waitingSince, placedOn, tasks, interruptions, children, outputChecksums, writes,
-                    pinnedTaskDefinition, waitingSeenAt);
+                    pinnedTaskDefinition, waitingSeenAt, placements);
         }
     }
 }

@@ -178,6 +178,36 @@ class DispatcherTest {
     }
 
     @Test
+    void dispatch_placedOnARegisteredInstance_recordsTheAttemptsInstanceAndShare() {
+        // Given an m6i.large that registered 4096 CPU units and 7482 MiB (as moto registers every instance)
+        registry.register(WORD_COUNT);
+        cluster.add(new ContainerInstanceLoad("ci-1", "i-0abc", "ACTIVE", true, 0, 0, "m6i.large", 4096, 7482, 4096,
+                7482));
+
+        // When a job of 1 vCPU (1024 units) and 2048 MiB is placed on it
+        dispatcher().dispatch(List.of(message("m1", created("inputs/word-count/a.txt", "v1", 5))), "inv-1");
+
+        // Then its record keeps where attempt 1 runs and its share: memory's 2048/7482 beats CPU's 1/4
+        JobRecord record = jobs.all().get(0);
+        assertThat(record.placements()).containsExactly(new io.conveyor.jobs.AttemptPlacement(1, "i-0abc", "m6i.large",
+                "on-demand", 2048.0 / 7482));
+    }
+
+    @Test
+    void dispatch_instanceWhoseRegisteredResourcesAreUnknown_noPlacementRecorded() {
+        // Given a container instance ECS told nothing of its registered resources
+        registry.register(WORD_COUNT);
+        instance("ci-1", "i-1", 2048, 4096);
+
+        // When a job is placed on it
+        dispatcher().dispatch(List.of(message("m1", created("inputs/word-count/a.txt", "v1", 5))), "inv-1");
+
+        // Then it starts, without a share nobody could tell
+        assertThat(launcher.started).hasSize(1);
+        assertThat(jobs.all().get(0).placements()).isEmpty();
+    }
+
+    @Test
     void dispatch_emptyCluster_launchesOnceAndTheJobWaits() {
         registry.register(WORD_COUNT);
 
@@ -186,6 +216,7 @@ class DispatcherTest {
                 message("m2", created("inputs/word-count/b.txt", "v1", 5))), "inv-1");
 
         assertThat(fleet.calls).containsExactly("launch m6i.large x1");
+        assertThat(fleet.launchedFor).as("one algorithm waits: its cost-allocation tag").containsExactly("word-count");
         assertThat(verdicts.values()).allSatisfy(v -> assertThat(v).isEqualTo(new Dispatcher.Verdict.Wait(30,
                 "waits for a new m6i.large instance")));
         assertThat(jobs.all()).allSatisfy(record -> {
@@ -623,10 +654,18 @@ class DispatcherTest {
             calls.add("start " + instanceIds);
         }
 
+        final List<String> launchedFor = new ArrayList<>();
+
         @Override
         public List<String> launch(String instanceType, int count, String idempotencyToken) {
             calls.add("launch " + instanceType + " x" + count);
             return List.of("i-launched");
+        }
+
+        @Override
+        public List<String> launchFor(String algorithm, String instanceType, int count, String idempotencyToken) {
+            launchedFor.add(algorithm);
+            return launch(instanceType, count, idempotencyToken);
         }
     }
 

@@ -9,7 +9,10 @@ import io.conveyor.aws.CloudWatchIdleAlarms;
 import io.conveyor.aws.Ec2InstanceFleet;
 import io.conveyor.aws.EcsClusterTasks;
 import io.conveyor.aws.EcsContainerScheduler;
+import io.conveyor.aws.S3ObjectStore;
 import io.conveyor.config.Environment;
+import io.conveyor.cost.InstanceLedgerUpdates;
+import io.conveyor.cost.ObjectStoreInstanceLedger;
 import io.conveyor.observe.MetricLog;
 import io.conveyor.fleet.FleetMetrics;
 import io.conveyor.fleet.FleetMonitor;
@@ -18,7 +21,11 @@ import io.conveyor.fleet.IdleAlarms;
 import io.conveyor.fleet.IdlePolicy;
 import io.conveyor.fleet.InstanceStateChange;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Objects;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 
@@ -38,9 +45,15 @@ public final class FleetMonitorHandler implements RequestHandler<ScheduledEvent,
     static final String METRIC_NAMESPACE = "METRIC_NAMESPACE";
     /** The custom metric: Conveyor tasks (running and pending) per instance. */
     static final String METRIC_NAME = "Tasks";
+    /** The output bucket: the instance ledger lies under its {@code fleet/instances/} prefix. */
+    static final String OUTPUT_BUCKET = "OUTPUT_BUCKET";
     static final String SCHEDULED = "Scheduled Event";
 
+    private static final Logger LOG = LoggerFactory.getLogger(FleetMonitorHandler.class);
+
     private final FleetMonitor monitor;
+    private final BiConsumer<InstanceStateChange, Instant> ledger;
+    private final Clock clock;
 
     /** For the Lambda runtime: real clients, built once. */
     public FleetMonitorHandler() {
@@ -54,7 +67,7 @@ public final class FleetMonitorHandler implements RequestHandler<ScheduledEvent,
 
     /** For emulator tests: the given clients (an interceptor may record their calls). */
     public FleetMonitorHandler(AwsClients aws, Environment env) {
-        this(monitor(aws, env));
+        this(monitor(aws, env), ledger(aws, env)::changed, Clock.systemUTC());
     }
 
     /**
@@ -63,12 +76,28 @@ public final class FleetMonitorHandler implements RequestHandler<ScheduledEvent,
      * alarms itself), with the given clock.
      */
     public FleetMonitorHandler(AwsClients aws, Environment env, FleetMetrics metrics, IdleAlarms alarms, Clock clock) {
-        this(monitor(aws, env, policy -> metrics, policy -> alarms, clock));
+        this(monitor(aws, env, policy -> metrics, policy -> alarms, clock), ledger(aws, env)::changed, clock);
     }
 
-    /** For tests: the collaborators. */
+    /** For tests of the fleet alone: the monitor, and no instance ledger. */
     public FleetMonitorHandler(FleetMonitor monitor) {
+        this(monitor, (change, at) -> { }, Clock.systemUTC());
+    }
+
+    /**
+     * For tests: the collaborators.
+     *
+     * @param ledger what records an instance state change in the instance ledger, at the given time
+     */
+    public FleetMonitorHandler(FleetMonitor monitor, BiConsumer<InstanceStateChange, Instant> ledger, Clock clock) {
         this.monitor = Objects.requireNonNull(monitor, "monitor");
+        this.ledger = Objects.requireNonNull(ledger, "ledger");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    private static InstanceLedgerUpdates ledger(AwsClients aws, Environment env) {
+        return new InstanceLedgerUpdates(new Ec2InstanceFleet(aws.ec2(), env.required(STACK_NAME)),
+                new ObjectStoreInstanceLedger(new S3ObjectStore(aws.s3()), env.required(OUTPUT_BUCKET)));
     }
 
     private static FleetMonitor monitor(AwsClients aws, Environment env) {
@@ -111,7 +140,16 @@ public final class FleetMonitorHandler implements RequestHandler<ScheduledEvent,
             return monitor.sweep();
         }
         if (InstanceStateChange.DETAIL_TYPE.equals(detailType)) {
-            return monitor.instanceChanged(InstanceStateChange.fromDetail(event.getDetail()));
+            InstanceStateChange change = InstanceStateChange.fromDetail(event.getDetail());
+            FleetReport report = monitor.instanceChanged(change);
+            try {
+                ledger.accept(change, clock.instant());
+            } catch (RuntimeException e) {
+                // The fleet's care comes first: a ledger that cannot be written loses a span, logged, nothing more.
+                LOG.error("outcome=ledger-failed instance={} state={} reason=\"{}\"", change.instanceId(),
+                        change.state(), e.getMessage(), e);
+            }
+            return report;
         }
         throw new IllegalArgumentException("detail-type: '" + detailType + "' is not an event fleet-monitor takes ('"
                 + SCHEDULED + "' or '" + InstanceStateChange.DETAIL_TYPE + "')");

@@ -132,6 +132,41 @@ class FleetMonitorHandlerTest {
     }
 
     @ParameterizedTest
+    @Event(value = "events/fleet-monitor/instance-stopped.json", type = ScheduledEvent.class)
+    void handleRequest_instanceStopped_ledgerToldAtTheHandlersTime(ScheduledEvent event) {
+        // Given a handler whose instance ledger records what it is told
+        List<String> told = new ArrayList<>();
+        java.time.Instant now = java.time.Instant.parse("2026-11-29T05:00:00Z");
+        FleetMonitorHandler withLedger = new FleetMonitorHandler(monitor(),
+                (change, at) -> told.add(change.instanceId() + " " + change.state() + " " + at),
+                Clock.fixed(now, java.time.ZoneOffset.UTC));
+
+        // When the instance's stop arrives
+        withLedger.handleRequest(event, null);
+
+        // Then the fleet was looked at and the ledger told
+        assertThat(sweeps).hasValue(1);
+        assertThat(told).containsExactly("i-0abcd1111example stopped " + now);
+    }
+
+    @ParameterizedTest
+    @Event(value = "events/fleet-monitor/instance-stopped.json", type = ScheduledEvent.class)
+    void handleRequest_ledgerFails_fleetStillCaredFor(ScheduledEvent event) {
+        // Given a ledger that cannot be written
+        event.getDetail().put("state", "stopping");
+        FleetMonitorHandler withLedger = new FleetMonitorHandler(monitor(), (change, at) -> {
+            throw new IllegalStateException("S3 says no");
+        }, Clock.systemUTC());
+
+        // When a stopping instance's change arrives
+        FleetReport report = withLedger.handleRequest(event, null);
+
+        // Then the instance is drained all the same
+        assertThat(drained).containsExactly("arn:ci/1");
+        assertThat(report.counts()).containsEntry("instancesDrained", 1);
+    }
+
+    @ParameterizedTest
     @Event(value = "events/fleet-monitor/scheduled.json", type = ScheduledEvent.class)
     void handleRequest_otherDetailType_namesIt(ScheduledEvent event) {
         event.setDetailType("AWS API Call via CloudTrail");
@@ -156,13 +191,14 @@ class FleetMonitorHandlerTest {
         env.put(FleetMonitorHandler.STACK_NAME, "conveyor");
         env.put(FleetMonitorHandler.IDLE_MINUTES, "10");
         env.put(FleetMonitorHandler.METRIC_NAMESPACE, "Conveyor");
+        env.put(FleetMonitorHandler.OUTPUT_BUCKET, "conveyor-out");
         return env;
     }
 
     @Test
     void new_eachRequiredVariableMissing_failsNamingIt() {
         for (String name : List.of(FleetMonitorHandler.CLUSTER_NAME, FleetMonitorHandler.STACK_NAME,
-                FleetMonitorHandler.IDLE_MINUTES, FleetMonitorHandler.METRIC_NAMESPACE)) {
+                FleetMonitorHandler.IDLE_MINUTES, FleetMonitorHandler.METRIC_NAMESPACE, FleetMonitorHandler.OUTPUT_BUCKET)) {
             Map<String, String> env = variables();
             env.remove(name);
 

@@ -12,10 +12,13 @@ import io.conveyor.aws.S3JobStore;
 import io.conveyor.aws.S3ObjectStore;
 import io.conveyor.aws.SqsJobQueue;
 import io.conveyor.config.Environment;
+import io.conveyor.cost.AttemptCostMetric;
+import io.conveyor.cost.BundledPrices;
 import io.conveyor.events.EcsTaskEvents;
 import io.conveyor.jobs.IndexedJobStore;
 import io.conveyor.jobs.JobStore;
 import io.conveyor.lambda.SqsBatch;
+import io.conveyor.observe.MetricLog;
 import io.conveyor.observe.JobSignals;
 import io.conveyor.registration.ObjectStoreRegistry;
 import io.conveyor.tasks.TaskEventDriver;
@@ -93,9 +96,13 @@ public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatc
         S3ObjectStore store = new S3ObjectStore(s3);
         JobStore jobs = new IndexedJobStore(new S3JobStore(s3, settings.outputBucket()),
                 new DynamoDbJobIndex(aws.dynamoDb(), settings.jobIndex(), clock));
-        return new TaskEventDriver(settings.cluster(), jobs, new SqsJobQueue(aws.sqs(), settings.jobsQueue()),
-                new EcsRunningAttempts(aws.ecs(), settings.cluster()), new ObjectStoreRegistry(store,
-                settings.outputBucket()), store, clock, signals(aws, settings.env()));
+        TaskEventDriver driver = new TaskEventDriver(settings.cluster(), jobs, new SqsJobQueue(aws.sqs(),
+                settings.jobsQueue()), new EcsRunningAttempts(aws.ecs(), settings.cluster()),
+                new ObjectStoreRegistry(store, settings.outputBucket()), store, clock, signals(aws, settings.env()));
+        // EMF lines on standard output: CloudWatch Logs turns them into the CostUsd metric, no API call.
+        AttemptCostMetric cost = new AttemptCostMetric(settings.env().required(STACK_NAME),
+                BundledPrices.forRegion(aws.region().id()), MetricLog.STDOUT::write);
+        return driver.onAttemptEnded(cost::attemptEnded);
     }
 
     @Override
