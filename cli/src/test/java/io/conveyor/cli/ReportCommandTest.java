@@ -86,4 +86,26 @@ class ReportCommandTest {
         assertThat(since.err()).contains("--since");
         assertThat(dir.resolve("r.pdf")).doesNotExist();
     }
+
+    @Test
+    void report_localOutboxWithAPrice_attributesTheMachinesCostToTheJobs() throws IOException {
+        // Given
+        Path trace = dir.resolve("priced.tsv");
+        Path page = dir.resolve("priced.html");
+
+        // When
+        Run tsv = conveyor("report", "--outbox", outbox.toString(), "-o", trace.toString(), "--price-per-hour", "3600");
+        Run html = conveyor("report", "--outbox", outbox.toString(), "-o", page.toString(), "--price-per-hour", "3600");
+        Run prices = conveyor("report", "--outbox", outbox.toString(), "--prices", dir.resolve("p.tsv").toString());
+
+        // Then: at $1 a second, each job's cost is positive and none exceeds the machine's
+        assertThat(tsv.exit()).as(tsv.err()).isZero();
+        List<java.math.BigDecimal> costs = Files.readAllLines(trace).stream().skip(1)
+                .map(line -> new java.math.BigDecimal(line.split("\t", -1)[13])).toList();
+        assertThat(costs).hasSize(2).allSatisfy(cost -> assertThat(cost).isPositive());
+        assertThat(Files.readString(page)).contains("data-total=\"instance-cost\">$", "--price-per-hour 3600 for this machine")
+                .doesNotContain("No price is known");
+        assertThat(prices.exit()).isEqualTo(2);
+        assertThat(prices.err()).contains("--prices", "--price-per-hour");
+    }
 }

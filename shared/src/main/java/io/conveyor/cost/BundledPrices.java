@@ -25,11 +25,13 @@ public final class BundledPrices implements Prices {
     private final String region;
     private final Map<String, BigDecimal> hourly;
     private final String date;
+    private final String origin;
 
-    private BundledPrices(String region, Map<String, BigDecimal> hourly, String date) {
+    private BundledPrices(String region, Map<String, BigDecimal> hourly, String date, String origin) {
         this.region = region;
         this.hourly = Map.copyOf(hourly);
         this.date = date;
+        this.origin = origin;
     }
 
     /** The bundled prices of {@code region}, e.g. {@code us-east-1}. */
@@ -39,14 +41,35 @@ public final class BundledPrices implements Prices {
             if (in == null) {
                 throw new IllegalStateException(RESOURCE + ": missing from the classpath");
             }
-            return parse(region, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return parse(RESOURCE, "bundled on-demand Linux prices", region,
+                    new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(RESOURCE + ": " + e.getMessage(), e);
         }
     }
 
+    /**
+     * The prices of {@code region} in an operator's own table, written like {@value #RESOURCE} (a copy of it with
+     * their prices: discounts, other types), e.g. for {@code conveyor report --prices FILE}.
+     *
+     * @throws IllegalArgumentException naming the file and line of what is wrong
+     */
+    public static BundledPrices fromFile(java.nio.file.Path file, String region) {
+        try {
+            return parse(file.toString(), "the prices in " + file, region, java.nio.file.Files.readString(file));
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new IllegalArgumentException(file + ": not UTF-8 text", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": cannot read it (" + e.getMessage() + ")", e);
+        }
+    }
+
     /** The prices of {@code region} in a table written like {@value #RESOURCE}. */
     static BundledPrices parse(String region, String table) {
+        return parse(RESOURCE, "bundled on-demand Linux prices", region, table);
+    }
+
+    private static BundledPrices parse(String name, String origin, String region, String table) {
         Map<String, BigDecimal> hourly = new HashMap<>();
         String date = null;
         int number = 0;
@@ -61,17 +84,17 @@ public final class BundledPrices implements Prices {
                 }
                 String[] fields = line.split("\t");
                 if (fields.length < 3) {
-                    throw new IllegalArgumentException(RESOURCE + " line " + number + ": expected region, type, price");
+                    throw new IllegalArgumentException(name + " line " + number + ": expected region, type, price");
                 }
                 BigDecimal price;
                 try {
                     price = new BigDecimal(fields[2].trim());
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException(RESOURCE + " line " + number + ": price '" + fields[2]
+                    throw new IllegalArgumentException(name + " line " + number + ": price '" + fields[2]
                             + "' is not a number", e);
                 }
                 if (price.signum() < 0) {
-                    throw new IllegalArgumentException(RESOURCE + " line " + number + ": negative price " + price);
+                    throw new IllegalArgumentException(name + " line " + number + ": negative price " + price);
                 }
                 if (fields[0].trim().equals(region)) {
                     hourly.put(fields[1].trim(), price);
@@ -81,9 +104,9 @@ public final class BundledPrices implements Prices {
             throw new UncheckedIOException(e);
         }
         if (date == null) {
-            throw new IllegalArgumentException(RESOURCE + ": no '# date:' line");
+            throw new IllegalArgumentException(name + ": no '# date:' line (say when the prices were read)");
         }
-        return new BundledPrices(region, hourly, date);
+        return new BundledPrices(region, hourly, date, origin);
     }
 
     /** The table's price for an on-demand instance of the type; other purchase options are not in it. */
@@ -97,6 +120,6 @@ public final class BundledPrices implements Prices {
 
     @Override
     public String source() {
-        return "bundled on-demand Linux prices of " + region + " dated " + date + " (" + hourly.size() + " types)";
+        return origin + " of " + region + " dated " + date + " (" + hourly.size() + " types)";
     }
 }

@@ -52,6 +52,9 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--price-per-hour", paramLabel = "USD",
             description = "what an hour of the machine costs, for a local outbox (a stack's instances are priced by type)")
     BigDecimal pricePerHour;
+    @Option(names = "--prices", paramLabel = "FILE", description = "a stack's prices per instance type, written like "
+            + "the bundled table (region, type, USD per hour; a '# date:' line)")
+    Path priceFile;
 
     private final Path home;
     private final Environment environment;
@@ -82,7 +85,7 @@ final class ReportCommand implements Callable<Integer> {
         Instant from = since == null ? null : Since.parse(since, now);
         try (Target opened = Targets.open(target, environment, home)) {
             List<JobRecord> records = records(opened, JobQuery.newest(limit).withAlgorithm(algorithm).withSince(from));
-            RunReport report = RunReport.of(opened.describe(), records, now, ReportCosts.of(opened, records, pricePerHour, now, err));
+            RunReport report = RunReport.of(opened.describe(), records, now, ReportCosts.of(opened, records, pricePerHour, priceFile, from, now));
             write(tsv ? TraceTsv.render(report) : HtmlReport.render(report));
             out.println("wrote " + output + ": " + report.jobs().size() + " jobs, " + report.bars().size()
                     + " attempts on " + report.lanes().size() + (report.lanes().size() == 1 ? " lane" : " lanes")

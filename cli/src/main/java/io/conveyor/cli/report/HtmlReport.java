@@ -1,5 +1,6 @@
 package io.conveyor.cli.report;
 
+import io.conveyor.cost.CostReport;
 import io.conveyor.jobs.JobState;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -72,8 +73,8 @@ public final class HtmlReport {
                     .append(duration(stats.quantile(0.5))).append("</td><td>").append(duration(stats.quantile(0.9)))
                     .append("</td><td>").append(duration(stats.quantile(1.0))).append("</td>");
             if (costs) {
-                html.append("<td>").append(usd(report.cost().attributedByAlgorithm().get(stats.name())))
-                        .append("</td><td>").append(usd(report.cost().overheadByAlgorithm().get(stats.name())))
+                html.append("<td>").append(usd(report.cost().report().attributedByAlgorithm().get(stats.name())))
+                        .append("</td><td>").append(usd(report.cost().report().overheadByAlgorithm().get(stats.name())))
                         .append("</td>");
             }
             html.append("</tr>\n");
@@ -84,11 +85,11 @@ public final class HtmlReport {
 
     private static void cost(RunReport report, StringBuilder html) {
         html.append("<h2>Cost</h2>\n");
-        RunReport.Costs cost = report.cost();
-        if (cost == null) {
+        if (report.cost() == null) {
             html.append("<p class=\"note\">No price is known for this run (locally, give --price-per-hour).</p>\n");
             return;
         }
+        CostReport cost = report.cost().report();
         html.append("<table class=\"cost\"><tr><th>instances</th><th>attributed to attempts</th><th>overhead</th>")
                 .append("<th>price source</th></tr><tr><td data-total=\"instance-cost\">").append(usd(cost.instanceCost()))
                 .append("</td><td data-total=\"attributed\">").append(usd(cost.attributed()))

@@ -1,5 +1,6 @@
 package io.conveyor.cli.report;
 
+import io.conveyor.cost.CostReport;
 import io.conveyor.jobs.JobRecord;
 import io.conveyor.jobs.JobState;
 import io.conveyor.jobs.TaskRun;
@@ -75,13 +76,14 @@ public record RunReport(String target, Instant generated, List<JobRecord> jobs, 
     }
 
     /**
-     * What the run cost: the instances' cost, the part attributed to attempts, the rest (idle, boot, stage)
-     * shown as overhead per algorithm.
+     * What the run cost ({@link CostReport}: the instances' cost, the part attributed to attempts, the rest shown
+     * as overhead per algorithm), and the instance each attempt ran on ({@link #key}), for the timeline's lanes.
      */
-    public record Costs(Map<String, java.math.BigDecimal> byJob, Map<String, java.math.BigDecimal> attributedByAlgorithm,
-                        Map<String, java.math.BigDecimal> overheadByAlgorithm, java.math.BigDecimal instanceCost,
-                        java.math.BigDecimal attributed, java.math.BigDecimal overhead, List<String> unpriced,
-                        String priceSource, Map<String, String> laneByAttempt) {
+    public record Costs(CostReport report, Map<String, String> laneByAttempt) {
+        public Costs {
+            Objects.requireNonNull(report, "report");
+            laneByAttempt = Map.copyOf(laneByAttempt);
+        }
     }
 
     /** The report of these records, as of {@code now}; {@code cost} may be {@code null}. */

@@ -25,7 +25,7 @@ public final class TraceTsv {
         for (RunReport.Bar bar : report.bars()) {
             JobRecord job = jobs.get(bar.jobId());
             boolean last = job != null && bar.attempt() == job.attempt();
-            BigDecimal cost = report.cost() == null || !last ? null : report.cost().byJob().get(bar.jobId());
+            BigDecimal cost = report.cost() == null || !last ? null : report.cost().report().byJob().get(bar.jobId());
             tsv.append(String.join("\t", field(bar.jobId()), field(bar.algorithm()), String.valueOf(bar.attempt()),
                     field(bar.lane()), bar.outcome(), bar.queued() == null ? "" : bar.queued().toString(),
                     bar.start().toString(), bar.end().toString(), seconds(bar.waiting().toMillis()),

@@ -3,6 +3,7 @@ package io.conveyor.cli.report;
 import static io.conveyor.testing.FinishedJobs.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.conveyor.cost.CostReport;
 import io.conveyor.jobs.JobRecord;
 import io.conveyor.testing.FinishedJobs;
 import java.math.BigDecimal;
@@ -50,9 +51,9 @@ class HtmlReportTest {
     void render_costs_showsTotalsOverheadAndUnpricedTypes() {
         // Given
         JobRecord job = FinishedJobs.local("/in/a.txt", "count", T0, T0.plusSeconds(1), Duration.ofSeconds(10), true);
-        RunReport.Costs costs = new RunReport.Costs(Map.of(job.id(), new BigDecimal("0.0123")),
+        RunReport.Costs costs = new RunReport.Costs(new CostReport(Map.of(job.id(), new BigDecimal("0.0123")),
                 Map.of("count", new BigDecimal("0.0123")), Map.of("count", new BigDecimal("0.5")), new BigDecimal("0.5123"),
-                new BigDecimal("0.0123"), new BigDecimal("0.5"), List.of("x9.huge"), "bundled 2026-11", Map.of());
+                new BigDecimal("0.0123"), new BigDecimal("0.5"), List.of("x9.huge"), "bundled 2026-11"), Map.of());
 
         // When
         String html = HtmlReport.render(RunReport.of("x", List.of(job), T0.plusSeconds(60), costs));

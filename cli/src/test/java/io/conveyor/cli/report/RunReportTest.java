@@ -63,8 +63,8 @@ class RunReportTest {
         // Given a cost view that knows where each attempt ran
         JobRecord a = FinishedJobs.local("/in/a.txt", "count", T0, T0.plusSeconds(1), Duration.ofSeconds(10), true);
         JobRecord b = FinishedJobs.local("/in/b.txt", "count", T0, T0.plusSeconds(2), Duration.ofSeconds(10), true);
-        RunReport.Costs costs = new RunReport.Costs(Map.of(), Map.of(), Map.of(), java.math.BigDecimal.ONE,
-                java.math.BigDecimal.ONE, java.math.BigDecimal.ZERO, List.of(), "test",
+        RunReport.Costs costs = new RunReport.Costs(new io.conveyor.cost.CostReport(Map.of(), Map.of(), Map.of(),
+                java.math.BigDecimal.ONE, java.math.BigDecimal.ONE, java.math.BigDecimal.ZERO, List.of(), "test"),
                 Map.of(RunReport.key(a.id(), 1), "i-1", RunReport.key(b.id(), 1), "i-1"));
 
         // When

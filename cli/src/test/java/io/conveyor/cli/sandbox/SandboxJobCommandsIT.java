@@ -369,6 +369,29 @@ class SandboxJobCommandsIT {
         assertThat(fleet.path("warnings").size()).isEqualTo(1);
     }
 
+    @Test
+    void report_sandboxRun_timelineByInstanceAndCost() throws Exception {
+        // Given a job that ran on one of the sandbox's instances
+        String id = submit(file("reported.txt", "one two\n"), "word-count");
+        awaitRecord(id, job -> job.state() == JobState.SUCCEEDED);
+        Path page = run.work.resolve("report/report.html");
+        Path trace = run.work.resolve("report/trace.tsv");
+
+        // When the run is reported at the bundled prices, and at a price given for every type
+        CommandRun bundled = conveyor("report", "-o", page.toString());
+        String unpricedPage = Files.readString(page);
+        CommandRun priced = conveyor("report", "-o", trace.toString(), "--price-per-hour", "0.36");
+
+        // Then the job's attempt sits on its instance's lane, and the cost is told or its type named as unpriced
+        assertThat(bundled.exit()).as(bundled.toString()).isZero();
+        assertThat(unpricedPage).contains("data-job=\"" + id + "\"", "class=\"lane\"", "No price for: ");
+        assertThat(priced.exit()).as(priced.toString()).isZero();
+        String line = Files.readAllLines(trace).stream().filter(row -> row.startsWith(id + "\t")).findFirst().orElseThrow();
+        String[] fields = line.split("\t", -1);
+        assertThat(fields[3]).as("lane").startsWith("i-");
+        assertThat(new java.math.BigDecimal(fields[13])).as("cost_usd").isPositive();
+    }
+
     static List<String> ids(JsonNode jobs) {
         return jobs.findValuesAsText("id");
     }
