@@ -61,6 +61,17 @@ public final class JobMetrics {
         return List.copyOf(metrics);
     }
 
+    /** Whether the change ends an attempt that had started (it ran, or shows it ran): the {@code RunSeconds} rule. */
+    public static boolean endsAStartedAttempt(JobRecord before, JobRecord after) {
+        if (before == null || after.attempt() != before.attempt() || after.attempt() == 0) {
+            return false;
+        }
+        boolean startsNow = before.state() == JobState.STARTING && after.state() != JobState.STARTING
+                && (after.state() == JobState.RUNNING || ran(after));
+        boolean wasUnderWay = before.state() == JobState.RUNNING || startsNow;
+        return wasUnderWay && after.state() != JobState.RUNNING && after.state() != JobState.STARTING;
+    }
+
     /** What the change did to the attempt under way: started it, ended it, or both. */
     private static void attempt(JobRecord before, JobRecord after, Instant at, List<Metric> metrics) {
         boolean sameAttempt = after.attempt() == before.attempt() && after.attempt() > 0;
@@ -78,9 +89,7 @@ public final class JobMetrics {
                 metrics.add(Metric.seconds("WaitingSeconds", seconds(Instant.parse(after.queuedAt()), started)));
             }
         }
-        boolean wasUnderWay = before.state() == JobState.RUNNING || startsNow;
-        boolean endsNow = after.state() != JobState.RUNNING && after.state() != JobState.STARTING;
-        if (wasUnderWay && endsNow) {
+        if (endsAStartedAttempt(before, after)) {
             Instant stopped = task.map(TaskRun::stoppedAt).map(Instant::parse).orElse(null);
             Instant from = taskStart != null && stopped != null ? taskStart
                     : before.startedAt() != null ? Instant.parse(before.startedAt()) : null;

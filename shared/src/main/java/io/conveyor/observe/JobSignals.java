@@ -1,9 +1,11 @@
 package io.conveyor.observe;
 
 import io.conveyor.config.Environment;
+import io.conveyor.cost.AttemptCost;
 import io.conveyor.jobs.JobChanges;
 import io.conveyor.jobs.JobRecord;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,13 +34,27 @@ public final class JobSignals implements JobChanges {
     private final MetricLog metrics;
     private final JobStateEvents events;
     private final JobEventScope scope;
+    private final AttemptCost cost;
     private final AtomicLong unpublished = new AtomicLong();
 
     public JobSignals(String stack, MetricLog metrics, JobStateEvents events, JobEventScope scope) {
+        this(stack, metrics, events, scope, null);
+    }
+
+    private JobSignals(String stack, MetricLog metrics, JobStateEvents events, JobEventScope scope, AttemptCost cost) {
         this.stack = Objects.requireNonNull(stack, "stack");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.events = Objects.requireNonNull(events, "events");
         this.scope = Objects.requireNonNull(scope, "scope");
+        this.cost = cost;
+    }
+
+    /**
+     * The same signals, adding {@code CostUsd} (the attempt's {@link AttemptCost}) to the metrics of each change that
+     * ends a started attempt, where its cost is known.
+     */
+    public JobSignals withCost(AttemptCost attemptCost) {
+        return new JobSignals(stack, metrics, events, scope, Objects.requireNonNull(attemptCost, "attemptCost"));
     }
 
     /** The variable naming the EventBridge bus of job events ({@code default}: the account's default bus). */
@@ -60,7 +76,11 @@ public final class JobSignals implements JobChanges {
 
     @Override
     public void written(JobRecord before, JobRecord after, Instant at) {
-        List<Metric> counted = JobMetrics.of(before, after, at);
+        List<Metric> counted = new ArrayList<>(JobMetrics.of(before, after, at));
+        if (cost != null && JobMetrics.endsAStartedAttempt(before, after)) {
+            cost.usd(after, before.attempt()).ifPresent(usd -> counted.add(new Metric("CostUsd", Metric.Unit.NONE,
+                    usd.doubleValue())));
+        }
         if (!counted.isEmpty()) {
             metrics.write(Emf.line(at, BY_ALGORITHM, Map.of("stack", stack, "algorithm", after.algorithm()),
                     Map.of("jobId", after.id(), "state", after.state().name()), counted));

@@ -28,7 +28,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.ObjIntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,7 +83,6 @@ public final class TaskEventDriver {
     private final ObjectStore outputs;
     private final RunningAttempts tasks;
     private final Clock clock;
-    private final ObjIntConsumer<JobRecord> attemptEnded;
 
     public TaskEventDriver(String clusterArn, JobStore jobs, JobQueue queue, RunningAttempts tasks,
                            AlgorithmRegistry registry, ObjectStore outputs, Clock clock) {
@@ -101,26 +99,6 @@ public final class TaskEventDriver {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.outputs = Objects.requireNonNull(outputs, "outputs");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.attemptEnded = (record, attempt) -> { };
-    }
-
-    private TaskEventDriver(TaskEventDriver driver, ObjIntConsumer<JobRecord> attemptEnded) {
-        this.clusterArn = driver.clusterArn;
-        this.updates = driver.updates;
-        this.queue = driver.queue;
-        this.tasks = driver.tasks;
-        this.registry = driver.registry;
-        this.outputs = driver.outputs;
-        this.clock = driver.clock;
-        this.attemptEnded = Objects.requireNonNull(attemptEnded, "attemptEnded");
-    }
-
-    /**
-     * The same driver, telling {@code listener} of each attempt whose end it recorded (the record after, and the
-     * attempt), e.g. to write the attempt's cost. What the listener throws is logged; the event is done.
-     */
-    public TaskEventDriver onAttemptEnded(ObjIntConsumer<JobRecord> listener) {
-        return new TaskEventDriver(this, listener);
     }
 
     /**
@@ -161,9 +139,6 @@ public final class TaskEventDriver {
                 continue;
             }
             Transition transition = applied.get();
-            if (transition.changed() && event.get() instanceof JobEvent.AttemptEnded ended) {
-                tellAttemptEnded(transition.after(), ended.attempt());
-            }
             // Sent after the write: a failed send fails the event, and its redelivery sends again (REQUEUED).
             transition.effect(Effect.Enqueue.class).ifPresent(enqueue -> queue.submit(enqueue.jobIds()));
             Optional<Effect.StopTask> stop = transition.effect(Effect.StopTask.class);
@@ -270,15 +245,6 @@ public final class TaskEventDriver {
         return outputs.list(prefix.bucket(), prefix.key(), MAX_OUTPUTS).stream()
                 .filter(o -> !o.ref().key().endsWith("/"))
                 .toList();
-    }
-
-    private void tellAttemptEnded(JobRecord after, int attempt) {
-        try {
-            attemptEnded.accept(after, attempt);
-        } catch (RuntimeException e) {
-            LOG.warn("outcome=attempt-ended-listener-failed job={} attempt={} reason=\"{}\"", after.id(), attempt,
-                    e.getMessage(), e);
-        }
     }
 
     private static void log(Outcome outcome, JobRecord record, String note, JobTask task, TaskStateChange change) {

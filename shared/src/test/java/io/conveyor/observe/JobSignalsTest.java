@@ -3,6 +3,9 @@ package io.conveyor.observe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.conveyor.cost.AttemptCost;
+import io.conveyor.cost.Prices;
+import io.conveyor.jobs.AttemptPlacement;
 import io.conveyor.jobs.JobEvent;
 import io.conveyor.jobs.JobRecord;
 import io.conveyor.jobs.JobState;
@@ -11,6 +14,7 @@ import io.conveyor.jobs.NewJob;
 import io.conveyor.jobs.TaskRun;
 import io.conveyor.json.Json;
 import io.conveyor.testing.InMemoryJobStore;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,6 +92,29 @@ class JobSignalsTest {
         // Then nothing more is emitted
         assertThat(lines).hasSize(linesBefore);
         assertThat(events).hasSize(eventsBefore);
+    }
+
+    @Test
+    void written_pricedAttemptEnds_costJoinsTheEndsMetricsOnceAndUnpricedHasNone() throws Exception {
+        // Given signals that price attempts at $3.60 an hour, and a job placed on half an instance
+        JobUpdates updates = new JobUpdates(store, clock, new JobSignals("prod", lines::add, events::add,
+                JobEventScope.TERMINAL).withCost(new AttemptCost(Prices.fixed(new BigDecimal("3.60"), "test"))));
+        updates.create(JOB, List.of());
+        updates.apply(JOB.id(), new JobEvent.StartRequested("ci-1",
+                new AttemptPlacement(0, "i-1", "m6i.large", Prices.ON_DEMAND, 0.5)));
+        JobEvent.AttemptEnded ended = new JobEvent.AttemptEnded(1, new JobEvent.Succeeded(),
+                task(3, T0, T0.plusSeconds(100)), null, List.of());
+
+        // When it ends after 100 s, and the end is delivered twice
+        updates.apply(JOB.id(), ended);
+        updates.apply(JOB.id(), ended);
+
+        // Then the end's one line carries CostUsd = 3.60 × 0.5 × 100/3600 = 0.05, unit None
+        assertThat(metrics()).containsExactly(Map.of("JobsAdmitted", 1.0),
+                Map.of("JobsStarted", 1.0, "WaitingSeconds", 0.0, "RunSeconds", 100.0, "JobsSucceeded", 1.0,
+                        "CostUsd", 0.05));
+        assertThat(Json.mapper().readTree(lines.get(1)).at("/_aws/CloudWatchMetrics/0/Metrics").toString())
+                .contains("{\"Name\":\"CostUsd\",\"Unit\":\"None\"}");
     }
 
     @Test

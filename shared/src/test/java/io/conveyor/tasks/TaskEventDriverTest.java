@@ -109,40 +109,6 @@ class TaskEventDriverTest {
     }
 
     @Test
-    void apply_attemptEnds_listenerToldOnceWithTheRecordAfter() {
-        // Given a driver that tells who listens of each ended attempt
-        JobRecord job = started("inputs/word-count/notes.txt", 3);
-        List<String> told = new ArrayList<>();
-        TaskEventDriver driver = lifecycle().onAttemptEnded((record, attempt) -> told.add(record.state() + " "
-                + attempt + " " + record.task(attempt).orElseThrow().stoppedAt()));
-
-        // When the task runs, stops, and its stop is delivered twice
-        driver.apply(running(job, 1, TASK_1, 3));
-        driver.apply(stopped(job, 1, TASK_1, 6, 0, 0, 0, "EssentialContainerExited", "Essential container in task exited"));
-        driver.apply(stopped(job, 1, TASK_1, 6, 0, 0, 0, "EssentialContainerExited", "Essential container in task exited"));
-
-        // Then it heard of the end once, with the task's stop time recorded
-        assertThat(told).containsExactly("SUCCEEDED 1 2026-11-21T09:33:41.204Z");
-    }
-
-    @Test
-    void apply_listenerFails_endStillRecorded() {
-        // Given a listener that throws
-        JobRecord job = started("inputs/word-count/notes.txt", 3);
-        TaskEventDriver driver = lifecycle().onAttemptEnded((record, attempt) -> {
-            throw new IllegalStateException("no price");
-        });
-
-        // When the task stops
-        TaskEventDriver.Outcome outcome = driver.apply(stopped(job, 1, TASK_1, 6, 0, 0, 0, "EssentialContainerExited",
-                "Essential container in task exited"));
-
-        // Then the job succeeded all the same
-        assertThat(outcome).isEqualTo(TaskEventDriver.Outcome.SUCCEEDED);
-        assertThat(jobs.get(job.id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
-    }
-
-    @Test
     void apply_running_recordsEachContainersLogStreamNamedAsAwslogsNamesIt() {
         // Given a job whose first attempt was started by dispatch
         JobRecord job = started("inputs/word-count/notes.txt", 3);

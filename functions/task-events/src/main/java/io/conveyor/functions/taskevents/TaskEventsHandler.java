@@ -12,13 +12,12 @@ import io.conveyor.aws.S3JobStore;
 import io.conveyor.aws.S3ObjectStore;
 import io.conveyor.aws.SqsJobQueue;
 import io.conveyor.config.Environment;
-import io.conveyor.cost.AttemptCostMetric;
+import io.conveyor.cost.AttemptCost;
 import io.conveyor.cost.BundledPrices;
 import io.conveyor.events.EcsTaskEvents;
 import io.conveyor.jobs.IndexedJobStore;
 import io.conveyor.jobs.JobStore;
 import io.conveyor.lambda.SqsBatch;
-import io.conveyor.observe.MetricLog;
 import io.conveyor.observe.JobSignals;
 import io.conveyor.registration.ObjectStoreRegistry;
 import io.conveyor.tasks.TaskEventDriver;
@@ -88,7 +87,8 @@ public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatc
 
     /** Metrics and job events of the records a function writes, as its environment configures them. */
     static JobSignals signals(AwsClients aws, Environment env) {
-        return JobSignals.from(env, env.required(STACK_NAME), bus -> new EventBridgeJobStateEvents(aws.eventBridge(), bus));
+        return JobSignals.from(env, env.required(STACK_NAME), bus -> new EventBridgeJobStateEvents(aws.eventBridge(), bus))
+                .withCost(new AttemptCost(BundledPrices.forRegion(aws.region().id())));
     }
 
     /** One S3 client for records, registry and outputs: each client costs cold-start time. */
@@ -96,13 +96,9 @@ public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatc
         S3ObjectStore store = new S3ObjectStore(s3);
         JobStore jobs = new IndexedJobStore(new S3JobStore(s3, settings.outputBucket()),
                 new DynamoDbJobIndex(aws.dynamoDb(), settings.jobIndex(), clock));
-        TaskEventDriver driver = new TaskEventDriver(settings.cluster(), jobs, new SqsJobQueue(aws.sqs(),
-                settings.jobsQueue()), new EcsRunningAttempts(aws.ecs(), settings.cluster()),
-                new ObjectStoreRegistry(store, settings.outputBucket()), store, clock, signals(aws, settings.env()));
-        // EMF lines on standard output: CloudWatch Logs turns them into the CostUsd metric, no API call.
-        AttemptCostMetric cost = new AttemptCostMetric(settings.env().required(STACK_NAME),
-                BundledPrices.forRegion(aws.region().id()), MetricLog.STDOUT::write);
-        return driver.onAttemptEnded(cost::attemptEnded);
+        return new TaskEventDriver(settings.cluster(), jobs, new SqsJobQueue(aws.sqs(), settings.jobsQueue()),
+                new EcsRunningAttempts(aws.ecs(), settings.cluster()), new ObjectStoreRegistry(store,
+                settings.outputBucket()), store, clock, signals(aws, settings.env()));
     }
 
     @Override
