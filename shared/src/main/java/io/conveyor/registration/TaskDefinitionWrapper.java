@@ -79,6 +79,8 @@ public final class TaskDefinitionWrapper {
     // runs as 1000:1000 or as its image's user, which stage-in cannot know.
     static final String STAGE_IN_SCRIPT = String.join("\n",
             "set -eu",
+            Emf.NOW_MS,
+            "started=$(now_ms)",
             "case \"$CONVEYOR_INPUT\" in " + INPUT_DIR + "/*) ;; *) echo \"CONVEYOR_INPUT must lie under " + INPUT_DIR
                     + "\" >&2; exit 64;; esac",
             "mkdir -p \"$(dirname \"$CONVEYOR_INPUT\")\" \"$CONVEYOR_OUTPUT_DIR\"",
@@ -88,11 +90,51 @@ public final class TaskDefinitionWrapper {
             "aws s3api get-object --bucket \"$CONVEYOR_INPUT_BUCKET\" --key \"$CONVEYOR_INPUT_KEY\" \"$@\" \"$CONVEYOR_INPUT\" > /dev/null",
             "chmod 0444 \"$CONVEYOR_INPUT\"",
             "mkdir -p " + STAGE_DIR,
-            "touch " + STAGED_MARKER);
+            "touch " + STAGED_MARKER,
+            Emf.line("StageIn", "$(wc -c < \"$CONVEYOR_INPUT\")"));
     static final String STAGE_OUT_SCRIPT = String.join("\n",
             "set -eu",
+            Emf.NOW_MS,
+            "started=$(now_ms)",
             "[ -f " + STAGED_MARKER + " ] || { echo \"the input was never staged: nothing to upload\" >&2; exit 65; }",
-            "aws s3 cp --only-show-errors --no-follow-symlinks --recursive \"$CONVEYOR_OUTPUT_DIR\" \"$CONVEYOR_OUTPUT_URI\"");
+            "aws s3 cp --only-show-errors --no-follow-symlinks --recursive \"$CONVEYOR_OUTPUT_DIR\" \"$CONVEYOR_OUTPUT_URI\"",
+            Emf.line("StageOut", "$(find \"$CONVEYOR_OUTPUT_DIR\" -type f -printf '%s\\n' | awk '{s += $1} END {print s + 0}')"));
+
+    /**
+     * The stage containers' own metrics: one CloudWatch Embedded Metric Format line on standard output when
+     * the staging succeeded (the awslogs driver sends it to the task log group, where CloudWatch Logs extracts
+     * {@code StageInSeconds}/{@code StageInBytes} or {@code StageOutSeconds}/{@code StageOutBytes} as metrics
+     * of namespace {@code Conveyor}, dimensions {@code [stack]} and {@code [stack, algorithm]}). The stack and
+     * algorithm come from the task definition's environment ({@value #STACK}, {@value #ALGORITHM_NAME}), names
+     * CloudFormation and the descriptor's schema restrict to letters, digits and hyphens; printf writes them as
+     * data. Without them (a test's shell) no line is written.
+     */
+    static final class Emf {
+
+        /** Milliseconds since the epoch: GNU date's nanoseconds where it has them, else whole seconds. */
+        static final String NOW_MS = "now_ms() { n=$(date +%s%N); case \"$n\" in *N*|'') echo $(( $(date +%s) * 1000 ));; "
+                + "*) echo $(( n / 1000000 ));; esac; }";
+
+        private Emf() {
+        }
+
+        static String line(String phase, String bytes) {
+            return String.join("\n",
+                    "if [ -n \"${" + STACK + ":-}\" ] && [ -n \"${" + ALGORITHM_NAME + ":-}\" ]; then",
+                    "  ended=$(now_ms); took=$(( ended - started )); bytes=" + bytes,
+                    "  printf '{\"_aws\":{\"Timestamp\":%s,\"CloudWatchMetrics\":[{\"Namespace\":\"Conveyor\",\"Dimensions\":"
+                            + "[[\"stack\"],[\"stack\",\"algorithm\"]],\"Metrics\":[{\"Name\":\"" + phase
+                            + "Seconds\",\"Unit\":\"Seconds\"},{\"Name\":\"" + phase + "Bytes\",\"Unit\":\"Bytes\"}]}]},"
+                            + "\"stack\":\"%s\",\"algorithm\":\"%s\",\"" + phase + "Seconds\":%d.%03d,\"" + phase
+                            + "Bytes\":%d}\\n' \"$ended\" \"$" + STACK + "\" \"$" + ALGORITHM_NAME
+                            + "\" $(( took / 1000 )) $(( took % 1000 )) \"$bytes\"",
+                    "fi");
+        }
+    }
+
+    /** The stack and the algorithm, in the stage containers' environment: their metrics' dimensions. */
+    public static final String STACK = "CONVEYOR_STACK";
+    public static final String ALGORITHM_NAME = "CONVEYOR_ALGORITHM";
 
     /** The task's volumes, each a Docker volume that lives and dies with the task. */
     static final String INPUT_VOLUME = "input";
@@ -138,7 +180,9 @@ public final class TaskDefinitionWrapper {
                 "awslogs-stream-prefix", descriptor.name()));
         List<TaskDefinitionSpec.KeyValue> stageEnvironment = List.of(
                 new TaskDefinitionSpec.KeyValue("AWS_DEFAULT_REGION", settings.region()),
-                new TaskDefinitionSpec.KeyValue(Placeholders.OUTPUT_DIR, OUTPUT_DIR));
+                new TaskDefinitionSpec.KeyValue(Placeholders.OUTPUT_DIR, OUTPUT_DIR),
+                new TaskDefinitionSpec.KeyValue(STACK, settings.familyPrefix()),
+                new TaskDefinitionSpec.KeyValue(ALGORITHM_NAME, descriptor.name()));
 
         TaskDefinitionSpec.Container stageIn = new TaskDefinitionSpec.Container(STAGE_IN, settings.stageImage(), false,
                 false, null, false, false, List.of("/bin/sh", "-c"), List.of(STAGE_IN_SCRIPT), stageEnvironment,

@@ -27,7 +27,7 @@ class StageScriptsTest {
     private Path log;
     private Path bin;
 
-    record Result(int exit, String stderr, List<String> awsArguments) {
+    record Result(int exit, String stderr, List<String> awsArguments, String stdout) {
     }
 
     @BeforeEach
@@ -54,11 +54,12 @@ class StageScriptsTest {
         env.put("AWS_LOG", log.toString());
         env.put("CONVEYOR_OUTPUT_DIR", work.resolve("output").toString());
         env.putAll(variables);
-        Process process = builder.redirectErrorStream(false).start();
+        Path out = dir.resolve("stdout-" + System.nanoTime());
+        Process process = builder.redirectErrorStream(false).redirectOutput(out.toFile()).start();
         String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         List<String> arguments = Files.exists(log) ? Files.readAllLines(log) : List.of();
-        return new Result(process.exitValue(), stderr, arguments);
+        return new Result(process.exitValue(), stderr, arguments, Files.readString(out));
     }
 
     private Map<String, String> job(String key, String version) {
@@ -143,5 +144,61 @@ class StageScriptsTest {
         assertThat(result.exit()).isEqualTo(65);
         assertThat(result.stderr()).contains("the input was never staged");
         assertThat(result.awsArguments()).isEmpty();
+    }
+
+    @Test
+    void stageIn_withStackAndAlgorithm_writesOneEmfLineOfItsTimeAndBytes() throws Exception {
+        // Given the task definition's stack and algorithm (the stub writes the 4 bytes "data")
+        Map<String, String> variables = job("inputs/wc/a.txt", "v1");
+        variables.put(TaskDefinitionWrapper.STACK, "prod");
+        variables.put(TaskDefinitionWrapper.ALGORITHM_NAME, "wc");
+
+        // When
+        Result result = run(TaskDefinitionWrapper.STAGE_IN_SCRIPT, variables);
+
+        // Then one EMF line: namespace, both dimension sets, the input's 4 bytes and a time
+        assertThat(result.exit()).as(result.stderr()).isZero();
+        com.fasterxml.jackson.databind.JsonNode line = io.conveyor.json.Json.mapper().readTree(result.stdout().strip());
+        assertThat(line.at("/_aws/CloudWatchMetrics/0/Namespace").asText()).isEqualTo("Conveyor");
+        assertThat(line.at("/_aws/CloudWatchMetrics/0/Dimensions").toString()).isEqualTo("[[\"stack\"],[\"stack\",\"algorithm\"]]");
+        assertThat(line.at("/_aws/CloudWatchMetrics/0/Metrics").toString())
+                .isEqualTo("[{\"Name\":\"StageInSeconds\",\"Unit\":\"Seconds\"},{\"Name\":\"StageInBytes\",\"Unit\":\"Bytes\"}]");
+        assertThat(line.get("stack").asText()).isEqualTo("prod");
+        assertThat(line.get("algorithm").asText()).isEqualTo("wc");
+        assertThat(line.get("StageInBytes").asLong()).isEqualTo(4);
+        assertThat(line.get("StageInSeconds").asDouble()).isBetween(0.0, 30.0);
+        assertThat(line.at("/_aws/Timestamp").asLong()).isGreaterThan(1_700_000_000_000L);
+    }
+
+    @Test
+    void stageOut_withStackAndAlgorithm_countsTheBytesOfEveryOutputFile() throws Exception {
+        // Given a staged input and outputs of 3 + 5 bytes, one in a subfolder
+        run(TaskDefinitionWrapper.STAGE_IN_SCRIPT, job("inputs/wc/a.txt", "v1"));
+        Files.writeString(work.resolve("output/a.txt"), "abc");
+        Files.createDirectories(work.resolve("output/sub"));
+        Files.writeString(work.resolve("output/sub/b.txt"), "defgh");
+
+        // When
+        Result result = run(TaskDefinitionWrapper.STAGE_OUT_SCRIPT, Map.of("CONVEYOR_OUTPUT_URI", "s3://conveyor-out/x/",
+                TaskDefinitionWrapper.STACK, "prod", TaskDefinitionWrapper.ALGORITHM_NAME, "wc"));
+
+        // Then
+        assertThat(result.exit()).as(result.stderr()).isZero();
+        com.fasterxml.jackson.databind.JsonNode line = io.conveyor.json.Json.mapper().readTree(result.stdout().strip());
+        assertThat(line.get("StageOutBytes").asLong()).isEqualTo(8);
+        assertThat(line.has("StageOutSeconds")).isTrue();
+    }
+
+    @Test
+    void stageOut_withoutStack_writesNoMetricLine() throws Exception {
+        // Given
+        run(TaskDefinitionWrapper.STAGE_IN_SCRIPT, job("inputs/wc/a.txt", "v1"));
+
+        // When
+        Result result = run(TaskDefinitionWrapper.STAGE_OUT_SCRIPT, Map.of("CONVEYOR_OUTPUT_URI", "s3://conveyor-out/x/"));
+
+        // Then
+        assertThat(result.exit()).as(result.stderr()).isZero();
+        assertThat(result.stdout()).isEmpty();
     }
 }
