@@ -51,7 +51,7 @@ class TaskEventsHandlerIT {
         JobIndexTables.create(aws.dynamoDb(), INDEX);
         TaskEventsHandler handler = new TaskEventsHandler(aws, emulator.environment(Map.of(
                 TaskEventsHandler.CLUSTER_ARN, CLUSTER, TaskEventsHandler.OUTPUT_BUCKET, OUT,
-                TaskEventsHandler.JOBS_QUEUE_URL, jobsQueue, TaskEventsHandler.JOB_INDEX_TABLE, INDEX)));
+                TaskEventsHandler.JOBS_QUEUE_URL, jobsQueue, TaskEventsHandler.JOB_INDEX_TABLE, INDEX, TaskEventsHandler.STACK_NAME, "conveyor")));
         SQSEvent event = EventLoader.loadSQSEvent("events/task-events/task-algorithm-failed.json");
 
         // When the stop of its first attempt (algorithm exit 2) arrives twice
@@ -83,7 +83,7 @@ class TaskEventsHandlerIT {
         TaskEventsHandler handler = new TaskEventsHandler(aws, emulator.environment(Map.of(
                 TaskEventsHandler.CLUSTER_ARN, CLUSTER, TaskEventsHandler.OUTPUT_BUCKET, OUT,
                 TaskEventsHandler.JOBS_QUEUE_URL, emulator.endpoint() + "/123456789012/no-such-queue",
-                TaskEventsHandler.JOB_INDEX_TABLE, INDEX)));
+                TaskEventsHandler.JOB_INDEX_TABLE, INDEX, TaskEventsHandler.STACK_NAME, "conveyor")));
         SQSEvent event = EventLoader.loadSQSEvent("events/task-events/task-algorithm-failed.json");
 
         SQSBatchResponse response = handler.handleRequest(event, null);
@@ -115,7 +115,7 @@ class TaskEventsHandlerIT {
         RecordingInterceptor calls = new RecordingInterceptor();
         TaskEventsHandler handler = new TaskEventsHandler(plain.with(calls), emulator.environment(Map.of(
                 TaskEventsHandler.CLUSTER_ARN, CLUSTER, TaskEventsHandler.OUTPUT_BUCKET, OUT,
-                TaskEventsHandler.JOBS_QUEUE_URL, jobsQueue, TaskEventsHandler.JOB_INDEX_TABLE, INDEX)));
+                TaskEventsHandler.JOBS_QUEUE_URL, jobsQueue, TaskEventsHandler.JOB_INDEX_TABLE, INDEX, TaskEventsHandler.STACK_NAME, "conveyor")));
         SQSEvent fixture = EventLoader.loadSQSEvent("events/task-events/task-running-and-stopped.json");
         SQSEvent.SQSMessage running = fixture.getRecords().get(0);
         String fixtureTask = "arn:aws:ecs:us-east-1:123456789012:task/conveyor/7f0ad1d2c4be4d3fa9b5d1bc4f1c0e55";
