@@ -3,6 +3,23 @@ package io.conveyor.benchmarks;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.conveyor.aws.AwsClients;
+import io.conveyor.aws.DynamoDbJobIndex;
+import io.conveyor.aws.Ec2InstanceFleet;
+import io.conveyor.aws.EcsContainerScheduler;
+import io.conveyor.aws.JobIndexTables;
+import io.conveyor.aws.S3CapacityLease;
+import io.conveyor.aws.S3JobStore;
+import io.conveyor.dispatch.CapacityPlanner;
+import io.conveyor.dispatch.Dispatcher;
+import io.conveyor.dispatch.StartRate;
+import io.conveyor.jobs.IndexedJobStore;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import io.conveyor.aws.EcsTaskDefinitions;
 import io.conveyor.aws.S3ObjectStore;
 import io.conveyor.config.Environment;
@@ -30,9 +47,10 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecs.EcsClient;
 
 /**
- * AWS calls and handler time of the dispatch function against moto, in batches of 10 jobs with warm
- * capacity: every call the handler makes passes an SDK interceptor that counts it by service and
- * operation. Prints calls per job, ECS start calls per 10 jobs and the handler's time per batch.
+ * AWS calls and handler time of the dispatch function against moto, in batches of 10 and of 100 jobs
+ * with warm capacity, before (one job after another, the cluster read for every batch, no pacing) and
+ * after (jobs overlapped, the cluster view reused while fresh, starts paced by ECS's bucket), side by
+ * side: every call the handler makes passes an SDK interceptor that counts it by service and operation.
  *
  * <p>Usage: {@code DispatchBenchmark <moto endpoint> <batches>}.
  */
@@ -41,10 +59,8 @@ public final class DispatchBenchmark {
     static final String IN = "bench-in";
     static final String OUT = "bench-out";
     static final String CLUSTER = "bench";
-    static final int BATCH = 10;
+    static final String INDEX = "bench-job-index";
     static final int WARMUP_BATCHES = 5;
-    /** The original tool: HEAD, describe-instances, run-task, describe-tasks, put-object per file, plus a busy-wait. */
-    static final int ORIGINAL_CALLS_PER_FILE = 5;
 
     /** Counts every SDK call by {@code Service.Operation}. */
     static final class CallCounter implements ExecutionInterceptor {
@@ -65,28 +81,73 @@ public final class DispatchBenchmark {
         }
     }
 
+    /** How a dispatcher is set: the batch-at-a-time path of before, or the overlapped one with the reused view. */
+    record Variant(String name, int parallelism, Duration viewFreshFor, StartRate rate) {
+    }
+
+    /** What one run measured. */
+    record Measured(double callsPerJob, double msPerJob, double medianBatchMs, int notDone, Map<String, Integer> calls,
+                    int jobs) {
+    }
+
     public static void main(String[] args) throws Exception {
         String endpoint = args[0];
         int batches = Integer.parseInt(args[1]);
         System.setProperty("aws.accessKeyId", "bench");
         System.setProperty("aws.secretAccessKey", "bench");
-        Environment env = Environment.of(Map.of(AwsClients.REGION_VARIABLE, "us-east-1",
-                AwsClients.ENDPOINT_VARIABLE, endpoint,
-                "OUTPUT_BUCKET", OUT, "CLUSTER_NAME", CLUSTER, "STACK_NAME", "bench",
-                "LAUNCH_TEMPLATE_ID", "lt-unused", "LAUNCH_TEMPLATE_VERSION", "1", "MAX_INSTANCES", "0",
-                "INSTANCE_TYPE", "m6i.large", "DEAD_LETTER_QUEUE_URL", "unused-no-malformed-messages"));
-        AwsClients plain = AwsClients.from(env);
-        int instances = (batches + WARMUP_BATCHES) * BATCH / 30 + 1;
-        setUp(plain, instances);
+        List<Variant> variants = List.of(
+                new Variant("before (serial, cluster read per batch)", 1, Duration.ZERO, new StartRate(1e9, 1e9)),
+                new Variant("after (overlapped, view reused, paced)", Dispatcher.PARALLELISM,
+                        Dispatcher.CLUSTER_VIEW_FRESH_FOR, StartRate.share(Dispatcher.ECS_STARTS_PER_SECOND,
+                        Dispatcher.ECS_START_BURST, 1)));
+        Map<String, Measured> results = new LinkedHashMap<>();
+        int failures = 0;
+        for (int size : List.of(10, 100)) {
+            for (Variant variant : variants) {
+                Measured m = run(endpoint, size, batches, variant);
+                results.put(size + "|" + variant.name(), m);
+                failures += m.notDone();
+                System.out.printf("batch %3d, %s: calls by operation over %d jobs:%n", size, variant.name(), m.jobs());
+                m.calls().forEach((name, count) -> System.out.printf("    %-40s %6d  (%.2f per job)%n", name, count,
+                        (double) count / m.jobs()));
+            }
+        }
+        System.out.printf("%ndispatch against moto, %d measured batches per row after %d warm-up batches, warm capacity;"
+                + " each batch waits outside the handler for the start bucket to refill"
+                + " (batch / 40 s), as the queue's pace does%n", batches, WARMUP_BATCHES);
+        System.out.printf("%-6s %-42s %14s %14s %16s %9s%n", "batch", "variant", "calls per job", "ms per job",
+                "median batch ms", "not done");
+        results.forEach((key, m) -> System.out.printf("%-6s %-42s %14.2f %14.2f %16.1f %9d%n", key.split("\\|")[0],
+                key.split("\\|")[1], m.callsPerJob(), m.msPerJob(), m.medianBatchMs(), m.notDone()));
+        for (int size : List.of(10, 100)) {
+            Measured before = results.get(size + "|" + variants.get(0).name());
+            Measured after = results.get(size + "|" + variants.get(1).name());
+            System.out.printf("batch %3d: after/before calls per job %.2f, ms per job %.2f%n", size,
+                    after.callsPerJob() / before.callsPerJob(), after.msPerJob() / before.msPerJob());
+        }
+        System.out.println("goals: <= 2.1 calls per job at batch 10; <= 5 ms per job at batch 100; 0 not done");
+        if (failures > 0) {
+            System.exit(1);
+        }
+    }
 
+    private static Measured run(String endpoint, int size, int batches, Variant variant) throws Exception {
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(endpoint + "/moto-api/reset"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        Environment env = Environment.of(Map.of(AwsClients.REGION_VARIABLE, "us-east-1",
+                AwsClients.ENDPOINT_VARIABLE, endpoint));
+        AwsClients plain = AwsClients.from(env);
+        int instances = (batches + WARMUP_BATCHES) * size / 10 + 1;
+        setUp(plain, instances);
         CallCounter counter = new CallCounter();
-        DispatchHandler handler = new DispatchHandler(AwsClients.from(env).with(counter), env);
+        DispatchHandler handler = handler(AwsClients.from(env).with(counter), variant);
         List<Long> nanos = new ArrayList<>();
         Map<String, Integer> total = new TreeMap<>();
         int jobs = 0;
         int failures = 0;
         for (int b = 0; b < WARMUP_BATCHES + batches; b++) {
-            SQSEvent event = batch(b);
+            SQSEvent event = batch(b, size);
+            Thread.sleep((long) (1000.0 * size / Dispatcher.ECS_STARTS_PER_SECOND));
             counter.snapshotAndReset();
             long start = System.nanoTime();
             SQSBatchResponse response = handler.handleRequest(event, null);
@@ -97,35 +158,46 @@ public final class DispatchBenchmark {
             }
             nanos.add(took);
             failures += response.getBatchItemFailures().size();
-            jobs += BATCH;
+            jobs += size;
             calls.forEach((name, count) -> total.merge(name, count, Integer::sum));
         }
         int allCalls = total.values().stream().mapToInt(Integer::intValue).sum();
-        int ecsStarts = total.getOrDefault("Ecs.StartTask", 0) + total.getOrDefault("Ecs.RunTask", 0);
+        long sum = nanos.stream().mapToLong(Long::longValue).sum();
         nanos.sort(null);
-        double perJob = (double) allCalls / jobs;
-        System.out.printf("dispatch against moto: %d batches of %d jobs (after %d warm-up batches), warm capacity "
-                + "(%d container instances)%n", batches, BATCH, WARMUP_BATCHES, instances);
-        System.out.printf("messages not done: %d (must be 0)%n", failures);
-        System.out.println("calls by operation, all measured batches:");
-        for (Map.Entry<String, Integer> call : total.entrySet()) {
-            System.out.printf("  %-40s %6d  (%.2f per job)%n", call.getKey(), call.getValue(),
-                    (double) call.getValue() / jobs);
-        }
-        System.out.printf("AWS calls per job:            %.2f (goal <= 2; the original tool: >= %d plus a busy-wait;"
-                + " ratio %.2f)%n", perJob, ORIGINAL_CALLS_PER_FILE, perJob / ORIGINAL_CALLS_PER_FILE);
-        System.out.printf("ECS start calls per 10 jobs:  %.1f (goal <= 2)%n", ecsStarts * 10.0 / jobs);
-        System.out.printf("handler time per batch of 10: median %.1f ms, p10 %.1f ms, p90 %.1f ms (n=%d)%n",
-                nanos.get(nanos.size() / 2) / 1e6, nanos.get(nanos.size() / 10) / 1e6,
-                nanos.get(nanos.size() * 9 / 10) / 1e6, nanos.size());
-        if (failures > 0) {
-            System.exit(1);
-        }
+        return new Measured((double) allCalls / jobs, sum / 1e6 / jobs, nanos.get(nanos.size() / 2) / 1e6, failures,
+                total, jobs);
+    }
+
+    /** The dispatch handler as the function builds it, but for the variant's three settings. */
+    private static DispatchHandler handler(AwsClients aws, Variant variant) {
+        Clock clock = Clock.systemUTC();
+        S3ObjectStore store = new S3ObjectStore(aws.s3());
+        EcsContainerScheduler ecs = new EcsContainerScheduler(aws.ecs(), aws.ecsWithoutRetries(), CLUSTER);
+        Dispatcher dispatcher = Dispatcher.builder()
+                .registry(new ObjectStoreRegistry(store, OUT))
+                .inputs(store)
+                .jobs(new IndexedJobStore(new S3JobStore(aws.s3(), OUT), new DynamoDbJobIndex(aws.dynamoDb(), INDEX, clock)))
+                .cluster(ecs)
+                .launcher(ecs)
+                .fleet(new Ec2InstanceFleet(aws.ec2(), "bench", "lt-unused", "1", List.of()))
+                .lease(new S3CapacityLease(aws.s3(), OUT, Duration.ofSeconds(45), clock))
+                .planner(new CapacityPlanner(0, "m6i.large"))
+                .outputBucket(OUT)
+                .startGrace(Duration.ofMinutes(3))
+                .clock(clock)
+                .parallelism(variant.parallelism())
+                .clusterViewFreshFor(variant.viewFreshFor())
+                .startRate(variant.rate())
+                .build();
+        return new DispatchHandler(dispatcher, delays -> { }, (body, id, reason) -> {
+            throw new IllegalStateException("no malformed messages in the benchmark");
+        });
     }
 
     private static void setUp(AwsClients aws, int instances) throws Exception {
         aws.s3().createBucket(r -> r.bucket(IN));
         aws.s3().createBucket(r -> r.bucket(OUT));
+        JobIndexTables.create(aws.dynamoDb(), INDEX);
         EcsClient ecs = aws.ecs();
         Ec2Client ec2 = aws.ec2();
         ecs.createCluster(r -> r.clusterName(CLUSTER));
@@ -152,9 +224,9 @@ public final class DispatchBenchmark {
     }
 
     /** Ten messages, each an S3 notification of a new input, shaped as S3 sends them. */
-    private static SQSEvent batch(int b) {
+    private static SQSEvent batch(int b, int size) {
         List<SQSEvent.SQSMessage> records = new ArrayList<>();
-        for (int i = 0; i < BATCH; i++) {
+        for (int i = 0; i < size; i++) {
             String key = "inputs/word-count/batch-" + b + "/file " + i + ".txt";
             String body = "{\"Records\":[{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\",\"awsRegion\":\"us-east-1\","
                     + "\"eventTime\":\"2026-11-21T10:00:00.000Z\",\"eventName\":\"ObjectCreated:Put\",\"s3\":{"

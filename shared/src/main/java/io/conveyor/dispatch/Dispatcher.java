@@ -31,11 +31,20 @@ public final class Dispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
+    /** ECS's task starts (StartTask and RunTask) a second, sustained, per account and region. */
+    public static final double ECS_STARTS_PER_SECOND = 40;
+    /** ECS's burst of task starts (its bucket's size) per account and region. */
+    public static final double ECS_START_BURST = 100;
+    /** How long batches reuse a read of the cluster. */
+    public static final Duration CLUSTER_VIEW_FRESH_FOR = Duration.ofSeconds(5);
+    /** How many of a batch's jobs are claimed and started at once. */
+    public static final int PARALLELISM = 16;
+
     private final AlgorithmRegistry registry;
     private final ObjectStore inputs;
     private final JobUpdates updates;
     private final String outputBucket;
-    private final ContainerScheduler cluster;
+    private final ClusterView view;
     private final Placement placement;
     private final CapacityRequests capacity;
 
@@ -45,9 +54,9 @@ public final class Dispatcher {
         this.updates = new JobUpdates(Objects.requireNonNull(b.jobs, "jobs"), Objects.requireNonNull(b.clock, "clock"),
                 b.changes);
         this.outputBucket = Objects.requireNonNull(b.outputBucket, "outputBucket");
-        this.cluster = Objects.requireNonNull(b.cluster, "cluster");
+        this.view = new ClusterView(Objects.requireNonNull(b.cluster, "cluster"), b.clusterViewFreshFor, b.clock);
         this.placement = new Placement(updates, Objects.requireNonNull(b.launcher, "launcher"),
-                Objects.requireNonNull(b.startGrace, "startGrace"), b.clock);
+                Objects.requireNonNull(b.startGrace, "startGrace"), b.clock, new Overlap(b.parallelism), b.startRate);
         this.capacity = new CapacityRequests(Objects.requireNonNull(b.fleet, "fleet"),
                 Objects.requireNonNull(b.lease, "lease"), Objects.requireNonNull(b.planner, "planner"), b.clock,
                 b.stack, b.metrics);
@@ -120,8 +129,16 @@ public final class Dispatcher {
             return batch.verdicts();
         }
         try {
-            List<ContainerInstanceLoad> instances = cluster.containerInstances();
+            ClusterView.Read read = view.current();
+            if (!read.fresh() && !Placement.fitsAll(candidates, read.instances())) {
+                read = view.fresh();  // room may have freed since the view was read: look before asking for more
+            }
+            List<ContainerInstanceLoad> instances = read.instances();
             Placement.Placed placed = placement.place(candidates, instances);
+            view.placed(placed.taken());
+            if (placed.refused()) {
+                view.invalidate();  // ECS saw the cluster otherwise: the next batch reads it again
+            }
             batch.settle(placed.verdicts());
             if (!placed.waiting().isEmpty()) {
                 int delay = CapacityRequests.capacityDelay(batch.fewestReceives(placed.waiting()));
@@ -129,6 +146,7 @@ public final class Dispatcher {
             }
         } catch (RuntimeException e) {
             // Capacity could not be read: every message with work goes back.
+            view.invalidate();
             LOG.error("outcome=batch-failed jobs={} reason=\"{}\"", candidates.size(), e.getMessage(), e);
             batch.settle(Placement.failedAll(candidates, e));
         }
@@ -151,8 +169,35 @@ public final class Dispatcher {
         private JobChanges changes = JobChanges.NONE;
         private String stack = "";
         private MetricLog metrics = MetricLog.NONE;
+        private Duration clusterViewFreshFor = CLUSTER_VIEW_FRESH_FOR;
+        private int parallelism = PARALLELISM;
+        private StartRate startRate = StartRate.share(ECS_STARTS_PER_SECOND, ECS_START_BURST, 1);
 
         private Builder() {
+        }
+
+        /**
+         * How long batches reuse a read of the cluster ({@link #CLUSTER_VIEW_FRESH_FOR} unless told);
+         * {@code Duration.ZERO} reads it for every batch.
+         */
+        public Builder clusterViewFreshFor(Duration value) {
+            clusterViewFreshFor = Objects.requireNonNull(value, "clusterViewFreshFor");
+            return this;
+        }
+
+        /** How many of a batch's jobs are claimed and started at once ({@link #PARALLELISM} unless told). */
+        public Builder parallelism(int value) {
+            parallelism = value;
+            return this;
+        }
+
+        /**
+         * This dispatcher's share of the account's task starts (the whole of ECS's 40 a second, burst 100,
+         * unless told: right for one dispatcher at a time).
+         */
+        public Builder startRate(StartRate value) {
+            startRate = Objects.requireNonNull(value, "startRate");
+            return this;
         }
 
         /** Where algorithms are registered. */

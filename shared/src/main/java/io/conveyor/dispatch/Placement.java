@@ -40,8 +40,13 @@ final class Placement {
     private final TaskLauncher launcher;
     private final Duration startGrace;
     private final Clock clock;
+    private final Overlap overlap;
+    private final StartRate rate;
 
-    Placement(JobUpdates updates, TaskLauncher launcher, Duration startGrace, Clock clock) {
+    Placement(JobUpdates updates, TaskLauncher launcher, Duration startGrace, Clock clock, Overlap overlap,
+              StartRate rate) {
+        this.overlap = Objects.requireNonNull(overlap, "overlap");
+        this.rate = Objects.requireNonNull(rate, "rate");
         this.updates = Objects.requireNonNull(updates, "updates");
         this.launcher = Objects.requireNonNull(launcher, "launcher");
         this.startGrace = Objects.requireNonNull(startGrace, "startGrace");
@@ -49,67 +54,106 @@ final class Placement {
     }
 
     /**
-     * What placement did: a verdict for each job it settled, and the jobs that wait for capacity
-     * (their records say so; capacity is still to be asked for).
+     * What placement did: a verdict for each job it settled, the jobs that wait for capacity (their
+     * records say so; capacity is still to be asked for), what the started tasks took by container
+     * instance, and whether ECS refused any start.
      */
-    record Placed(Map<String, Verdict> verdicts, List<Candidate> waiting) {
+    record Placed(Map<String, Verdict> verdicts, List<Candidate> waiting, Map<String, ClusterView.Taken> taken,
+                  boolean refused) {
     }
 
-    Placed place(List<Candidate> candidates, List<ContainerInstanceLoad> instances) {
-        Map<String, Verdict> verdicts = new LinkedHashMap<>();
+    /** Whether every candidate fits on these instances' free capacity. */
+    static boolean fitsAll(List<Candidate> candidates, List<ContainerInstanceLoad> instances) {
+        return pack(candidates, instances).unplaced().isEmpty();
+    }
+
+    private static Packer.Packing pack(List<Candidate> candidates, List<ContainerInstanceLoad> instances) {
         List<Packer.Bin> bins = instances.stream().filter(ContainerInstanceLoad::acceptsTasks)
                 .map(i -> new Packer.Bin(i.containerInstanceArn(), i.instanceType(), i.remainingCpuUnits(),
                         i.remainingMemoryMiB()))
                 .toList();
-        Packer.Packing packing = Packer.pack(candidates.stream().map(Candidate::demand).toList(), bins);
+        return Packer.pack(candidates.stream().map(Candidate::demand).toList(), bins);
+    }
+
+    Placed place(List<Candidate> candidates, List<ContainerInstanceLoad> instances) {
+        Map<String, Verdict> verdicts = new LinkedHashMap<>();
+        Packer.Packing packing = pack(candidates, instances);
         Map<String, Candidate> byId = new LinkedHashMap<>();
         candidates.forEach(c -> byId.putIfAbsent(c.id(), c));
         Map<String, ContainerInstanceLoad> byArn = new HashMap<>();
         instances.forEach(i -> byArn.putIfAbsent(i.containerInstanceArn(), i));
 
-        // Placed jobs: claim each record, then start the claimed ones in one call.
-        List<TaskStart> starts = new ArrayList<>();
-        packing.placed().forEach((id, containerInstance) -> {
-            Candidate candidate = byId.get(id);
-            Claim claim = guarded(id, () -> claim(candidate, new JobEvent.StartRequested(containerInstance,
-                    host(candidate.demand(), byArn.get(containerInstance)))));
-            if (claim.verdict() != null) {
-                verdicts.put(id, claim.verdict());
-                return;
+        // Placed jobs: each claims its record, then starts its task; jobs overlap, a job's own steps do not.
+        List<Map.Entry<String, String>> placed = List.copyOf(packing.placed().entrySet());
+        List<Started> outcomes = overlap.each(placed, p -> claimAndStart(byId.get(p.getKey()), p.getValue(),
+                byArn.get(p.getValue())));
+        Map<String, ClusterView.Taken> taken = new HashMap<>();
+        boolean refused = false;
+        for (int i = 0; i < placed.size(); i++) {
+            Started outcome = outcomes.get(i);
+            verdicts.put(placed.get(i).getKey(), outcome.verdict());
+            refused |= outcome.refused();
+            if (outcome.started()) {
+                Packer.Demand demand = byId.get(placed.get(i).getKey()).demand();
+                taken.merge(placed.get(i).getValue(), new ClusterView.Taken(demand.cpuUnits(), demand.memoryMiB(), 1),
+                        ClusterView.Taken::plus);
             }
-            starts.add(TaskOverrides.of(id, claim.record().attempt(), candidate.taskDefinitionArn(),
-                    containerInstance, candidate.algorithm().definition(), candidate.input().ref(),
-                    candidate.input().versionId(), claim.record().output(), candidate.parameters()));
-        });
-        List<TaskStart.Result> results;
-        try {
-            results = starts.isEmpty() ? List.of() : launcher.start(starts);
-        } catch (RuntimeException e) {
-            // Nothing says which tasks exist: the records stay STARTING, and the next delivery looks.
-            LOG.error("outcome=start-failed jobs={} reason=\"{}\"", starts.size(), e.getMessage(), e);
-            results = starts.stream().<TaskStart.Result>map(s -> new TaskStart.Result.Unknown(
-                    String.valueOf(e.getMessage()))).toList();
-        }
-        for (int i = 0; i < starts.size(); i++) {
-            TaskStart start = starts.get(i);
-            TaskStart.Result result = results.get(i);
-            verdicts.put(start.jobId(), guarded(start.jobId(), () -> new Claim(null, settle(start, result))).verdict());
         }
 
         // Jobs that fit nowhere: recorded as waiting (unless somebody else took care of them meanwhile).
+        List<Candidate> unplaced = packing.unplaced().stream().map(d -> byId.get(d.key())).toList();
+        List<Claim> claims = overlap.each(unplaced, candidate -> guarded(candidate.id(), () -> claim(candidate,
+                new JobEvent.WaitingForCapacity("no container instance of the cluster has "
+                        + candidate.demand().cpuUnits() + " CPU units and " + candidate.demand().memoryMiB()
+                        + " MiB free"))));
         List<Candidate> waiting = new ArrayList<>();
-        for (Packer.Demand demand : packing.unplaced()) {
-            Candidate candidate = byId.get(demand.key());
-            Claim claim = guarded(candidate.id(), () -> claim(candidate, new JobEvent.WaitingForCapacity(
-                    "no container instance of the cluster has " + demand.cpuUnits() + " CPU units and "
-                            + demand.memoryMiB() + " MiB free")));
-            if (claim.verdict() != null) {
-                verdicts.put(candidate.id(), claim.verdict());
+        for (int i = 0; i < unplaced.size(); i++) {
+            if (claims.get(i).verdict() != null) {
+                verdicts.put(unplaced.get(i).id(), claims.get(i).verdict());
             } else {
-                waiting.add(candidate);
+                waiting.add(unplaced.get(i));
             }
         }
-        return new Placed(verdicts, waiting);
+        return new Placed(verdicts, waiting, taken, refused);
+    }
+
+    /** What became of one placed job: its verdict, whether its task started, whether ECS refused it. */
+    private record Started(Verdict verdict, boolean started, boolean refused) {
+    }
+
+    /** One placed job, in order: its record claimed, a start token taken, its task started, the outcome written. */
+    private Started claimAndStart(Candidate candidate, String containerInstance, ContainerInstanceLoad load) {
+        Claim claim = guarded(candidate.id(), () -> claim(candidate, new JobEvent.StartRequested(containerInstance,
+                host(candidate.demand(), load))));
+        if (claim.verdict() != null) {
+            return new Started(claim.verdict(), false, false);
+        }
+        TaskStart start;
+        try {
+            start = TaskOverrides.of(candidate.id(), claim.record().attempt(), candidate.taskDefinitionArn(),
+                    containerInstance, candidate.algorithm().definition(), candidate.input().ref(),
+                    candidate.input().versionId(), claim.record().output(), candidate.parameters());
+        } catch (RuntimeException e) {
+            // Nothing was started: the record stays STARTING and the next delivery (after the grace) starts it.
+            LOG.error("outcome=job-failed job={} reason=\"{}\"", candidate.id(), e.getMessage(), e);
+            return new Started(new Verdict.Failed(String.valueOf(e.getMessage())), false, false);
+        }
+        TaskStart.Result result;
+        try {
+            rate.acquire();
+            result = launcher.start(List.of(start)).get(0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result = new TaskStart.Result.Refused("interrupted before its start was asked for", true);
+        } catch (RuntimeException e) {
+            // Nothing says whether the task exists: the record stays STARTING, and the next delivery looks.
+            LOG.error("outcome=start-failed job={} reason=\"{}\"", start.jobId(), e.getMessage(), e);
+            result = new TaskStart.Result.Unknown(String.valueOf(e.getMessage()));
+        }
+        TaskStart.Result outcome = result;
+        Verdict verdict = guarded(start.jobId(), () -> new Claim(null, settle(start, outcome))).verdict();
+        return new Started(verdict, outcome instanceof TaskStart.Result.Started,
+                outcome instanceof TaskStart.Result.Refused);
     }
 
     /**

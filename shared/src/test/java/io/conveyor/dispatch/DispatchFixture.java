@@ -46,6 +46,11 @@ final class DispatchFixture {
     boolean leaseTaken;
     Duration leaseLength = Duration.ofSeconds(45);
     Duration startGrace = Duration.ofSeconds(60);
+    /**
+     * How many jobs are started at once: 1, so that a scripted launcher's answers go to the jobs in their
+     * packing order ({@link DispatchOverlapTest} has the overlapped cases).
+     */
+    int parallelism = 1;
 
     Map<String, Dispatcher.Verdict> dispatch(Dispatcher.Message... messages) {
         Clock clock = Clock.fixed(now, ZoneOffset.UTC);
@@ -53,7 +58,7 @@ final class DispatchFixture {
                 .launcher(starter).fleet(fleet).lease(holder -> leaseTaken ? Optional.empty()
                         : Optional.of(now.plus(leaseLength)))
                 .planner(new CapacityPlanner(3, "m6i.large")).outputBucket(OUT).startGrace(startGrace).clock(clock)
-                .build();
+                .parallelism(parallelism).build();
         return dispatcher.dispatch(List.of(messages), "inv-1");
     }
 

@@ -58,7 +58,8 @@ class DispatcherTest {
         Clock clock = Clock.fixed(now, ZoneOffset.UTC);
         return Dispatcher.builder().registry(registry).inputs(inputs).jobs(jobs).cluster(() -> List.copyOf(cluster))
                 .launcher(launcher).fleet(fleet).lease(lease).planner(new CapacityPlanner(maxInstances, "m6i.large"))
-                .outputBucket(OUT).startGrace(Duration.ofSeconds(60)).clock(clock).build();
+                .outputBucket(OUT).startGrace(Duration.ofSeconds(60)).clock(clock)
+                .parallelism(1).build();  // a scripted launcher answers in packing order
     }
 
     @Test
@@ -614,7 +615,7 @@ class DispatcherTest {
         final java.util.Set<String> tasksStartedBy = new java.util.HashSet<>();
 
         @Override
-        public List<TaskStart.Result> start(List<TaskStart> starts) {
+        public synchronized List<TaskStart.Result> start(List<TaskStart> starts) {
             List<TaskStart.Result> results = new ArrayList<>();
             for (TaskStart start : starts) {
                 started.add(start);
@@ -629,7 +630,7 @@ class DispatcherTest {
         }
 
         @Override
-        public boolean anyTaskStartedBy(String startedBy) {
+        public synchronized boolean anyTaskStartedBy(String startedBy) {
             return tasksStartedBy.contains(startedBy);
         }
     }

@@ -181,15 +181,17 @@ class TemplateCapacityTest {
     }
 
     @Test
-    void template_dispatchEnvironment_isTheElevenVariablesWiredToTheStack() throws IOException {
+    void template_dispatchEnvironment_isTheFourteenVariablesWiredToTheStack() throws IOException {
         FunctionSpec dispatch = template().function("dispatch").orElseThrow();
         Map<String, Object> environment = new LinkedHashMap<>(dispatch.environment());
         environment.keySet().removeAll(TemplateContract.JVM_VARIABLES);
 
         assertThat(environment).containsOnlyKeys("OUTPUT_BUCKET", "CLUSTER_NAME", "STACK_NAME", "LAUNCH_TEMPLATE_ID",
                         "LAUNCH_TEMPLATE_VERSION", "SUBNET_IDS", "MAX_INSTANCES", "INSTANCE_TYPE", "DEAD_LETTER_QUEUE_URL",
-                        "JOB_INDEX_TABLE", "JOB_EVENTS", "JOB_EVENTS_BUS")
+                        "JOB_INDEX_TABLE", "JOB_EVENTS", "JOB_EVENTS_BUS", "DISPATCH_MAX_CONCURRENCY", "ECS_STARTS_PER_SECOND")
                 .containsEntry("JOB_INDEX_TABLE", new Intrinsic("Ref", "JobIndexTable"))
+                .containsEntry("DISPATCH_MAX_CONCURRENCY", new Intrinsic("Ref", "DispatchMaxConcurrency"))
+                .containsEntry("ECS_STARTS_PER_SECOND", new Intrinsic("Ref", "EcsStartsPerSecond"))
                 .containsEntry("OUTPUT_BUCKET", new Intrinsic("Ref", "OutputBucket"))
                 .containsEntry("CLUSTER_NAME", new Intrinsic("Ref", "Cluster"))
                 .containsEntry("STACK_NAME", STACK_NAME)

@@ -45,18 +45,26 @@ class TemplateConcurrencyTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void template_dispatch_capsItsBatchesByAParameterLambdaAccepts() throws IOException {
-        // Given dispatch's trigger
+    void template_dispatch_capsItsBatchesByAParameterWithinEcsStartRate() throws IOException {
+        // Given dispatch's trigger and the two parameters its pace comes from
         Map<String, Object> trigger = sqsEvents(properties("DispatchFunction")).getFirst();
+        Map<String, Object> parameters = map(template().raw().get("Parameters"));
+        Map<String, Object> concurrency = (Map<String, Object>) parameters.get("DispatchMaxConcurrency");
+        Map<String, Object> rate = (Map<String, Object>) parameters.get("EcsStartsPerSecond");
 
-        // Then its cap is a parameter, bounded as MaximumConcurrency is (2 to 1000), with a default in range
+        // Then its cap is a parameter Lambda accepts (2 up), and ECS's 40 starts a second are the default budget
         assertThat(map(trigger.get("ScalingConfig")))
                 .containsEntry("MaximumConcurrency", new Intrinsic("Ref", "DispatchMaxConcurrency"));
-        Map<String, Object> parameter = (Map<String, Object>) map(template().raw().get("Parameters"))
-                .get("DispatchMaxConcurrency");
-        assertThat(parameter).containsEntry("Type", "Number").containsEntry("MinValue", 2)
-                .containsEntry("MaxValue", 1000);
-        assertThat((Integer) parameter.get("Default")).isBetween(2, 1000);
+        assertThat(concurrency).containsEntry("Type", "Number").containsEntry("MinValue", 2);
+        assertThat(rate).containsEntry("Default", 40).containsEntry("MinValue", 1);
+        int dispatchers = (Integer) concurrency.get("Default");
+        int most = (Integer) concurrency.get("MaxValue");
+        int batch = (Integer) trigger.get("BatchSize");
+        // a default dispatcher's batch fits its share of ECS's burst of 100
+        assertThat(batch).isLessThanOrEqualTo(100 / dispatchers);
+        // at the most dispatchers, a batch's starts at its share of 40 a second take under half the 60 s timeout
+        assertThat((double) batch * most / 40).isLessThan(30);
+        assertThat(trigger).containsEntry("MaximumBatchingWindowInSeconds", 1);
     }
 
     private static Map<String, Object> properties(String function) throws IOException {

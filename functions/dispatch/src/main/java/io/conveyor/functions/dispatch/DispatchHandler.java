@@ -17,6 +17,7 @@ import io.conveyor.aws.SqsMessageDelays;
 import io.conveyor.config.Environment;
 import io.conveyor.dispatch.CapacityPlanner;
 import io.conveyor.dispatch.Dispatcher;
+import io.conveyor.dispatch.StartRate;
 import io.conveyor.events.MalformedEventException;
 import io.conveyor.jobs.IndexedJobStore;
 import io.conveyor.events.JobsQueueMessages;
@@ -53,6 +54,10 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
     static final String INSTANCE_TYPE = "INSTANCE_TYPE";
     static final String DEAD_LETTER_QUEUE_URL = "DEAD_LETTER_QUEUE_URL";
     static final String JOB_INDEX_TABLE = "JOB_INDEX_TABLE";
+    /** How many dispatchers the jobs queue runs at once (its MaximumConcurrency): they share ECS's starts. */
+    static final String DISPATCH_MAX_CONCURRENCY = "DISPATCH_MAX_CONCURRENCY";
+    /** The account's task starts a second that Conveyor may use (ECS allows 40). */
+    static final String ECS_STARTS_PER_SECOND = "ECS_STARTS_PER_SECOND";
 
     /** How long the capacity lease lasts: long enough for EC2 to list what its holder launched. */
     static final Duration LEASE = Duration.ofSeconds(45);
@@ -138,7 +143,25 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
                 .changes(JobSignals.from(env, env.required(STACK_NAME),
                         bus -> new EventBridgeJobStateEvents(aws.eventBridge(), bus)))
                 .metrics(env.required(STACK_NAME), MetricLog.STDOUT)
+                .startRate(startRate(env))
                 .build();
+    }
+
+    /**
+     * This dispatcher's share of ECS's starts: the account's rate (and its burst, in proportion) divided
+     * among the dispatchers that run at once. Unset, one dispatcher has all of ECS's 40 a second.
+     */
+    static StartRate startRate(Environment env) {
+        double perSecond = env.optional(ECS_STARTS_PER_SECOND).isPresent() ? positiveInt(env, ECS_STARTS_PER_SECOND)
+                : Dispatcher.ECS_STARTS_PER_SECOND;
+        int dispatchers = env.optional(DISPATCH_MAX_CONCURRENCY).isPresent() ? positiveInt(env, DISPATCH_MAX_CONCURRENCY)
+                : 1;
+        if (perSecond < 1 || dispatchers < 1) {
+            throw new IllegalArgumentException(ECS_STARTS_PER_SECOND + " and " + DISPATCH_MAX_CONCURRENCY
+                    + " must be at least 1, were " + perSecond + " and " + dispatchers);
+        }
+        double burst = Dispatcher.ECS_START_BURST * perSecond / Dispatcher.ECS_STARTS_PER_SECOND;
+        return StartRate.share(perSecond, burst, dispatchers);
     }
 
     private static int positiveInt(Environment env, String name) {
