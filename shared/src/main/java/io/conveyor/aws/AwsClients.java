@@ -24,7 +24,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * credentials chain (pinning a provider would break SnapStart), url-connection-client, and an
  * endpoint override from {@code AWS_ENDPOINT_URL} for emulators such as moto or LocalStack.
  *
- * <p>Build clients once, at init; each call here builds a new client.
+ * <p>Build clients once, at init; each call here builds a new client. Every client passes through
+ * {@link #priming()}'s gate and is primed with the others.
  */
 public final class AwsClients {
 
@@ -37,13 +38,15 @@ public final class AwsClients {
     private final URI endpoint;
     private final List<ExecutionInterceptor> interceptors;
     private final UnaryOperator<SdkHttpClient> httpClient;
+    private final Priming priming;
 
     private AwsClients(Region region, URI endpoint, List<ExecutionInterceptor> interceptors,
-                       UnaryOperator<SdkHttpClient> httpClient) {
+                       UnaryOperator<SdkHttpClient> httpClient, Priming priming) {
         this.region = region;
         this.endpoint = endpoint;
         this.interceptors = List.copyOf(interceptors);
         this.httpClient = httpClient;
+        this.priming = priming;
     }
 
     /**
@@ -57,7 +60,7 @@ public final class AwsClients {
                 REGION_VARIABLE, "Lambda sets it; elsewhere export it, e.g. AWS_REGION=us-east-1"));
         Region region = Region.of(regionName);
         URI endpoint = env.optional(ENDPOINT_VARIABLE).map(AwsClients::endpoint).orElse(null);
-        return new AwsClients(region, endpoint, List.of(), null);
+        return new AwsClients(region, endpoint, List.of(), null, new Priming());
     }
 
     private static URI endpoint(String value) {
@@ -79,7 +82,7 @@ public final class AwsClients {
     public AwsClients with(ExecutionInterceptor interceptor) {
         List<ExecutionInterceptor> more = new ArrayList<>(interceptors);
         more.add(interceptor);
-        return new AwsClients(region, endpoint, more, httpClient);
+        return new AwsClients(region, endpoint, more, httpClient, priming);
     }
 
     /**
@@ -88,7 +91,15 @@ public final class AwsClients {
      * sees them as it would AWS's: its retries and error handling included).
      */
     public AwsClients withHttpClient(UnaryOperator<SdkHttpClient> wrap) {
-        return new AwsClients(region, endpoint, interceptors, wrap);
+        return new AwsClients(region, endpoint, interceptors, wrap, priming);
+    }
+
+    /**
+     * The SnapStart priming of every client built here (shared by the copies {@link #with} and
+     * {@link #withHttpClient} make): a function registers it, or runs it, once its clients are built.
+     */
+    public Priming priming() {
+        return priming;
     }
 
     /** The region every client talks to. */
@@ -103,17 +114,17 @@ public final class AwsClients {
 
     /** A new S3 client; path-style addressing when an emulator endpoint is set. */
     public S3Client s3() {
-        return configure(S3Client.builder()).forcePathStyle(overridden()).build();
+        return priming.track(configure(S3Client.builder()).forcePathStyle(overridden()).build());
     }
 
     /** A new SQS client. */
     public SqsClient sqs() {
-        return configure(SqsClient.builder()).build();
+        return priming.track(configure(SqsClient.builder()).build());
     }
 
     /** A new ECS client. */
     public EcsClient ecs() {
-        return configure(EcsClient.builder()).build();
+        return priming.track(configure(EcsClient.builder()).build());
     }
 
     /**
@@ -124,46 +135,44 @@ public final class AwsClients {
         software.amazon.awssdk.services.ecs.EcsClientBuilder builder = configure(EcsClient.builder());
         builder.overrideConfiguration(o -> o.executionInterceptors(interceptors)
                 .retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry()));
-        return builder.build();
+        return priming.track(builder.build());
     }
 
     /** A new DynamoDB client (the job index). */
     public DynamoDbClient dynamoDb() {
-        return configure(DynamoDbClient.builder()).build();
+        return priming.track(configure(DynamoDbClient.builder()).build());
     }
 
     /** A new EC2 client. */
     public Ec2Client ec2() {
-        return configure(Ec2Client.builder()).build();
+        return priming.track(configure(Ec2Client.builder()).build());
     }
 
     /** A new CloudWatch client. */
     public CloudWatchClient cloudWatch() {
-        return configure(CloudWatchClient.builder()).build();
+        return priming.track(configure(CloudWatchClient.builder()).build());
     }
 
     /** A new EventBridge client (the sandbox's rules and events). */
     public software.amazon.awssdk.services.eventbridge.EventBridgeClient eventBridge() {
-        return configure(software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder()).build();
+        return priming.track(configure(software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder()).build());
     }
 
     /** A new CloudWatch Logs client (the sandbox's log groups and task logs). */
     public software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient logs() {
-        return configure(software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient.builder()).build();
+        return priming.track(configure(software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient.builder()).build());
     }
 
     /** A new CloudFormation client (the sandbox's outputs, found as a deployed stack's are). */
     public software.amazon.awssdk.services.cloudformation.CloudFormationClient cloudFormation() {
-        return configure(software.amazon.awssdk.services.cloudformation.CloudFormationClient.builder()).build();
+        return priming.track(configure(software.amazon.awssdk.services.cloudformation.CloudFormationClient.builder()).build());
     }
 
     private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder) {
         builder.region(region);
-        if (httpClient == null) {
-            builder.httpClientBuilder(UrlConnectionHttpClient.builder());
-        } else {
-            builder.httpClient(httpClient.apply(UrlConnectionHttpClient.builder().build()));
-        }
+        SdkHttpClient http = UrlConnectionHttpClient.builder().build();
+        // Built here, so the SDK does not close it with its client: url-connection holds no pool to leak.
+        builder.httpClient(priming.gate(httpClient == null ? http : httpClient.apply(http)));
         if (!interceptors.isEmpty()) {
             builder.overrideConfiguration(o -> o.executionInterceptors(interceptors));
         }

@@ -9,6 +9,7 @@ import io.conveyor.aws.DynamoDbJobIndex;
 import io.conveyor.aws.Ec2InstanceFleet;
 import io.conveyor.aws.EventBridgeJobStateEvents;
 import io.conveyor.aws.EcsContainerScheduler;
+import io.conveyor.aws.Priming;
 import io.conveyor.aws.S3CapacityLease;
 import io.conveyor.aws.S3JobStore;
 import io.conveyor.aws.S3ObjectStore;
@@ -35,6 +36,8 @@ import java.util.Objects;
 import java.util.UUID;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import org.crac.Core;
+import org.crac.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * Input files uploaded under {@code inputs/<algorithm>/} of the input bucket (S3 → SQS → here): each
  * becomes a job and a task on the cluster, or waits in the queue for capacity.
  */
-public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchResponse>, Resource {
 
     static final String OUTPUT_BUCKET = "OUTPUT_BUCKET";
     static final String CLUSTER_NAME = "CLUSTER_NAME";
@@ -84,10 +87,12 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
     private final Dispatcher dispatcher;
     private final MessageDelays delays;
     private final DeadLetters deadLetters;
+    private final Priming priming;
 
-    /** For the Lambda runtime: real clients, built once. */
+    /** For the Lambda runtime: real clients, built once, primed before SnapStart's snapshot. */
     public DispatchHandler() {
         this(Environment.system());
+        Core.getGlobalContext().register(this);
     }
 
     /** For {@code conveyor invoke}: configuration from the given environment. */
@@ -108,14 +113,30 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
     /** One client per service: each costs cold-start time. */
     private DispatchHandler(S3Client s3, SqsClient sqs, AwsClients aws, Environment env, Clock clock) {
         this(dispatcher(s3, aws, env, clock), new SqsMessageDelays(sqs)::delay,
-                new SqsDeadLetters(sqs, env.required(DEAD_LETTER_QUEUE_URL))::send);
+                new SqsDeadLetters(sqs, env.required(DEAD_LETTER_QUEUE_URL))::send, aws.priming());
     }
 
     /** For tests: the collaborators. */
     public DispatchHandler(Dispatcher dispatcher, MessageDelays delays, DeadLetters deadLetters) {
+        this(dispatcher, delays, deadLetters, new Priming());
+    }
+
+    private DispatchHandler(Dispatcher dispatcher, MessageDelays delays, DeadLetters deadLetters, Priming priming) {
         this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
         this.delays = Objects.requireNonNull(delays, "delays");
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+        this.priming = priming;
+    }
+
+    /** SnapStart: primes the clients and JSON paths before the snapshot, with no request leaving ({@link Priming}). */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        priming.prime();
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        // Nothing to mend after a restore.
     }
 
     private static Dispatcher dispatcher(S3Client s3, AwsClients aws, Environment env, Clock clock) {
@@ -133,7 +154,7 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
                         new DynamoDbJobIndex(aws.dynamoDb(), env.required(JOB_INDEX_TABLE), clock)))
                 .cluster(ecs)
                 .launcher(ecs)
-                .fleet(new Ec2InstanceFleet(aws.ec2(), env.required(STACK_NAME), env.required(LAUNCH_TEMPLATE_ID),
+                .fleet(new Ec2InstanceFleet(aws::ec2, env.required(STACK_NAME), env.required(LAUNCH_TEMPLATE_ID),
                         env.required(LAUNCH_TEMPLATE_VERSION), subnets))
                 .lease(new S3CapacityLease(s3, outputBucket, LEASE, clock))
                 .planner(new CapacityPlanner(maxInstances, env.required(INSTANCE_TYPE)))

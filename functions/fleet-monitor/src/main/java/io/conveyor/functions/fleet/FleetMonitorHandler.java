@@ -9,6 +9,7 @@ import io.conveyor.aws.CloudWatchIdleAlarms;
 import io.conveyor.aws.Ec2InstanceFleet;
 import io.conveyor.aws.EcsClusterTasks;
 import io.conveyor.aws.EcsContainerScheduler;
+import io.conveyor.aws.Priming;
 import io.conveyor.aws.S3ObjectStore;
 import io.conveyor.config.Environment;
 import io.conveyor.cost.InstanceLedgerUpdates;
@@ -23,6 +24,8 @@ import io.conveyor.fleet.InstanceStateChange;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
+import org.crac.Core;
+import org.crac.Resource;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +36,7 @@ import software.amazon.awssdk.services.ecs.EcsClient;
  * The fleet's heartbeat (an EventBridge schedule) and EC2 instance state changes (an EventBridge
  * rule); both arrive as EventBridge events.
  */
-public final class FleetMonitorHandler implements RequestHandler<ScheduledEvent, FleetReport> {
+public final class FleetMonitorHandler implements RequestHandler<ScheduledEvent, FleetReport>, Resource {
 
     /** The name of Conveyor's ECS cluster. */
     static final String CLUSTER_NAME = "CLUSTER_NAME";
@@ -54,10 +57,12 @@ public final class FleetMonitorHandler implements RequestHandler<ScheduledEvent,
     private final FleetMonitor monitor;
     private final BiConsumer<InstanceStateChange, Instant> ledger;
     private final Clock clock;
+    private final Priming priming;
 
-    /** For the Lambda runtime: real clients, built once. */
+    /** For the Lambda runtime: real clients, built once, primed before SnapStart's snapshot. */
     public FleetMonitorHandler() {
         this(Environment.system());
+        Core.getGlobalContext().register(this);
     }
 
     /** For {@code conveyor invoke}: configuration from the given environment. */
@@ -67,7 +72,7 @@ public final class FleetMonitorHandler implements RequestHandler<ScheduledEvent,
 
     /** For emulator tests: the given clients (an interceptor may record their calls). */
     public FleetMonitorHandler(AwsClients aws, Environment env) {
-        this(monitor(aws, env), ledger(aws, env)::changed, Clock.systemUTC());
+        this(monitor(aws, env), ledger(aws, env)::changed, Clock.systemUTC(), aws.priming());
     }
 
     /**
@@ -90,9 +95,26 @@ public final class FleetMonitorHandler implements RequestHandler<ScheduledEvent,
      * @param ledger what records an instance state change in the instance ledger, at the given time
      */
     public FleetMonitorHandler(FleetMonitor monitor, BiConsumer<InstanceStateChange, Instant> ledger, Clock clock) {
+        this(monitor, ledger, clock, new Priming());
+    }
+
+    private FleetMonitorHandler(FleetMonitor monitor, BiConsumer<InstanceStateChange, Instant> ledger, Clock clock,
+                                Priming priming) {
+        this.priming = priming;
         this.monitor = Objects.requireNonNull(monitor, "monitor");
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** SnapStart: primes the clients and JSON paths before the snapshot, with no request leaving ({@link Priming}). */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        priming.prime();
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        // Nothing to mend after a restore.
     }
 
     private static InstanceLedgerUpdates ledger(AwsClients aws, Environment env) {

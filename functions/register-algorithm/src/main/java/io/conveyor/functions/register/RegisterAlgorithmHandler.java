@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.conveyor.aws.AwsClients;
 import io.conveyor.aws.EcsTaskDefinitions;
+import io.conveyor.aws.Priming;
 import io.conveyor.aws.S3ObjectStore;
 import io.conveyor.config.Environment;
 import io.conveyor.descriptor.DescriptorValidator;
@@ -17,13 +18,15 @@ import io.conveyor.registration.WrapSettings;
 import io.conveyor.storage.StorageEvent;
 import java.time.Clock;
 import java.util.Objects;
+import org.crac.Core;
+import org.crac.Resource;
 
 /**
  * Descriptors uploaded to (or deleted from) {@code algorithms/} of the input bucket (S3 → SQS → here):
  * each is validated and registered as a wrapped ECS task definition, or retired; the outcome goes to
  * {@code registry/outcomes/} of the output bucket.
  */
-public final class RegisterAlgorithmHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+public final class RegisterAlgorithmHandler implements RequestHandler<SQSEvent, SQSBatchResponse>, Resource {
 
     static final String OUTPUT_BUCKET = "OUTPUT_BUCKET";
     static final String TASK_FAMILY_PREFIX = "TASK_FAMILY_PREFIX";
@@ -33,10 +36,12 @@ public final class RegisterAlgorithmHandler implements RequestHandler<SQSEvent, 
     static final String STAGE_IMAGE = "STAGE_IMAGE";
 
     private final Registrar registrar;
+    private final Priming priming;
 
-    /** For the Lambda runtime: real clients, built once. */
+    /** For the Lambda runtime: real clients, built once, primed before SnapStart's snapshot. */
     public RegisterAlgorithmHandler() {
         this(Environment.system());
+        Core.getGlobalContext().register(this);
     }
 
     /** For {@code conveyor invoke}: configuration from the given environment. */
@@ -46,13 +51,30 @@ public final class RegisterAlgorithmHandler implements RequestHandler<SQSEvent, 
 
     /** For the sandbox and emulator tests: the given clients (interceptors may mend or record their calls). */
     public RegisterAlgorithmHandler(AwsClients aws, Environment env) {
-        this(registrar(aws, env));
+        this(registrar(aws, env), aws.priming());
     }
 
     /** For tests: the collaborators. */
     public RegisterAlgorithmHandler(Registrar registrar) {
-        this.registrar = Objects.requireNonNull(registrar, "registrar");
+        this(registrar, new Priming());
     }
+
+    private RegisterAlgorithmHandler(Registrar registrar, Priming priming) {
+        this.registrar = Objects.requireNonNull(registrar, "registrar");
+        this.priming = priming;
+    }
+
+    /** SnapStart: primes the clients and JSON paths before the snapshot, with no request leaving ({@link Priming}). */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        priming.prime();
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        // Nothing to mend after a restore.
+    }
+
 
     private static Registrar registrar(AwsClients aws, Environment env) {
         S3ObjectStore store = new S3ObjectStore(aws.s3());

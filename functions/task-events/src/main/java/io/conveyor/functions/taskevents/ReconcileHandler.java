@@ -7,6 +7,7 @@ import io.conveyor.aws.AwsClients;
 import io.conveyor.aws.DynamoDbJobIndex;
 import io.conveyor.aws.EcsAttemptTasks;
 import io.conveyor.aws.EcsRunningAttempts;
+import io.conveyor.aws.Priming;
 import io.conveyor.aws.S3AttemptOutputs;
 import io.conveyor.aws.S3InputListing;
 import io.conveyor.aws.S3JobStore;
@@ -28,6 +29,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.crac.Core;
+import org.crac.Resource;
 
 /**
  * Flow 5: on its schedule, one bounded pass of the {@link Reconciler}, which mends lost events (inputs
@@ -35,7 +38,7 @@ import java.util.Objects;
  * letters. It prints the pass as one Embedded Metric Format line on standard output, where CloudWatch turns
  * it into metrics. It lives beside task-events: the same clients, and task-events' driver applies what it finds.
  */
-public final class ReconcileHandler implements RequestHandler<ScheduledEvent, ReconcileReport> {
+public final class ReconcileHandler implements RequestHandler<ScheduledEvent, ReconcileReport>, Resource {
 
     static final String CLUSTER_ARN = TaskEventsHandler.CLUSTER_ARN;
     static final String OUTPUT_BUCKET = TaskEventsHandler.OUTPUT_BUCKET;
@@ -58,10 +61,12 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, Re
     private final Reconciler reconciler;
     private final String stack;
     private final Clock clock;
+    private final Priming priming;
 
-    /** For the Lambda runtime. */
+    /** For the Lambda runtime: primed before SnapStart's snapshot. */
     public ReconcileHandler() {
         this(Environment.system());
+        Core.getGlobalContext().register(this);
     }
 
     /** For {@code conveyor invoke}: configuration from the given environment. */
@@ -71,14 +76,30 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, Re
 
     /** For emulator tests and the sandbox: the given clients, and its time. */
     public ReconcileHandler(AwsClients aws, Environment env, Clock clock) {
-        this(reconciler(aws, env, clock), env.required(STACK_NAME), clock);
+        this(reconciler(aws, env, clock), env.required(STACK_NAME), clock, aws.priming());
     }
 
     /** For tests: the collaborators. */
     public ReconcileHandler(Reconciler reconciler, String stack, Clock clock) {
+        this(reconciler, stack, clock, new Priming());
+    }
+
+    private ReconcileHandler(Reconciler reconciler, String stack, Clock clock, Priming priming) {
+        this.priming = priming;
         this.reconciler = Objects.requireNonNull(reconciler, "reconciler");
         this.stack = Objects.requireNonNull(stack, "stack");
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** SnapStart: primes the clients and JSON paths before the snapshot, with no request leaving ({@link Priming}). */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        priming.prime();
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        // Nothing to mend after a restore.
     }
 
     private static Reconciler reconciler(AwsClients aws, Environment env, Clock clock) {

@@ -8,6 +8,7 @@ import io.conveyor.aws.AwsClients;
 import io.conveyor.aws.DynamoDbJobIndex;
 import io.conveyor.aws.EcsRunningAttempts;
 import io.conveyor.aws.EventBridgeJobStateEvents;
+import io.conveyor.aws.Priming;
 import io.conveyor.aws.S3JobStore;
 import io.conveyor.aws.S3ObjectStore;
 import io.conveyor.aws.SqsJobQueue;
@@ -23,13 +24,15 @@ import io.conveyor.registration.ObjectStoreRegistry;
 import io.conveyor.tasks.TaskEventDriver;
 import java.time.Clock;
 import java.util.Objects;
+import org.crac.Core;
+import org.crac.Resource;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Flow 3: ECS task state changes of Conveyor's cluster (EventBridge → SQS → here) move job records
  * along, queue retries and chains' next steps, and stop a task whose job is over ({@link TaskEventDriver}).
  */
-public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatchResponse>, Resource {
 
     /** The ARN of Conveyor's ECS cluster. */
     static final String CLUSTER_ARN = "CLUSTER_ARN";
@@ -43,10 +46,12 @@ public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatc
     static final String STACK_NAME = "STACK_NAME";
 
     private final TaskEventDriver lifecycle;
+    private final Priming priming;
 
-    /** For the Lambda runtime. */
+    /** For the Lambda runtime: primed before SnapStart's snapshot. */
     public TaskEventsHandler() {
         this(Environment.system());
+        Core.getGlobalContext().register(this);
     }
 
     /** For {@code conveyor invoke}: configuration from the given environment (checked before clients are built). */
@@ -59,7 +64,7 @@ public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatc
     }
 
     private TaskEventsHandler(Settings settings, AwsClients aws, Clock clock) {
-        this(lifecycle(aws.s3(), aws, settings, clock));
+        this(lifecycle(aws.s3(), aws, settings, clock), aws.priming());
     }
 
     /** For emulator tests: the given clients. */
@@ -74,8 +79,25 @@ public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatc
 
     /** For tests: the collaborators. */
     public TaskEventsHandler(TaskEventDriver lifecycle) {
-        this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
+        this(lifecycle, new Priming());
     }
+
+    private TaskEventsHandler(TaskEventDriver lifecycle, Priming priming) {
+        this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
+        this.priming = priming;
+    }
+
+    /** SnapStart: primes the clients and JSON paths before the snapshot, with no request leaving ({@link Priming}). */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        priming.prime();
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        // Nothing to mend after a restore.
+    }
+
 
     /** The function's own configuration. */
     private record Settings(String cluster, String outputBucket, String jobsQueue, String jobIndex, Environment env) {
