@@ -2,7 +2,10 @@ package io.conveyor.aws;
 
 import java.io.ByteArrayInputStream;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Set;
+import java.util.WeakHashMap;
 import org.crac.Context;
 import org.crac.Resource;
 import org.slf4j.Logger;
@@ -30,7 +33,8 @@ public final class Priming implements Resource {
 
     private static final Logger LOG = LoggerFactory.getLogger(Priming.class);
 
-    private final List<SdkClient> clients = new CopyOnWriteArrayList<>();
+    /** Held weakly: a CLI or the sandbox builds and closes many clients, and priming must not keep them. */
+    private final Set<SdkClient> clients = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     private volatile boolean active;
 
     /** Priming for the clients that will be {@link #track tracked}. */
@@ -58,16 +62,20 @@ public final class Priming implements Resource {
      * primed call are expected (the answers are empty) and never escape.
      */
     public void prime() {
+        List<SdkClient> alive;
+        synchronized (clients) {
+            alive = new ArrayList<>(clients);
+        }
         active = true;
         try {
-            for (SdkClient client : clients) {
+            for (SdkClient client : alive) {
                 PrimingCalls.prime(client);
             }
             PrimingCalls.json();
         } finally {
             active = false;
         }
-        LOG.info("outcome=primed clients={}", clients.size());
+        LOG.info("outcome=primed clients={}", alive.size());
     }
 
     @Override
