@@ -156,7 +156,7 @@ public final class ColdStart {
 
     private static Map<String, String> environment(JsonNode envVars, Case c, String endpoint, Map<String, String> queues) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("PATH", System.getenv("PATH"));
+        env.put("PATH", io.conveyor.config.Environment.system().optional("PATH").orElse("/usr/bin:/bin"));
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_ENDPOINT_URL", endpoint);
         env.put("AWS_ACCESS_KEY_ID", "test");
