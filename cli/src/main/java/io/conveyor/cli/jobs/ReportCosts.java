@@ -46,7 +46,8 @@ final class ReportCosts {
             Instant from = since != null ? since : earliest(attempts, spans, now);
             Map<String, String> lanes = new HashMap<>();
             attempts.forEach(usage -> lanes.put(RunReport.key(usage.jobId(), usage.attempt()), usage.instanceId()));
-            return new RunReport.Costs(CostAttribution.attribute(attempts, spans, prices, from, now), lanes);
+            return new RunReport.Costs(CostAttribution.attribute(attempts, spans, prices, from, latest(attempts, now)),
+                    lanes);
         }
         if (priceFile != null) {
             throw new UsageException("--prices prices instance types on a stack; for a local outbox give --price-per-hour");
@@ -106,6 +107,18 @@ final class ReportCosts {
             most = Math.max(most, open);
         }
         return most;
+    }
+
+    /**
+     * Now, or the latest end the records tell if that is later: the records' times are the stack's clocks' (the
+     * sandbox's runs faster than this machine's), and an attempt is never cut off by the report's own clock.
+     */
+    private static Instant latest(List<AttemptUsage> attempts, Instant now) {
+        Instant latest = now;
+        for (AttemptUsage usage : attempts) {
+            latest = usage.end().isAfter(latest) ? usage.end() : latest;
+        }
+        return latest;
     }
 
     private static Instant earliest(List<AttemptUsage> attempts, List<InstanceSpan> spans, Instant now) {

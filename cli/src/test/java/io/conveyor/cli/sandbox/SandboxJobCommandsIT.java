@@ -47,6 +47,10 @@ class SandboxJobCommandsIT {
                 {"name": "slow", "image": "busybox:1.36", "retries": 2,
                  "command": ["sh", "-c", "echo begun; sleep 300"],
                  "resources": {"vcpu": 0.25, "memoryMiB": 128}}""");
+        run.register("pause.json", """
+                {"name": "pause", "image": "busybox:1.36",
+                 "command": ["sh", "-c", "sleep 2; wc -w < \\"$CONVEYOR_INPUT\\""],
+                 "resources": {"vcpu": 0.25, "memoryMiB": 128}}""");
         run.register("flaky.json", """
                 {"name": "flaky", "image": "busybox:1.36", "retries": 0,
                  "command": ["sh", "-c", "if [ -e \\"%s/$(basename \\"$CONVEYOR_INPUT\\")\\" ]; then echo fixed > \\"$CONVEYOR_OUTPUT_DIR/ok.txt\\"; else echo broken >&2; exit 3; fi"],
@@ -371,8 +375,8 @@ class SandboxJobCommandsIT {
 
     @Test
     void report_sandboxRun_timelineByInstanceAndCost() throws Exception {
-        // Given a job that ran on one of the sandbox's instances
-        String id = submit(file("reported.txt", "one two\n"), "word-count");
+        // Given a job that ran on one of the sandbox's instances for a few seconds (ECS tells times in seconds)
+        String id = submit(file("reported.txt", "one two\n"), "pause");
         awaitRecord(id, job -> job.state() == JobState.SUCCEEDED);
         Path page = run.work.resolve("report/report.html");
         Path trace = run.work.resolve("report/trace.tsv");
@@ -389,6 +393,7 @@ class SandboxJobCommandsIT {
         String line = Files.readAllLines(trace).stream().filter(row -> row.startsWith(id + "\t")).findFirst().orElseThrow();
         String[] fields = line.split("\t", -1);
         assertThat(fields[3]).as("lane").startsWith("i-");
+        assertThat(fields[13]).as("cost_usd of " + line).isNotEmpty();
         assertThat(new java.math.BigDecimal(fields[13])).as("cost_usd").isPositive();
     }
 
