@@ -33,10 +33,11 @@ public final class CapacityProvisioner {
     private static final Logger LOG = LoggerFactory.getLogger(CapacityProvisioner.class);
 
     /**
-     * How long a need is acted on: its jobs' shortest wait in the queue (30 s). An older one may describe
-     * jobs that have started since; the jobs still waiting have sent a newer one.
+     * How long a need is acted on: its jobs' longest wait in the queue (5 minutes), by when they have sent a
+     * newer one. Shorter than the capacity queue's visibility timeout (6 minutes), so a need whose handling
+     * failed is never acted on late, when its jobs may have started: it waits for the DLQ instead.
      */
-    public static final Duration FRESH_FOR = Duration.ofSeconds(CapacityRequests.FIRST_CAPACITY_DELAY_SECONDS);
+    public static final Duration FRESH_FOR = Duration.ofSeconds(CapacityRequests.MAX_CAPACITY_DELAY_SECONDS);
     /** What must be left of the capacity lease to start or launch instances under it. */
     static final Duration LEASE_MARGIN = Duration.ofSeconds(15);
 
