@@ -15,13 +15,16 @@ define lambda
 	@echo "$(1): $$(du -sh "$(ARTIFACTS_DIR)" | cut -f1) unpacked in $(ARTIFACTS_DIR)"
 endef
 
-.PHONY: build-RegisterAlgorithmFunction build-DispatchFunction build-TaskEventsFunction build-FleetMonitorFunction
+.PHONY: build-RegisterAlgorithmFunction build-DispatchFunction build-CapacityFunction build-TaskEventsFunction build-FleetMonitorFunction
 
 build-RegisterAlgorithmFunction:
 	$(call lambda,functions/register-algorithm)
 
 build-DispatchFunction:
 	$(call lambda,functions/dispatch)
+
+build-CapacityFunction:
+	$(call lambda,functions/capacity)
 
 build-TaskEventsFunction:
 	$(call lambda,functions/task-events)

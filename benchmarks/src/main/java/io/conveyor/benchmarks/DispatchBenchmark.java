@@ -4,12 +4,9 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.conveyor.aws.AwsClients;
 import io.conveyor.aws.DynamoDbJobIndex;
-import io.conveyor.aws.Ec2InstanceFleet;
 import io.conveyor.aws.EcsContainerScheduler;
 import io.conveyor.aws.JobIndexTables;
-import io.conveyor.aws.S3CapacityLease;
 import io.conveyor.aws.S3JobStore;
-import io.conveyor.dispatch.CapacityPlanner;
 import io.conveyor.dispatch.Dispatcher;
 import io.conveyor.dispatch.StartRate;
 import io.conveyor.jobs.IndexedJobStore;
@@ -179,9 +176,9 @@ public final class DispatchBenchmark {
                 .jobs(new IndexedJobStore(new S3JobStore(aws.s3(), OUT), new DynamoDbJobIndex(aws.dynamoDb(), INDEX, clock)))
                 .cluster(ecs)
                 .launcher(ecs)
-                .fleet(new Ec2InstanceFleet(aws.ec2(), "bench", "lt-unused", "1", List.of()))
-                .lease(new S3CapacityLease(aws.s3(), OUT, Duration.ofSeconds(45), clock))
-                .planner(new CapacityPlanner(0, "m6i.large"))
+                .capacity(need -> {
+                    throw new IllegalStateException("the benchmark's cluster has room: no capacity is asked for");
+                })
                 .outputBucket(OUT)
                 .startGrace(Duration.ofMinutes(3))
                 .clock(clock)

@@ -103,6 +103,7 @@ class InvokeIT {
                 new String[] {"register-algorithm", "register-algorithm/descriptor-removed.json"},
                 new String[] {"register-algorithm", "register-algorithm/s3-test-event.json"},
                 new String[] {"dispatch", "dispatch/input-created.json"},
+                new String[] {"capacity", "capacity/need-sent.json"},
                 new String[] {"task-events", "task-events/task-stopped.json"},
                 new String[] {"task-events", "task-events/task-running-and-stopped.json"},
                 new String[] {"fleet-monitor", "fleet-monitor/instance-stopped.json"})) {
@@ -162,7 +163,7 @@ class InvokeIT {
             assertThat(run.out()).isEmpty();
         });
         assertThat(unknown.err()).isEqualTo("conveyor: unknown function 'nope'; " + HOME.resolve("template.yaml")
-                + " has: register-algorithm (RegisterAlgorithmFunction), dispatch (DispatchFunction), "
+                + " has: register-algorithm (RegisterAlgorithmFunction), dispatch (DispatchFunction), capacity (CapacityFunction), "
                 + "task-events (TaskEventsFunction), fleet-monitor (FleetMonitorFunction), reconcile (ReconcileFunction), "
                 + "teardown (TeardownFunction)");
         assertThat(missing.err()).isEqualTo("conveyor: cannot read event file " + dir.resolve("absent.json")

@@ -2,10 +2,8 @@ package io.conveyor.dispatch;
 
 import io.conveyor.fleet.ContainerInstanceLoad;
 import io.conveyor.fleet.ContainerScheduler;
-import io.conveyor.fleet.InstanceFleet;
 import io.conveyor.jobs.JobChanges;
 import io.conveyor.jobs.JobStore;
-import io.conveyor.observe.MetricLog;
 import io.conveyor.jobs.JobUpdates;
 import io.conveyor.registration.AlgorithmRegistry;
 import io.conveyor.storage.ObjectStore;
@@ -23,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * Flow 2, the driver: input objects under {@code inputs/<algorithm>/} become jobs, and jobs become
  * tasks. A batch goes through three steps: {@link Admission} (which jobs are to run),
  * {@link Placement} (packed onto the cluster's free capacity, claimed and started) and
- * {@link CapacityRequests} (instances for the jobs that fit nowhere). What each job's record becomes
+ * {@link CapacityRequests} (the capacity function told of the jobs that fit nowhere). What each job's record becomes
  * is decided by {@link io.conveyor.jobs.JobLifecycle}; a duplicate event or a redelivered message
  * finds the job it made and never starts a second task.
  */
@@ -57,9 +55,7 @@ public final class Dispatcher {
         this.view = new ClusterView(Objects.requireNonNull(b.cluster, "cluster"), b.clusterViewFreshFor, b.clock);
         this.placement = new Placement(updates, Objects.requireNonNull(b.launcher, "launcher"),
                 Objects.requireNonNull(b.startGrace, "startGrace"), b.clock, new Overlap(b.parallelism), b.startRate);
-        this.capacity = new CapacityRequests(Objects.requireNonNull(b.fleet, "fleet"),
-                Objects.requireNonNull(b.lease, "lease"), Objects.requireNonNull(b.planner, "planner"), b.clock,
-                b.stack, b.metrics);
+        this.capacity = new CapacityRequests(Objects.requireNonNull(b.capacity, "capacity"), b.clock);
     }
 
     /** A dispatcher's collaborators, by name. */
@@ -142,7 +138,7 @@ public final class Dispatcher {
             batch.settle(placed.verdicts());
             if (!placed.waiting().isEmpty()) {
                 int delay = CapacityRequests.capacityDelay(batch.fewestReceives(placed.waiting()));
-                batch.settle(capacity.request(placed.waiting(), instances, invocation, delay));
+                batch.settle(capacity.request(placed.waiting(), invocation, delay));
             }
         } catch (RuntimeException e) {
             // Capacity could not be read: every message with work goes back.
@@ -160,15 +156,11 @@ public final class Dispatcher {
         private JobStore jobs;
         private ContainerScheduler cluster;
         private TaskLauncher launcher;
-        private InstanceFleet fleet;
-        private CapacityLease lease;
-        private CapacityPlanner planner;
+        private CapacitySignal capacity;
         private String outputBucket;
         private Duration startGrace;
         private Clock clock = Clock.systemUTC();
         private JobChanges changes = JobChanges.NONE;
-        private String stack = "";
-        private MetricLog metrics = MetricLog.NONE;
         private Duration clusterViewFreshFor = CLUSTER_VIEW_FRESH_FOR;
         private int parallelism = PARALLELISM;
         private StartRate startRate = StartRate.share(ECS_STARTS_PER_SECOND, ECS_START_BURST, 1);
@@ -228,19 +220,9 @@ public final class Dispatcher {
             return this;
         }
 
-        /** The stack's EC2 instances. */
-        public Builder fleet(InstanceFleet value) {
-            fleet = value;
-            return this;
-        }
-
-        public Builder lease(CapacityLease value) {
-            lease = value;
-            return this;
-        }
-
-        public Builder planner(CapacityPlanner value) {
-            planner = value;
+        /** Where the jobs that fit nowhere are told, for instances to be started or launched. */
+        public Builder capacity(CapacitySignal value) {
+            capacity = value;
             return this;
         }
 
@@ -267,13 +249,6 @@ public final class Dispatcher {
         /** Told of each record written (metrics, job events: {@link io.conveyor.observe.JobSignals}). */
         public Builder changes(JobChanges value) {
             changes = Objects.requireNonNull(value, "changes");
-            return this;
-        }
-
-        /** Where the dispatcher's own metrics ({@code CapacityShortfall}) go, with the stack they are about. */
-        public Builder metrics(String stackName, MetricLog log) {
-            stack = Objects.requireNonNull(stackName, "stack");
-            metrics = Objects.requireNonNull(log, "metrics");
             return this;
         }
 

@@ -55,9 +55,10 @@ final class DispatchFixture {
     Map<String, Dispatcher.Verdict> dispatch(Dispatcher.Message... messages) {
         Clock clock = Clock.fixed(now, ZoneOffset.UTC);
         Dispatcher dispatcher = Dispatcher.builder().registry(registry).inputs(inputs).jobs(store).cluster(clusterReader)
-                .launcher(starter).fleet(fleet).lease(holder -> leaseTaken ? Optional.empty()
-                        : Optional.of(now.plus(leaseLength)))
-                .planner(new CapacityPlanner(3, "m6i.large")).outputBucket(OUT).startGrace(startGrace).clock(clock)
+                .launcher(starter).capacity(need -> new CapacityProvisioner(fleet, holder -> leaseTaken ? Optional.empty()
+                        : Optional.of(now.plus(leaseLength)), new CapacityPlanner(3, "m6i.large"), clock, "conveyor",
+                        io.conveyor.observe.MetricLog.NONE).provision(List.of(need), List.copyOf(cluster), need.requestedBy()))
+                .outputBucket(OUT).startGrace(startGrace).clock(clock)
                 .parallelism(parallelism).build();
         return dispatcher.dispatch(List.of(messages), "inv-1");
     }

@@ -53,7 +53,7 @@ class DispatchVerdictsTest {
 
         // Then the message of both comes back after the refused start's short wait, the other after the long one
         assertThat(verdicts).containsEntry("both", new Dispatcher.Verdict.Wait(10, "RESOURCE:MEMORY on ci-1"))
-                .containsEntry("big", new Dispatcher.Verdict.Wait(30, "another dispatch is deciding on capacity"));
+                .containsEntry("big", new Dispatcher.Verdict.Wait(30, CapacityRequests.ASKED));
     }
 
     @Test
@@ -203,7 +203,7 @@ class DispatchVerdictsTest {
 
         // Then nothing is to be launched, so the short lease does not matter: the job waits for that instance
         assertThat(rig.fleet.calls).isEmpty();
-        assertThat(verdicts).containsEntry("m1", new Dispatcher.Verdict.Wait(30, "waits for i-p, which is starting up"));
+        assertThat(verdicts).containsEntry("m1", new Dispatcher.Verdict.Wait(30, CapacityRequests.ASKED));
     }
 
     /** The fixture's job store, where something else writes once, just before the first replace. */

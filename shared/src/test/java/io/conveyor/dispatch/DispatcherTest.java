@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.conveyor.fleet.ContainerInstanceLoad;
 import io.conveyor.fleet.FleetInstance;
 import io.conveyor.fleet.InstanceFleet;
+import io.conveyor.observe.MetricLog;
 import io.conveyor.jobs.JobEvent;
 import io.conveyor.jobs.JobRecord;
 import io.conveyor.jobs.JobState;
@@ -51,13 +52,24 @@ class DispatcherTest {
     final Launcher launcher = new Launcher();
     final Fleet fleet = new Fleet();
     final Lease lease = new Lease();
+    /** What dispatch told the capacity function, and what it made of each (run in-process here). */
+    final List<CapacityNeed> needs = new ArrayList<>();
+    final List<CapacityProvisioner.Outcome> outcomes = new ArrayList<>();
+    RuntimeException signalFailure;
     Instant now = Instant.parse("2026-11-21T10:00:00Z");
     int maxInstances = 3;
 
     Dispatcher dispatcher() {
         Clock clock = Clock.fixed(now, ZoneOffset.UTC);
         return Dispatcher.builder().registry(registry).inputs(inputs).jobs(jobs).cluster(() -> List.copyOf(cluster))
-                .launcher(launcher).fleet(fleet).lease(lease).planner(new CapacityPlanner(maxInstances, "m6i.large"))
+                .launcher(launcher).capacity(need -> {
+                    if (signalFailure != null) {
+                        throw signalFailure;
+                    }
+                    needs.add(need);
+                    outcomes.add(new CapacityProvisioner(fleet, lease, new CapacityPlanner(maxInstances, "m6i.large"), clock,
+                            "conveyor", MetricLog.NONE).provision(List.of(need), List.copyOf(cluster), need.requestedBy()));
+                })
                 .outputBucket(OUT).startGrace(Duration.ofSeconds(60)).clock(clock)
                 .parallelism(1).build();  // a scripted launcher answers in packing order
     }
@@ -219,7 +231,15 @@ class DispatcherTest {
         assertThat(fleet.calls).containsExactly("launch m6i.large x1");
         assertThat(fleet.launchedFor).as("one algorithm waits: its cost-allocation tag").containsExactly("word-count");
         assertThat(verdicts.values()).allSatisfy(v -> assertThat(v).isEqualTo(new Dispatcher.Verdict.Wait(30,
-                "waits for a new m6i.large instance")));
+                CapacityRequests.ASKED)));
+        assertThat(needs).singleElement().satisfies(need -> {
+            assertThat(need.requestedBy()).isEqualTo("inv-1");
+            assertThat(need.requestedAt()).isEqualTo(now);
+            assertThat(need.algorithms()).containsExactly("word-count");
+            assertThat(need.waiting()).extracting(Packer.Demand::key).containsExactlyInAnyOrderElementsOf(
+                    jobs.all().stream().map(JobRecord::id).toList());
+            assertThat(need.waiting()).allSatisfy(demand -> assertThat(demand.cpuUnits()).isEqualTo(1024));
+        });
         assertThat(jobs.all()).allSatisfy(record -> {
             assertThat(record.state()).isEqualTo(JobState.WAITING_FOR_CAPACITY);
             assertThat(record.waitingSince()).isEqualTo("2026-11-21T10:00:00Z");
@@ -232,7 +252,8 @@ class DispatcherTest {
         Map<String, Dispatcher.Verdict> again = dispatcher().dispatch(List.of(
                 new Dispatcher.Message("m1", 2, List.of(created("inputs/word-count/a.txt", "v1", 5)))), "inv-2");
         assertThat(fleet.calls).containsExactly("launch m6i.large x1");
-        assertThat(again.get("m1")).isEqualTo(new Dispatcher.Verdict.Wait(60, "waits for i-new, which is starting up"));
+        assertThat(again.get("m1")).isEqualTo(new Dispatcher.Verdict.Wait(60, CapacityRequests.ASKED));
+        assertThat(outcomes).containsExactly(CapacityProvisioner.Outcome.DECIDED, CapacityProvisioner.Outcome.DECIDED);
         assertThat(jobs.all().get(0).waitingSince()).isEqualTo("2026-11-21T10:00:00Z");
     }
 
@@ -247,7 +268,7 @@ class DispatcherTest {
     }
 
     @Test
-    void dispatch_capReached_launchesNothingAndTheRecordSaysWhy() {
+    void dispatch_capReached_launchesNothingAndTheJobWaits() {
         registry.register(WORD_COUNT);
         maxInstances = 2;
         fleet.instances.add(new FleetInstance("i-a", "m6i.large", FleetInstance.State.RUNNING));
@@ -260,8 +281,7 @@ class DispatcherTest {
 
         assertThat(fleet.calls).isEmpty();
         assertThat(verdicts.get("m1")).isInstanceOf(Dispatcher.Verdict.Wait.class);
-        assertThat(((Dispatcher.Verdict.Wait) verdicts.get("m1")).reason())
-                .isEqualTo("the instance cap is reached (2 of MaxInstances 2 live)");
+        assertThat(outcomes).containsExactly(CapacityProvisioner.Outcome.DECIDED);
         assertThat(jobs.all().get(0).state()).isEqualTo(JobState.WAITING_FOR_CAPACITY);
     }
 
@@ -275,8 +295,8 @@ class DispatcherTest {
 
         assertThat(fleet.calls).isEmpty();
         assertThat(fleet.described).isZero();
-        assertThat(verdicts.get("m1")).isEqualTo(new Dispatcher.Verdict.Wait(30,
-                "another dispatch is deciding on capacity"));
+        assertThat(outcomes).containsExactly(CapacityProvisioner.Outcome.LEASE_HELD);
+        assertThat(verdicts.get("m1")).isEqualTo(new Dispatcher.Verdict.Wait(30, CapacityRequests.ASKED));
     }
 
     @Test
@@ -380,14 +400,14 @@ class DispatcherTest {
     @Test
     void launchToken_isOnePerDecision() {
         Instant at = Instant.parse("2026-11-21T10:00:45Z");
-        String token = CapacityRequests.launchToken("inv-1", at, "m6i.large", 1);
+        String token = CapacityProvisioner.launchToken("inv-1", at, "m6i.large", 1);
 
         // the same decision (an SDK retry of it) keeps its token; any other decision gets its own
-        assertThat(CapacityRequests.launchToken("inv-1", at, "m6i.large", 1)).isEqualTo(token);
-        assertThat(List.of(CapacityRequests.launchToken("inv-2", at, "m6i.large", 1),
-                CapacityRequests.launchToken("inv-1", at.plusSeconds(1), "m6i.large", 1),
-                CapacityRequests.launchToken("inv-1", at, "m6i.large", 2),
-                CapacityRequests.launchToken("inv-1", at, "c6i.large", 1))).doesNotContain(token).doesNotHaveDuplicates();
+        assertThat(CapacityProvisioner.launchToken("inv-1", at, "m6i.large", 1)).isEqualTo(token);
+        assertThat(List.of(CapacityProvisioner.launchToken("inv-2", at, "m6i.large", 1),
+                CapacityProvisioner.launchToken("inv-1", at.plusSeconds(1), "m6i.large", 1),
+                CapacityProvisioner.launchToken("inv-1", at, "m6i.large", 2),
+                CapacityProvisioner.launchToken("inv-1", at, "c6i.large", 1))).doesNotContain(token).doesNotHaveDuplicates();
         assertThat(token).hasSizeLessThanOrEqualTo(62);
     }
 
@@ -443,15 +463,15 @@ class DispatcherTest {
     }
 
     @Test
-    void dispatch_ec2RefusingTheLaunch_letsTheJobsWaitWithEc2sReason() {
+    void dispatch_ec2RefusingTheLaunch_letsTheJobsWait() {
         registry.register(WORD_COUNT);
         fleet.failWith = new IllegalStateException("InsufficientInstanceCapacity: no m6i.large in us-east-1a");
 
         Map<String, Dispatcher.Verdict> verdicts = dispatcher().dispatch(List.of(
                 message("m1", created("inputs/word-count/a.txt", "v1", 5))), "inv-1");
 
-        assertThat(verdicts.get("m1")).isEqualTo(new Dispatcher.Verdict.Wait(30,
-                "asking EC2 for capacity failed: InsufficientInstanceCapacity: no m6i.large in us-east-1a"));
+        assertThat(outcomes).containsExactly(CapacityProvisioner.Outcome.EC2_FAILED);
+        assertThat(verdicts.get("m1")).isEqualTo(new Dispatcher.Verdict.Wait(30, CapacityRequests.ASKED));
         assertThat(jobs.all().get(0).state()).isEqualTo(JobState.WAITING_FOR_CAPACITY);
     }
 
@@ -464,8 +484,25 @@ class DispatcherTest {
                 message("m1", created("inputs/word-count/a.txt", "v1", 5))), "inv-1");
 
         assertThat(fleet.calls).isEmpty();
+        assertThat(outcomes).containsExactly(CapacityProvisioner.Outcome.LEASE_EXPIRING);
+        assertThat(verdicts.get("m1")).isEqualTo(new Dispatcher.Verdict.Wait(30, CapacityRequests.ASKED));
+    }
+
+    @Test
+    void dispatch_capacitySignalFailing_letsTheJobsWaitWithTheReason() {
+        // Given a capacity queue that cannot be reached
+        registry.register(WORD_COUNT);
+        signalFailure = new IllegalStateException("SQS said 503");
+
+        // When a job finds no room
+        Map<String, Dispatcher.Verdict> verdicts = dispatcher().dispatch(List.of(
+                message("m1", created("inputs/word-count/a.txt", "v1", 5))), "inv-1");
+
+        // Then it waits all the same (its next delivery asks again), and nothing was asked of EC2
         assertThat(verdicts.get("m1")).isEqualTo(new Dispatcher.Verdict.Wait(30,
-                "the capacity lease ran out before the launch"));
+                "asking for capacity failed: SQS said 503"));
+        assertThat(jobs.all().get(0).state()).isEqualTo(JobState.WAITING_FOR_CAPACITY);
+        assertThat(fleet.described).isZero();
     }
 
     @Test
@@ -478,7 +515,8 @@ class DispatcherTest {
                 message("m1", created("inputs/word-count/a.txt", "v1", 5))), "inv-1");
 
         assertThat(fleet.calls).isEmpty();
-        assertThat(verdicts.get("m1")).isEqualTo(new Dispatcher.Verdict.Wait(30, "waits for i-s, which is starting up"));
+        assertThat(outcomes).containsExactly(CapacityProvisioner.Outcome.DECIDED);
+        assertThat(verdicts.get("m1")).isEqualTo(new Dispatcher.Verdict.Wait(30, CapacityRequests.ASKED));
     }
 
     // ------------------------------------------------------------------ fixtures

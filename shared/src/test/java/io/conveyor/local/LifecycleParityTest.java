@@ -183,25 +183,9 @@ class LifecycleParityTest {
                 return false;
             }
         };
-        InstanceFleet fleet = new InstanceFleet() {
-            @Override
-            public List<FleetInstance> instances() {
-                return List.of(new FleetInstance("i-1", "m6i.large", FleetInstance.State.PENDING));
-            }
-
-            @Override
-            public void start(List<String> instanceIds) {
-            }
-
-            @Override
-            public List<String> launch(String instanceType, int count, String idempotencyToken) {
-                return List.of();
-            }
-        };
         Dispatcher dispatcher = Dispatcher.builder().registry(registry).inputs(objects).jobs(store)
-                .cluster(() -> List.copyOf(cluster)).launcher(launcher).fleet(fleet)
-                .lease(holder -> Optional.of(clock.instant().plusSeconds(45)))
-                .planner(new CapacityPlanner(1, "m6i.large")).outputBucket("conveyor-out")
+                .cluster(() -> List.copyOf(cluster)).launcher(launcher)
+                .capacity(need -> { }).outputBucket("conveyor-out")
                 .startGrace(Duration.ofMinutes(3)).clock(clock).build();
         TaskEventDriver events = new TaskEventDriver(CLUSTER, store, queue::addAll, (attempt, task, why) -> {
             throw new AssertionError("no task of this scripted job runs for nothing: " + task);

@@ -28,7 +28,7 @@ class TemplateAlarmsTest {
         // Given every queue something sends its failures to: redrive targets, rule dead-letter configs, on-failure destinations
         Set<String> deadLetterQueues = TemplateDeadLettersTest.queues(template());
         assertThat(deadLetterQueues).containsExactlyInAnyOrder("RegistrationDeadLetterQueue", "JobsDeadLetterQueue",
-                "TaskEventsDeadLetterQueue", "EventsDeadLetterQueue", "InvocationFailureQueue");
+                "TaskEventsDeadLetterQueue", "EventsDeadLetterQueue", "InvocationFailureQueue", "CapacityDeadLetterQueue");
 
         for (String queue : deadLetterQueues) {
             // Then one alarm watches its visible messages and fires on the first, within minutes

@@ -181,26 +181,86 @@ class TemplateCapacityTest {
     }
 
     @Test
-    void template_dispatchEnvironment_isTheFourteenVariablesWiredToTheStack() throws IOException {
+    void template_dispatchEnvironment_isTheTenVariablesWiredToTheStack() throws IOException {
         FunctionSpec dispatch = template().function("dispatch").orElseThrow();
         Map<String, Object> environment = new LinkedHashMap<>(dispatch.environment());
         environment.keySet().removeAll(TemplateContract.JVM_VARIABLES);
 
-        assertThat(environment).containsOnlyKeys("OUTPUT_BUCKET", "CLUSTER_NAME", "STACK_NAME", "LAUNCH_TEMPLATE_ID",
-                        "LAUNCH_TEMPLATE_VERSION", "SUBNET_IDS", "MAX_INSTANCES", "INSTANCE_TYPE", "DEAD_LETTER_QUEUE_URL",
-                        "JOB_INDEX_TABLE", "JOB_EVENTS", "JOB_EVENTS_BUS", "DISPATCH_MAX_CONCURRENCY", "ECS_STARTS_PER_SECOND")
+        assertThat(environment).containsOnlyKeys("OUTPUT_BUCKET", "CLUSTER_NAME", "STACK_NAME", "CAPACITY_QUEUE_URL",
+                        "DEAD_LETTER_QUEUE_URL", "JOB_INDEX_TABLE", "JOB_EVENTS", "JOB_EVENTS_BUS", "DISPATCH_MAX_CONCURRENCY",
+                        "ECS_STARTS_PER_SECOND")
                 .containsEntry("JOB_INDEX_TABLE", new Intrinsic("Ref", "JobIndexTable"))
                 .containsEntry("DISPATCH_MAX_CONCURRENCY", new Intrinsic("Ref", "DispatchMaxConcurrency"))
                 .containsEntry("ECS_STARTS_PER_SECOND", new Intrinsic("Ref", "EcsStartsPerSecond"))
                 .containsEntry("OUTPUT_BUCKET", new Intrinsic("Ref", "OutputBucket"))
                 .containsEntry("CLUSTER_NAME", new Intrinsic("Ref", "Cluster"))
                 .containsEntry("STACK_NAME", STACK_NAME)
+                .containsEntry("CAPACITY_QUEUE_URL", new Intrinsic("Ref", "CapacityQueue"))
+                .containsEntry("DEAD_LETTER_QUEUE_URL", new Intrinsic("Ref", "JobsDeadLetterQueue"));
+    }
+
+    @Test
+    void template_capacityEnvironment_isTheLaunchSettingsWiredToTheStack() throws IOException {
+        FunctionSpec capacity = template().function("capacity").orElseThrow();
+        Map<String, Object> environment = new LinkedHashMap<>(capacity.environment());
+        environment.keySet().removeAll(TemplateContract.JVM_VARIABLES);
+
+        assertThat(environment).containsOnlyKeys("OUTPUT_BUCKET", "CLUSTER_NAME", "STACK_NAME", "LAUNCH_TEMPLATE_ID",
+                        "LAUNCH_TEMPLATE_VERSION", "SUBNET_IDS", "MAX_INSTANCES", "INSTANCE_TYPE")
                 .containsEntry("LAUNCH_TEMPLATE_ID", new Intrinsic("Ref", "LaunchTemplate"))
                 .containsEntry("LAUNCH_TEMPLATE_VERSION", new Intrinsic("GetAtt", "LaunchTemplate.LatestVersionNumber"))
                 .containsEntry("SUBNET_IDS", new Intrinsic("Join", List.of(",", new Intrinsic("Ref", "SubnetIds"))))
                 .containsEntry("MAX_INSTANCES", new Intrinsic("Ref", "MaxInstances"))
-                .containsEntry("INSTANCE_TYPE", new Intrinsic("Ref", "InstanceType"))
-                .containsEntry("DEAD_LETTER_QUEUE_URL", new Intrinsic("Ref", "JobsDeadLetterQueue"));
+                .containsEntry("INSTANCE_TYPE", new Intrinsic("Ref", "InstanceType"));
+    }
+
+    @Test
+    void template_ec2Actions_areTheCapacityFunctionsAndTheTeardownsAndFleetMonitorsOnly() throws IOException {
+        // Given every statement of every function
+        Set<String> withEc2 = TemplatePoliciesTest.statements(template()).stream()
+                .filter(entry -> TemplatePoliciesTest.strings(entry.getValue().get("Action")).stream()
+                        .anyMatch(action -> action.startsWith("ec2:")))
+                .map(Map.Entry::getKey).collect(java.util.stream.Collectors.toSet());
+
+        // Then dispatch has none: it asks the capacity function over its queue, and that function alone launches
+        assertThat(withEc2).doesNotContain("DispatchFunction").contains("CapacityFunction");
+        assertThat(TemplatePoliciesTest.statements(template()).stream()
+                .filter(entry -> TemplatePoliciesTest.strings(entry.getValue().get("Action")).contains("ec2:RunInstances"))
+                .map(Map.Entry::getKey).distinct()).containsExactly("CapacityFunction");
+        assertThat(TemplatePoliciesTest.statements(template()).stream()
+                .filter(entry -> entry.getKey().equals("DispatchFunction"))
+                .filter(entry -> TemplatePoliciesTest.strings(entry.getValue().get("Action")).contains("sqs:SendMessage"))
+                .flatMap(entry -> resources(entry.getValue()).stream()))
+                .contains(new Intrinsic("GetAtt", "CapacityQueue.Arn"));
+    }
+
+    @Test
+    void template_capacityQueue_triggersTheCapacityFunctionWithPartialFailuresAndADeadLetterQueue() throws IOException {
+        Map<String, Map<String, Object>> resources = template().resources();
+        Map<?, ?> queue = (Map<?, ?>) ((Map<?, ?>) resources.get("CapacityQueue")).get("Properties");
+        Map<?, ?> redrive = (Map<?, ?>) queue.get("RedrivePolicy");
+        Map<?, ?> function = (Map<?, ?>) ((Map<?, ?>) resources.get("CapacityFunction")).get("Properties");
+        Map<?, ?> trigger = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) function.get("Events")).get("Needs")).get("Properties");
+
+        assertThat(redrive.get("deadLetterTargetArn")).isEqualTo(new Intrinsic("GetAtt", "CapacityDeadLetterQueue.Arn"));
+        assertThat(redrive.get("maxReceiveCount")).isEqualTo(3);
+        assertThat(trigger.get("Queue")).isEqualTo(new Intrinsic("GetAtt", "CapacityQueue.Arn"));
+        assertThat(trigger.get("FunctionResponseTypes")).isEqualTo(List.of("ReportBatchItemFailures"));
+        // at least six times the function's timeout (60 s from Globals)
+        assertThat(((Number) queue.get("VisibilityTimeout")).intValue()).isGreaterThanOrEqualTo(360);
+    }
+
+    @Test
+    void template_capacityS3Access_isTheLeaseOnly() throws IOException {
+        List<Map<String, Object>> statements = TemplatePoliciesTest.statements(template()).stream()
+                .filter(entry -> entry.getKey().equals("CapacityFunction")).map(Map.Entry::getValue).toList();
+        Map<String, Set<String>> actionsByObject = new HashMap<>();
+        statements.forEach(statement -> resources(statement).forEach(resource -> actionsByObject
+                .computeIfAbsent(sub(resource), key -> new java.util.HashSet<>()).addAll(TemplatePoliciesTest.strings(statement.get("Action")))));
+
+        assertThat(actionsByObject.get("${OutputBucket.Arn}/" + S3CapacityLease.KEY))
+                .containsExactlyInAnyOrder("s3:GetObject", "s3:PutObject");
+        assertThat(actionsByObject.keySet()).noneMatch(key -> key.contains(BucketLayout.JOBS_PREFIX));
     }
 
     @Test
@@ -215,8 +275,7 @@ class TemplateCapacityTest {
                 .contains("s3:GetObject");
         assertThat(actionsByObject.get("${OutputBucket.Arn}/" + BucketLayout.JOBS_PREFIX + "*"))
                 .contains("s3:GetObject", "s3:PutObject");
-        assertThat(actionsByObject.get("${OutputBucket.Arn}/" + S3CapacityLease.KEY))
-                .contains("s3:GetObject", "s3:PutObject");
+        assertThat(actionsByObject).doesNotContainKey("${OutputBucket.Arn}/" + S3CapacityLease.KEY);
     }
 
     /**

@@ -6,17 +6,15 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.conveyor.aws.AwsClients;
 import io.conveyor.aws.DynamoDbJobIndex;
-import io.conveyor.aws.Ec2InstanceFleet;
 import io.conveyor.aws.EventBridgeJobStateEvents;
 import io.conveyor.aws.EcsContainerScheduler;
 import io.conveyor.aws.Priming;
-import io.conveyor.aws.S3CapacityLease;
 import io.conveyor.aws.S3JobStore;
 import io.conveyor.aws.S3ObjectStore;
+import io.conveyor.aws.SqsCapacitySignal;
 import io.conveyor.aws.SqsDeadLetters;
 import io.conveyor.aws.SqsMessageDelays;
 import io.conveyor.config.Environment;
-import io.conveyor.dispatch.CapacityPlanner;
 import io.conveyor.dispatch.Dispatcher;
 import io.conveyor.dispatch.StartRate;
 import io.conveyor.events.MalformedEventException;
@@ -24,12 +22,10 @@ import io.conveyor.jobs.IndexedJobStore;
 import io.conveyor.events.JobsQueueMessages;
 import io.conveyor.lambda.SqsBatch;
 import io.conveyor.observe.JobSignals;
-import io.conveyor.observe.MetricLog;
 import io.conveyor.registration.ObjectStoreRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -50,11 +46,8 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
     static final String OUTPUT_BUCKET = "OUTPUT_BUCKET";
     static final String CLUSTER_NAME = "CLUSTER_NAME";
     static final String STACK_NAME = "STACK_NAME";
-    static final String LAUNCH_TEMPLATE_ID = "LAUNCH_TEMPLATE_ID";
-    static final String LAUNCH_TEMPLATE_VERSION = "LAUNCH_TEMPLATE_VERSION";
-    static final String SUBNET_IDS = "SUBNET_IDS";
-    static final String MAX_INSTANCES = "MAX_INSTANCES";
-    static final String INSTANCE_TYPE = "INSTANCE_TYPE";
+    /** The capacity function's queue: where jobs that fit nowhere are told. */
+    static final String CAPACITY_QUEUE_URL = "CAPACITY_QUEUE_URL";
     static final String DEAD_LETTER_QUEUE_URL = "DEAD_LETTER_QUEUE_URL";
     static final String JOB_INDEX_TABLE = "JOB_INDEX_TABLE";
     /** How many dispatchers the jobs queue runs at once (its MaximumConcurrency): they share ECS's starts. */
@@ -62,8 +55,6 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
     /** The account's task starts a second that Conveyor may use (ECS allows 40). */
     static final String ECS_STARTS_PER_SECOND = "ECS_STARTS_PER_SECOND";
 
-    /** How long the capacity lease lasts: long enough for EC2 to list what its holder launched. */
-    static final Duration LEASE = Duration.ofSeconds(45);
     /**
      * How long a STARTING job's start may take before a redelivery starts it again: the function's
      * timeout (60 s) and ECS listing a new task, with room to spare.
@@ -112,7 +103,7 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
 
     /** One client per service: each costs cold-start time. */
     private DispatchHandler(S3Client s3, SqsClient sqs, AwsClients aws, Environment env, Clock clock) {
-        this(dispatcher(s3, aws, env, clock), new SqsMessageDelays(sqs)::delay,
+        this(dispatcher(s3, sqs, aws, env, clock), new SqsMessageDelays(sqs)::delay,
                 new SqsDeadLetters(sqs, env.required(DEAD_LETTER_QUEUE_URL))::send, aws.priming());
     }
 
@@ -139,12 +130,9 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
         // Nothing to mend after a restore.
     }
 
-    private static Dispatcher dispatcher(S3Client s3, AwsClients aws, Environment env, Clock clock) {
+    private static Dispatcher dispatcher(S3Client s3, SqsClient sqs, AwsClients aws, Environment env, Clock clock) {
         String outputBucket = env.required(OUTPUT_BUCKET);
         String cluster = env.required(CLUSTER_NAME);
-        int maxInstances = positiveInt(env, MAX_INSTANCES);
-        List<String> subnets = env.optional(SUBNET_IDS).map(ids -> Arrays.stream(ids.split(","))
-                .map(String::trim).filter(id -> !id.isEmpty()).toList()).orElse(List.of());
         S3ObjectStore store = new S3ObjectStore(s3);
         EcsContainerScheduler ecs = new EcsContainerScheduler(aws.ecs(), aws.ecsWithoutRetries(), cluster);
         return Dispatcher.builder()
@@ -154,16 +142,12 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
                         new DynamoDbJobIndex(aws.dynamoDb(), env.required(JOB_INDEX_TABLE), clock)))
                 .cluster(ecs)
                 .launcher(ecs)
-                .fleet(new Ec2InstanceFleet(aws::ec2, env.required(STACK_NAME), env.required(LAUNCH_TEMPLATE_ID),
-                        env.required(LAUNCH_TEMPLATE_VERSION), subnets))
-                .lease(new S3CapacityLease(s3, outputBucket, LEASE, clock))
-                .planner(new CapacityPlanner(maxInstances, env.required(INSTANCE_TYPE)))
+                .capacity(new SqsCapacitySignal(sqs, env.required(CAPACITY_QUEUE_URL)))
                 .outputBucket(outputBucket)
                 .startGrace(START_GRACE)
                 .clock(clock)
                 .changes(JobSignals.from(env, env.required(STACK_NAME),
                         bus -> new EventBridgeJobStateEvents(aws.eventBridge(), bus)))
-                .metrics(env.required(STACK_NAME), MetricLog.STDOUT)
                 .startRate(startRate(env))
                 .build();
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.conveyor.aws.AwsClients;
+import io.conveyor.functions.capacity.CapacityHandler;
 import io.conveyor.aws.EcsTaskDefinitions;
 import io.conveyor.aws.S3JobStore;
 import io.conveyor.aws.S3ObjectStore;
@@ -65,21 +66,38 @@ class DispatchHandlerIT {
 
     /** The stack's resources in moto, as the template would make them. */
     record Stack(AwsClients clients, RecordingInterceptor calls, String queueUrl, String deadLetterUrl,
-                 String launchTemplateId, S3Client s3, SqsClient sqs, EcsClient ecs, Ec2Client ec2) {
+                 String launchTemplateId, String capacityQueueUrl, S3Client s3, SqsClient sqs, EcsClient ecs,
+                 Ec2Client ec2) {
 
         DispatchHandler handler(Emulator emulator, int maxInstances) {
             Map<String, String> env = new HashMap<>();
             env.put(DispatchHandler.OUTPUT_BUCKET, OUT);
             env.put(DispatchHandler.CLUSTER_NAME, CLUSTER);
             env.put(DispatchHandler.STACK_NAME, STACK);
-            env.put(DispatchHandler.LAUNCH_TEMPLATE_ID, launchTemplateId);
-            env.put(DispatchHandler.LAUNCH_TEMPLATE_VERSION, "1");
-            env.put(DispatchHandler.SUBNET_IDS, "");
-            env.put(DispatchHandler.MAX_INSTANCES, Integer.toString(maxInstances));
-            env.put(DispatchHandler.INSTANCE_TYPE, "m6i.large");
+            env.put(DispatchHandler.CAPACITY_QUEUE_URL, capacityQueueUrl);
             env.put(DispatchHandler.DEAD_LETTER_QUEUE_URL, deadLetterUrl);
             env.put(DispatchHandler.JOB_INDEX_TABLE, INDEX);
             return new DispatchHandler(clients, emulator.environment(env));
+        }
+
+        /**
+         * What the capacity queue's trigger does: the needs dispatch sent, handed to the capacity function
+         * (whose calls the same interceptor records).
+         */
+        SQSBatchResponse provision(Emulator emulator, int maxInstances) {
+            List<Message> needs = SqsMessages.receive(sqs, capacityQueueUrl, 1);
+            assertThat(needs).as("dispatch's capacity need").isNotEmpty();
+            Map<String, String> env = new HashMap<>();
+            env.put("OUTPUT_BUCKET", OUT);
+            env.put("CLUSTER_NAME", CLUSTER);
+            env.put("STACK_NAME", STACK);
+            env.put("LAUNCH_TEMPLATE_ID", launchTemplateId);
+            env.put("LAUNCH_TEMPLATE_VERSION", "1");
+            env.put("SUBNET_IDS", "");
+            env.put("MAX_INSTANCES", Integer.toString(maxInstances));
+            env.put("INSTANCE_TYPE", "m6i.large");
+            return new CapacityHandler(clients, emulator.environment(env)).handleRequest(
+                    SqsMessages.toEvent(needs, "arn:aws:sqs:us-east-1:123456789012:capacity"), null);
         }
 
         /** Puts an input and returns the SQS event Lambda would build from moto's notification. */
@@ -119,6 +137,7 @@ class DispatchHandlerIT {
         s3.createBucket(r -> r.bucket(OUT));
         io.conveyor.aws.JobIndexTables.create(plain.dynamoDb(), INDEX);
         String deadLetterUrl = sqs.createQueue(r -> r.queueName("jobs-dlq")).queueUrl();
+        String capacityQueueUrl = sqs.createQueue(r -> r.queueName("capacity")).queueUrl();
         ecs.createCluster(r -> r.clusterName(CLUSTER));
         String imageId = ec2.describeImages(r -> r.owners("amazon")).images().get(0).imageId();
         String userData = Base64.getEncoder().encodeToString(("#!/bin/bash\necho ECS_CLUSTER=" + CLUSTER
@@ -132,7 +151,7 @@ class DispatchHandlerIT {
                 .launchTemplate().launchTemplateId();
 
         register(s3, ecs, DESCRIPTOR);
-        return new Stack(clients, calls, queueUrl, deadLetterUrl, launchTemplateId, s3, sqs, ecs, ec2);
+        return new Stack(clients, calls, queueUrl, deadLetterUrl, launchTemplateId, capacityQueueUrl, s3, sqs, ecs, ec2);
     }
 
     @Test
@@ -183,6 +202,9 @@ class DispatchHandlerIT {
         SQSEvent event = stack.upload("inputs/word-count/cold.txt", "x");
 
         SQSBatchResponse response = handler.handleRequest(event, null);
+        // dispatch asks the capacity function and calls no EC2 itself
+        assertThat(stack.calls().requests(RunInstancesRequest.class)).isEmpty();
+        assertThat(stack.provision(emulator, 2).getBatchItemFailures()).isEmpty();
 
         // the message goes back, invisible for the capacity delay
         assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
@@ -232,6 +254,7 @@ class DispatchHandlerIT {
         DispatchHandler handler = stack.handler(emulator, 2);
 
         handler.handleRequest(stack.upload("inputs/word-count/warm-again.txt", "x"), null);
+        stack.provision(emulator, 2);
 
         assertThat(stack.calls().requests(RunInstancesRequest.class)).isEmpty();
         assertThat(stack.calls().requests(StartInstancesRequest.class)).singleElement()
@@ -248,6 +271,7 @@ class DispatchHandlerIT {
         DispatchHandler handler = stack.handler(emulator, 1);
 
         SQSBatchResponse response = handler.handleRequest(stack.upload("inputs/word-count/capped.txt", "x"), null);
+        stack.provision(emulator, 1);
 
         assertThat(response.getBatchItemFailures()).hasSize(1);
         assertThat(stack.calls().requests(RunInstancesRequest.class)).isEmpty();

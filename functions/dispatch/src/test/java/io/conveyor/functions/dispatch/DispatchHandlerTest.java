@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
-import io.conveyor.dispatch.CapacityLease;
-import io.conveyor.dispatch.CapacityPlanner;
 import io.conveyor.dispatch.Dispatcher;
 import io.conveyor.dispatch.TaskLauncher;
 import io.conveyor.dispatch.TaskStart;
-import io.conveyor.fleet.FleetInstance;
-import io.conveyor.fleet.InstanceFleet;
 import io.conveyor.jobs.JobRecord;
 import io.conveyor.registration.ObjectStoreRegistry;
 import io.conveyor.testing.InMemoryJobStore;
@@ -43,26 +39,10 @@ class DispatchHandlerTest {
                 return false;
             }
         };
-        InstanceFleet noFleet = new InstanceFleet() {
-            @Override
-            public List<FleetInstance> instances() {
-                return List.of();
-            }
-
-            @Override
-            public void start(List<String> instanceIds) {
-                throw new AssertionError();
-            }
-
-            @Override
-            public List<String> launch(String instanceType, int count, String idempotencyToken) {
-                throw new AssertionError();
-            }
-        };
-        CapacityLease lease = holder -> java.util.Optional.of(java.time.Instant.MAX);
         Dispatcher dispatcher = Dispatcher.builder().registry(new ObjectStoreRegistry(store, "out")).inputs(store)
-                .jobs(jobs).cluster(List::of).launcher(none).fleet(noFleet).lease(lease)
-                .planner(new CapacityPlanner(1, "m6i.large")).outputBucket("out").startGrace(Duration.ofMinutes(1))
+                .jobs(jobs).cluster(List::of).launcher(none).capacity(need -> {
+                    throw new AssertionError("no job should wait for capacity: " + need);
+                }).outputBucket("out").startGrace(Duration.ofMinutes(1))
                 .clock(Clock.systemUTC()).build();
         // No message waits in these tests.
         return new DispatchHandler(dispatcher, delays -> {
