@@ -121,4 +121,85 @@ class FileJobStoreTest {
                 new FileJobStore.Brief(queued.id(), "wc", "/inbox/wc/a.txt", "sha256:ab", io.conveyor.jobs.JobState.QUEUED, 0),
                 new FileJobStore.Brief(other.id(), "wc", "/inbox/wc/b.txt", "sha256:cd", io.conveyor.jobs.JobState.FAILED, 0));
     }
+
+    @Test
+    void briefs_indexMatchingTheRecordFiles_isTrustedAndGetReadsFromIt() throws Exception {
+        // Given a record written through the store, then altered by hand keeping its size and time of change
+        new FileJobStore(jobs).create(queued);
+        Path file = jobs.resolve(queued.id() + ".json");
+        java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(file);
+        Files.writeString(file, Files.readString(file).replace("/inbox/wc/a.txt", "/inbox/wc/z.txt"));
+        Files.setLastModifiedTime(file, modified);
+
+        // When a new store (a new run) reads the briefs and then the record
+        FileJobStore store = new FileJobStore(jobs);
+        java.util.List<FileJobStore.Brief> briefs = new java.util.ArrayList<>();
+        store.briefs(briefs::add);
+
+        // Then both come from the index, as written: no record file was read
+        assertThat(briefs).extracting(FileJobStore.Brief::input).containsExactly("/inbox/wc/a.txt");
+        assertThat(store.get(queued.id())).contains(queued);
+    }
+
+    @Test
+    void briefs_recordRewrittenBehindTheIndex_isReadFromItsFileAndTheIndexWrittenAnew() throws Exception {
+        // Given a record written through the store, then rewritten by hand (another size)
+        new FileJobStore(jobs).create(queued);
+        Path file = jobs.resolve(queued.id() + ".json");
+        Files.writeString(file, Files.readString(file).replace("\"QUEUED\"", "\"FAILED\""));
+
+        // When a new store reads the briefs and the record
+        FileJobStore store = new FileJobStore(jobs);
+        java.util.List<FileJobStore.Brief> briefs = new java.util.ArrayList<>();
+        store.briefs(briefs::add);
+
+        // Then the file is believed, and the index now says the same, in one line
+        assertThat(briefs).extracting(FileJobStore.Brief::state).containsExactly(io.conveyor.jobs.JobState.FAILED);
+        assertThat(store.get(queued.id())).get().extracting(JobRecord::state).isEqualTo(io.conveyor.jobs.JobState.FAILED);
+        assertThat(Files.readAllLines(jobs.resolve(".index"))).singleElement().asString().contains("\"FAILED\"");
+    }
+
+    @Test
+    void briefs_indexMissingOrWithOneLinePerWrite_isWrittenAnewWithOneLinePerRecord() throws Exception {
+        // Given two records, one written three times, and then one with its index deleted
+        FileJobStore writer = new FileJobStore(jobs);
+        writer.create(queued);
+        JobRecord rejected = JobFixtures.after(queued, T0, new JobEvent.Rejected("no"));
+        writer.replace(rejected, writer.read(queued.id()).orElseThrow().version());
+        JobRecord other = JobFixtures.queued(JobFixtures.job("/inbox/wc/b.txt", "sha256:cd", "wc", "r1", 1), T0);
+        writer.create(other);
+        int linesBefore = Files.readAllLines(jobs.resolve(".index")).size();
+
+        // When a new store reads the briefs, then the index is deleted and another reads them
+        new FileJobStore(jobs).briefs(brief -> { });
+        int linesAfter = Files.readAllLines(jobs.resolve(".index")).size();
+        Files.delete(jobs.resolve(".index"));
+        FileJobStore store = new FileJobStore(jobs);
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        store.briefs(brief -> ids.add(brief.id()));
+
+        // Then the index is compacted to a line a record, rebuilt from the records when gone, and reads true
+        assertThat(linesBefore).isEqualTo(3);
+        assertThat(linesAfter).isEqualTo(2);
+        assertThat(ids).containsExactlyInAnyOrder(queued.id(), other.id());
+        assertThat(Files.readAllLines(jobs.resolve(".index"))).hasSize(2);
+        assertThat(store.get(queued.id())).contains(rejected);
+    }
+
+    @Test
+    void get_recordChangedByAnotherWriterAfterTheBriefs_isReadFromItsFile() {
+        // Given a run's store that read the briefs, and a job command that changes a record meanwhile
+        new FileJobStore(jobs).create(queued);
+        FileJobStore run = new FileJobStore(jobs);
+        run.briefs(brief -> { });
+        FileJobStore command = new FileJobStore(jobs);
+        JobRecord rejected = JobFixtures.after(queued, T0, new JobEvent.Rejected("cancelled"));
+        command.replace(rejected, command.read(queued.id()).orElseThrow().version());
+
+        // When the run learns of the change from the journal and reads the record
+        run.changesSince(0);
+
+        // Then it reads the changed record
+        assertThat(run.get(queued.id())).contains(rejected);
+    }
 }
