@@ -51,13 +51,9 @@ public final class FileJobStore implements JobStore {
     private final String writer = Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
     /** Unfinished records as this store last wrote or read them through {@link #held}; finished ones leave. */
     private final java.util.concurrent.ConcurrentMap<String, Versioned> held = new java.util.concurrent.ConcurrentHashMap<>();
-    /** The compact copy of every record ({@link RecordIndex}), and the entries {@link #briefs} found true. */
-    private final RecordIndex index;
-    private final java.util.concurrent.ConcurrentMap<String, RecordIndex.Entry> indexed = new java.util.concurrent.ConcurrentHashMap<>();
 
     public FileJobStore(Path dir) {
         this.dir = dir;
-        this.index = new RecordIndex(dir.resolve(".index"));
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -73,10 +69,6 @@ public final class FileJobStore implements JobStore {
     public Optional<JobRecord> get(String id) {
         Path file = file(id);
         try {
-            RecordIndex.Entry entry = indexed.get(id);
-            if (entry != null) {
-                return Optional.of(Json.mapper().readValue(entry.json(), JobRecord.class));
-            }
             byte[] bytes = bytes(file);
             return bytes == null ? Optional.empty() : Optional.of(Json.mapper().readValue(bytes, JobRecord.class));
         } catch (IOException e) {
@@ -184,8 +176,6 @@ public final class FileJobStore implements JobStore {
             Files.write(dir.resolve(".changes"), (writer + " " + record.id() + "\n").getBytes(StandardCharsets.US_ASCII),
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             hold(new Versioned(record, Digests.sha256(bytes)));
-            indexed.remove(record.id());
-            index.append(RecordIndex.entry(file, Json.mapper().writeValueAsString(record)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write job record " + file, e);
         }
@@ -229,7 +219,6 @@ public final class FileJobStore implements JobStore {
                 if (space > 0 && !line.substring(0, space).equals(writer)) {
                     ids.add(line.substring(space + 1));
                     held.remove(line.substring(space + 1));
-                    indexed.remove(line.substring(space + 1));
                 }
             }
             return new Changes(ids, offset + end + 1);
@@ -258,44 +247,21 @@ public final class FileJobStore implements JobStore {
     }
 
     /**
-     * Each record's {@link Brief}, for a run that starts over an outbox of many finished jobs: taken from the
-     * index ({@link RecordIndex}) where it matches the record's file (a look at its size and time of change),
-     * else read from the file as a stream of JSON tokens; the index is written anew when it was missing an
-     * entry, held a stale one or more lines than records. {@link #get} then reads those records from what the
-     * index held until they change. A record that cannot be read fails the call, as in {@link #all}.
+     * Each record's {@link Brief}, read as a stream of JSON tokens (no record built, no digest): for a run
+     * that starts over an outbox of many finished jobs. A record that cannot be read fails the call, as in {@link #all}.
      */
     public void briefs(java.util.function.Consumer<Brief> each) {
-        locked(() -> {
-            RecordIndex.Loaded loaded = index.load();
-            java.util.Map<String, RecordIndex.Entry> entries = new java.util.LinkedHashMap<>();
-            boolean stale = false;
-            for (Path file : recordFiles()) {
-                String id = file.getFileName().toString().replaceFirst("\\.json$", "");
-                try {
-                    var attributes = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
-                    RecordIndex.Entry entry = loaded.entries().get(id);
-                    if (entry != null && entry.describes(attributes)) {
-                        each.accept(brief(file, entry.json().getBytes(StandardCharsets.UTF_8)));
-                    } else {
-                        byte[] bytes = bytes(file);
-                        stale = true;
-                        if (bytes == null) {
-                            continue;
-                        }
-                        each.accept(brief(file, bytes));
-                        entry = RecordIndex.Entry.of(attributes, Json.mapper().readTree(bytes).toString());
-                    }
-                    entries.put(id, entry);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot read job record " + file, e);
-                }
+        for (Path file : recordFiles()) {
+            byte[] bytes;
+            try {
+                bytes = bytes(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read job record " + file, e);
             }
-            if (stale || loaded.lines() != entries.size()) {
-                index.rewrite(entries);
+            if (bytes != null) {
+                each.accept(brief(file, bytes));
             }
-            indexed.putAll(entries);
-            return true;
-        });
+        }
     }
 
     private static Brief brief(Path file, byte[] bytes) {

@@ -6,6 +6,7 @@ import io.conveyor.jobs.JobEvent;
 import io.conveyor.jobs.JobRecord;
 import io.conveyor.jobs.JobState;
 import io.conveyor.jobs.NewJob;
+import io.conveyor.storage.Digests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,13 +52,11 @@ final class LocalAdmission {
     private final java.util.Set<String> ranBefore = new java.util.HashSet<>();
     /** Versions {@link #ranBefore} read, for the admission that follows at once. */
     private final Map<Path, String> versions = new HashMap<>();
-    private final InputDigests digests;
 
     LocalAdmission(LocalSettings settings, Map<String, Algorithm> algorithms, LocalCapacity capacity) {
         this.settings = settings;
         this.algorithms = Map.copyOf(algorithms);
         this.capacity = capacity;
-        this.digests = new InputDigests(settings.outbox().resolve(".inputs"));
     }
 
     /** The descriptors as the algorithms folder holds them now: inputs taken from now on use these. */
@@ -86,7 +85,7 @@ final class LocalAdmission {
             return false;
         }
         try {
-            String version = "sha256:" + digests.sha256(input);
+            String version = "sha256:" + Digests.sha256(input);
             if (!processed.containsKey(key(input.toString(), version, algorithmName))) {
                 return false;
             }
@@ -109,7 +108,7 @@ final class LocalAdmission {
         // size are all the filter looked at, so they are its version (a touch makes no new job).
         String hashed = versions.remove(input);
         String version = filtered != null ? "size=" + Files.size(input) : hashed != null ? hashed
-                : "sha256:" + digests.sha256(input);
+                : "sha256:" + Digests.sha256(input);
         NewJob job = NewJob.of(new NewJob.JobInput(input.toString(), version), new NewJob.AlgorithmRevision(algorithmName,
                 algorithm == null ? "unknown" : algorithm.revision(),
                 algorithm == null ? 1 : 1 + algorithm.descriptor().retries())).withParent(parent);

@@ -193,8 +193,6 @@ public final class LocalPipeline {
         /** Files ready to be taken, in order, whose jobs are not made yet. */
         private final java.util.ArrayDeque<InboxScanner.Ready> arrived = new java.util.ArrayDeque<>();
         private long changes;
-        private long looked;
-        private boolean pending;
 
         Loop(boolean once, BooleanSupplier stop, ExecutorService attempts, LocalJobs local, InboxScanner inbox,
              AttemptRunner attemptRunner, LocalDescriptors descriptors, LocalAdmission admission) {
@@ -220,14 +218,8 @@ public final class LocalPipeline {
                         local.algorithmsChanged();
                     }
                 }
-                // While arrived files wait to be admitted, the inbox is looked at once a poll: a look also checks a
-                // share of the taken files, which grows with the time since the last look, not with the passes.
-                if (arrived.isEmpty() || System.nanoTime() - looked >= settings.poll().toNanos()) {
-                    looked = System.nanoTime();
-                    InboxScanner.Scan scan = inbox.scan();
-                    pending = scan.pending();
-                    admit(scan);
-                }
+                InboxScanner.Scan scan = inbox.scan();
+                admit(scan);
                 admitSome();
                 for (AttemptReport report; !stop.getAsBoolean() && (report = reports.poll()) != null; ) {
                     local.report(report, inbox::forget);
@@ -249,7 +241,7 @@ public final class LocalPipeline {
                     running.put(start.job().id(), attempts.submit(() -> attemptRunner.run(start.job(), start.descriptor(),
                             reports::add)));
                 }
-                if (once && !pending && arrived.isEmpty() && local.idle() && reports.isEmpty()) {
+                if (once && !scan.pending() && arrived.isEmpty() && local.idle() && reports.isEmpty()) {
                     return;
                 }
                 // Wake at once when an attempt reports, else when a file may have settled, else after the poll;
