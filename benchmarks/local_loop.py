@@ -6,8 +6,9 @@ the same files with the same parallelism (N = the local mode's --cpus, one vCPU 
 interleaved, medians and their ratio; the time from launch to the first job's start (its record's
 startedAt); with strace, system calls per job at 500 and at 5,000 (strace -f -c, every process of the
 run); then a rerun with nothing to do over 50,000 finished records: wall time and peak RSS. SIZES (default
-500,5000) are the inbox sizes. Usage: local_loop.py HOME JAVA CLASSPATH [RUNS] [SIZES]; HOME may be another
-checkout's (its ./conveyor is timed) to measure an earlier commit with the same harness.
+500,5000) are the inbox sizes. Usage: local_loop.py HOME JAVA CLASSPATH [RUNS] [SIZES] [BEFORE]; HOME may be another
+checkout's (its ./conveyor is timed) to measure an earlier commit with the same harness; BEFORE, a built checkout
+of an earlier commit, is timed too, interleaved with HOME in the same runs (rows "before" and "after").
 """
 import json, os, re, shutil, statistics, subprocess, sys, tempfile, time
 from datetime import datetime
@@ -15,6 +16,9 @@ from datetime import datetime
 home, java, classpath = sys.argv[1], sys.argv[2], sys.argv[3]
 runs = int(sys.argv[4]) if len(sys.argv) > 4 else 3
 sizes = [int(n) for n in (sys.argv[5] if len(sys.argv) > 5 else "500,5000").split(",")]
+homes = {"after": home}
+if len(sys.argv) > 6 and sys.argv[6]:
+    homes = {"before": sys.argv[6], "after": home}
 slots = 2
 rerun_records = 50000
 descriptor = json.dumps({"name": "tiny", "image": "busybox:1.36", "retries": 0,
@@ -37,8 +41,8 @@ def workspace(n):
     return d, files
 
 
-def conveyor(d, prefix=()):
-    return list(prefix) + [os.path.join(home, "conveyor"), "local", "--once", "--cpus", str(slots),
+def conveyor(d, prefix=(), at=home):
+    return list(prefix) + [os.path.join(at, "conveyor"), "local", "--once", "--cpus", str(slots),
                            "--inbox", os.path.join(d, "inbox"), "--outbox", os.path.join(d, "outbox"),
                            "--algorithms", os.path.join(d, "algorithms")]
 
@@ -79,28 +83,33 @@ def syscalls(d, n):
     return int(total[3]) / n  # % time, seconds, usecs/call, calls[, errors], total
 
 
-subprocess.run(conveyor(*workspace(1)[:1]), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # builds, warms
+warm = workspace(1)[0]
+for at in homes.values():
+    shutil.rmtree(os.path.join(warm, "outbox"), ignore_errors=True)
+    subprocess.run(conveyor(warm, at=at), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # builds, warms
 print(f"Local loop vs xargs -P{slots}, tiny jobs (wc -l), {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f};"
       f" medians of {runs} interleaved runs, whole processes")
-print(f"{'jobs':>6} {'conveyor':>9} {'xargs':>7} {'ratio':>6} {'over 2x xargs':>14} {'first start':>12} {'peak RSS':>9}")
+print(f"{'':>6} {'jobs':>6} {'conveyor':>9} {'xargs':>7} {'ratio':>6} {'over 2x xargs':>14} {'first start':>12} {'peak RSS':>9}")
 spaces = {}
 for n in sizes:
     d, files = workspace(n)
     spaces[n] = d
     listing = b"\0".join(f.encode() for f in files)
-    ours, theirs, firsts, rss = [], [], [], []
+    ours, theirs, firsts, rss = ({v: [] for v in homes} for _ in range(4))
     for _ in range(runs):
-        shutil.rmtree(os.path.join(d, "outbox"), ignore_errors=True)
-        wall, peak, code, launched = timed(conveyor(d))
-        first, succeeded = first_start(d)
-        if code != 0 or succeeded != n:
-            sys.exit(f"conveyor local exited {code} with {succeeded} of {n} jobs succeeded")
-        ours.append(wall), firsts.append(first - launched), rss.append(peak)
-        wall, _, code, _ = timed(["xargs", "-0", f"-P{slots}", "-n1", "wc", "-l"], stdin=listing)
-        theirs.append(wall)
-    a, b = statistics.median(ours), statistics.median(theirs)
-    print(f"{n:>6} {a:8.2f}s {b:6.2f}s {a / b:6.2f} {a - 2 * b:13.2f}s {statistics.median(firsts):11.2f}s"
-          f" {statistics.median(rss):7.0f}MB")
+        for v, at in homes.items():
+            shutil.rmtree(os.path.join(d, "outbox"), ignore_errors=True)
+            wall, peak, code, launched = timed(conveyor(d, at=at))
+            first, succeeded = first_start(d)
+            if code != 0 or succeeded != n:
+                sys.exit(f"conveyor local ({v}) exited {code} with {succeeded} of {n} jobs succeeded")
+            ours[v].append(wall), firsts[v].append(first - launched), rss[v].append(peak)
+            wall, _, code, _ = timed(["xargs", "-0", f"-P{slots}", "-n1", "wc", "-l"], stdin=listing)
+            theirs[v].append(wall)
+    for v in homes:
+        a, b = statistics.median(ours[v]), statistics.median(theirs[v])
+        print(f"{v:>6} {n:>6} {a:8.2f}s {b:6.2f}s {a / b:6.2f} {a - 2 * b:13.2f}s {statistics.median(firsts[v]):11.2f}s"
+              f" {statistics.median(rss[v]):7.0f}MB")
 if shutil.which("strace"):
     per = {n: syscalls(spaces[n], n) for n in sizes}
     print("system calls per job (strace -f -c, every process of the run): "
@@ -111,12 +120,16 @@ else:
 d = os.path.join(work, "rerun")
 subprocess.run([java, "-cp", classpath, "io.conveyor.benchmarks.LocalRerunFixture", d, str(rerun_records), descriptor],
                check=True)
-walls, peaks = [], []
+walls, peaks = {v: [] for v in homes}, {v: [] for v in homes}
+for at in homes.values():
+    subprocess.run(conveyor(d, at=at), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # what a first rerun writes
 for _ in range(runs):
-    wall, peak, code, _ = timed(conveyor(d))
-    if code != 0:
-        sys.exit(f"the rerun exited {code}")
-    walls.append(wall), peaks.append(peak)
-print(f"rerun with nothing to do over {rerun_records:,} records: {statistics.median(walls):.2f}s,"
-      f" peak RSS {statistics.median(peaks):.0f} MB")
+    for v, at in homes.items():
+        wall, peak, code, _ = timed(conveyor(d, at=at))
+        if code != 0:
+            sys.exit(f"the rerun ({v}) exited {code}")
+        walls[v].append(wall), peaks[v].append(peak)
+for v in homes:
+    print(f"{v:>6} rerun with nothing to do over {rerun_records:,} records: {statistics.median(walls[v]):.2f}s,"
+          f" peak RSS {statistics.median(peaks[v]):.0f} MB")
 shutil.rmtree(work)

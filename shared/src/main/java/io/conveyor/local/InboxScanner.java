@@ -19,7 +19,7 @@ import java.util.TreeSet;
 
 /**
  * Which files of the inbox are ready to be taken: those that stayed unchanged for the stability
- * window. A file taken is not offered again until it changes (then its new content is new input).
+ * window (a file last written longer ago than the window is ready when first seen). A file taken is not offered again until it changes (then its new content is new input).
  *
  * <p>What is no input is said once per file (once it stayed for the window, so a tool's passing
  * temporary file is not): hidden files and folders (said once for the top hidden one), symbolic links
@@ -194,7 +194,10 @@ final class InboxScanner {
                 continue;
             }
             Observation seen = observed.get(file);
-            if (seen == null && before == null && ranBefore.test(file, relative.getName(0).toString())) {
+            // Unchanged for the window already when first seen (its last write is older), or run as it is by an
+            // earlier run: no need to watch it for the window.
+            if (seen == null && (stable.isPositive() && System.currentTimeMillis() - modified >= stable.toMillis()
+                    || before == null && ranBefore.test(file, relative.getName(0).toString()))) {
                 seen = new Observation(size, modified, now);
             } else if (seen == null || seen.size() != size || seen.modified() != modified
                     || Duration.ofNanos(now - seen.since()).compareTo(stable) < 0) {

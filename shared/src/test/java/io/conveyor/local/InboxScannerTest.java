@@ -73,6 +73,39 @@ class InboxScannerTest {
     }
 
     @Test
+    void scan_fileLastWrittenLongerAgoThanTheWindow_isReadyWhenFirstSeenAndAFreshOneWaits() throws Exception {
+        // Given a file last written two hours ago and one written now, and a window of an hour
+        Path old = write("copy/old.txt", "abc");
+        Files.setLastModifiedTime(old, FileTime.fromMillis(System.currentTimeMillis() - Duration.ofHours(2).toMillis()));
+        write("copy/fresh.txt", "def");
+        InboxScanner scanner = new InboxScanner(inbox, Duration.ofHours(1));
+
+        // When the inbox is looked at once
+        InboxScanner.Scan first = scanner.scan();
+
+        // Then the old file is taken at once, and the fresh one waits for the window
+        assertThat(first.ready()).containsExactly(new InboxScanner.Ready(old, "copy", "old.txt"));
+        assertThat(first.pending()).isTrue();
+    }
+
+    @Test
+    void scan_takenFileReplacedByAnOldOne_isReadyAgainWhenFirstSeen() throws Exception {
+        // Given a taken file, then replaced by content last written two hours ago (as cp -p or mv leave it)
+        Path file = write("copy/a.txt", "abc");
+        Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() - Duration.ofHours(3).toMillis()));
+        InboxScanner scanner = new InboxScanner(inbox, Duration.ofHours(1));
+        assertThat(scanner.scan().ready()).hasSize(1);
+        Files.writeString(file, "abcd");
+        Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() - Duration.ofHours(2).toMillis()));
+
+        // When the inbox is looked at again
+        InboxScanner.Scan again = scanner.scan();
+
+        // Then its new content is taken at once (a recheck finds it: 16 taken files a look at least)
+        assertThat(again.ready()).extracting(InboxScanner.Ready::file).containsExactly(file);
+    }
+
+    @Test
     void scan_foldersAndHiddenFiles_areNoInputsAndAFileRightInTheInboxIsMisplacedOnce() throws Exception {
         Files.createDirectories(inbox.resolve("copy/empty-folder"));
         Files.createDirectories(inbox.resolve("other"));
