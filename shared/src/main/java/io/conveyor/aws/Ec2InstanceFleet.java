@@ -28,7 +28,7 @@ public final class Ec2InstanceFleet implements InstanceFleet, InstanceTerminatio
     /** The cost-allocation tag of an instance launched for one algorithm's jobs; its value is the algorithm. */
     public static final String ALGORITHM_TAG = "conveyor:algorithm";
 
-    private final java.util.function.Supplier<Ec2Client> ec2;
+    private final Ec2Client ec2;
     private final String stack;
     private final String launchTemplateId;
     private final String launchTemplateVersion;
@@ -39,8 +39,7 @@ public final class Ec2InstanceFleet implements InstanceFleet, InstanceTerminatio
      * constructor).
      */
     public Ec2InstanceFleet(Ec2Client ec2, String stack) {
-        Objects.requireNonNull(ec2, "ec2");
-        this.ec2 = () -> ec2;
+        this.ec2 = Objects.requireNonNull(ec2, "ec2");
         this.stack = Objects.requireNonNull(stack, "stack");
         this.launchTemplateId = null;
         this.launchTemplateVersion = null;
@@ -52,48 +51,17 @@ public final class Ec2InstanceFleet implements InstanceFleet, InstanceTerminatio
      */
     public Ec2InstanceFleet(Ec2Client ec2, String stack, String launchTemplateId, String launchTemplateVersion,
                             List<String> subnets) {
-        this(fixed(Objects.requireNonNull(ec2, "ec2")), stack, launchTemplateId, launchTemplateVersion, subnets);
-    }
-
-    /**
-     * As the other, with the EC2 client built on the first call that needs it (dispatch reaches EC2 only
-     * when capacity is short: a client built at init costs every cold start hundreds of milliseconds).
-     */
-    public Ec2InstanceFleet(java.util.function.Supplier<Ec2Client> ec2, String stack, String launchTemplateId,
-                            String launchTemplateVersion, List<String> subnets) {
-        this.ec2 = lazily(Objects.requireNonNull(ec2, "ec2"));
+        this.ec2 = Objects.requireNonNull(ec2, "ec2");
         this.stack = Objects.requireNonNull(stack, "stack");
         this.launchTemplateId = Objects.requireNonNull(launchTemplateId, "launchTemplateId");
         this.launchTemplateVersion = Objects.requireNonNull(launchTemplateVersion, "launchTemplateVersion");
         this.subnets = List.copyOf(subnets);
     }
 
-    private Ec2Client ec2() {
-        return ec2.get();
-    }
-
-    private static java.util.function.Supplier<Ec2Client> fixed(Ec2Client ec2) {
-        return () -> ec2;
-    }
-
-    private static java.util.function.Supplier<Ec2Client> lazily(java.util.function.Supplier<Ec2Client> build) {
-        return new java.util.function.Supplier<>() {
-            private Ec2Client client;
-
-            @Override
-            public synchronized Ec2Client get() {
-                if (client == null) {
-                    client = Objects.requireNonNull(build.get(), "ec2");
-                }
-                return client;
-            }
-        };
-    }
-
     @Override
     public List<FleetInstance> instances() {
         List<FleetInstance> instances = new ArrayList<>();
-        ec2().describeInstancesPaginator(request -> request.filters(
+        ec2.describeInstancesPaginator(request -> request.filters(
                         Filter.builder().name("tag:" + STACK_TAG).values(stack).build(),
                         Filter.builder().name("instance-state-name")
                                 .values("pending", "running", "shutting-down", "stopping", "stopped").build()))
@@ -104,7 +72,7 @@ public final class Ec2InstanceFleet implements InstanceFleet, InstanceTerminatio
 
     @Override
     public void start(List<String> instanceIds) {
-        ec2().startInstances(request -> request.instanceIds(instanceIds));
+        ec2.startInstances(request -> request.instanceIds(instanceIds));
     }
 
     /** The same as {@link #instances()}: the teardown waits until it is empty. */
@@ -118,7 +86,7 @@ public final class Ec2InstanceFleet implements InstanceFleet, InstanceTerminatio
     public void terminate(List<String> instanceIds) {
         for (int from = 0; from < instanceIds.size(); from += TERMINATE_BATCH) {
             List<String> batch = instanceIds.subList(from, Math.min(instanceIds.size(), from + TERMINATE_BATCH));
-            ec2().terminateInstances(request -> request.instanceIds(batch));
+            ec2.terminateInstances(request -> request.instanceIds(batch));
         }
     }
 
@@ -164,7 +132,7 @@ public final class Ec2InstanceFleet implements InstanceFleet, InstanceTerminatio
             String subnet = order.get(i);
             String token = order.size() == 1 ? idempotencyToken : idempotencyToken + "-" + i;
             try {
-                return ec2().runInstances(request -> request
+                return ec2.runInstances(request -> request
                                 .launchTemplate(t -> t.launchTemplateId(launchTemplateId).version(launchTemplateVersion))
                                 .instanceType(instanceType)
                                 .subnetId(subnet)

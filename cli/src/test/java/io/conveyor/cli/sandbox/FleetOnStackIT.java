@@ -81,10 +81,10 @@ class FleetOnStackIT {
             RegistrationOutcome registered = new Registrar(new S3ObjectStore(s3), new DescriptorValidator(),
                     new ObjectStoreRegistry(new S3ObjectStore(s3), stack.outputBucket()),
                     new EcsTaskDefinitions(gapped.ecs()), wrap, Clock.systemUTC()).reconcile(new ObjectRef(stack.inputBucket(), key));
-            // dispatch's launch, from the template's launch template
-            Map<String, String> dispatch = function(stack, "DispatchFunction").environment();
-            String instance = new Ec2InstanceFleet(gapped.ec2(), stack.stackName(), dispatch.get("LAUNCH_TEMPLATE_ID"),
-                    dispatch.get("LAUNCH_TEMPLATE_VERSION"), List.of()).launch("m6i.large", 1, "conveyor-it").get(0);
+            // the capacity function's launch, from the template's launch template
+            Map<String, String> capacity = function(stack, "CapacityFunction").environment();
+            String instance = new Ec2InstanceFleet(gapped.ec2(), stack.stackName(), capacity.get("LAUNCH_TEMPLATE_ID"),
+                    capacity.get("LAUNCH_TEMPLATE_VERSION"), List.of()).launch("m6i.large", 1, "conveyor-it").get(0);
             FleetRig.await("the instance registered", Duration.ofSeconds(20), () -> !gapped.ecs()
                     .listContainerInstances(r -> r.cluster(stack.clusterName())).containerInstanceArns().isEmpty());
             String containerInstance = gapped.ecs().listContainerInstances(r -> r.cluster(stack.clusterName()))
