@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import org.crac.Core;
-import org.crac.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * waiting. The only function that calls EC2 to add capacity. The needs of a batch are decided together; a
  * malformed one goes back and, after the queue's maxReceiveCount, to its DLQ.
  */
-public final class CapacityHandler implements RequestHandler<SQSEvent, SQSBatchResponse>, Resource {
+public final class CapacityHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
     static final String OUTPUT_BUCKET = "OUTPUT_BUCKET";
     static final String CLUSTER_NAME = "CLUSTER_NAME";
@@ -58,7 +57,9 @@ public final class CapacityHandler implements RequestHandler<SQSEvent, SQSBatchR
     /** For the Lambda runtime: real clients, built once, primed before SnapStart's snapshot. */
     public CapacityHandler() {
         this(Environment.system());
-        Core.getGlobalContext().register(this);
+        // SnapStart primes this handler's clients before its snapshot (the handler holds its Priming, which the
+        // context may hold only weakly).
+        Core.getGlobalContext().register(priming);
     }
 
     /** For {@code conveyor invoke}: configuration from the given environment. */
@@ -88,16 +89,6 @@ public final class CapacityHandler implements RequestHandler<SQSEvent, SQSBatchR
         this.priming = priming;
     }
 
-    /** SnapStart: primes the clients and JSON paths before the snapshot, with no request leaving ({@link Priming}). */
-    @Override
-    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        priming.prime();
-    }
-
-    @Override
-    public void afterRestore(org.crac.Context<? extends Resource> context) {
-        // Nothing to mend after a restore.
-    }
 
     private static CapacityProvisioner provisioner(AwsClients aws, Environment env, Clock clock) {
         String stack = env.required(STACK_NAME);

@@ -33,7 +33,6 @@ import java.util.UUID;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import org.crac.Core;
-import org.crac.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * Input files uploaded under {@code inputs/<algorithm>/} of the input bucket (S3 → SQS → here): each
  * becomes a job and a task on the cluster, or waits in the queue for capacity.
  */
-public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchResponse>, Resource {
+public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
     static final String OUTPUT_BUCKET = "OUTPUT_BUCKET";
     static final String CLUSTER_NAME = "CLUSTER_NAME";
@@ -83,7 +82,9 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
     /** For the Lambda runtime: real clients, built once, primed before SnapStart's snapshot. */
     public DispatchHandler() {
         this(Environment.system());
-        Core.getGlobalContext().register(this);
+        // SnapStart primes this handler's clients before its snapshot (the handler holds its Priming, which the
+        // context may hold only weakly).
+        Core.getGlobalContext().register(priming);
     }
 
     /** For {@code conveyor invoke}: configuration from the given environment. */
@@ -119,16 +120,6 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
         this.priming = priming;
     }
 
-    /** SnapStart: primes the clients and JSON paths before the snapshot, with no request leaving ({@link Priming}). */
-    @Override
-    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        priming.prime();
-    }
-
-    @Override
-    public void afterRestore(org.crac.Context<? extends Resource> context) {
-        // Nothing to mend after a restore.
-    }
 
     private static Dispatcher dispatcher(S3Client s3, SqsClient sqs, AwsClients aws, Environment env, Clock clock) {
         String outputBucket = env.required(OUTPUT_BUCKET);

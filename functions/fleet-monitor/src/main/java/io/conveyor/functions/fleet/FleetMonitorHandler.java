@@ -25,7 +25,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
 import org.crac.Core;
-import org.crac.Resource;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +35,7 @@ import software.amazon.awssdk.services.ecs.EcsClient;
  * The fleet's heartbeat (an EventBridge schedule) and EC2 instance state changes (an EventBridge
  * rule); both arrive as EventBridge events.
  */
-public final class FleetMonitorHandler implements RequestHandler<ScheduledEvent, FleetReport>, Resource {
+public final class FleetMonitorHandler implements RequestHandler<ScheduledEvent, FleetReport> {
 
     /** The name of Conveyor's ECS cluster. */
     static final String CLUSTER_NAME = "CLUSTER_NAME";
@@ -62,7 +61,9 @@ public final class FleetMonitorHandler implements RequestHandler<ScheduledEvent,
     /** For the Lambda runtime: real clients, built once, primed before SnapStart's snapshot. */
     public FleetMonitorHandler() {
         this(Environment.system());
-        Core.getGlobalContext().register(this);
+        // SnapStart primes this handler's clients before its snapshot (the handler holds its Priming, which the
+        // context may hold only weakly).
+        Core.getGlobalContext().register(priming);
     }
 
     /** For {@code conveyor invoke}: configuration from the given environment. */
@@ -106,16 +107,6 @@ public final class FleetMonitorHandler implements RequestHandler<ScheduledEvent,
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** SnapStart: primes the clients and JSON paths before the snapshot, with no request leaving ({@link Priming}). */
-    @Override
-    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        priming.prime();
-    }
-
-    @Override
-    public void afterRestore(org.crac.Context<? extends Resource> context) {
-        // Nothing to mend after a restore.
-    }
 
     private static InstanceLedgerUpdates ledger(AwsClients aws, Environment env) {
         return new InstanceLedgerUpdates(new Ec2InstanceFleet(aws.ec2(), env.required(STACK_NAME)),

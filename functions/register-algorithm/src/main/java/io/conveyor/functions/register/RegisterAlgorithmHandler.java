@@ -19,14 +19,13 @@ import io.conveyor.storage.StorageEvent;
 import java.time.Clock;
 import java.util.Objects;
 import org.crac.Core;
-import org.crac.Resource;
 
 /**
  * Descriptors uploaded to (or deleted from) {@code algorithms/} of the input bucket (S3 → SQS → here):
  * each is validated and registered as a wrapped ECS task definition, or retired; the outcome goes to
  * {@code registry/outcomes/} of the output bucket.
  */
-public final class RegisterAlgorithmHandler implements RequestHandler<SQSEvent, SQSBatchResponse>, Resource {
+public final class RegisterAlgorithmHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
     static final String OUTPUT_BUCKET = "OUTPUT_BUCKET";
     static final String TASK_FAMILY_PREFIX = "TASK_FAMILY_PREFIX";
@@ -41,7 +40,9 @@ public final class RegisterAlgorithmHandler implements RequestHandler<SQSEvent, 
     /** For the Lambda runtime: real clients, built once, primed before SnapStart's snapshot. */
     public RegisterAlgorithmHandler() {
         this(Environment.system());
-        Core.getGlobalContext().register(this);
+        // SnapStart primes this handler's clients before its snapshot (the handler holds its Priming, which the
+        // context may hold only weakly).
+        Core.getGlobalContext().register(priming);
     }
 
     /** For {@code conveyor invoke}: configuration from the given environment. */
@@ -64,16 +65,6 @@ public final class RegisterAlgorithmHandler implements RequestHandler<SQSEvent, 
         this.priming = priming;
     }
 
-    /** SnapStart: primes the clients and JSON paths before the snapshot, with no request leaving ({@link Priming}). */
-    @Override
-    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        priming.prime();
-    }
-
-    @Override
-    public void afterRestore(org.crac.Context<? extends Resource> context) {
-        // Nothing to mend after a restore.
-    }
 
 
     private static Registrar registrar(AwsClients aws, Environment env) {

@@ -30,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.crac.Core;
-import org.crac.Resource;
 
 /**
  * Flow 5: on its schedule, one bounded pass of the {@link Reconciler}, which mends lost events (inputs
@@ -38,7 +37,7 @@ import org.crac.Resource;
  * letters. It prints the pass as one Embedded Metric Format line on standard output, where CloudWatch turns
  * it into metrics. It lives beside task-events: the same clients, and task-events' driver applies what it finds.
  */
-public final class ReconcileHandler implements RequestHandler<ScheduledEvent, ReconcileReport>, Resource {
+public final class ReconcileHandler implements RequestHandler<ScheduledEvent, ReconcileReport> {
 
     static final String CLUSTER_ARN = TaskEventsHandler.CLUSTER_ARN;
     static final String OUTPUT_BUCKET = TaskEventsHandler.OUTPUT_BUCKET;
@@ -66,7 +65,9 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, Re
     /** For the Lambda runtime: primed before SnapStart's snapshot. */
     public ReconcileHandler() {
         this(Environment.system());
-        Core.getGlobalContext().register(this);
+        // SnapStart primes this handler's clients before its snapshot (the handler holds its Priming, which the
+        // context may hold only weakly).
+        Core.getGlobalContext().register(priming);
     }
 
     /** For {@code conveyor invoke}: configuration from the given environment. */
@@ -91,16 +92,6 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, Re
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** SnapStart: primes the clients and JSON paths before the snapshot, with no request leaving ({@link Priming}). */
-    @Override
-    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        priming.prime();
-    }
-
-    @Override
-    public void afterRestore(org.crac.Context<? extends Resource> context) {
-        // Nothing to mend after a restore.
-    }
 
     private static Reconciler reconciler(AwsClients aws, Environment env, Clock clock) {
         String cluster = env.required(CLUSTER_ARN);

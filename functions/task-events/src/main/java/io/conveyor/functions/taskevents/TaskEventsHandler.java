@@ -25,14 +25,13 @@ import io.conveyor.tasks.TaskEventDriver;
 import java.time.Clock;
 import java.util.Objects;
 import org.crac.Core;
-import org.crac.Resource;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Flow 3: ECS task state changes of Conveyor's cluster (EventBridge → SQS → here) move job records
  * along, queue retries and chains' next steps, and stop a task whose job is over ({@link TaskEventDriver}).
  */
-public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatchResponse>, Resource {
+public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
     /** The ARN of Conveyor's ECS cluster. */
     static final String CLUSTER_ARN = "CLUSTER_ARN";
@@ -51,7 +50,9 @@ public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatc
     /** For the Lambda runtime: primed before SnapStart's snapshot. */
     public TaskEventsHandler() {
         this(Environment.system());
-        Core.getGlobalContext().register(this);
+        // SnapStart primes this handler's clients before its snapshot (the handler holds its Priming, which the
+        // context may hold only weakly).
+        Core.getGlobalContext().register(priming);
     }
 
     /** For {@code conveyor invoke}: configuration from the given environment (checked before clients are built). */
@@ -87,16 +88,6 @@ public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatc
         this.priming = priming;
     }
 
-    /** SnapStart: primes the clients and JSON paths before the snapshot, with no request leaving ({@link Priming}). */
-    @Override
-    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        priming.prime();
-    }
-
-    @Override
-    public void afterRestore(org.crac.Context<? extends Resource> context) {
-        // Nothing to mend after a restore.
-    }
 
 
     /** The function's own configuration. */
