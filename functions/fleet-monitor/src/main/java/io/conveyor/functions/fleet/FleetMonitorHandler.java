@@ -73,7 +73,14 @@ public final class FleetMonitorHandler implements RequestHandler<ScheduledEvent,
 
     /** For emulator tests: the given clients (an interceptor may record their calls). */
     public FleetMonitorHandler(AwsClients aws, Environment env) {
-        this(monitor(aws, env), ledger(aws, env)::changed, Clock.systemUTC(), aws.priming());
+        this(aws, env, aws.cloudWatch(), fleet(aws, env));
+    }
+
+    /** One CloudWatch and one EC2 client, shared by the monitor and the ledger: each client costs cold-start time. */
+    private FleetMonitorHandler(AwsClients aws, Environment env, CloudWatchClient cloudWatch, Ec2InstanceFleet fleet) {
+        this(monitor(aws, env, fleet, policy -> new CloudWatchFleetMetrics(cloudWatch, policy.namespace(),
+                        policy.metricName()), policy -> new CloudWatchIdleAlarms(cloudWatch, policy, aws.region()),
+                Clock.systemUTC()), ledger(aws, env, fleet)::changed, Clock.systemUTC(), aws.priming());
     }
 
     /**
@@ -82,7 +89,13 @@ public final class FleetMonitorHandler implements RequestHandler<ScheduledEvent,
      * alarms itself), with the given clock.
      */
     public FleetMonitorHandler(AwsClients aws, Environment env, FleetMetrics metrics, IdleAlarms alarms, Clock clock) {
-        this(monitor(aws, env, policy -> metrics, policy -> alarms, clock), ledger(aws, env)::changed, clock);
+        this(aws, env, fleet(aws, env), metrics, alarms, clock);
+    }
+
+    private FleetMonitorHandler(AwsClients aws, Environment env, Ec2InstanceFleet fleet, FleetMetrics metrics,
+                                IdleAlarms alarms, Clock clock) {
+        this(monitor(aws, env, fleet, policy -> metrics, policy -> alarms, clock), ledger(aws, env, fleet)::changed,
+                clock);
     }
 
     /** For tests of the fleet alone: the monitor, and no instance ledger. */
@@ -107,26 +120,22 @@ public final class FleetMonitorHandler implements RequestHandler<ScheduledEvent,
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    private static Ec2InstanceFleet fleet(AwsClients aws, Environment env) {
+        return new Ec2InstanceFleet(aws.ec2(), env.required(STACK_NAME));
+    }
 
-    private static InstanceLedgerUpdates ledger(AwsClients aws, Environment env) {
-        return new InstanceLedgerUpdates(new Ec2InstanceFleet(aws.ec2(), env.required(STACK_NAME)),
+    private static InstanceLedgerUpdates ledger(AwsClients aws, Environment env, Ec2InstanceFleet fleet) {
+        return new InstanceLedgerUpdates(fleet,
                 new ObjectStoreInstanceLedger(new S3ObjectStore(aws.s3()), env.required(OUTPUT_BUCKET)));
     }
 
-    private static FleetMonitor monitor(AwsClients aws, Environment env) {
-        CloudWatchClient cloudWatch = aws.cloudWatch();
-        return monitor(aws, env, policy -> new CloudWatchFleetMetrics(cloudWatch, policy.namespace(), policy.metricName()),
-                policy -> new CloudWatchIdleAlarms(cloudWatch, policy, aws.region()), Clock.systemUTC());
-    }
-
-    private static FleetMonitor monitor(AwsClients aws, Environment env,
+    private static FleetMonitor monitor(AwsClients aws, Environment env, Ec2InstanceFleet fleet,
                                         java.util.function.Function<IdlePolicy, FleetMetrics> metrics,
                                         java.util.function.Function<IdlePolicy, IdleAlarms> alarms, Clock clock) {
         String cluster = env.required(CLUSTER_NAME);
         IdlePolicy policy = new IdlePolicy(env.required(STACK_NAME), idleMinutes(env), env.required(METRIC_NAMESPACE),
                 METRIC_NAME);
         EcsClient ecs = aws.ecs();
-        Ec2InstanceFleet fleet = new Ec2InstanceFleet(aws.ec2(), policy.stack());
         EcsClusterTasks tasks = new EcsClusterTasks(ecs, cluster);
         return new FleetMonitor(new FleetMonitor.Ports(new EcsContainerScheduler(ecs, cluster), fleet, fleet, tasks,
                 tasks, metrics.apply(policy), alarms.apply(policy)), policy, clock, MetricLog.STDOUT);
