@@ -94,12 +94,18 @@ final class InvokeCommand implements Callable<Integer> {
         }
         Context context = new LocalContext(function.logicalId(), function.memoryMiB(), function.timeoutSeconds(), err);
         Object output;
+        // What the function writes on standard output (its metric lines) is its log, as on Lambda: standard error
+        // here, so that standard output holds the response alone.
+        PrintStream stdout = System.out;
+        System.setOut(err);
         try {
             output = handler.handleRequest(input, context);
         } catch (RuntimeException e) {
             err.println(function.logicalId() + " failed: " + e);
             out.println(errorJson(e));
             return 1;
+        } finally {
+            System.setOut(stdout);
         }
         out.println(toJson(output, handler.getClass().getClassLoader()));
         return 0;

@@ -49,7 +49,7 @@ public final class FaultRun {
      *
      * @param jobs     how many inputs are uploaded
      * @param faults   what is injected
-     * @param killOne  whether one instance with tasks on it is killed once a third of the jobs ended
+     * @param killOne  whether one instance with a task on it is killed, from the first job on
      * @param deadline how long the jobs may take to end, from the first upload
      */
     public record Plan(int jobs, Faults.Settings faults, boolean killOne, Duration deadline) {
@@ -136,12 +136,17 @@ public final class FaultRun {
             long deadline = begun + plan.deadline().toNanos();
             while (ended(records, inputs) < inputs.size() && System.nanoTime() < deadline) {
                 look(s3, out, jobs, seen, records);
-                int ended = ended(records, inputs);
-                if (plan.killOne() && killed.isEmpty() && ended >= inputs.size() / 3) {
-                    killed = busyInstance(sandbox);
-                    killed.ifPresent(sandbox.fleet()::kill);
-                }
-                Thread.sleep(2000);
+                // The records are read every 2 s; while an instance is still to be killed, ECS is asked every
+                // 200 ms for one with a task on it, from the first job on: dispatch starts a batch's tasks at once,
+                // and tiny jobs end within a second or two of each other, so waiting for some to end misses them.
+                long nextLook = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+                do {
+                    if (plan.killOne() && killed.isEmpty() && !records.isEmpty()) {
+                        killed = busyInstance(sandbox);
+                        killed.ifPresent(sandbox.fleet()::kill);
+                    }
+                    Thread.sleep(plan.killOne() && killed.isEmpty() ? 200 : 2000);
+                } while (System.nanoTime() < nextLook);
             }
             Duration drained = Duration.ofNanos(System.nanoTime() - begun);
             Map<String, List<JobRecord>> byInput = records.values().stream()
@@ -194,7 +199,8 @@ public final class FaultRun {
             return Optional.empty();
         }
         Optional<String> host = ecs.describeTasks(r -> r.cluster(cluster).tasks(tasks.subList(0, Math.min(100, tasks.size()))))
-                .tasks().stream().filter(task -> "RUNNING".equals(task.lastStatus())).map(Task::containerInstanceArn)
+                .tasks().stream().filter(task -> "RUNNING".equals(task.lastStatus()) || "PENDING".equals(task.lastStatus()))
+                .map(Task::containerInstanceArn)
                 .filter(java.util.Objects::nonNull).findFirst();
         return host.flatMap(arn -> ecs.describeContainerInstances(r -> r.cluster(cluster).containerInstances(arn))
                 .containerInstances().stream().map(ContainerInstance::ec2InstanceId).findFirst());

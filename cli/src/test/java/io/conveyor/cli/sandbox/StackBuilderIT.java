@@ -105,7 +105,7 @@ class StackBuilderIT {
         try (SqsClient sqs = emulator.clients().sqs()) {
             List<String> queues = stack.resources().values().stream().filter(r -> r.type().equals("AWS::SQS::Queue"))
                     .map(SandboxStack.Resource::logicalId).toList();
-            assertThat(queues).hasSize(8);
+            assertThat(queues).hasSize(10);
             for (String queue : queues) {
                 Map<String, Object> declared = declared(queue);
                 Map<String, String> attributes = sqs.getQueueAttributes(r -> r.queueUrl(stack.physicalId(queue))
@@ -133,7 +133,7 @@ class StackBuilderIT {
             assertThat(cluster.settings()).extracting(s -> s.nameAsString() + "=" + s.value()).containsExactly("containerInsights=disabled");
             Map<String, Integer> retention = logs.describeLogGroups(r -> r.logGroupNamePrefix("sandbox-")).logGroups().stream()
                     .collect(Collectors.toMap(LogGroup::logGroupName, LogGroup::retentionInDays));
-            assertThat(retention).hasSize(7).containsEntry("sandbox-TaskLogGroup", 30).containsEntry("sandbox-DispatchLogGroup", 30)
+            assertThat(retention).hasSize(8).containsEntry("sandbox-TaskLogGroup", 30).containsEntry("sandbox-DispatchLogGroup", 30)
                     .containsEntry("sandbox-ReconcileLogGroup", 30);
         }
     }
@@ -265,13 +265,17 @@ class StackBuilderIT {
         Map<String, String> dispatch = stack.functions().stream().filter(f -> f.logicalId().equals("DispatchFunction"))
                 .findFirst().orElseThrow().environment();
         assertThat(dispatch).containsEntry("OUTPUT_BUCKET", stack.outputBucket()).containsEntry("CLUSTER_NAME", stack.clusterName())
-                .containsEntry("LAUNCH_TEMPLATE_ID", stack.physicalId("LaunchTemplate")).containsEntry("LAUNCH_TEMPLATE_VERSION", "1")
-                .containsEntry("DEAD_LETTER_QUEUE_URL", stack.physicalId("JobsDeadLetterQueue")).containsEntry("SUBNET_IDS", "")
+                .containsEntry("CAPACITY_QUEUE_URL", stack.physicalId("CapacityQueue"))
+                .containsEntry("DEAD_LETTER_QUEUE_URL", stack.physicalId("JobsDeadLetterQueue"))
                 .containsEntry("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1")
                 .containsEntry("JOB_INDEX_TABLE", stack.stackName() + "-job-index");
+        Map<String, String> capacity = stack.functions().stream().filter(f -> f.logicalId().equals("CapacityFunction"))
+                .findFirst().orElseThrow().environment();
+        assertThat(capacity).containsEntry("LAUNCH_TEMPLATE_ID", stack.physicalId("LaunchTemplate"))
+                .containsEntry("LAUNCH_TEMPLATE_VERSION", "1").containsEntry("SUBNET_IDS", "");
         assertThat(stack.physicalId("JobIndexTable")).isEqualTo(stack.stackName() + "-job-index");
         assertThat(stack.functions()).flatExtracting(SandboxStack.FunctionBinding::sources).extracting(Object::toString)
-                .anyMatch(source -> source.startsWith("Sqs[name=Inputs") && source.contains("batchSize=10, windowSeconds=1"))
+                .anyMatch(source -> source.startsWith("Sqs[name=Inputs") && source.contains("batchSize=20, windowSeconds=1"))
                 .anyMatch(source -> source.startsWith("Sqs[name=TaskStateChanges") && source.contains("windowSeconds=0"))
                 .anyMatch(source -> source.equals("Schedule[name=Heartbeat, expression=rate(1 minute), every=PT1M]"));
     }
