@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The fleet's metrics as EMF lines: {@code Instances} by state and {@code RunningTasks} (fleet-monitor, each
- * sweep), and {@code CapacityShortfall} (dispatch, when jobs wait because the fleet is at its cap).
+ * sweep), and {@code CapacityShortfall} (the capacity function, when jobs wait because the fleet is at its cap).
  */
 public final class FleetGauges {
 
@@ -41,7 +41,10 @@ public final class FleetGauges {
         return lines;
     }
 
-    /** {@code CapacityShortfall}: jobs a dispatch batch left waiting because the fleet is at its cap. */
+    /**
+     * {@code CapacityShortfall}: waiting jobs the capacity function could not get an instance for because the
+     * fleet is at its cap.
+     */
     public static String capacityShortfall(String stack, Instant at, int jobs) {
         return Emf.line(at, List.of(List.of("stack")), Map.of("stack", stack), Map.of(),
                 List.of(Metric.count("CapacityShortfall", jobs)));
