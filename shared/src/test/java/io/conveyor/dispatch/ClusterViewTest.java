@@ -3,10 +3,9 @@ package io.conveyor.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.conveyor.fleet.ContainerInstanceLoad;
-import java.time.Clock;
+import io.conveyor.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,24 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class ClusterViewTest {
 
-    Instant now = Instant.parse("2026-11-21T10:00:00Z");
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:00:00Z"));
     final AtomicInteger reads = new AtomicInteger();
-    final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneId.of("UTC");
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
     final ClusterView view = new ClusterView(() -> {
         reads.incrementAndGet();
         return List.of(new ContainerInstanceLoad("ci-1", "i-1", "ACTIVE", true, 0, 0, "m6i.large", 4096, 7482, 4096,
@@ -44,7 +27,7 @@ class ClusterViewTest {
         assertThat(view.current().fresh()).isTrue();
 
         // When asked again 4.9 s later
-        now = now.plusMillis(4_900);
+        clock.advance(Duration.ofMillis(4_900));
         ClusterView.Read again = view.current();
 
         // Then the cluster was read once
@@ -58,7 +41,7 @@ class ClusterViewTest {
         view.current();
 
         // When asked again 5 s later
-        now = now.plusSeconds(5);
+        clock.advance(Duration.ofSeconds(5));
         ClusterView.Read again = view.current();
 
         // Then the cluster was read again

@@ -14,11 +14,10 @@ import io.conveyor.jobs.NewJob;
 import io.conveyor.jobs.TaskRun;
 import io.conveyor.json.Json;
 import io.conveyor.testing.InMemoryJobStore;
+import io.conveyor.testing.MutableClock;
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -268,32 +267,5 @@ class JobSignalsTest {
         return new TaskRun(1, "arn:aws:ecs:us-east-1:1:task/c/t1", version, stopped == null ? "RUNNING" : "STOPPED",
                 started == null ? null : started.toString(), stopped == null ? null : stopped.toString(),
                 stopped == null ? Map.of() : Map.of("algorithm", 0), null, null);
-    }
-
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void at(Instant instant) {
-            now = instant;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneId.of("UTC");
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
