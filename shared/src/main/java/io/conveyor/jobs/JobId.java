@@ -23,4 +23,13 @@ public final class JobId {
         String identity = String.join("\n", input, inputVersion, algorithm, revision);
         return "job-" + Digests.sha256(identity.getBytes(StandardCharsets.UTF_8)).substring(0, 24);
     }
+
+    /**
+     * The id of a job at a place in a pipeline run; with no place ({@code null}) the same as
+     * {@link #of(String, String, String, String)}, so jobs outside pipelines keep their ids.
+     */
+    public static String of(String input, String inputVersion, String algorithm, String revision, PipelinePlace place) {
+        return place == null ? of(input, inputVersion, algorithm, revision)
+                : of(input, inputVersion, algorithm, revision + "\n" + place.identity());
+    }
 }

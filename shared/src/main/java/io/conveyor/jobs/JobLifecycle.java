@@ -45,6 +45,7 @@ public final class JobLifecycle {
                 .parent(job.parent())
                 .maxAttempts(job.algorithm().maxAttempts())
                 .output(job.output())
+                .pipeline(job.place())
                 .queuedAt(now.toString())
                 .build();
     }

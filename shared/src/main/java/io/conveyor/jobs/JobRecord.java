@@ -53,6 +53,7 @@ import java.util.TreeMap;
  *                      nothing for long has lost its message, and the reconciler sends it again
  * @param placements    where each attempt placed on an EC2 instance ran and its share of it (for its cost), oldest
  *                      first; empty locally and in records made before
+ * @param pipeline      where it stands in a pipeline run (pipeline, batch, step, parameter values), or {@code null}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobRecord(String id, String algorithm, String revision, String input, String inputVersion, String parent,
@@ -63,7 +64,8 @@ public record JobRecord(String id, String algorithm, String revision, String inp
                         @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> outputChecksums,
                         @JsonInclude(JsonInclude.Include.NON_DEFAULT) long writes, String pinnedTaskDefinition,
                         String waitingSeenAt,
-                        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<AttemptPlacement> placements) {
+                        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<AttemptPlacement> placements,
+                        PipelinePlace pipeline) {
 
     public JobRecord {
         Objects.requireNonNull(id, "id");
@@ -130,6 +132,7 @@ public record JobRecord(String id, String algorithm, String revision, String inp
         private String pinnedTaskDefinition;
         private String waitingSeenAt;
         private List<AttemptPlacement> placements = List.of();
+        private PipelinePlace pipeline;
 
         Builder(String id, String algorithm, JobState state) {
             this.id = id;
@@ -167,6 +170,7 @@ public record JobRecord(String id, String algorithm, String revision, String inp
             pinnedTaskDefinition = r.pinnedTaskDefinition;
             waitingSeenAt = r.waitingSeenAt;
             placements = r.placements;
+            pipeline = r.pipeline;
         }
 
         Builder revision(String value) {
@@ -314,11 +318,16 @@ public record JobRecord(String id, String algorithm, String revision, String inp
             return this;
         }
 
+        Builder pipeline(PipelinePlace value) {
+            pipeline = value;
+            return this;
+        }
+
         public JobRecord build() {
             return new JobRecord(id, algorithm, revision, input, inputVersion, parent, state, attempt, maxAttempts,
                     exitCode, reason, stderrTail, output, pid, processStart, queuedAt, startedAt, endedAt, outputs,
                     waitingSince, placedOn, tasks, interruptions, children, outputChecksums, writes,
-                    pinnedTaskDefinition, waitingSeenAt, placements);
+                    pinnedTaskDefinition, waitingSeenAt, placements, pipeline);
         }
     }
 }

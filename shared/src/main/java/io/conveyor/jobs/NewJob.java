@@ -11,8 +11,9 @@ import java.util.Objects;
  * @param algorithm the algorithm revision it runs, with its attempts
  * @param parent    the job whose output the input is, or {@code null}
  * @param output    where its output is to lie, or {@code null} where that is decided when it ends
+ * @param place     where it stands in a pipeline run, or {@code null} outside pipelines
  */
-public record NewJob(JobInput input, AlgorithmRevision algorithm, String parent, String output) {
+public record NewJob(JobInput input, AlgorithmRevision algorithm, String parent, String output, PipelinePlace place) {
 
     /**
      * An input object (or file) at one version.
@@ -51,21 +52,26 @@ public record NewJob(JobInput input, AlgorithmRevision algorithm, String parent,
 
     /** A job of an input that nobody's output made. */
     public static NewJob of(JobInput input, AlgorithmRevision algorithm) {
-        return new NewJob(input, algorithm, null, null);
+        return new NewJob(input, algorithm, null, null, null);
     }
 
     /** The same job made from the output of {@code parentId}. */
     public NewJob withParent(String parentId) {
-        return new NewJob(input, algorithm, parentId, output);
+        return new NewJob(input, algorithm, parentId, output, place);
     }
 
     /** The same job with its output location. */
     public NewJob withOutput(String outputLocation) {
-        return new NewJob(input, algorithm, parent, outputLocation);
+        return new NewJob(input, algorithm, parent, outputLocation, place);
     }
 
-    /** Its id: the same input version and algorithm revision always give the same one. */
+    /** The same job at a place in a pipeline run. */
+    public NewJob withPlace(PipelinePlace pipelinePlace) {
+        return new NewJob(input, algorithm, parent, output, pipelinePlace);
+    }
+
+    /** Its id: the same input version, algorithm revision (and place in a pipeline) always give the same one. */
     public String id() {
-        return JobId.of(input.location(), input.version(), algorithm.name(), algorithm.revision());
+        return JobId.of(input.location(), input.version(), algorithm.name(), algorithm.revision(), place);
     }
 }

@@ -15,6 +15,6 @@ public final class TestRecords {
                 r.attempt(), r.maxAttempts(), r.exitCode(), r.reason(), r.stderrTail(), r.output(), r.pid(),
                 r.processStart(), r.queuedAt(), r.startedAt(), r.endedAt(), r.outputs(), r.waitingSince(), r.placedOn(),
                 r.tasks(), r.interruptions(), r.children(), r.outputChecksums(), r.writes(), r.pinnedTaskDefinition(),
-                r.waitingSeenAt(), r.placements());
+                r.waitingSeenAt(), r.placements(), r.pipeline());
     }
 }
