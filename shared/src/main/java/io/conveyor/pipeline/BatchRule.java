@@ -14,6 +14,16 @@ import java.util.Objects;
  */
 public record BatchRule(Completion completion, Duration quietPeriod, Duration deadline, MemberFailure onMemberFailure) {
 
+    /** The manifest's file name in a batch folder: the files the batch is to hold. Not an input itself. */
+    public static final String MANIFEST = "_manifest.json";
+    /** The marker's file name in a batch folder: the batch is complete. Not an input itself. */
+    public static final String MARKER = "_COMPLETE";
+
+    /** Whether a file of that name in a batch folder says something about the batch rather than being an input. */
+    public static boolean isBatchControl(String fileName) {
+        return MANIFEST.equals(fileName) || MARKER.equals(fileName);
+    }
+
     public BatchRule {
         Objects.requireNonNull(completion, "completion");
         Objects.requireNonNull(deadline, "deadline");
