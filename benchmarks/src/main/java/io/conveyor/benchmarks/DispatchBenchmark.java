@@ -79,7 +79,7 @@ public final class DispatchBenchmark {
     }
 
     /** How a dispatcher is set: the batch-at-a-time path of before, or the overlapped one with the reused view. */
-    record Variant(String name, int parallelism, Duration viewFreshFor, StartRate rate) {
+    record Variant(String name, int parallelism, Duration viewFreshFor, StartRate rate, boolean holdIndexWrites) {
     }
 
     /** What one run measured. */
@@ -93,10 +93,10 @@ public final class DispatchBenchmark {
         System.setProperty("aws.accessKeyId", "bench");
         System.setProperty("aws.secretAccessKey", "bench");
         List<Variant> variants = List.of(
-                new Variant("before (serial, cluster read per batch)", 1, Duration.ZERO, new StartRate(1e9, 1e9)),
-                new Variant("after (overlapped, view reused, paced)", Dispatcher.PARALLELISM,
+                new Variant("before (serial, cluster read per batch)", 1, Duration.ZERO, new StartRate(1e9, 1e9), false),
+                new Variant("after (overlapped, view reused, paced, index per batch)", Dispatcher.PARALLELISM,
                         Dispatcher.CLUSTER_VIEW_FRESH_FOR, StartRate.share(Dispatcher.ECS_STARTS_PER_SECOND,
-                        Dispatcher.ECS_START_BURST, 1)));
+                        Dispatcher.ECS_START_BURST, 1), true));
         Map<String, Measured> results = new LinkedHashMap<>();
         int failures = 0;
         for (int size : List.of(10, 100)) {
@@ -170,10 +170,14 @@ public final class DispatchBenchmark {
         Clock clock = Clock.systemUTC();
         S3ObjectStore store = new S3ObjectStore(aws.s3());
         EcsContainerScheduler ecs = new EcsContainerScheduler(aws.ecs(), aws.ecsWithoutRetries(), CLUSTER);
+        IndexedJobStore jobs = variant.holdIndexWrites()
+                ? IndexedJobStore.holdingIndexWrites(new S3JobStore(aws.s3(), OUT), new DynamoDbJobIndex(aws.dynamoDb(), INDEX, clock))
+                : new IndexedJobStore(new S3JobStore(aws.s3(), OUT), new DynamoDbJobIndex(aws.dynamoDb(), INDEX, clock));
         Dispatcher dispatcher = Dispatcher.builder()
                 .registry(new ObjectStoreRegistry(store, OUT))
                 .inputs(store)
-                .jobs(new IndexedJobStore(new S3JobStore(aws.s3(), OUT), new DynamoDbJobIndex(aws.dynamoDb(), INDEX, clock)))
+                .jobs(jobs)
+                .afterBatch(jobs::flushIndex)
                 .cluster(ecs)
                 .launcher(ecs)
                 .capacity(need -> {

@@ -18,7 +18,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
@@ -61,6 +64,12 @@ public final class DynamoDbJobIndex implements JobIndex {
     /** An input under {@code inputs/<algorithm>/} of a bucket: the algorithm it was dropped for. */
     private static final Pattern INPUT_ALGORITHM = Pattern.compile("^(?:s3://[^/]+/)?inputs/([^/]+)/");
 
+    /** An entry is written only over none, or over one of fewer writes of its record. */
+    private static final String NEWER_ONLY = "attribute_not_exists(#id) OR #writes < :writes";
+    private static final Map<String, String> NEWER_ONLY_NAMES = Map.of("#id", ID, "#writes", "writes");
+    /** DynamoDB's limit of items in one transaction. */
+    static final int MAX_TRANSACTION_ITEMS = 100;
+
     private final DynamoDbClient dynamoDb;
     private final String table;
     private final Clock clock;
@@ -75,13 +84,61 @@ public final class DynamoDbJobIndex implements JobIndex {
     public boolean put(Entry entry) {
         try {
             dynamoDb.putItem(r -> r.tableName(table).item(item(entry))
-                    .conditionExpression("attribute_not_exists(#id) OR #writes < :writes")
-                    .expressionAttributeNames(Map.of("#id", ID, "#writes", "writes"))
+                    .conditionExpression(NEWER_ONLY).expressionAttributeNames(NEWER_ONLY_NAMES)
                     .expressionAttributeValues(Map.of(":writes", number(entry.writes()))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
         }
+    }
+
+    /**
+     * Puts entries under the same condition as {@link #put}, 100 a call ({@code TransactWriteItems}, whose
+     * items may not name one job twice: the caller gives each job once). A transaction is all or nothing, so
+     * when DynamoDB cancels it, its reasons tell which items held a later write already
+     * ({@code ConditionalCheckFailed}: left out) and the rest are sent again in a new one; an item cancelled for
+     * another reason (a conflict with a concurrent writer of the same item) is put on its own. A transactional
+     * write costs two write units a item, against one for {@code PutItem}: at DynamoDB's on-demand price a
+     * million jobs' dispatch writes cost about a dollar more, for 0.9 fewer calls per job at a batch of 10.
+     */
+    @Override
+    public int putAll(List<Entry> entries) {
+        int older = 0;
+        for (int from = 0; from < entries.size(); from += MAX_TRANSACTION_ITEMS) {
+            List<Entry> pending = entries.subList(from, Math.min(from + MAX_TRANSACTION_ITEMS, entries.size()));
+            while (!pending.isEmpty()) {
+                if (pending.size() == 1) {
+                    older += put(pending.get(0)) ? 0 : 1;
+                    break;
+                }
+                List<Entry> send = pending;
+                try {
+                    dynamoDb.transactWriteItems(r -> r.transactItems(send.stream().map(this::conditionalPut).toList()));
+                    break;
+                } catch (TransactionCanceledException e) {
+                    List<Entry> again = new ArrayList<>();
+                    List<CancellationReason> reasons = e.cancellationReasons();
+                    for (int i = 0; i < send.size(); i++) {
+                        String code = i < reasons.size() ? reasons.get(i).code() : null;
+                        if ("ConditionalCheckFailed".equals(code)) {
+                            older++;
+                        } else if (code == null || "None".equals(code)) {
+                            again.add(send.get(i));
+                        } else {
+                            older += put(send.get(i)) ? 0 : 1;
+                        }
+                    }
+                    pending = again;
+                }
+            }
+        }
+        return older;
+    }
+
+    private TransactWriteItem conditionalPut(Entry entry) {
+        return TransactWriteItem.builder().put(p -> p.tableName(table).item(item(entry))
+                .conditionExpression(NEWER_ONLY).expressionAttributeNames(NEWER_ONLY_NAMES)
+                .expressionAttributeValues(Map.of(":writes", number(entry.writes())))).build();
     }
 
     /**

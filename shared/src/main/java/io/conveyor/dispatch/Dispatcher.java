@@ -45,6 +45,7 @@ public final class Dispatcher {
     private final ClusterView view;
     private final Placement placement;
     private final CapacityRequests capacity;
+    private final Runnable afterBatch;
 
     private Dispatcher(Builder b) {
         this.registry = Objects.requireNonNull(b.registry, "registry");
@@ -56,6 +57,7 @@ public final class Dispatcher {
         this.placement = new Placement(updates, Objects.requireNonNull(b.launcher, "launcher"),
                 Objects.requireNonNull(b.startGrace, "startGrace"), b.clock, new Overlap(b.parallelism), b.startRate);
         this.capacity = new CapacityRequests(Objects.requireNonNull(b.capacity, "capacity"), b.clock);
+        this.afterBatch = b.afterBatch;
     }
 
     /** A dispatcher's collaborators, by name. */
@@ -103,6 +105,14 @@ public final class Dispatcher {
      * @param invocation who handles it (for the capacity lease and logs)
      */
     public Map<String, Verdict> dispatch(List<Message> messages, String invocation) {
+        try {
+            return dispatchBatch(messages, invocation);
+        } finally {
+            afterBatch.run();
+        }
+    }
+
+    private Map<String, Verdict> dispatchBatch(List<Message> messages, String invocation) {
         Batch batch = new Batch(messages);
         Admission admission = new Admission(registry, inputs, updates, outputBucket);
         for (Message message : messages) {
@@ -164,6 +174,7 @@ public final class Dispatcher {
         private Duration clusterViewFreshFor = CLUSTER_VIEW_FRESH_FOR;
         private int parallelism = PARALLELISM;
         private StartRate startRate = StartRate.share(ECS_STARTS_PER_SECOND, ECS_START_BURST, 1);
+        private Runnable afterBatch = () -> { };
 
         private Builder() {
         }
@@ -249,6 +260,15 @@ public final class Dispatcher {
         /** Told of each record written (metrics, job events: {@link io.conveyor.observe.JobSignals}). */
         public Builder changes(JobChanges value) {
             changes = Objects.requireNonNull(value, "changes");
+            return this;
+        }
+
+        /**
+         * What runs after each batch, whatever became of it: the job index's held writes are put then
+         * ({@link io.conveyor.jobs.IndexedJobStore#flushIndex()}).
+         */
+        public Builder afterBatch(Runnable value) {
+            afterBatch = Objects.requireNonNull(value, "afterBatch");
             return this;
         }
 

@@ -19,6 +19,14 @@ public interface JobIndex {
      */
     boolean put(Entry entry);
 
+    /**
+     * Keeps each entry as {@link #put} would, in as few calls as the index allows (at most one entry per
+     * job: the caller gives each job's latest).
+     *
+     * @return how many were not written because the index holds a later (or the same) write of their job
+     */
+    int putAll(List<Entry> entries);
+
     /** The jobs a query wants, newest first by {@link JobSummary#queuedAt()}, at most its limit. */
     List<JobSummary> list(JobQuery query);
 

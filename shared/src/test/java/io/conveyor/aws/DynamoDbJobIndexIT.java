@@ -58,6 +58,38 @@ class DynamoDbJobIndexIT {
     }
 
     @Test
+    void putAll_someHoldingLaterWrites_writesTheRestInTransactionsAndCountsTheOlder(Emulator emulator) {
+        RecordingInterceptor calls = new RecordingInterceptor();
+        try (DynamoDbClient dynamoDb = emulator.clients().with(calls).dynamoDb()) {
+            // Given two jobs whose entries of their fifth write are held already
+            DynamoDbJobIndex index = index(dynamoDb);
+            index.put(new JobIndex.Entry(job(3, "wc", JobState.SUCCEEDED, NOW), 5));
+            index.put(new JobIndex.Entry(job(7, "wc", JobState.SUCCEEDED, NOW), 5));
+            int before = calls.requests().size();
+
+            // When 150 entries of second writes are put together, those two among them
+            List<JobIndex.Entry> entries = new ArrayList<>();
+            for (int n = 0; n < 150; n++) {
+                entries.add(new JobIndex.Entry(job(n, "wc", JobState.STARTING, NOW.plusSeconds(n)), 2));
+            }
+            int older = index.putAll(entries);
+
+            // Then the two are counted as older and left as they were; the other 148 are written, in transactions
+            // of at most 100: the first one cancelled for the two and sent again without them, then the last 50
+            assertThat(older).isEqualTo(2);
+            List<JobSummary> listed = index.list(JobQuery.newest(200));
+            assertThat(listed).hasSize(150);
+            assertThat(listed).filteredOn(j -> j.state() == JobState.SUCCEEDED).extracting(JobSummary::id)
+                    .containsExactlyInAnyOrder(job(3, "wc", JobState.SUCCEEDED, NOW).id(), job(7, "wc", JobState.SUCCEEDED, NOW).id());
+            List<software.amazon.awssdk.core.SdkRequest> made = calls.requests().subList(before, calls.requests().size());
+            assertThat(made.stream().filter(r -> r instanceof software.amazon.awssdk.services.dynamodb.model
+                    .TransactWriteItemsRequest)).hasSize(3);
+            assertThat(made.stream().filter(r -> r instanceof software.amazon.awssdk.services.dynamodb.model
+                    .PutItemRequest)).isEmpty();
+        }
+    }
+
+    @Test
     void list_eachFilter_newestFirstThroughOneIndex(Emulator emulator) {
         RecordingInterceptor calls = new RecordingInterceptor();
         try (DynamoDbClient dynamoDb = emulator.clients().with(calls).dynamoDb()) {

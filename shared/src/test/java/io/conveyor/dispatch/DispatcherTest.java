@@ -75,6 +75,32 @@ class DispatcherTest {
     }
 
     @Test
+    void dispatch_storeHoldingIndexWrites_indexesTheBatchsJobsOnceWhenItEnds() {
+        // Given a dispatcher whose job store holds its index writes until the batch ends
+        registry.register(WORD_COUNT);
+        instance("ci-1", "i-1", 2048, 4096);
+        io.conveyor.testing.InMemoryJobIndex index = new io.conveyor.testing.InMemoryJobIndex();
+        io.conveyor.jobs.IndexedJobStore holding = io.conveyor.jobs.IndexedJobStore.holdingIndexWrites(jobs, index);
+        Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+        Dispatcher dispatcher = Dispatcher.builder().registry(registry).inputs(inputs).jobs(holding)
+                .cluster(() -> List.copyOf(cluster)).launcher(launcher).capacity(needs::add)
+                .outputBucket(OUT).startGrace(Duration.ofSeconds(60)).clock(clock).parallelism(1)
+                .afterBatch(holding::flushIndex).build();
+
+        // When a batch of two inputs is dispatched
+        dispatcher.dispatch(List.of(message("m1", created("inputs/word-count/a.txt", "v1", 10)),
+                message("m2", created("inputs/word-count/b.txt", "v1", 10))), "inv-1");
+
+        // Then both jobs are indexed as they stand (STARTING), in one call of the index after the batch
+        assertThat(launcher.started).hasSize(2);
+        for (TaskStart start : launcher.started) {
+            assertThat(index.entry(start.jobId()).summary().state()).isEqualTo(JobState.STARTING);
+            assertThat(index.entry(start.jobId()).writes()).isEqualTo(jobs.get(start.jobId()).orElseThrow().writes());
+        }
+        assertThat(index.putAllCalls()).isEqualTo(1);
+    }
+
+    @Test
     void dispatch_inputThatFits_startsOneTaskWithTheJobsValues() {
         registry.register(WORD_COUNT);
         instance("ci-1", "i-1", 2048, 4096);

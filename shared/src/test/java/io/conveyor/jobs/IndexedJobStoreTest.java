@@ -56,6 +56,54 @@ class IndexedJobStoreTest {
     }
 
     @Test
+    void flushIndex_holdingStore_putsEachJobsLatestSummaryInOneCall() {
+        // Given a store holding its index writes, and three jobs created and started through it
+        IndexedJobStore holding = IndexedJobStore.holdingIndexWrites(records, index);
+        JobUpdates updates = new JobUpdates(holding, Clock.fixed(T0, ZoneOffset.UTC));
+        List<String> ids = new java.util.ArrayList<>();
+        for (String file : List.of("a.txt", "b.txt", "c.txt")) {
+            String id = updates.create(job("wc", file), List.of()).orElseThrow().after().id();
+            updates.apply(id, new JobEvent.StartRequested("ci-1"));
+            ids.add(id);
+        }
+        assertThat(index.entry(ids.get(0))).as("nothing indexed before the flush").isNull();
+
+        // When the batch ends
+        holding.flushIndex();
+
+        // Then each job's latest summary (its second write, STARTING) is indexed, all in one call
+        for (String id : ids) {
+            assertThat(index.entry(id).writes()).isEqualTo(2);
+            assertThat(index.entry(id).summary().state()).isEqualTo(JobState.STARTING);
+        }
+        assertThat(index.putAllCalls()).isEqualTo(1);
+
+        // And a second flush has nothing left to put
+        holding.flushIndex();
+        assertThat(index.putAllCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void flushIndex_indexUnreachable_keepsTheRecordsAndTheNextWriteRepairsTheEntry() {
+        // Given a holding store whose index fails at the flush
+        IndexedJobStore holding = IndexedJobStore.holdingIndexWrites(records, index);
+        JobUpdates updates = new JobUpdates(holding, Clock.fixed(T0, ZoneOffset.UTC));
+        String id = updates.create(job("wc", "a.txt"), List.of()).orElseThrow().after().id();
+        index.failing(true);
+
+        // When the batch ends, then the flush does not throw and the record stands
+        holding.flushIndex();
+        assertThat(records.get(id)).isPresent();
+        assertThat(index.entry(id)).isNull();
+
+        // And the job's next write, flushed, repairs its entry
+        index.failing(false);
+        updates.apply(id, new JobEvent.StartRequested("ci-1"));
+        holding.flushIndex();
+        assertThat(index.entry(id).summary().state()).isEqualTo(JobState.STARTING);
+    }
+
+    @Test
     void list_severalJobs_newestFirstWithEachFilterFromTheIndexAlone() {
         // Given three jobs queued one minute apart, one of another algorithm, one started
         String a = at(T0).create(job("wc", "a.txt"), List.of()).orElseThrow().after().id();

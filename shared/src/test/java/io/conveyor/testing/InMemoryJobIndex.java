@@ -15,6 +15,7 @@ public final class InMemoryJobIndex implements JobIndex {
 
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     private boolean failing;
+    private int putAllCalls;
 
     @Override
     public synchronized boolean put(Entry entry) {
@@ -27,6 +28,22 @@ public final class InMemoryJobIndex implements JobIndex {
         }
         entries.put(entry.summary().id(), entry);
         return true;
+    }
+
+    /** Counts the calls as DynamoDB's would: one per 100 entries. */
+    @Override
+    public synchronized int putAll(List<Entry> all) {
+        putAllCalls += (all.size() + 99) / 100;
+        int older = 0;
+        for (Entry entry : all) {
+            older += put(entry) ? 0 : 1;
+        }
+        return older;
+    }
+
+    /** How many {@link #putAll} calls its entries took, 100 entries a call. */
+    public synchronized int putAllCalls() {
+        return putAllCalls;
     }
 
     @Override
