@@ -47,6 +47,9 @@ final class BatchGathers {
                 return;
             }
             for (BatchMember member : batch.members(step).values()) {
+                if (member.superseded()) {
+                    continue;
+                }
                 if (!member.ended()) {
                     return;
                 }
@@ -59,7 +62,7 @@ final class BatchGathers {
             }
         }
         List<String> taken = batch.members(gathered).values().stream()
-                .filter(m -> m.end() == BatchMember.End.SUCCEEDED).map(BatchMember::jobId).toList();
+                .filter(m -> !m.superseded() && m.end() == BatchMember.End.SUCCEEDED).map(BatchMember::jobId).toList();
         String at = decidedAt.toString();
         if (!failed.isEmpty() && pipeline.batches().onMemberFailure() == MemberFailure.FAIL) {
             BatchMember first = failed.getFirst();

@@ -57,6 +57,7 @@ public final class BatchLifecycle {
                 }
             }
         }
+        supersede(batch);
         BatchCompletion.settle(batch, pipeline.batches(), now, decisions);
         BatchGathers.decide(batch, pipeline, decisions);
         BatchRecord after = batch.build();
@@ -85,7 +86,8 @@ public final class BatchLifecycle {
         }
         BatchFile known = batch.files.get(file.name());
         boolean same = known != null && known.version().equals(file.version());
-        if (batch.state != State.OPEN && !same) {
+        boolean older = known != null && BatchFile.ARRIVAL.compare(file, known) < 0;
+        if (batch.state != State.OPEN && !same && !older) {
             batch.noteLate(file);
             decisions.add(new BatchDecision.LateFile(file, batch.state));
             return;
@@ -95,12 +97,39 @@ public final class BatchLifecycle {
         }
         batch.arrived(file.arrival());
         for (Member member : arrived.members()) {
-            batch.members(member.step()).putIfAbsent(member.jobId(), BatchMember.added(member.jobId()));
+            batch.members(member.step()).merge(member.jobId(), BatchMember.added(member.jobId())
+                    .madeOf(file.name(), file.version()), (was, made) -> was.madeOf(file.name(), file.version()));
         }
         // Told again (a redelivery, a crash before the jobs were made): making them again makes none twice.
-        if (!arrived.members().isEmpty()) {
+        // An older version told after the batch ended was superseded before it ended: its jobs would count for nothing.
+        if (!arrived.members().isEmpty() && !(older && batch.state != State.OPEN)) {
             decisions.add(new BatchDecision.MakeMembers(file.name(), arrived.members()));
         }
+    }
+
+    /**
+     * Of two versions of a file, the later arrival is the batch's: the jobs made of the other, and the jobs made
+     * of their outputs, no longer count for gathers. Worked out anew after every event, so the order of the
+     * events does not matter.
+     */
+    private static void supersede(BatchRecord.Builder batch) {
+        Map<String, BatchMember> byJob = new java.util.HashMap<>();
+        batch.steps.values().forEach(byJob::putAll);
+        for (Map<String, BatchMember> members : batch.steps.values()) {
+            members.replaceAll((id, member) -> member.superseding(superseded(batch, byJob, member)));
+        }
+    }
+
+    private static boolean superseded(BatchRecord.Builder batch, Map<String, BatchMember> byJob, BatchMember member) {
+        BatchMember at = member;
+        for (int depth = 0; at != null && depth < byJob.size() + 1; depth++) {
+            if (at.file() != null) {
+                BatchFile current = batch.files.get(at.file());
+                return current != null && !current.version().equals(at.fileVersion());
+            }
+            at = at.parent() == null ? null : byJob.get(at.parent());
+        }
+        return false;
     }
 
     private static void manifest(BatchRecord.Builder batch, ManifestArrived arrived, List<BatchDecision> decisions) {
@@ -147,12 +176,14 @@ public final class BatchLifecycle {
     private static void ended(BatchRecord.Builder batch, MemberEnded ended) {
         Map<String, BatchMember> members = batch.members(ended.member().step());
         BatchMember known = members.get(ended.member().jobId());
+        BatchMember member = known != null ? known : BatchMember.added(ended.member().jobId());
         if (known == null || known.endedAt() == null || ended.at().isAfter(Instant.parse(known.endedAt()))) {
-            members.put(ended.member().jobId(), new BatchMember(ended.member().jobId(), ended.end(),
+            members.put(member.jobId(), member.ending(ended.end(),
                     ended.end() == BatchMember.End.SUCCEEDED ? null : ended.reason(), ended.at().toString()));
         }
         for (Member child : ended.children()) {
-            batch.members(child.step()).putIfAbsent(child.jobId(), BatchMember.added(child.jobId()));
+            batch.members(child.step()).merge(child.jobId(), BatchMember.added(child.jobId()).madeFrom(member.jobId()),
+                    (was, made) -> was.madeFrom(member.jobId()));
         }
     }
 }

@@ -148,4 +148,38 @@ class BatchGathersTest {
         // Then it is that same gather, with the same job id and place
         assertThat(outstanding).containsExactlyElementsOf(run.all(MakeGather.class));
     }
+
+    @Test
+    void apply_fileUploadedAgainWhileOpen_gatherTakesOnlyTheLaterVersionsJobsWhateverTheOrder() {
+        // Given a.csv uploaded twice (v1 then v2), each version becoming its own count job, and a child of v1's
+        Pipeline pipeline = pipeline(Completion.MANIFEST, MemberFailure.FAIL);
+        BatchEvent v1 = new BatchEvent.FileArrived(new BatchFile("a.csv", "v1", 17, BatchFixtures.sha("a.csv"),
+                T0.plusSeconds(1).toString()), List.of(new Member("count", "job-a-v1")));
+        BatchEvent v2 = new BatchEvent.FileArrived(new BatchFile("a.csv", "v2", 17, BatchFixtures.sha("a.csv"),
+                T0.plusSeconds(2).toString()), List.of(new Member("count", "job-a-v2")));
+        BatchEvent v1Failed = new BatchEvent.MemberEnded(new Member("count", "job-a-v1"), BatchMember.End.FAILED,
+                "exit code 1", T0.plusSeconds(50), List.of());
+        BatchEvent v2Done = new BatchEvent.MemberEnded(new Member("count", "job-a-v2"), BatchMember.End.SUCCEEDED,
+                null, T0.plusSeconds(60), List.of());
+        List<BatchEvent> inOrder = List.of(v1, v2, manifest(3, "a.csv"), v1Failed, v2Done);
+        // (a job ends only after its file was recorded: drivers make it after that write)
+        List<BatchEvent> versionsSwapped = List.of(v2, v1, manifest(3, "a.csv"), v2Done, v1Failed);
+        List<BatchEvent> oldVersionLast = List.of(manifest(3, "a.csv"), v2, v2Done, v1, v1Failed);
+
+        // When applied in each order
+        BatchFixtures.Run run = run(BatchFixtures.open(pipeline), pipeline, inOrder, NOW);
+        BatchFixtures.Run swapped = run(BatchFixtures.open(pipeline), pipeline, versionsSwapped, NOW);
+        BatchFixtures.Run last = run(BatchFixtures.open(pipeline), pipeline, oldVersionLast, NOW);
+
+        // Then v1's job is superseded: its failure fails nothing and the gather takes v2's job alone
+        assertThat(run.record().members("count").get("job-a-v1").superseded()).isTrue();
+        assertThat(run.all(MakeGather.class)).singleElement()
+                .satisfies(gather -> assertThat(gather.taken()).containsExactly("job-a-v2"));
+        assertThat(swapped.record()).isEqualTo(run.record());
+        assertThat(last.record()).isEqualTo(run.record());
+        // And v1 told after the batch ended is not late, and its job is not made
+        assertThat(last.record().late()).isEmpty();
+        assertThat(last.all(BatchDecision.MakeMembers.class)).extracting(BatchDecision.MakeMembers::members)
+                .containsExactly(List.of(new Member("count", "job-a-v2")));
+    }
 }

@@ -30,7 +30,7 @@ class BatchLifecyclePropertiesTest {
     record Script(Pipeline pipeline, List<BatchEvent> inOrder, List<BatchEvent> told) {
     }
 
-    @Property(tries = 300)
+    @Property(tries = 200)
     void apply_anyOrderAndRepeats_sameRecordAndExactlyOneGather(@ForAll("scripts") Script script) {
         // Given a batch's events in order, and the same shuffled with repeats
         // When each is applied one at a time
