@@ -63,7 +63,8 @@ public final class BatchUpdates {
         BatchRecord before = read.map(BatchStore.Versioned::record)
                 .orElseGet(() -> BatchRecord.open(pipeline.name(), batch, pipeline.revision()));
         BatchChange change = BatchLifecycle.apply(before, events, pipeline, clock.instant());
-        if (read.isPresent() && !change.changed()) {
+        if (!change.changed()) {
+            // Nothing to write; for a batch with no record (a tick of a batch never opened) none is made.
             return Optional.of(change);
         }
         boolean written = read.isEmpty() ? store.create(change.after()) : store.replace(change.after(), read.get().version());

@@ -115,4 +115,17 @@ class BatchUpdatesTest {
                 .hasMessage("batch counts/2026-11-29: its record changed 10 times while events were applied; they come again");
         assertThat(n[0]).isEqualTo(BatchUpdates.WRITE_TRIES);
     }
+
+    @Test
+    void apply_tickOfABatchWithNoRecord_writesNothing() {
+        // Given no record of the batch
+        InMemoryBatchStore store = new InMemoryBatchStore();
+
+        // When a tick comes for it (a timer outliving its batch's record)
+        BatchChange change = new BatchUpdates(store, CLOCK).apply(PIPELINE, "never", List.of(new BatchEvent.Tick()));
+
+        // Then no record is made
+        assertThat(change.changed()).isFalse();
+        assertThat(store.read(PIPELINE.name(), "never")).isEmpty();
+    }
 }
