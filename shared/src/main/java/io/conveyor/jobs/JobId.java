@@ -32,4 +32,13 @@ public final class JobId {
         return place == null ? of(input, inputVersion, algorithm, revision)
                 : of(input, inputVersion, algorithm, revision + "\n" + place.identity());
     }
+
+    /**
+     * The id of a gather job: from its place alone (pipeline, revision, batch, step), not from its algorithm's
+     * revision nor where its input folder lies, so every driver that decides the gather, whenever it does,
+     * names the same job, and the job store's create-if-absent makes it once.
+     */
+    public static String ofGather(PipelinePlace place) {
+        return "job-" + Digests.sha256((place.identity() + "\ngather").getBytes(StandardCharsets.UTF_8)).substring(0, 24);
+    }
 }

@@ -15,6 +15,9 @@ import java.util.Objects;
  */
 public record NewJob(JobInput input, AlgorithmRevision algorithm, String parent, String output, PipelinePlace place) {
 
+    /** The input version of a gather job: its input is the folder of a batch's upstream outputs. */
+    public static final String GATHER_INPUT_VERSION = "batch";
+
     /**
      * An input object (or file) at one version.
      *
@@ -70,8 +73,15 @@ public record NewJob(JobInput input, AlgorithmRevision algorithm, String parent,
         return new NewJob(input, algorithm, parent, output, pipelinePlace);
     }
 
-    /** Its id: the same input version, algorithm revision (and place in a pipeline) always give the same one. */
+    /**
+     * Its id: the same input version, algorithm revision (and place in a pipeline) always give the same one. A
+     * gather job (a place, and its input at version {@link #GATHER_INPUT_VERSION}) has the id of its place alone
+     * ({@link JobId#ofGather}).
+     */
     public String id() {
+        if (place != null && GATHER_INPUT_VERSION.equals(input.version())) {
+            return JobId.ofGather(place);
+        }
         return JobId.of(input.location(), input.version(), algorithm.name(), algorithm.revision(), place);
     }
 }

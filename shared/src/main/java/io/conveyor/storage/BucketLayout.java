@@ -16,6 +16,8 @@ public final class BucketLayout {
     public static final String OUTPUTS_PREFIX = "outputs/";
     /** Job records, in the output bucket: {@code jobs/<job id>.json}. */
     public static final String JOBS_PREFIX = "jobs/";
+    /** Batch records, in the output bucket: {@code batches/<pipeline>/<batch>.json}. */
+    public static final String BATCHES_PREFIX = "batches/";
     /** S3's longest key, in UTF-8 bytes. */
     public static final int MAX_KEY_BYTES = 1024;
     /** What an output prefix leaves at least for the names of the files a job writes. */
@@ -59,5 +61,10 @@ public final class BucketLayout {
     /** The key of a job's record. */
     public static String jobRecordKey(String jobId) {
         return JOBS_PREFIX + jobId + ".json";
+    }
+
+    /** The key of a batch's record. */
+    public static String batchRecordKey(String pipeline, String batch) {
+        return BATCHES_PREFIX + pipeline + "/" + batch + ".json";
     }
 }
