@@ -57,6 +57,7 @@ final class LocalAdmission {
     private Map<String, Algorithm> algorithms;
     private final LocalCapacity capacity;
     private final PipelineCatalog pipelines;
+    private final ArchiveUnpacker archives;
     /** (input, version, algorithm) of every job that ran, whatever the revision: files are processed once. */
     private final Map<String, String> processed = new HashMap<>();
     /** The inputs of those jobs. */
@@ -74,6 +75,7 @@ final class LocalAdmission {
         this.algorithms = Map.copyOf(algorithms);
         this.capacity = capacity;
         this.pipelines = pipelines;
+        this.archives = new ArchiveUnpacker(settings);
     }
 
     /** The pipeline of that name, as the catalog defines it now. */
@@ -216,8 +218,11 @@ final class LocalAdmission {
                 : "sha256:" + Digests.sha256(input));
         List<Admitted> admitted = new ArrayList<>();
         for (Step step : pipeline.firstSteps()) {
-            for (PipelineJobs.Made made : PipelineJobs.of(pipeline, step, batch, file, null, this::revision)) {
-                admitted.add(admitMade(made, input, rest));
+            for (PipelineJobs.Made made : PipelineJobs.of(pipeline, step, batch, file, null, this::revision,
+                    archives)) {
+                Path taken = Path.of(made.job().input().location());
+                // An archive's member lies below the batch's outputs; the file itself below the batch's folder.
+                admitted.add(admitMade(made, taken, taken.equals(input) ? rest : belowBatchOutputs(made.job(), taken)));
             }
         }
         return admitted;
@@ -236,11 +241,16 @@ final class LocalAdmission {
         }
         List<Admitted> admitted = new ArrayList<>();
         for (PipelineJobs.Made made : PipelineJobs.next(pipeline, parent.id(), parent.pipeline(), inputs,
-                this::revision)) {
+                this::revision, archives)) {
             Path file = Path.of(made.job().input().location());
             admitted.add(admitMade(made, file, below.apply(file)));
         }
         return admitted;
+    }
+
+    private String belowBatchOutputs(NewJob job, Path file) {
+        Path batch = settings.outputs().resolve(job.place().pipeline()).resolve(job.place().batch());
+        return file.startsWith(batch) ? batch.relativize(file).toString() : file.getFileName().toString();
     }
 
     private Optional<NewJob.AlgorithmRevision> revision(String name) {

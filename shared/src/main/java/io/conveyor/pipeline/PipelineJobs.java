@@ -15,9 +15,13 @@ import java.util.Optional;
  * each at its {@link PipelinePlace} (pipeline, revision, batch, step, parameter values), which is part of its id.
  * A pure function: no I/O; the caller says which algorithms exist.
  *
+ * <p>A step fanning out over archive members ({@link FanOut.ArchiveMembers}) makes one job per member its
+ * driver unpacked ({@link Members}); a driver that unpacks none refuses them.
+ *
  * <p>A job that may not run is still made, with the reason it is refused (its driver records it FAILED), so
- * nothing is dropped silently: an unknown algorithm, a fan-out this version does not run
- * ({@link FanOut.ArchiveMembers}, {@link FanOut.ListedPrefix}), a fan-out over no parameter set.
+ * nothing is dropped silently: an unknown algorithm, an archive that cannot be unpacked or holds no member, a
+ * fan-out this version does not run ({@link FanOut.ListedPrefix}, archive members where no driver unpacks them), a
+ * fan-out over no parameter set.
  */
 public final class PipelineJobs {
 
@@ -32,6 +36,30 @@ public final class PipelineJobs {
     @FunctionalInterface
     public interface Algorithms {
         Optional<NewJob.AlgorithmRevision> revision(String name);
+    }
+
+    /** The members of an archive, unpacked by the driver where its steps' jobs can read them. */
+    @FunctionalInterface
+    public interface Members {
+        /**
+         * Each member of the archive as an input of its own, in order.
+         *
+         * @param place where the jobs of its members stand (pipeline, batch, step)
+         * @throws UnpackException saying why it cannot be unpacked (naming the member where one is at fault)
+         */
+        List<NewJob.JobInput> of(PipelinePlace place, NewJob.JobInput archive) throws UnpackException;
+
+        /** A driver that unpacks no archive: the jobs of a step fanning out over members are refused. */
+        Members NONE = (place, archive) -> {
+            throw new UnpackException("it fans out over archive members, which this version does not run here yet");
+        };
+    }
+
+    /** Why an archive cannot be unpacked: the message says it for the person who sent it. */
+    public static final class UnpackException extends Exception {
+        public UnpackException(String message) {
+            super(message);
+        }
     }
 
     /** What an unknown algorithm's job records as its revision. */
@@ -49,6 +77,15 @@ public final class PipelineJobs {
      */
     public static List<Made> of(Pipeline pipeline, Step step, String batch, NewJob.JobInput input, String parent,
                                 Algorithms algorithms) {
+        return of(pipeline, step, batch, input, parent, algorithms, Members.NONE);
+    }
+
+    /**
+     * The jobs of one input of a step, as {@link #of(Pipeline, Step, String, NewJob.JobInput, String, Algorithms)},
+     * with {@code members} unpacking an archive for a step that fans out over its members.
+     */
+    public static List<Made> of(Pipeline pipeline, Step step, String batch, NewJob.JobInput input, String parent,
+                                Algorithms algorithms, Members members) {
         Objects.requireNonNull(batch, "batch");
         Objects.requireNonNull(input, "input");
         if (pipeline.step(step.name()).filter(step::equals).isEmpty()) {
@@ -80,8 +117,8 @@ public final class PipelineJobs {
                 }
                 made.addAll(byId.values());
             }
-            case FanOut.ArchiveMembers members -> made.add(made(pipeline, step, base.withPlace(place),
-                    "it fans out over archive members, which this version does not run yet"));
+            case FanOut.ArchiveMembers archive -> made.addAll(members(pipeline, step, base.withPlace(place), unknown,
+                    members));
             case FanOut.ListedPrefix listed -> made.add(made(pipeline, step, base.withPlace(place),
                     "it fans out over a listed prefix, which this version does not run yet"));
         }
@@ -99,16 +136,43 @@ public final class PipelineJobs {
      */
     public static List<Made> next(Pipeline pipeline, String parentId, PipelinePlace parentPlace,
                                   List<NewJob.JobInput> outputs, Algorithms algorithms) {
+        return next(pipeline, parentId, parentPlace, outputs, algorithms, Members.NONE);
+    }
+
+    /** The jobs a succeeded job leads to, with {@code members} unpacking archives for steps fanning out over them. */
+    public static List<Made> next(Pipeline pipeline, String parentId, PipelinePlace parentPlace,
+                                  List<NewJob.JobInput> outputs, Algorithms algorithms, Members members) {
         Objects.requireNonNull(parentId, "parentId");
         List<Made> made = new ArrayList<>();
         for (Step step : pipeline.after(parentPlace.step())) {
             if (step.input() instanceof StepInput.OutputsOf) {
                 for (NewJob.JobInput output : outputs) {
-                    made.addAll(of(pipeline, step, parentPlace.batch(), output, parentId, algorithms));
+                    made.addAll(of(pipeline, step, parentPlace.batch(), output, parentId, algorithms, members));
                 }
             }
         }
         return List.copyOf(made);
+    }
+
+    /**
+     * One job per member of the archive {@code archiveJob} takes; the archive's own job, refused, when it cannot
+     * be unpacked or holds no member. A member's job has the archive job's parent and place.
+     */
+    private static List<Made> members(Pipeline pipeline, Step step, NewJob archiveJob, String unknown, Members members) {
+        if (unknown != null) {
+            return List.of(made(pipeline, step, archiveJob, unknown));
+        }
+        List<NewJob.JobInput> unpacked;
+        try {
+            unpacked = members.of(archiveJob.place(), archiveJob.input());
+        } catch (UnpackException e) {
+            return List.of(made(pipeline, step, archiveJob, e.getMessage()));
+        }
+        if (unpacked.isEmpty()) {
+            return List.of(made(pipeline, step, archiveJob, "the archive holds no member"));
+        }
+        return unpacked.stream().map(member -> new Made(new NewJob(member, archiveJob.algorithm(), archiveJob.parent(),
+                null, archiveJob.place()), null)).toList();
     }
 
     private static Made made(Pipeline pipeline, Step step, NewJob job, String refused) {

@@ -255,4 +255,36 @@ class LocalPipelineRunsTest {
             assertThat(output(job)).isEqualTo("ABC");
         });
     }
+
+    @Test
+    void run_zipFannedOutOverItsMembers_oneJobPerMemberOutputsApart() throws Exception {
+        // Given a batch holding a zip of three files, for a step fanning out over archive members
+        descriptor("upper.json", UPPER);
+        Path zip = workspace.resolve("inbox/arch/b1/words.zip");
+        Files.createDirectories(zip.getParent());
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            for (String word : List.of("one", "two", "three")) {
+                out.putNextEntry(new java.util.zip.ZipEntry("w/" + word + ".txt"));
+                out.write(word.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
+        }
+        Pipeline pipeline = new Pipeline("arch", "rev-1", null, List.of(new Step("each", "upper",
+                new StepInput.BatchFiles(), new FanOut.ArchiveMembers(), null)), RULE);
+        LocalSettings settings = settings();
+
+        // When the local mode runs the inbox, then again
+        LocalPipeline.Summary summary = runOnce(settings, pipeline);
+        LocalPipeline.Summary again = runOnce(settings, pipeline);
+
+        // Then each member ran once, its output apart from the others'
+        assertThat(summary.jobs()).hasSize(3).allSatisfy(job -> {
+            assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(job.pipeline().step()).isEqualTo("each");
+            assertThat(Path.of(job.output())).startsWith(settings.outputs().resolve("arch/b1/each/each.members/words.zip"));
+        });
+        assertThat(summary.jobs()).extracting(job -> output(job)).containsExactlyInAnyOrder("ONE", "TWO", "THREE");
+        assertThat(again.jobs()).isEmpty();
+        assertThat(again.earlier()).hasSize(3);
+    }
 }

@@ -163,4 +163,42 @@ class PipelineJobsTest {
         assertThat(PipelineJobs.next(pipeline(a), "job-1", new PipelinePlace("p", "pipe-rev", "b1", "a", null),
                 List.of(new NewJob.JobInput("out/1", "sha256:1")), KNOWN)).isEmpty();
     }
+
+    @Test
+    void of_archiveMembersUnpacked_oneJobPerMemberAtTheStepsPlace() {
+        // Given a step fanning out over members, and a driver that unpacked two
+        Step unzip = step("each", "x", new StepInput.BatchFiles(), new FanOut.ArchiveMembers(), Map.of("m", "1"));
+        PipelineJobs.Members two = (place, archive) -> List.of(new NewJob.JobInput("m/1", "sha256:1"),
+                new NewJob.JobInput("m/2", "sha256:2"));
+
+        // When the archive becomes its jobs
+        List<PipelineJobs.Made> made = PipelineJobs.of(pipeline(unzip), unzip, "b1", INPUT, "job-up", KNOWN, two);
+
+        // Then one job per member, runnable, each with the step's place and the archive's parent
+        assertThat(made).extracting(m -> m.job().input().location()).containsExactly("m/1", "m/2");
+        assertThat(made).allSatisfy(m -> {
+            assertThat(m.rejection()).isNull();
+            assertThat(m.job().parent()).isEqualTo("job-up");
+            assertThat(m.job().place()).isEqualTo(new PipelinePlace("p", "pipe-rev", "b1", "each", Map.of("m", "1")));
+        });
+        assertThat(made).extracting(m -> m.job().id()).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void of_archiveThatCannotBeUnpackedOrIsEmpty_theArchivesJobRefusedWithTheReason() {
+        // Given a step fanning out over members
+        Step unzip = step("each", "x", new StepInput.BatchFiles(), new FanOut.ArchiveMembers(), null);
+        PipelineJobs.Members bad = (place, archive) -> {
+            throw new PipelineJobs.UnpackException("member '../x' has '..' in its name");
+        };
+
+        // When / Then
+        assertThat(PipelineJobs.of(pipeline(unzip), unzip, "b1", INPUT, null, KNOWN, bad)).singleElement()
+                .satisfies(m -> {
+                    assertThat(m.job().input()).isEqualTo(INPUT);
+                    assertThat(m.rejection()).isEqualTo("pipeline p, step each: member '../x' has '..' in its name");
+                });
+        assertThat(PipelineJobs.of(pipeline(unzip), unzip, "b1", INPUT, null, KNOWN, (place, archive) -> List.of()))
+                .singleElement().extracting(PipelineJobs.Made::rejection).asString().endsWith("holds no member");
+    }
 }
