@@ -35,7 +35,9 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  *   <li>{@value #BY_STATE}: partition {@code state};</li>
  *   <li>{@value #BY_MONTH}: partition {@code queuedMonth} ({@code 2026-11}), walked back from this month.</li>
  * </ul>
- * Other filters are a {@code FilterExpression} on the chosen index; {@code --since} is a key condition.
+ * Other filters ({@code --pipeline} and {@code --batch} too) are a {@code FilterExpression} on the chosen index;
+ * {@code --since} is a key condition. A pipeline job's item holds its {@code pipeline}, {@code batch} and
+ * {@code step}; items written before have none, and read as jobs outside pipelines.
  *
  * <p>A put is conditional on the count of the record's writes ({@code attribute_not_exists(id) OR writes <
  * :writes}), so a summary that reaches the table after a newer one is refused, whatever the order writers
@@ -53,6 +55,10 @@ public final class DynamoDbJobIndex implements JobIndex {
     public static final String STATE = "state";
     public static final String QUEUED_MONTH = "queuedMonth";
     public static final String QUEUED_KEY = "queuedKey";
+    /** Where a pipeline job's item says its place: filtered on, never keyed. */
+    public static final String PIPELINE = "pipeline";
+    public static final String BATCH = "batch";
+    public static final String STEP = "step";
 
     /** An unfiltered listing stops walking back after this many months in a row without a job. */
     static final int EMPTY_MONTHS_TO_STOP = 12;
@@ -212,6 +218,11 @@ public final class DynamoDbJobIndex implements JobIndex {
             names.put("#state", STATE);
             values.put(":state", text(query.state().name()));
         }
+        for (Map.Entry<String, String> place : placeFilters(query).entrySet()) {
+            filters.add("#" + place.getKey() + " = :" + place.getKey());
+            names.put("#" + place.getKey(), place.getKey());
+            values.put(":" + place.getKey(), text(place.getValue()));
+        }
         if (query.inputPrefix() != null) {
             filters.add("begins_with(#input, :input)");
             names.put("#input", "input");
@@ -240,6 +251,18 @@ public final class DynamoDbJobIndex implements JobIndex {
         return found;
     }
 
+    /** The query's pipeline and batch, by the attribute each is kept in. */
+    private static Map<String, String> placeFilters(JobQuery query) {
+        Map<String, String> place = new java.util.LinkedHashMap<>();
+        if (query.pipeline() != null) {
+            place.put(PIPELINE, query.pipeline());
+        }
+        if (query.batch() != null) {
+            place.put(BATCH, query.batch());
+        }
+        return place;
+    }
+
     private static Map<String, AttributeValue> item(Entry entry) {
         JobSummary job = entry.summary();
         Instant queued = job.queuedAt() == null ? Instant.EPOCH : Instant.parse(job.queuedAt());
@@ -255,6 +278,9 @@ public final class DynamoDbJobIndex implements JobIndex {
         putText(item, "queuedAt", job.queuedAt());
         putText(item, "startedAt", job.startedAt());
         putText(item, "endedAt", job.endedAt());
+        putText(item, PIPELINE, job.pipeline());
+        putText(item, BATCH, job.batch());
+        putText(item, STEP, job.step());
         putText(item, "reason", job.reason() == null || job.reason().length() <= MAX_REASON ? job.reason()
                 : job.reason().substring(0, MAX_REASON) + "…");
         return item;
@@ -263,7 +289,8 @@ public final class DynamoDbJobIndex implements JobIndex {
     private static JobSummary summary(Map<String, AttributeValue> item) {
         return new JobSummary(item.get(ID).s(), item.get(ALGORITHM).s(), textOf(item, "input"),
                 JobState.valueOf(item.get(STATE).s()), Integer.parseInt(item.get("attempts").n()),
-                textOf(item, "queuedAt"), textOf(item, "startedAt"), textOf(item, "endedAt"), textOf(item, "reason"));
+                textOf(item, "queuedAt"), textOf(item, "startedAt"), textOf(item, "endedAt"), textOf(item, "reason"),
+                textOf(item, PIPELINE), textOf(item, BATCH), textOf(item, STEP));
     }
 
     /** Fixed width, so that text order is time order ({@code Instant.toString} drops trailing zeros). */

@@ -15,8 +15,11 @@ import java.util.Objects;
  * @param inputPrefix only jobs whose input location starts with this
  * @param since       only jobs queued at or after this
  * @param limit       at most this many
+ * @param pipeline    only jobs of this pipeline
+ * @param batch       only jobs of a batch of this name (of any pipeline, unless {@code pipeline} says which)
  */
-public record JobQuery(String algorithm, JobState state, String inputPrefix, Instant since, int limit) {
+public record JobQuery(String algorithm, JobState state, String inputPrefix, Instant since, int limit, String pipeline,
+                       String batch) {
 
     /** What {@code conveyor jobs} lists when no limit is given. */
     public static final int DEFAULT_LIMIT = 50;
@@ -27,25 +30,38 @@ public record JobQuery(String algorithm, JobState state, String inputPrefix, Ins
         }
     }
 
+    /** A query of no pipeline or batch. */
+    public JobQuery(String algorithm, JobState state, String inputPrefix, Instant since, int limit) {
+        this(algorithm, state, inputPrefix, since, limit, null, null);
+    }
+
     /** The newest {@code limit} jobs, of any kind. */
     public static JobQuery newest(int limit) {
         return new JobQuery(null, null, null, null, limit);
     }
 
     public JobQuery withAlgorithm(String name) {
-        return new JobQuery(name, state, inputPrefix, since, limit);
+        return new JobQuery(name, state, inputPrefix, since, limit, pipeline, batch);
     }
 
     public JobQuery withState(JobState wanted) {
-        return new JobQuery(algorithm, wanted, inputPrefix, since, limit);
+        return new JobQuery(algorithm, wanted, inputPrefix, since, limit, pipeline, batch);
     }
 
     public JobQuery withInputPrefix(String prefix) {
-        return new JobQuery(algorithm, state, prefix, since, limit);
+        return new JobQuery(algorithm, state, prefix, since, limit, pipeline, batch);
     }
 
     public JobQuery withSince(Instant from) {
-        return new JobQuery(algorithm, state, inputPrefix, from, limit);
+        return new JobQuery(algorithm, state, inputPrefix, from, limit, pipeline, batch);
+    }
+
+    public JobQuery withPipeline(String name) {
+        return new JobQuery(algorithm, state, inputPrefix, since, limit, name, batch);
+    }
+
+    public JobQuery withBatch(String name) {
+        return new JobQuery(algorithm, state, inputPrefix, since, limit, pipeline, name);
     }
 
     /** Whether a job's summary is one this query wants (its limit aside). */
@@ -54,7 +70,9 @@ public record JobQuery(String algorithm, JobState state, String inputPrefix, Ins
         return (algorithm == null || algorithm.equals(job.algorithm()))
                 && (state == null || state == job.state())
                 && (inputPrefix == null || (job.input() != null && job.input().startsWith(inputPrefix)))
-                && (since == null || (job.queuedAt() != null && !Instant.parse(job.queuedAt()).isBefore(since)));
+                && (since == null || (job.queuedAt() != null && !Instant.parse(job.queuedAt()).isBefore(since)))
+                && (pipeline == null || pipeline.equals(job.pipeline()))
+                && (batch == null || batch.equals(job.batch()));
     }
 
     /**

@@ -6,6 +6,7 @@ import io.conveyor.jobs.JobLifecycle;
 import io.conveyor.jobs.JobRecord;
 import io.conveyor.jobs.JobState;
 import io.conveyor.jobs.Transition;
+import io.conveyor.pipeline.Pipeline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,8 @@ import java.util.stream.Stream;
  * attempt's output where the job's output lies, and a success's output files become its next steps.
  */
 final class AttemptEndings {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AttemptEndings.class);
 
     private final LocalAdmission admission;
     private final LocalOutputs outputs;
@@ -52,15 +55,18 @@ final class AttemptEndings {
         return preview.after().state() == JobState.SUCCEEDED ? event.withChildren(chain(record, descriptor, output)) : event;
     }
 
-    /** Each output file becomes an input of every algorithm this one leads to, where it lies. */
+    /**
+     * Each output file becomes an input of every algorithm this one leads to, where it lies; a pipeline job's, of
+     * every step its step feeds per output (its descriptor's {@code then} aside: the pipeline says what follows).
+     */
     private List<JobRecord> chain(JobRecord parent, Descriptor descriptor, Path output) throws IOException {
+        if (parent.pipeline() != null) {
+            return pipelineChildren(parent, output);
+        }
         if (descriptor.then().isEmpty()) {
             return List.of();
         }
-        List<Path> produced;
-        try (Stream<Path> walk = Files.walk(output)) {
-            produced = walk.filter(Files::isRegularFile).sorted().toList();
-        }
+        List<Path> produced = produced(output);
         List<JobRecord> children = new ArrayList<>();
         for (String next : descriptor.then()) {
             for (Path file : produced) {
@@ -71,5 +77,29 @@ final class AttemptEndings {
             }
         }
         return children;
+    }
+
+    private List<JobRecord> pipelineChildren(JobRecord parent, Path output) throws IOException {
+        Optional<Pipeline> pipeline = admission.pipeline(parent.pipeline().pipeline());
+        if (pipeline.isEmpty()) {
+            LOG.warn("outcome=no-next-steps job={} pipeline={} reason=\"no valid pipeline of that name now\"",
+                    parent.id(), parent.pipeline().pipeline());
+            return List.of();
+        }
+        Path batch = outputs.batchOutputs(parent.pipeline());
+        List<JobRecord> children = new ArrayList<>();
+        for (LocalAdmission.Admitted child : admission.admitOutputs(pipeline.get(), parent, produced(output),
+                file -> batch.relativize(file).toString())) {
+            if (child.earlier() == null) {
+                children.add(JobLifecycle.admit(child.job(), child.events(), clock.instant()).after());
+            }
+        }
+        return children;
+    }
+
+    private static List<Path> produced(Path output) throws IOException {
+        try (Stream<Path> walk = Files.walk(output)) {
+            return walk.filter(Files::isRegularFile).sorted().toList();
+        }
     }
 }

@@ -54,7 +54,7 @@ final class AttemptRunner {
             Map<String, String> values;
             try {
                 values = new HashMap<>(InputRules.parameterValues(descriptor,
-                        LocalParameters.of(settings, Path.of(job.input()))));
+                        LocalParameters.of(settings, Path.of(job.input()), job.pipeline())));
             } catch (InputRules.MissingParameterException | LocalParameters.BadSidecarException e) {
                 reports.accept(new AttemptReport.NotStarted(job.id(), job.attempt(), e.getMessage()
                         + " (give it with --param or in " + LocalParameters.sidecar(Path.of(job.input())) + ")", false));

@@ -241,9 +241,18 @@ public final class FileJobStore implements JobStore {
         });
     }
 
-    /** What a record says of its job's input and state: enough to know whether it is done, without reading it all. */
+    /**
+     * What a record says of its job's input, state and place in a pipeline ({@code null} outside pipelines): enough
+     * to know whether it is done, without reading it all.
+     */
     public record Brief(String id, String algorithm, String input, String inputVersion, io.conveyor.jobs.JobState state,
-                        int attempt) {
+                        int attempt, io.conveyor.jobs.PipelinePlace pipeline) {
+
+        /** The brief of a job outside pipelines. */
+        public Brief(String id, String algorithm, String input, String inputVersion, io.conveyor.jobs.JobState state,
+                     int attempt) {
+            this(id, algorithm, input, inputVersion, state, attempt, null);
+        }
     }
 
     /**
@@ -266,6 +275,7 @@ public final class FileJobStore implements JobStore {
 
     private static Brief brief(Path file, byte[] bytes) {
         java.util.Map<String, String> fields = new java.util.HashMap<>();
+        io.conveyor.jobs.PipelinePlace place = null;
         try (com.fasterxml.jackson.core.JsonParser parser = Json.mapper().getFactory().createParser(bytes)) {
             if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
                 throw new IOException("not a JSON object");
@@ -275,12 +285,15 @@ public final class FileJobStore implements JobStore {
                 com.fasterxml.jackson.core.JsonToken value = parser.nextToken();
                 if (value.isScalarValue()) {
                     fields.put(name, parser.getValueAsString());
+                } else if ("pipeline".equals(name) && value == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                    place = Json.mapper().readValue(parser, io.conveyor.jobs.PipelinePlace.class);
                 } else {
                     parser.skipChildren();
                 }
             }
             return new Brief(fields.get("id"), fields.get("algorithm"), fields.get("input"), fields.get("inputVersion"),
-                    io.conveyor.jobs.JobState.valueOf(fields.get("state")), Integer.parseInt(fields.getOrDefault("attempt", "0")));
+                    io.conveyor.jobs.JobState.valueOf(fields.get("state")), Integer.parseInt(fields.getOrDefault("attempt", "0")),
+                    place);
         } catch (IOException | RuntimeException e) {
             throw new UncheckedIOException("cannot read job record " + file, e instanceof IOException io ? io
                     : new IOException(e.toString(), e));

@@ -6,10 +6,16 @@ import io.conveyor.jobs.JobEvent;
 import io.conveyor.jobs.JobRecord;
 import io.conveyor.jobs.JobState;
 import io.conveyor.jobs.NewJob;
+import io.conveyor.jobs.PipelinePlace;
+import io.conveyor.pipeline.Pipeline;
+import io.conveyor.pipeline.PipelineCatalog;
+import io.conveyor.pipeline.PipelineJobs;
+import io.conveyor.pipeline.Step;
 import io.conveyor.storage.Digests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +26,10 @@ import java.util.Optional;
  * its required parameters, and whether this machine could ever give it what it needs. A file is
  * processed once per algorithm: its job id comes from its content, and a file an algorithm had
  * already (under an earlier revision too) is not run again.
+ *
+ * <p>A file of a pipeline's batch ({@code inbox/<pipeline>/<batch>/<file>}) becomes the jobs of the pipeline's
+ * first steps, made by {@link PipelineJobs}; a succeeded pipeline job's outputs, those of the steps it feeds. A
+ * pipeline job is processed once per (file content, algorithm, pipeline, batch, step, parameter values).
  */
 final class LocalAdmission {
 
@@ -46,6 +56,8 @@ final class LocalAdmission {
     private final LocalSettings settings;
     private Map<String, Algorithm> algorithms;
     private final LocalCapacity capacity;
+    private final PipelineCatalog pipelines;
+    private final ArchiveUnpacker archives;
     /** (input, version, algorithm) of every job that ran, whatever the revision: files are processed once. */
     private final Map<String, String> processed = new HashMap<>();
     /** The inputs of those jobs. */
@@ -54,9 +66,21 @@ final class LocalAdmission {
     private final Map<Path, String> versions = new HashMap<>();
 
     LocalAdmission(LocalSettings settings, Map<String, Algorithm> algorithms, LocalCapacity capacity) {
+        this(settings, algorithms, capacity, name -> Optional.empty());
+    }
+
+    LocalAdmission(LocalSettings settings, Map<String, Algorithm> algorithms, LocalCapacity capacity,
+                   PipelineCatalog pipelines) {
         this.settings = settings;
         this.algorithms = Map.copyOf(algorithms);
         this.capacity = capacity;
+        this.pipelines = pipelines;
+        this.archives = new ArchiveUnpacker(settings);
+    }
+
+    /** The pipeline of that name, as the catalog defines it now. */
+    Optional<Pipeline> pipeline(String name) {
+        return pipelines.pipeline(name);
     }
 
     /** The descriptors as the algorithms folder holds them now: inputs taken from now on use these. */
@@ -70,8 +94,18 @@ final class LocalAdmission {
 
     /** Notes a record an earlier run left: a file it ran is not run again. */
     void remember(String input, String inputVersion, String algorithm, String id, JobState state, int attempt) {
+        remember(input, inputVersion, algorithm, null, id, state, attempt);
+    }
+
+    /** Notes a record an earlier run left, at its place in a pipeline ({@code null} outside pipelines). */
+    void remember(String input, String inputVersion, String algorithm, PipelinePlace place, String id, JobState state,
+                  int attempt) {
         if ((state == JobState.SUCCEEDED || state == JobState.FAILED) && attempt > 0) {
-            processed.put(key(input, inputVersion, algorithm), id);
+            processed.put(key(input, inputVersion, algorithm, place), id);
+            if (place != null) {
+                // The scanner asks by the inbox folder's name: the pipeline's.
+                processed.putIfAbsent(key(input, inputVersion, place.pipeline()), id);
+            }
             ranBefore.add(input);
         }
     }
@@ -134,10 +168,144 @@ final class LocalAdmission {
         return input + "\n" + version + "\n" + algorithm;
     }
 
+    /** The key of a job at a place: its revisions aside (a changed definition does not run a file again). */
+    private static String key(String input, String version, String algorithm, PipelinePlace place) {
+        if (place == null) {
+            return key(input, version, algorithm);
+        }
+        StringBuilder key = new StringBuilder(key(input, version, algorithm)).append("\npipeline\n")
+                .append(String.join("\n", place.pipeline(), place.batch(), place.step()));
+        place.parameters().forEach((name, value) -> key.append('\n').append(name).append('=').append(value));
+        return key.toString();
+    }
+
+    // ------------------------------------------------------------------ pipelines
+
+    /** What an inbox file becomes: its jobs (none for a batch's manifest or marker), or why it is no input. */
+    record Arrival(List<Admitted> jobs, String refused) {
+    }
+
+    /**
+     * The jobs of an inbox file below {@code inbox/<folder>/}: where the folder names a pipeline, those of a
+     * batch's file for the pipeline's first steps (a file directly under the pipeline's folder is refused; a
+     * batch's {@code _manifest.json} and {@code _COMPLETE} are no inputs of a step); else the job of the
+     * algorithm of that name ({@link #admit}).
+     */
+    Arrival arrive(Path file, String folder, String rest) throws IOException {
+        Optional<Pipeline> pipeline = pipelines.pipeline(folder);
+        if (pipeline.isEmpty()) {
+            return new Arrival(admit(file, folder, rest, null).stream().toList(), null);
+        }
+        Path below = Path.of(rest);
+        if (below.getNameCount() < 2) {
+            return new Arrival(List.of(), "directly under the folder of pipeline " + folder + ": its inputs go in a"
+                    + " batch folder, " + file.getParent().resolve("<batch>").resolve(file.getFileName()));
+        }
+        String inBatch = below.subpath(1, below.getNameCount()).toString();
+        if (below.getNameCount() == 2 && io.conveyor.pipeline.BatchRule.isBatchControl(inBatch)) {
+            return new Arrival(List.of(), null);
+        }
+        return new Arrival(admitBatchFile(file, pipeline.get(), below.getName(0).toString(), inBatch), null);
+    }
+
+    /**
+     * The jobs of a batch's file ({@code inbox/<pipeline>/<batch>/<rest>}): one or more per first step of the
+     * pipeline, each rejected with its reason where it may not run, or naming the job that ran it before.
+     */
+    List<Admitted> admitBatchFile(Path input, Pipeline pipeline, String batch, String rest) throws IOException {
+        String hashed = versions.remove(input);
+        NewJob.JobInput file = new NewJob.JobInput(input.toString(), hashed != null ? hashed
+                : "sha256:" + Digests.sha256(input));
+        List<Admitted> admitted = new ArrayList<>();
+        for (Step step : pipeline.firstSteps()) {
+            for (PipelineJobs.Made made : PipelineJobs.of(pipeline, step, batch, file, null, this::revision,
+                    archives)) {
+                Path taken = Path.of(made.job().input().location());
+                // An archive's member lies below the batch's outputs; the file itself below the batch's folder.
+                admitted.add(admitMade(made, taken, taken.equals(input) ? rest : belowBatchOutputs(made.job(), taken)));
+            }
+        }
+        return admitted;
+    }
+
+    /**
+     * The jobs a succeeded pipeline job's output files lead to (the steps fed by its step per output).
+     *
+     * @param below where each file lies below its batch's output folder (what an input filter's glob is matched on)
+     */
+    List<Admitted> admitOutputs(Pipeline pipeline, JobRecord parent, List<Path> files,
+                                java.util.function.Function<Path, String> below) throws IOException {
+        List<NewJob.JobInput> inputs = new ArrayList<>();
+        for (Path file : files) {
+            inputs.add(new NewJob.JobInput(file.toString(), "sha256:" + Digests.sha256(file)));
+        }
+        List<Admitted> admitted = new ArrayList<>();
+        for (PipelineJobs.Made made : PipelineJobs.next(pipeline, parent.id(), parent.pipeline(), inputs,
+                this::revision, archives)) {
+            Path file = Path.of(made.job().input().location());
+            admitted.add(admitMade(made, file, below.apply(file)));
+        }
+        return admitted;
+    }
+
+    private String belowBatchOutputs(NewJob job, Path file) {
+        Path batch = settings.outputs().resolve(job.place().pipeline()).resolve(job.place().batch());
+        return file.startsWith(batch) ? batch.relativize(file).toString() : file.getFileName().toString();
+    }
+
+    private Optional<NewJob.AlgorithmRevision> revision(String name) {
+        return Optional.ofNullable(algorithms.get(name)).map(a -> new NewJob.AlgorithmRevision(name, a.revision(),
+                1 + a.descriptor().retries()));
+    }
+
+    /** A job {@link PipelineJobs} made: done before, refused (saying pipeline, step and file), or to run. */
+    private Admitted admitMade(PipelineJobs.Made made, Path input, String rest) throws IOException {
+        NewJob job = made.job();
+        PipelinePlace place = job.place();
+        String earlier = processed.putIfAbsent(key(job.input().location(), job.input().version(),
+                job.algorithm().name(), place), job.id());
+        if (earlier != null) {
+            return new Admitted(job, null, earlier);
+        }
+        if (made.rejection() != null) {
+            Algorithm known = algorithms.get(job.algorithm().name());
+            return new Admitted(job, made.rejection() + (known == null ? ": no valid descriptor of that name in "
+                    + settings.algorithms() : "") + " (file " + rest + ")");
+        }
+        Descriptor descriptor = algorithms.get(job.algorithm().name()).descriptor();
+        String refused = InputRules.filterRejection(descriptor, input.getFileName().toString(), rest, Files.size(input))
+                .orElseGet(() -> placeRejection(descriptor, place));
+        if (refused == null) {
+            refused = rejection(descriptor, input, place);
+        }
+        return new Admitted(job, refused == null ? null : "pipeline " + place.pipeline() + ", step " + place.step()
+                + ", file " + rest + ": " + refused);
+    }
+
+    /** Why the step's parameter values cannot be given to its algorithm (a name it does not declare), or {@code null}. */
+    private static String placeRejection(Descriptor descriptor, PipelinePlace place) {
+        for (String name : place.parameters().keySet()) {
+            try {
+                LocalParameters.checkName(name);
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
+            if (descriptor.parameters().stream().noneMatch(p -> p.name().equalsIgnoreCase(name))) {
+                return "the step gives parameter '" + name + "', which " + descriptor.name() + " does not declare";
+            }
+        }
+        return null;
+    }
+
     /** Why the algorithm does not take this input (past its filter), or {@code null}. */
     private String rejection(Descriptor descriptor, Path input) {
+        return rejection(descriptor, input, null);
+    }
+
+    /** Why the algorithm does not take this input at this place (past its filter), or {@code null}. */
+    private String rejection(Descriptor descriptor, Path input, PipelinePlace place) {
         try {
-            InputRules.parameterValues(descriptor, LocalParameters.of(settings, input));
+            InputRules.parameterValues(descriptor, LocalParameters.of(settings, input, place));
         } catch (InputRules.MissingParameterException e) {
             return e.getMessage() + ": give it with --param NAME=VALUE or in " + LocalParameters.sidecar(input);
         } catch (LocalParameters.BadSidecarException e) {

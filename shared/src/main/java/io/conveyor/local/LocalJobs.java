@@ -74,8 +74,8 @@ final class LocalJobs {
     void recover() {
         List<String> unfinished = new ArrayList<>();
         records.briefs(brief -> {
-            admission.remember(brief.input(), brief.inputVersion(), brief.algorithm(), brief.id(), brief.state(),
-                    brief.attempt());
+            admission.remember(brief.input(), brief.inputVersion(), brief.algorithm(), brief.pipeline(), brief.id(),
+                    brief.state(), brief.attempt());
             if (!brief.state().terminal()) {
                 unfinished.add(brief.id());
             }
@@ -95,21 +95,25 @@ final class LocalJobs {
         }
     }
 
-    /** Makes (or finds) the job of an input file for an algorithm. */
-    void admit(Path file, String algorithm, String rest) throws IOException {
-        Optional<LocalAdmission.Admitted> admitted = admission.admit(file, algorithm, rest, null);
-        if (admitted.isEmpty()) {
+    /** Makes (or finds) the jobs of an inbox file below {@code inbox/<folder>/} ({@link LocalAdmission#arrive}). */
+    void admit(Path file, String folder, String rest) throws IOException {
+        LocalAdmission.Arrival arrival = admission.arrive(file, folder, rest);
+        if (arrival.refused() != null) {
+            listener.ignored(file, arrival.refused());
+        }
+        arrival.jobs().forEach(this::create);
+    }
+
+    private void create(LocalAdmission.Admitted admitted) {
+        if (admitted.earlier() != null) {
+            earlier.add(admitted.earlier());
             return;
         }
-        if (admitted.get().earlier() != null) {
-            earlier.add(admitted.get().earlier());
-            return;
-        }
-        Optional<Transition> created = updates.create(admitted.get().job(), admitted.get().events());
+        Optional<Transition> created = updates.create(admitted.job(), admitted.events());
         if (created.isPresent()) {
             recorded(created.get());
         } else {
-            earlier.add(admitted.get().job().id());
+            earlier.add(admitted.job().id());
         }
     }
 

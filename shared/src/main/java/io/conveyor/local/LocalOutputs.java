@@ -17,8 +17,10 @@ import java.util.stream.Stream;
 /**
  * The local mode's folders for attempts and outputs, laid out like the output bucket: each attempt
  * works in {@code .work/<job>/attempt-<n>/}; a job's output ends in
- * {@code outputs/<algorithm>/<input path>/<job>/}; each attempt's log in
- * {@code logs/<job>/<attempt>/algorithm.log}.
+ * {@code outputs/<algorithm>/<input path>/<job>/}, or for a job of a pipeline
+ * {@code outputs/<pipeline>/<batch>/<step>/<input path below the batch>/<job>/} (a first step's input path is
+ * the file's below {@code inbox/<pipeline>/<batch>/}, a later step's its upstream output's below
+ * {@code outputs/<pipeline>/<batch>/}); each attempt's log in {@code logs/<job>/<attempt>/algorithm.log}.
  */
 final class LocalOutputs {
 
@@ -45,7 +47,30 @@ final class LocalOutputs {
 
     /** Where a job's output lies once it ended. */
     Path outputDir(JobRecord record) {
+        if (record.pipeline() != null) {
+            return batchOutputs(record.pipeline()).resolve(record.pipeline().step()).resolve(restInBatch(record))
+                    .resolve(record.id());
+        }
         return settings.outputs().resolve(record.algorithm()).resolve(rest(record)).resolve(record.id());
+    }
+
+    /** Where the outputs of a pipeline's batch lie: {@code outputs/<pipeline>/<batch>/}. */
+    Path batchOutputs(io.conveyor.jobs.PipelinePlace place) {
+        return settings.outputs().resolve(place.pipeline()).resolve(place.batch());
+    }
+
+    /** The path of a pipeline job's input below its batch's folder (in the inbox, or in the outputs). */
+    String restInBatch(JobRecord record) {
+        Path input = Path.of(record.input());
+        Path batchOutputs = batchOutputs(record.pipeline());
+        if (input.startsWith(batchOutputs)) {
+            return batchOutputs.relativize(input).toString();
+        }
+        Path batchInbox = settings.inbox().resolve(record.pipeline().pipeline()).resolve(record.pipeline().batch());
+        if (input.startsWith(batchInbox) && !input.equals(batchInbox)) {
+            return batchInbox.relativize(input).toString();
+        }
+        return input.getFileName().toString();
     }
 
     /**

@@ -59,6 +59,20 @@ public final class LocalParameters {
         return values;
     }
 
+    /**
+     * {@code --param} values, then the input's sidecar's, then a pipeline job's own (its place's), which win over
+     * both whatever the case of their names (parameter names match case-insensitively).
+     */
+    static Map<String, String> of(LocalSettings settings, Path input, io.conveyor.jobs.PipelinePlace place)
+            throws BadSidecarException {
+        Map<String, String> values = of(settings, input);
+        if (place != null) {
+            place.parameters().keySet().forEach(name -> values.keySet().removeIf(given -> given.equalsIgnoreCase(name)));
+            values.putAll(place.parameters());
+        }
+        return values;
+    }
+
     /** A sidecar's parameters; none when there is no sidecar. */
     static Map<String, String> read(Path sidecar) throws BadSidecarException {
         if (!Files.isRegularFile(sidecar)) {

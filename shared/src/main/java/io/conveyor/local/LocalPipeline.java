@@ -7,6 +7,7 @@ import io.conveyor.jobs.JobUpdates;
 import io.conveyor.observe.JobEventScope;
 import io.conveyor.observe.JobSignals;
 import io.conveyor.observe.MetricLog;
+import io.conveyor.pipeline.PipelineCatalog;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -95,14 +96,26 @@ public final class LocalPipeline {
     private final LocalProcessRunner runner;
     private final Listener listener;
     private final Clock clock;
+    private final PipelineCatalog pipelines;
     private final LinkedBlockingDeque<AttemptReport> reports = new LinkedBlockingDeque<>();
 
+    /** A local mode that knows no pipeline: every folder of the inbox is an algorithm's. */
     public LocalPipeline(LocalSettings settings, FileJobStore jobs, LocalProcessRunner runner, Listener listener, Clock clock) {
+        this(settings, jobs, runner, listener, clock, name -> java.util.Optional.empty());
+    }
+
+    /**
+     * @param pipelines the pipelines defined now: a folder of the inbox named for one holds its batches
+     *                  ({@code inbox/<pipeline>/<batch>/<file>}) rather than an algorithm's inputs
+     */
+    public LocalPipeline(LocalSettings settings, FileJobStore jobs, LocalProcessRunner runner, Listener listener,
+                         Clock clock, PipelineCatalog pipelines) {
         this.settings = settings;
         this.jobs = jobs;
         this.runner = runner;
         this.listener = listener;
         this.clock = clock;
+        this.pipelines = java.util.Objects.requireNonNull(pipelines, "pipelines");
     }
 
     /**
@@ -116,7 +129,7 @@ public final class LocalPipeline {
         Files.createDirectories(settings.outputs());
         LocalCapacity capacity = new LocalCapacity(settings.cpus(), settings.memoryMiB());
         LocalOutputs outputs = new LocalOutputs(settings);
-        LocalAdmission admission = new LocalAdmission(settings, algorithms, capacity);
+        LocalAdmission admission = new LocalAdmission(settings, algorithms, capacity, pipelines);
         // Every state change, one JSON line each, for local users to follow or hook (no metrics: no CloudWatch here).
         JobSignals signals = new JobSignals(LOCAL_STACK, MetricLog.NONE,
                 new OutboxJobStateEvents(settings.outbox()), JobEventScope.ALL);

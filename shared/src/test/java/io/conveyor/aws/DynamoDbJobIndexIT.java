@@ -152,4 +152,45 @@ class DynamoDbJobIndexIT {
                 (JobSummary s) -> DynamoDbJobIndex.sortable(Instant.parse(s.queuedAt()))).reversed())
                 .limit(query.limit()).toList();
     }
+
+    @Test
+    void list_pipelineAndBatch_filtersOnTheirAttributesAndItemsWithoutThemReadAsOutsidePipelines(Emulator emulator) {
+        RecordingInterceptor calls = new RecordingInterceptor();
+        try (DynamoDbClient dynamoDb = emulator.clients().with(calls).dynamoDb()) {
+            // Given a job outside pipelines (written as before) and jobs of two batches of two pipelines
+            DynamoDbJobIndex index = index(dynamoDb);
+            index.put(new JobIndex.Entry(job(1, "wc", JobState.SUCCEEDED, NOW.minusSeconds(50)), 1));
+            index.put(new JobIndex.Entry(placed(2, "fan", "b1", "tag", NOW.minusSeconds(40)), 1));
+            index.put(new JobIndex.Entry(placed(3, "fan", "b2", "tag", NOW.minusSeconds(30)), 1));
+            index.put(new JobIndex.Entry(placed(4, "two", "b1", "up", NOW.minusSeconds(20)), 1));
+
+            // When listed by pipeline, by batch, by both, and unfiltered
+            List<JobSummary> fan = index.list(JobQuery.newest(10).withPipeline("fan"));
+            int before = calls.requests().size();
+            List<JobSummary> b1 = index.list(JobQuery.newest(10).withBatch("b1"));
+            String request = calls.requests().get(before).toString();
+            List<JobSummary> fanB1 = index.list(JobQuery.newest(10).withPipeline("fan").withBatch("b1"));
+            List<JobSummary> all = index.list(JobQuery.newest(10));
+
+            // Then each has what it asked for, newest first, with the place read back
+            assertThat(fan).extracting(JobSummary::id).containsExactly("job-%024d".formatted(3),
+                    "job-%024d".formatted(2));
+            assertThat(b1).extracting(JobSummary::pipeline).containsExactly("two", "fan");
+            assertThat(request).contains("#batch = :batch");
+            assertThat(fanB1).singleElement().satisfies(j -> {
+                assertThat(j.batch()).isEqualTo("b1");
+                assertThat(j.step()).isEqualTo("tag");
+            });
+            assertThat(all).hasSize(4).last().satisfies(old -> {
+                assertThat(old.pipeline()).isNull();
+                assertThat(old.batch()).isNull();
+                assertThat(old.step()).isNull();
+            });
+        }
+    }
+
+    static JobSummary placed(int n, String pipeline, String batch, String step, Instant queuedAt) {
+        return new JobSummary("job-%024d".formatted(n), "tag", "s3://in/inputs/" + pipeline + "/" + batch + "/f.txt",
+                JobState.SUCCEEDED, 1, queuedAt.toString(), null, null, null, pipeline, batch, step);
+    }
 }

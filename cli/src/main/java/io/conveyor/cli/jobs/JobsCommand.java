@@ -28,6 +28,11 @@ final class JobsCommand extends TargetCommand {
     String input;
     @Option(names = "--since", paramLabel = "AGE|TIME", description = "only jobs queued since: 30m, 2h, 7d, or an ISO-8601 time")
     String since;
+    @Option(names = "--pipeline", paramLabel = "NAME", description = "only the jobs of this pipeline's steps")
+    String pipeline;
+    @Option(names = "--batch", paramLabel = "NAME", description = "only the jobs of batches of this name"
+            + " (with --pipeline: of that pipeline's batch)")
+    String batch;
     @Option(names = "--limit", paramLabel = "N", description = "at most this many (default: ${DEFAULT-VALUE})")
     int limit = JobQuery.DEFAULT_LIMIT;
 
@@ -43,24 +48,37 @@ final class JobsCommand extends TargetCommand {
         Instant now = Instant.now();
         JobQuery query = JobQuery.newest(limit).withAlgorithm(algorithm).withState(state)
                 .withInputPrefix(input == null ? null : inputPrefix(target, input))
-                .withSince(since == null ? null : Since.parse(since, now));
+                .withSince(since == null ? null : Since.parse(since, now)).withPipeline(pipeline).withBatch(batch);
         List<JobSummary> jobs = target.jobs().list(query);
         if (json()) {
             printJson(jobs);
             return 0;
         }
-        Table table = new Table("JOB", "ALGORITHM", "INPUT", "STATE", "ATTEMPTS", "DURATION", "REASON");
+        // Where any job listed runs in a pipeline, its pipeline, batch and step have columns of their own.
+        boolean placed = jobs.stream().anyMatch(job -> job.pipeline() != null);
+        Table table = placed
+                ? new Table("JOB", "PIPELINE", "BATCH", "STEP", "ALGORITHM", "INPUT", "STATE", "ATTEMPTS", "DURATION",
+                        "REASON")
+                : new Table("JOB", "ALGORITHM", "INPUT", "STATE", "ATTEMPTS", "DURATION", "REASON");
         for (JobSummary job : jobs) {
-            table.row(job.id(), job.algorithm(), shortInput(job.input()), job.state(), job.attempts(),
-                    Since.duration(job.startedAt(), job.endedAt(), now), job.reason());
+            Object[] common = {job.algorithm(), shortInput(job.input()), job.state(), job.attempts(),
+                    Since.duration(job.startedAt(), job.endedAt(), now), job.reason()};
+            table.row(placed ? concat(new Object[] {job.id(), job.pipeline(), job.batch(), job.step()}, common)
+                    : concat(new Object[] {job.id()}, common));
         }
         if (table.isEmpty()) {
-            err.println("no jobs" + (algorithm == null && state == null && input == null && since == null ? ""
-                    : " match") + " in " + target.describe());
+            err.println("no jobs" + (algorithm == null && state == null && input == null && since == null
+                    && pipeline == null && batch == null ? "" : " match") + " in " + target.describe());
         } else {
             table.print(out);
         }
         return 0;
+    }
+
+    private static Object[] concat(Object[] first, Object[] then) {
+        Object[] all = java.util.Arrays.copyOf(first, first.length + then.length);
+        System.arraycopy(then, 0, all, first.length, then.length);
+        return all;
     }
 
     /** A key prefix given on a stack is under its input bucket; a URI or a local path is taken as it is. */

@@ -47,6 +47,10 @@ final class ReportCommand implements Callable<Integer> {
     String since;
     @Option(names = "--algorithm", paramLabel = "NAME", description = "only this algorithm's jobs")
     String algorithm;
+    @Option(names = "--pipeline", paramLabel = "NAME", description = "only the jobs of this pipeline's steps")
+    String pipeline;
+    @Option(names = "--batch", paramLabel = "NAME", description = "only the jobs of batches of this name")
+    String batch;
     @Option(names = "--limit", paramLabel = "N", description = "at most this many jobs, the newest (default: ${DEFAULT-VALUE})")
     int limit = 10_000;
     @Option(names = "--price-per-hour", paramLabel = "USD",
@@ -84,7 +88,8 @@ final class ReportCommand implements Callable<Integer> {
         Instant now = Instant.now();
         Instant from = since == null ? null : Since.parse(since, now);
         try (Target opened = Targets.open(target, environment, home)) {
-            List<JobRecord> records = records(opened, JobQuery.newest(limit).withAlgorithm(algorithm).withSince(from));
+            List<JobRecord> records = records(opened, JobQuery.newest(limit).withAlgorithm(algorithm).withSince(from)
+                    .withPipeline(pipeline).withBatch(batch));
             RunReport report = RunReport.of(opened.describe(), records, now, ReportCosts.of(opened, records, pricePerHour, priceFile, from, now));
             write(tsv ? TraceTsv.render(report) : HtmlReport.render(report));
             out.println("wrote " + output + ": " + report.jobs().size() + " jobs, " + report.bars().size()

@@ -44,6 +44,13 @@ final class ShowCommand extends TargetCommand {
         Instant now = Instant.now();
         out.println(record.id() + "  " + record.state() + (record.reason() == null ? "" : ": " + record.reason()));
         line("algorithm", record.algorithm() + (record.revision() == null ? "" : " (revision " + record.revision() + ")"));
+        if (record.pipeline() != null) {
+            io.conveyor.jobs.PipelinePlace place = record.pipeline();
+            line("pipeline", place.pipeline() + " (revision " + place.revision() + ")");
+            line("batch", place.batch());
+            line("step", place.step());
+            place.parameters().forEach((name, value) -> line("  parameter", name + "=" + visible(value)));
+        }
         line("input", record.input() + (record.inputVersion() == null ? "" : " (version " + record.inputVersion() + ")"));
         line("attempts", record.attempt() + " of " + record.maxAttempts() + " counted"
                 + (record.interruptions() > 0 ? ", " + record.interruptions() + " lost with their instance" : ""));
@@ -82,6 +89,19 @@ final class ShowCommand extends TargetCommand {
         }
         out.println("  logs: conveyor logs " + record.id() + (record.attempt() > 1 ? " [--attempt N]" : ""));
         return 0;
+    }
+
+    /** A value as it is, but its control characters shown as escapes: a value never moves the terminal's cursor. */
+    static String visible(String value) {
+        StringBuilder text = new StringBuilder();
+        value.codePoints().forEach(c -> {
+            if (Character.isISOControl(c)) {
+                text.append(String.format("\\u%04x", c));
+            } else {
+                text.appendCodePoint(c);
+            }
+        });
+        return text.toString();
     }
 
     private void line(String label, String value) {

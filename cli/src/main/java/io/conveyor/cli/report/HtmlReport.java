@@ -40,6 +40,7 @@ public final class HtmlReport {
                 .append("<span data-total=\"attempts\">").append(report.bars().size())
                 .append("</span> attempts on the timeline</p>\n");
         summary(report, html);
+        batches(report, html);
         cost(report, html);
         timeline(report, html);
         distributions(report, html);
@@ -81,6 +82,24 @@ public final class HtmlReport {
         }
         html.append("</table>\n<p class=\"note\">Memory used is not measured: ECS's task events do not report it, and "
                 + "the local mode does not sample it. Run time is the whole task: stage-in, the algorithm and stage-out.</p>\n");
+    }
+
+    /** Jobs per pipeline and batch, where any job ran in a pipeline. */
+    private static void batches(RunReport report, StringBuilder html) {
+        List<RunReport.BatchStats> batches = report.batches();
+        if (batches.isEmpty()) {
+            return;
+        }
+        html.append("<h2>Per pipeline and batch</h2>\n<table class=\"batches\"><tr><th>pipeline</th><th>batch</th>")
+                .append("<th>jobs</th><th>succeeded</th><th>failed</th><th>other</th></tr>\n");
+        for (RunReport.BatchStats stats : batches) {
+            html.append("<tr data-pipeline=\"").append(attribute(stats.pipeline())).append("\" data-batch=\"")
+                    .append(attribute(stats.batch())).append("\"><td>").append(text(stats.pipeline())).append("</td><td>")
+                    .append(text(stats.batch())).append("</td><td>").append(stats.jobs()).append("</td><td>")
+                    .append(stats.succeeded()).append("</td><td>").append(stats.failed()).append("</td><td>")
+                    .append(stats.other()).append("</td></tr>\n");
+        }
+        html.append("</table>\n");
     }
 
     private static void cost(RunReport report, StringBuilder html) {

@@ -70,6 +70,10 @@ public record RunReport(String target, Instant generated, List<JobRecord> jobs, 
     public record Retry(String jobId, String algorithm, int attempt, String reason) {
     }
 
+    /** A batch of a pipeline: how many of its jobs (of every step) ended how. */
+    public record BatchStats(String pipeline, String batch, int jobs, int succeeded, int failed, int other) {
+    }
+
     /** A failed job: why, and where its containers' logs are. */
     public record Failure(String jobId, String algorithm, String input, String reason, Integer exitCode,
                           List<String> logStreams) {
@@ -215,6 +219,26 @@ public record RunReport(String target, Instant generated, List<JobRecord> jobs, 
             groups.computeIfAbsent(by.apply(item), name -> new ArrayList<>()).add(item);
         }
         return groups;
+    }
+
+    /** Per pipeline and batch, in order of name, the jobs that ran in one; empty when none did. */
+    public List<BatchStats> batches() {
+        Map<List<String>, List<JobRecord>> byBatch = new TreeMap<>(Comparator.comparing((List<String> key) -> key.get(0))
+                .thenComparing(key -> key.get(1)));
+        for (JobRecord job : jobs) {
+            if (job.pipeline() != null) {
+                byBatch.computeIfAbsent(List.of(job.pipeline().pipeline(), job.pipeline().batch()),
+                        key -> new ArrayList<>()).add(job);
+            }
+        }
+        List<BatchStats> stats = new ArrayList<>();
+        byBatch.forEach((key, ofIt) -> {
+            int succeeded = (int) ofIt.stream().filter(job -> job.state() == JobState.SUCCEEDED).count();
+            int failed = (int) ofIt.stream().filter(job -> job.state() == JobState.FAILED).count();
+            stats.add(new BatchStats(key.get(0), key.get(1), ofIt.size(), succeeded, failed,
+                    ofIt.size() - succeeded - failed));
+        });
+        return List.copyOf(stats);
     }
 
     /** The retry reasons, most frequent first. */
