@@ -127,7 +127,7 @@ class ValidateCommandTest {
         JsonNode explained = Json.mapper().readTree(String.join("\n", run.out()));
         assertThat(explained.path("format").asText()).isEqualTo("legacy");
         assertThat(explained.path("descriptor").path("command").toString())
-                .isEqualTo("[\"sh\",\"/change123.sh\",\"${CONVEYOR_INPUT}\",\"${CONVEYOR_OUTPUT_DIR}\"]");
+                .isEqualTo("[\"sh\",\"/change123.sh\",\"${CONVEYOR_INPUT}\",\"${CONVEYOR_OUTPUT_DIR}/Result-change123-${CONVEYOR_INPUT_NAME}\"]");
         JsonNode definition = explained.path("taskDefinition");
         assertThat(definition.path("family").asText()).isEqualTo("<stack>-change123");
         assertThat(definition.path("containerDefinitions")).extracting(c -> c.path("name").asText())

@@ -28,10 +28,11 @@ import java.util.TreeMap;
  *       option such as {@code -c} and turn a later word into code, or name the code to run.</li>
  *   <li>{@link Role#PROGRAM}: the first word holding a parameter: a value would choose the program.</li>
  * </ul>
- * Contract values ({@link Placeholders#CONTRACT}) are Conveyor's own: absolute paths and plain ids,
+ * Most contract values ({@link Placeholders#OWN}) are Conveyor's own: absolute paths and plain ids,
  * which no uploader can turn into an option, an assignment or the name of another program, so the last
  * two roles allow them ({@code ["${CONVEYOR_INPUT}"]} runs the input itself, as its author asks);
- * parameters come from any uploader's metadata.
+ * parameters come from any uploader's metadata, and {@code CONVEYOR_INPUT_NAME} is the uploader's file
+ * name, which may start with {@code -}: those two are refused in every role.
  *
  * <p><b>Refused, not rewritten.</b> Rewriting {@code ${NAME}} to {@code "$NAME"} is right only where the
  * placeholder stands unquoted in a shell script; inside double quotes it must become {@code $NAME},
@@ -171,9 +172,9 @@ public final class CodeArguments {
         return List.copyOf(found.values());
     }
 
-    /** Whether {@code word} holds a parameter, whose value any uploader chooses. */
+    /** Whether {@code word} holds a value any uploader chooses whole: a parameter, or the input's file name. */
     static boolean risky(String word) {
-        return Placeholders.referencedIn(word).stream().anyMatch(name -> !Placeholders.CONTRACT.contains(name));
+        return Placeholders.referencedIn(word).stream().anyMatch(name -> !Placeholders.OWN.contains(name));
     }
 
     /** Whether {@code word} holds any placeholder. */

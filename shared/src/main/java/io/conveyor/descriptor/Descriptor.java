@@ -40,7 +40,7 @@ public record Descriptor(String name, String description, String image, List<Str
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(image, "image");
         command = List.copyOf(command);
-        input = input == null ? new Input(null, null, null) : input;
+        input = input == null ? new Input(null, null, null, null) : input;
         Objects.requireNonNull(resources, "resources");
         instanceTypes = instanceTypes == null ? List.of() : List.copyOf(instanceTypes);
         environment = environment == null ? Map.of() : Map.copyOf(new java.util.TreeMap<>(environment));
@@ -56,9 +56,11 @@ public record Descriptor(String name, String description, String image, List<Str
      * @param suffixes   file name endings it takes (any when {@code null})
      * @param glob       a glob the key below {@code inputs/<name>/} must match (any when {@code null})
      * @param maxSizeMiB the largest input it takes (no limit when {@code null})
+     * @param folder     a folder of the image where the staged input also appears, read-only, as the original
+     *                   tool's {@code input_file_path} placed it (see {@link InputFolder}), or {@code null}
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Input(List<String> suffixes, String glob, Integer maxSizeMiB) {
+    public record Input(List<String> suffixes, String glob, Integer maxSizeMiB, String folder) {
     }
 
     /**

@@ -49,6 +49,14 @@ public final class DescriptorValidator {
     private final JsonSchema current;
     private final JsonSchema legacy;
 
+    /**
+     * The name an algorithm of the original tool's format is registered under: lowercase letters, digits
+     * and dashes (what a legacy descriptor's {@code name}, or a {@code user_request.json}, writes becomes this).
+     */
+    public static String legacyName(String written) {
+        return LegacyConverter.normalizeName(written);
+    }
+
     public DescriptorValidator() {
         JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
         SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().pathType(PathType.JSON_POINTER).build();

@@ -64,23 +64,38 @@ final class LegacyConverter {
         out.put("image", legacy.path("container_name").asText());
         paths.add(new String[] {"/image", "/container_name"});
 
+        String result = resultName(name, normalized, warnings);
         ArrayNode command = out.putArray("command");
         if (legacy.has("run_command")) {
             paths.add(new String[] {"/command", "/run_command"});
-            convertRunCommand(legacy.path("run_command").asText(), command, warnings, errors);
+            convertRunCommand(legacy.path("run_command").asText(), result, command, warnings, errors);
         } else {
             String field = legacy.has("executable_path") ? "executable_path" : "executable";
             paths.add(new String[] {"/command", "/" + field});
             String executable = legacy.path(field).asText();
-            command.add(executable).add(Placeholders.of(Placeholders.INPUT)).add(Placeholders.of(Placeholders.OUTPUT_DIR));
+            command.add(executable).add(Placeholders.of(Placeholders.INPUT)).add(output(result));
             warnings.add(new Problem("/" + field, "there is no run_command: runs '" + executable
-                    + " <input file> <output directory>'"));
+                    + " $input $output' ($output: the file or folder " + output(result) + ")"));
         }
-        for (String field : new String[] {"input_file_path", "output_file_path"}) {
-            if (legacy.has(field)) {
-                warnings.add(new Problem("/" + field, "not used: Conveyor stages the input at $CONVEYOR_INPUT and "
-                        + "collects the output from $CONVEYOR_OUTPUT_DIR ($input and $output in run_command)"));
+        if (legacy.has("input_file_path")) {
+            String folder = legacy.get("input_file_path").asText();
+            folder = folder.length() > 1 && folder.endsWith("/") ? folder.substring(0, folder.length() - 1) : folder;
+            java.util.Optional<String> problem = InputFolder.problem(folder);
+            if (problem.isPresent()) {
+                warnings.add(new Problem("/input_file_path", "not mounted: " + problem.get() + "; the algorithm finds "
+                        + "its input through $input (CONVEYOR_INPUT)"));
+            } else {
+                out.putObject("input").put("folder", folder);
+                paths.add(new String[] {"/input/folder", "/input_file_path"});
+                paths.add(new String[] {"/input", "/input_file_path"});
+                warnings.add(new Problem("/input_file_path", "the input also appears at " + folder + "/<its file name>, "
+                        + "read-only, on ECS and in Docker (a mount, which hides what the image holds there); in the "
+                        + "local process mode it does not: there the algorithm finds it through $input"));
             }
+        }
+        if (legacy.has("output_file_path")) {
+            warnings.add(new Problem("/output_file_path", "not used: $output is " + output(result)
+                    + ", in the folder Conveyor collects (CONVEYOR_OUTPUT_DIR); the original tool, too, kept only $output"));
         }
 
         ObjectNode resources = out.putObject("resources");
@@ -170,8 +185,30 @@ final class LegacyConverter {
         return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-").replaceAll("^-+|-+$", "");
     }
 
+    /**
+     * The {@code <name>} of {@code Result-<name>-<input file name>}: the name as the author wrote it, as the
+     * original tool named results; the normalized name when the written one cannot be part of a file name
+     * or would read as a placeholder.
+     */
+    static String resultName(String written, String normalized, List<Problem> warnings) {
+        boolean plain = !written.contains("/") && !written.contains("${") && !written.isBlank()
+                && written.chars().noneMatch(Character::isISOControl);
+        if (plain) {
+            return written;
+        }
+        warnings.add(new Problem("/name", "'" + written.replaceAll("\\p{Cntrl}", "?") + "' cannot be part of a file "
+                + "name: results are named Result-" + normalized + "-<input file name>"));
+        return normalized;
+    }
+
+    /** Legacy {@code $output}: the file or folder {@code Result-<name>-<input file name>} in the output folder. */
+    static String output(String resultName) {
+        return Placeholders.of(Placeholders.OUTPUT_DIR) + "/Result-" + resultName + "-"
+                + Placeholders.of(Placeholders.INPUT_NAME);
+    }
+
     /** {@code $input}/{@code $output} as whole words become the contract's placeholders. */
-    private static void convertRunCommand(String runCommand, ArrayNode command, List<Problem> warnings,
+    private static void convertRunCommand(String runCommand, String result, ArrayNode command, List<Problem> warnings,
                                           List<Problem> errors) {
         List<String> words;
         try {
@@ -192,12 +229,13 @@ final class LegacyConverter {
                     command.add(Placeholders.of(Placeholders.INPUT));
                     mentionsInput = true;
                 }
-                case "$output" -> command.add(Placeholders.of(Placeholders.OUTPUT_DIR));
+                case "$output" -> command.add(output(result));
                 default -> {
                     if (word.contains("$input") || word.contains("$output")) {
                         errors.add(new Problem("/run_command", "word " + (i + 1) + " '" + word + "' holds $input or "
                                 + "$output inside a word, which the original tool did not replace; make it a word "
-                                + "of its own, or write ${CONVEYOR_INPUT} / ${CONVEYOR_OUTPUT_DIR}"));
+                                + "of its own, or write ${CONVEYOR_INPUT} / ${CONVEYOR_OUTPUT_DIR}/Result-" + result
+                                + "-${CONVEYOR_INPUT_NAME}"));
                     }
                     command.add(word);
                 }

@@ -28,8 +28,18 @@ public final class Placeholders {
     public static final String JOB_ID = "CONVEYOR_JOB_ID";
     /** The attempt number, from 1. */
     public static final String ATTEMPT = "CONVEYOR_ATTEMPT";
+    /**
+     * The staged input's file name (the last part of its key, as {@code CONVEYOR_INPUT} ends): the
+     * uploader's choice, so a value like a parameter's, which may start with {@code -}.
+     */
+    public static final String INPUT_NAME = "CONVEYOR_INPUT_NAME";
     /** Every variable of the container contract. */
-    public static final Set<String> CONTRACT = Set.of(INPUT, OUTPUT_DIR, JOB_ID, ATTEMPT);
+    public static final Set<String> CONTRACT = Set.of(INPUT, INPUT_NAME, OUTPUT_DIR, JOB_ID, ATTEMPT);
+    /**
+     * The contract variables whose values start as Conveyor chooses: absolute paths and plain ids, which
+     * no uploader can turn into an option or the name of another program ({@link CodeArguments}).
+     */
+    public static final Set<String> OWN = Set.of(INPUT, OUTPUT_DIR, JOB_ID, ATTEMPT);
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
 

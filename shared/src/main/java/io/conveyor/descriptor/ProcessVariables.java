@@ -71,8 +71,8 @@ public final class ProcessVariables {
     /** Who reserves {@code name} ({@code CONVEYOR_*}, {@code AWS_*}) and why, or empty. */
     public static Optional<String> reservation(String name) {
         if (name.startsWith("CONVEYOR_")) {
-            return Optional.of("CONVEYOR_* variables are the container contract's (CONVEYOR_INPUT, CONVEYOR_OUTPUT_DIR, "
-                    + "CONVEYOR_JOB_ID, CONVEYOR_ATTEMPT, CONVEYOR_INPUT_DIR), set by Conveyor");
+            return Optional.of("CONVEYOR_* variables are the container contract's (CONVEYOR_INPUT, CONVEYOR_INPUT_NAME, "
+                    + "CONVEYOR_OUTPUT_DIR, CONVEYOR_JOB_ID, CONVEYOR_ATTEMPT, CONVEYOR_INPUT_DIR), set by Conveyor");
         }
         if (name.startsWith("AWS_")) {
             return Optional.of("AWS_* variables belong to AWS: its SDKs and CLI read them for credentials, region and "

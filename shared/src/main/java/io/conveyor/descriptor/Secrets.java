@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * task definition and each job's overrides, where anyone who can read them reads the secret. Errors name
  * the path and the kind of secret, never the secret.
  */
-final class Secrets {
+public final class Secrets {
 
     /** Access key ids (long-term AKIA, temporary ASIA, and the other credential prefixes AWS documents). */
     private static final Pattern ACCESS_KEY_ID = Pattern.compile("\\b(A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\\b");
@@ -52,6 +52,15 @@ final class Secrets {
             kind(value, anyKeyId).ifPresent(kind -> problems.add(new Problem(value.path(), kind + ADVICE)));
         }
         return problems;
+    }
+
+    /**
+     * What secret a value given to the variable {@code name} holds (a key, a private key, a literal under a
+     * secret's name), or empty: the rule above for values given outside a descriptor (a pipeline's
+     * parameter values). The text names the kind of secret, never the secret.
+     */
+    public static Optional<String> inValue(String name, String value) {
+        return kind(new Value("", value, name), false).map(kind -> kind + ADVICE.replace("a descriptor", "a definition"));
     }
 
     private static Optional<String> kind(Value value, boolean anyKeyId) {

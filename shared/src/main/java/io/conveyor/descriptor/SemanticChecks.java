@@ -240,7 +240,7 @@ final class SemanticChecks {
             String at = textual ? path : path + "/" + finding.index();
             String which = textual ? "word " + (finding.index() + 1) + " " : "";
             for (String name : Placeholders.referencedIn(word)) {
-                if (finding.role() == CodeArguments.Role.CODE || !Placeholders.CONTRACT.contains(name)) {
+                if (finding.role() == CodeArguments.Role.CODE || !Placeholders.OWN.contains(name)) {
                     errors.add(new Problem(at, which + finding.message(name)));
                 }
             }
@@ -272,7 +272,11 @@ final class SemanticChecks {
         }
         List<String> suffixes = node.has("suffixes") ? strings(node.get("suffixes")) : null;
         Integer maxSize = node.has("maxSizeMiB") ? node.get("maxSizeMiB").asInt() : null;
-        return new Descriptor.Input(suffixes, glob, maxSize);
+        String folder = node.path("folder").asText(null);
+        if (folder != null) {
+            InputFolder.problem(folder).ifPresent(problem -> errors.add(new Problem("/input/folder", problem)));
+        }
+        return new Descriptor.Input(suffixes, glob, maxSize, folder);
     }
 
     private static List<String> strings(JsonNode node) {

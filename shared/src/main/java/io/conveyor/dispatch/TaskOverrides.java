@@ -42,9 +42,11 @@ public final class TaskOverrides {
     public static TaskStart of(String jobId, int attempt, String taskDefinitionArn, String containerInstance,
                                Descriptor descriptor, ObjectRef input, String versionId, String outputUri,
                                Map<String, String> parameters) {
-        String stagedInput = TaskDefinitionWrapper.INPUT_DIR + "/" + stagedName(input.key());
+        String stagedName = stagedName(input.key());
+        String stagedInput = TaskDefinitionWrapper.INPUT_DIR + "/" + stagedName;
         Map<String, String> values = new TreeMap<>(parameters);
         values.put(Placeholders.INPUT, stagedInput);
+        values.put(Placeholders.INPUT_NAME, stagedName);
         values.put(Placeholders.OUTPUT_DIR, TaskDefinitionWrapper.OUTPUT_DIR);
         values.put(Placeholders.JOB_ID, jobId);
         values.put(Placeholders.ATTEMPT, Integer.toString(attempt));

@@ -62,6 +62,7 @@ final class AttemptRunner {
             }
             values.put(Placeholders.INPUT, docker ? DockerInvocation.WORK_DIR + "/input/" + staged.getFileName()
                     : staged.toString());
+            values.put(Placeholders.INPUT_NAME, staged.getFileName().toString());
             values.put(Placeholders.OUTPUT_DIR, docker ? DockerInvocation.WORK_DIR + "/output" : dir.resolve("output").toString());
             values.put(Placeholders.JOB_ID, job.id());
             values.put(Placeholders.ATTEMPT, Integer.toString(job.attempt()));

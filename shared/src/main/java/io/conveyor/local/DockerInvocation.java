@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * The {@code docker run} of one attempt: the author's image with the attempt's folder as
  * {@code /conveyor} (the input under {@code /conveyor/input}, the output in {@code /conveyor/output}),
  * the same environment contract as on ECS, the descriptor's CPUs and memory as limits, as the
- * current user, without new privileges, and as on ECS without networking unless the descriptor's
+ * current user, without new privileges, the input folder also at the descriptor's {@code input.folder}
+ * (read-only) when it names one, and as on ECS without networking unless the descriptor's
  * {@code isolation} asks for it (and with a read-only root and a {@code /tmp} when it asks for that).
  */
 public final class DockerInvocation {
@@ -44,6 +45,10 @@ public final class DockerInvocation {
                 "--cpus", Double.toString(descriptor.resources().vcpu()),
                 "--memory", descriptor.resources().taskMemoryMiB() + "m",
                 "--security-opt", "no-new-privileges", "--user", user));
+        if (descriptor.input().folder() != null) {
+            line.addAll(List.of("--volume", attemptDir.toAbsolutePath().resolve("input") + ":"
+                    + descriptor.input().folder() + ":ro"));
+        }
         // As on ECS: no network unless the descriptor asks; a read-only root with a writable /tmp when asked.
         if (!descriptor.isolation().network()) {
             line.addAll(List.of("--network", "none"));

@@ -24,7 +24,8 @@ import java.util.TreeMap;
  * quoted variables. Stage-in pins the exact input version; it leaves a marker that stage-out
  * checks, so a failed stage-in never ends as a clean task with an empty upload.
  *
- * <p>The algorithm's container gets its own job's data and nothing more: the input volume read-only,
+ * <p>The algorithm's container gets its own job's data and nothing more: the input volume read-only (also
+ * at the descriptor's {@code input.folder}, when it names one),
  * the output volume writable, never the stage volume that holds the marker; user {@value #ALGORITHM_USER}
  * unless its descriptor asks for root; and no networking unless its descriptor asks for it. ECS gives
  * the task role's credentials endpoint to every container of a task (the agent sets
@@ -208,6 +209,10 @@ public final class TaskDefinitionWrapper {
         // The stage folder stays out of reach: the algorithm can neither forge nor remove the marker.
         List<TaskDefinitionSpec.MountPoint> algorithmMounts = new ArrayList<>(List.of(
                 mount(INPUT_VOLUME, INPUT_DIR, true), mount(OUTPUT_VOLUME, OUTPUT_DIR, false)));
+        // The original tool's input_file_path: the same input volume, read-only, where the image looks for it.
+        if (descriptor.input().folder() != null) {
+            algorithmMounts.add(mount(INPUT_VOLUME, descriptor.input().folder(), true));
+        }
         if (isolation.readOnlyRootFilesystem()) {
             algorithmMounts.add(mount(SCRATCH_VOLUME, SCRATCH_DIR, false));
         }

@@ -183,7 +183,9 @@ class DescriptorValidatorTest {
         Descriptor descriptor = validation.descriptor();
         assertThat(descriptor.name()).isEqualTo("change123");
         assertThat(descriptor.image()).isEqualTo("example/change123");
-        assertThat(descriptor.command()).containsExactly("sh", "/change123.sh", "${CONVEYOR_INPUT}", "${CONVEYOR_OUTPUT_DIR}");
+        assertThat(descriptor.command()).containsExactly("sh", "/change123.sh", "${CONVEYOR_INPUT}",
+                "${CONVEYOR_OUTPUT_DIR}/Result-change123-${CONVEYOR_INPUT_NAME}");
+        assertThat(descriptor.input().folder()).isEqualTo("/data/input");
         assertThat(descriptor.resources()).isEqualTo(new Descriptor.Resources(1, 128, 0));
         assertThat(descriptor.instanceTypes()).containsExactly("t2.micro");
         assertThat(descriptor.parameters()).containsExactly(new Descriptor.Parameter("CHANGE_TOKEN", true, null, null));
@@ -201,7 +203,9 @@ class DescriptorValidatorTest {
 
         assertThat(validation.errors()).isEmpty();
         assertThat(validation.descriptor().name()).isEqualTo("change-123");
-        assertThat(validation.descriptor().command()).containsExactly("/run.sh", "${CONVEYOR_INPUT}", "${CONVEYOR_OUTPUT_DIR}");
+        // The result keeps the name as written, as the original tool named it
+        assertThat(validation.descriptor().command()).containsExactly("/run.sh", "${CONVEYOR_INPUT}",
+                "${CONVEYOR_OUTPUT_DIR}/Result-Change_123-${CONVEYOR_INPUT_NAME}");
         assertThat(validation.descriptor().then()).containsExactly("word-count");
         assertThat(validation.warnings()).extracting(Problem::path).contains("/name", "/executable_path");
     }

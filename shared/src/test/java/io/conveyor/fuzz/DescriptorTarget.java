@@ -92,7 +92,7 @@ final class DescriptorTarget implements FuzzTarget {
         }
         for (CodeArguments.Finding finding : CodeArguments.find(command)) {
             for (String name : Placeholders.referencedIn(command.get(finding.index()))) {
-                require(finding.role() != CodeArguments.Role.CODE && Placeholders.CONTRACT.contains(name),
+                require(finding.role() != CodeArguments.Role.CODE && Placeholders.OWN.contains(name),
                         "${" + name + "} accepted in word " + finding.index() + " (" + finding.role() + ")");
             }
         }

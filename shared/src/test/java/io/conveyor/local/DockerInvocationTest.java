@@ -49,4 +49,20 @@ class DockerInvocationTest {
         // Then
         assertThat(line).doesNotContain("none").containsSequence("--read-only", "--tmpfs", "/tmp");
     }
+
+    @Test
+    void command_inputFolder_mountsTheAttemptsInputFolderThereReadOnly() {
+        // Given a legacy descriptor with input_file_path
+        Descriptor descriptor = new DescriptorValidator().validate("legacy.json", ("{\"name\": \"change123\","
+                + " \"container_name\": \"busybox:1.36\", \"run_command\": \"cp $input $output\","
+                + " \"input_file_path\": \"/data/input\"}").getBytes(StandardCharsets.UTF_8)).descriptor();
+
+        // When
+        List<String> line = DockerInvocation.command(descriptor, "c", Path.of("/w/.work/job-1/attempt-1"), Map.of(),
+                List.of("cp"), "1000:1000");
+
+        // Then
+        assertThat(String.join(" ", line)).contains("--volume /w/.work/job-1/attempt-1:/conveyor --workdir /conveyor",
+                "--volume /w/.work/job-1/attempt-1/input:/data/input:ro");
+    }
 }

@@ -168,4 +168,26 @@ class TaskDefinitionWrapperTest {
         assertThat(json.path("containerDefinitions").get(0).path("command").get(0).asText())
                 .isEqualTo(TaskDefinitionWrapper.STAGE_IN_SCRIPT);
     }
+
+    @Test
+    void wrap_legacyInputFilePath_algorithmAlsoMountsTheInputVolumeThereReadOnly() {
+        // Given the original tool's input_file_path
+        Descriptor legacy = RegistrarTest.VALIDATOR.validate("legacy.json", ("{\"name\": \"change123\", \"container_name\":"
+                + " \"busybox:1.36\", \"run_command\": \"sh /change123.sh $input $output\", \"input_file_path\": \"/data/input\"}")
+                .getBytes(StandardCharsets.UTF_8)).descriptor();
+
+        // When
+        TaskDefinitionSpec spec = TaskDefinitionWrapper.wrap(legacy, "00", RegistrarTest.SETTINGS);
+
+        // Then the same input volume, read-only, at both paths; nothing else gains a mount
+        assertThat(spec.container("algorithm").mountPoints()).containsExactly(
+                new TaskDefinitionSpec.MountPoint("input", "/conveyor/input", true),
+                new TaskDefinitionSpec.MountPoint("output", "/conveyor/output", false),
+                new TaskDefinitionSpec.MountPoint("input", "/data/input", true));
+        assertThat(spec.container("stage-in").mountPoints()).extracting(TaskDefinitionSpec.MountPoint::containerPath)
+                .doesNotContain("/data/input");
+        assertThat(spec.container("algorithm").command()).containsExactly("sh", "/change123.sh", "${CONVEYOR_INPUT}",
+                "${CONVEYOR_OUTPUT_DIR}/Result-change123-${CONVEYOR_INPUT_NAME}");
+        assertThat(wrap("").container("algorithm").mountPoints()).hasSize(2);
+    }
 }

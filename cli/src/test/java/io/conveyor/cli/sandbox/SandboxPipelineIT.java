@@ -79,7 +79,7 @@ class SandboxPipelineIT {
         JobRecord child = run.jobs.get(upper.children().get(0)).orElseThrow();
         assertThat(child.algorithm()).isEqualTo("word-count");
         assertThat(child.parent()).isEqualTo(upper.id());
-        assertThat(run.output(run.awaitEnded("inputs/archive/readme.md"), "readme.md")).startsWith("# Archived");
+        assertThat(run.output(run.awaitEnded("inputs/archive/readme.md"), "Result-archive-readme.md")).startsWith("# Archived");
     }
 
     @Test
