@@ -23,7 +23,7 @@ public final class PipelineText {
         }
         lines.add("Batches: the files uploaded under inputs/" + pipeline.name() + "/<batch>/ (locally inbox/"
                 + pipeline.name() + "/<batch>/)");
-        lines.add("  " + batchRule(pipeline.batches()));
+        lines.add("  " + batchRule(pipeline.batches(), pipeline.steps().stream().anyMatch(Step::gathers)));
         lines.add("Steps:");
         for (Step first : pipeline.firstSteps()) {
             tree(pipeline, first, 1, lines);
@@ -62,8 +62,8 @@ public final class PipelineText {
         }
     }
 
-    /** The batch rule in words. */
-    static String batchRule(BatchRule rule) {
+    /** The batch rule in words; what a failed member does only when a step gathers. */
+    static String batchRule(BatchRule rule, boolean gathers) {
         String complete = switch (rule.completion()) {
             case MANIFEST -> "A batch is complete when its " + BatchRule.MANIFEST + " has arrived and every file it "
                     + "lists is there.";
@@ -71,8 +71,12 @@ public final class PipelineText {
             case QUIET -> "A batch is complete when no file has arrived in it for " + seconds(rule.quietPeriod().toSeconds())
                     + ".";
         };
-        return complete + " One not complete " + minutes(rule.deadline().toMinutes()) + " after its first file ends "
-                + "with that reason. " + (rule.onMemberFailure() == BatchRule.MemberFailure.FAIL
+        String deadline = " One not complete " + minutes(rule.deadline().toMinutes()) + " after its first file ends "
+                + "with that reason. ";
+        if (!gathers) {
+            return complete + deadline + "No step gathers, so no job waits for it.";
+        }
+        return complete + deadline + (rule.onMemberFailure() == BatchRule.MemberFailure.FAIL
                 ? "A failed job of a gathered step fails the gather, with its reason."
                 : "A gather runs over the jobs that succeeded; the failed ones are named in its record.");
     }

@@ -4,6 +4,7 @@ import io.conveyor.cli.UsageException;
 import io.conveyor.descriptor.Descriptor;
 import io.conveyor.descriptor.DescriptorValidator;
 import io.conveyor.descriptor.Validation;
+import io.conveyor.pipeline.PipelineFiles;
 import io.conveyor.jobs.JobLogs;
 import io.conveyor.jobs.JobOperations;
 import io.conveyor.jobs.JobStore;
@@ -168,7 +169,7 @@ final class LocalTarget implements Target {
         return algorithms().stream().filter(a -> a.name().equals(name) && a.status().equals("VALID")).findFirst();
     }
 
-    /** Every descriptor of the algorithms folder, validated. */
+    /** Every descriptor of the algorithms folder (not its pipelines), validated. */
     private List<Validation> descriptors() throws UsageException {
         List<Validation> found = new ArrayList<>();
         if (!Files.isDirectory(algorithms)) {
@@ -177,7 +178,10 @@ final class LocalTarget implements Target {
         DescriptorValidator validator = new DescriptorValidator();
         try (Stream<Path> files = Files.list(algorithms)) {
             for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList()) {
-                found.add(validator.validate(file.toString(), Files.readAllBytes(file)));
+                byte[] bytes = Files.readAllBytes(file);
+                if (!PipelineFiles.isPipeline(bytes)) {
+                    found.add(validator.validate(file.toString(), bytes));
+                }
             }
         } catch (IOException e) {
             throw new UsageException("cannot read " + algorithms + ": " + e.getMessage(), e);
