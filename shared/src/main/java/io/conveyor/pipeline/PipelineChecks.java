@@ -39,11 +39,12 @@ final class PipelineChecks {
     record Result(Pipeline pipeline, List<Problem> errors, List<Problem> warnings) {
     }
 
+    /** @param algorithms the algorithms steps may name, or {@code null} to leave them unchecked */
     static Result check(ObjectNode doc, String revision, AlgorithmLookup algorithms) {
         List<Problem> errors = new ArrayList<>();
         List<Problem> warnings = new ArrayList<>();
         String name = doc.path("pipeline").asText();
-        if (algorithms.algorithm(name).isPresent()) {
+        if (algorithms != null && algorithms.algorithm(name).isPresent()) {
             errors.add(new Problem("/pipeline", "'" + name + "' is also an algorithm's name: both would take the "
                     + "files under inputs/" + name + "/; give the pipeline another name"));
         }
@@ -153,8 +154,8 @@ final class PipelineChecks {
     /** The algorithm exists and takes the values given: declared names, required ones given, sets distinct. */
     private static void checkAlgorithm(Step step, JsonNode node, String at, AlgorithmLookup algorithms,
                                        List<Problem> errors) {
-        Optional<Descriptor> found = algorithms.algorithm(step.algorithm());
-        if (found.isEmpty()) {
+        Optional<Descriptor> found = algorithms == null ? Optional.empty() : algorithms.algorithm(step.algorithm());
+        if (algorithms != null && found.isEmpty()) {
             errors.add(new Problem(at + "/algorithm", algorithms.whyNot(step.algorithm())));
         }
         Map<String, Descriptor.Parameter> declared = new LinkedHashMap<>();

@@ -36,6 +36,18 @@ public final class PipelineValidator {
      * @param algorithms the algorithms its steps may name
      */
     public PipelineValidation validate(String source, byte[] content, AlgorithmLookup algorithms) {
+        return check(source, content, java.util.Objects.requireNonNull(algorithms, "algorithms"));
+    }
+
+    /**
+     * Reads a pipeline file accepted before (a registry's copy) without looking its algorithms up again:
+     * every rule but those that need them. Its algorithms are checked where jobs start.
+     */
+    public PipelineValidation read(String source, byte[] content) {
+        return check(source, content, null);
+    }
+
+    private PipelineValidation check(String source, byte[] content, AlgorithmLookup algorithms) {
         String sha256 = Digests.sha256(content);
         List<Problem> errors = new ArrayList<>();
         String text = DescriptorJson.decodeUtf8(content, errors);
