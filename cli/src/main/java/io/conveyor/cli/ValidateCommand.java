@@ -29,9 +29,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code conveyor validate [--explain] FILE|DIR...}: checks descriptors as registration would, files
- * against each other too (names, chains, {@code then} steps that name no descriptor given or beside
- * them); a folder stands for its {@code *.json} files. Prints {@code OK FILE}, or {@code FILE: /path: message}
+ * {@code conveyor validate [--explain] FILE|DIR...}: checks descriptors and pipelines as registration would,
+ * files against each other too (names, chains, {@code then} steps and pipeline steps that name no
+ * descriptor given or beside them); a folder stands for its {@code *.json} files. Prints {@code OK FILE}, or {@code FILE: /path: message}
  * per error; with {@code --explain}, the normalized descriptor and the task definition it would
  * register (a dry run, no AWS).
  */
@@ -40,12 +40,14 @@ import picocli.CommandLine.Parameters;
 final class ValidateCommand implements Callable<Integer> {
 
     /** What {@code conveyor help} says of it, without building it. */
-    static final String SUMMARY = "Check algorithm descriptors (current or legacy format), as registration would.";
+    static final String SUMMARY = "Check algorithm descriptors (current or legacy format) and pipelines, as "
+            + "registration would.";
 
     @Option(names = "--explain", description = "also print the normalized descriptor and the ECS task definition it "
-            + "would register, as JSON on stdout (the verdicts go to stderr); no AWS")
+            + "would register, as JSON on stdout, or, when pipelines are given, each pipeline's steps as text (the "
+            + "verdicts go to stderr); no AWS")
     boolean explain;
-    @Parameters(paramLabel = "FILE|DIR", arity = "1..*", description = "descriptor files, or folders of them (their *.json)")
+    @Parameters(paramLabel = "FILE|DIR", arity = "1..*", description = "descriptor and pipeline files, or folders of them (their *.json)")
     List<String> files = new ArrayList<>();
 
     /** Stand-ins for what only a deployed stack knows. */
