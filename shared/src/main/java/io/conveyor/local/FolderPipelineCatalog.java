@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * The pipelines of the local algorithms folder: each {@code *.json} file that {@link PipelineFiles} calls a
  * pipeline, validated against the folder's valid descriptors. The folder is read again when a file in it
  * is added, changed or removed (one listing and one look at each file per call otherwise); the listener
- * hears of each pipeline file once per content.
+ * hears of each pipeline file once per content and verdict.
  */
 public final class FolderPipelineCatalog implements PipelineCatalog {
 
@@ -126,7 +126,9 @@ public final class FolderPipelineCatalog implements PipelineCatalog {
                         + fileOfName.get(validation.pipeline().name()) + "; names are unique")), validation.warnings());
             }
             all.add(validation);
-            boolean news = !validation.sha256().equals(told.put(file, validation.sha256()));
+            // Told again when its content changed, or its verdict (an algorithm it names came or went).
+            String verdict = validation.sha256() + validation.errors();
+            boolean news = !verdict.equals(told.put(file, verdict));
             if (validation.valid()) {
                 byName.put(validation.pipeline().name(), validation.pipeline());
                 fileOfName.put(validation.pipeline().name(), file);
