@@ -9,6 +9,8 @@ import io.conveyor.descriptor.DescriptorValidator;
 import io.conveyor.descriptor.Problem;
 import io.conveyor.descriptor.Validation;
 import io.conveyor.json.Json;
+import io.conveyor.pipeline.PipelineFiles;
+import io.conveyor.pipeline.PipelineValidation;
 import io.conveyor.registration.TaskDefinitionWrapper;
 import io.conveyor.registration.WrapSettings;
 import java.io.IOException;
@@ -27,9 +29,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code conveyor validate [--explain] FILE|DIR...}: checks descriptors as registration would, files
- * against each other too (names, chains, {@code then} steps that name no descriptor given or beside
- * them); a folder stands for its {@code *.json} files. Prints {@code OK FILE}, or {@code FILE: /path: message}
+ * {@code conveyor validate [--explain] FILE|DIR...}: checks descriptors and pipelines as registration would,
+ * files against each other too (names, chains, {@code then} steps and pipeline steps that name no
+ * descriptor given or beside them); a folder stands for its {@code *.json} files. Prints {@code OK FILE}, or {@code FILE: /path: message}
  * per error; with {@code --explain}, the normalized descriptor and the task definition it would
  * register (a dry run, no AWS).
  */
@@ -38,12 +40,14 @@ import picocli.CommandLine.Parameters;
 final class ValidateCommand implements Callable<Integer> {
 
     /** What {@code conveyor help} says of it, without building it. */
-    static final String SUMMARY = "Check algorithm descriptors (current or legacy format), as registration would.";
+    static final String SUMMARY = "Check algorithm descriptors (current or legacy format) and pipelines, as "
+            + "registration would.";
 
     @Option(names = "--explain", description = "also print the normalized descriptor and the ECS task definition it "
-            + "would register, as JSON on stdout (the verdicts go to stderr); no AWS")
+            + "would register, as JSON on stdout, or, when pipelines are given, each pipeline's steps as text (the "
+            + "verdicts go to stderr); no AWS")
     boolean explain;
-    @Parameters(paramLabel = "FILE|DIR", arity = "1..*", description = "descriptor files, or folders of them (their *.json)")
+    @Parameters(paramLabel = "FILE|DIR", arity = "1..*", description = "descriptor and pipeline files, or folders of them (their *.json)")
     List<String> files = new ArrayList<>();
 
     /** Stand-ins for what only a deployed stack knows. */
@@ -76,9 +80,17 @@ final class ValidateCommand implements Callable<Integer> {
         DescriptorValidator validator = new DescriptorValidator();
         boolean unreadable = false;
         Map<String, Validation> validations = new LinkedHashMap<>();
+        Map<String, byte[]> pipelineFiles = new LinkedHashMap<>();
+        List<String> readable = new ArrayList<>();
         for (String file : files) {
             try {
-                validations.put(file, validator.validate(file, Files.readAllBytes(Path.of(file))));
+                byte[] bytes = Files.readAllBytes(Path.of(file));
+                readable.add(file);
+                if (PipelineFiles.isPipeline(bytes)) {
+                    pipelineFiles.put(file, bytes);
+                } else {
+                    validations.put(file, validator.validate(file, bytes));
+                }
             } catch (NoSuchFileException e) {
                 err.println("conveyor: cannot read " + file + ": no such file");
                 unreadable = true;
@@ -87,29 +99,42 @@ final class ValidateCommand implements Callable<Integer> {
                 unreadable = true;
             }
         }
-        Map<String, List<Problem>> crossErrors = crossCheck(validations, siblings(validations.keySet(), validator));
-        // With --explain, stdout holds only the JSON; the verdicts go to stderr.
+        Map<String, Descriptor> beside = siblings(readable, validator);
+        Map<String, List<Problem>> crossErrors = crossCheck(validations, beside);
+        Map<String, PipelineValidation> pipelines = PipelineFileChecks.validate(pipelineFiles,
+                PipelineFileChecks.lookup(validations, beside));
+        // With --explain, stdout holds only the explanations; the verdicts go to stderr.
         PrintStream report = explain ? err : out;
         boolean invalid = false;
         com.fasterxml.jackson.databind.node.ArrayNode explained = Json.mapper().createArrayNode();
-        for (Map.Entry<String, Validation> entry : validations.entrySet()) {
-            String file = entry.getKey();
-            Validation validation = entry.getValue();
-            List<Problem> errors = new ArrayList<>(validation.errors());
-            errors.addAll(crossErrors.getOrDefault(file, List.of()));
+        for (String file : readable) {
+            List<Problem> errors = new ArrayList<>();
+            List<Problem> warnings = new ArrayList<>();
+            Validation validation = validations.get(file);
+            if (validation != null) {
+                errors.addAll(validation.errors());
+                errors.addAll(crossErrors.getOrDefault(file, List.of()));
+                warnings.addAll(validation.warnings());
+            } else {
+                errors.addAll(pipelines.get(file).errors());
+                warnings.addAll(pipelines.get(file).warnings());
+            }
             if (errors.isEmpty()) {
                 report.println("OK " + file);
             } else {
                 invalid = true;
                 errors.forEach(problem -> report.println(file + ": " + problem));
             }
-            validation.warnings().forEach(problem -> report.println(file + ": " + (problem.path().isEmpty() ? "/" : problem.path())
+            warnings.forEach(problem -> report.println(file + ": " + (problem.path().isEmpty() ? "/" : problem.path())
                     + ": warning: " + problem.message()));
-            if (explain && errors.isEmpty()) {
+            if (explain && errors.isEmpty() && validation != null) {
                 explained.add(explanation(file, validation));
             }
         }
-        if (explain) {
+        if (explain && !pipelines.isEmpty()) {
+            // Pipelines are explained as text; descriptors given with them are only checked.
+            out.print(PipelineFileChecks.explain(pipelines.values()));
+        } else if (explain) {
             // One JSON document: the object of the one file given, else an array of them.
             out.println(pretty(several ? explained : explained.isEmpty() ? Json.mapper().nullNode() : explained.get(0)));
         }
@@ -136,18 +161,20 @@ final class ValidateCommand implements Callable<Integer> {
     }
 
     /**
-     * The names of the valid descriptors in the folders of the files given, which a {@code then} may
-     * name too (the local mode's algorithms folder is such a folder).
+     * The valid descriptors in the folders of the files given, by name, which a {@code then} or a
+     * pipeline's step may name too (the local mode's algorithms folder is such a folder).
      */
-    private static Map<String, List<String>> siblings(java.util.Set<String> files, DescriptorValidator validator) {
-        Map<String, List<String>> byName = new HashMap<>();
+    private static Map<String, Descriptor> siblings(List<String> files, DescriptorValidator validator) {
+        Map<String, Descriptor> byName = new HashMap<>();
         java.util.Set<Path> folders = new java.util.LinkedHashSet<>();
         files.forEach(file -> folders.add(Path.of(file).toAbsolutePath().getParent()));
         for (Path folder : folders) {
             try (java.util.stream.Stream<Path> listed = Files.list(folder)) {
                 for (Path file : listed.filter(f -> f.toString().endsWith(".json") && Files.isRegularFile(f)).toList()) {
-                    validator.validate(file.toString(), Files.readAllBytes(file)).accepted()
-                            .ifPresent(d -> byName.put(d.name(), d.then()));
+                    byte[] bytes = Files.readAllBytes(file);
+                    if (!PipelineFiles.isPipeline(bytes)) {
+                        validator.validate(file.toString(), bytes).accepted().ifPresent(d -> byName.putIfAbsent(d.name(), d));
+                    }
                 }
             } catch (IOException e) {
                 // a folder that cannot be listed offers no names
@@ -161,7 +188,7 @@ final class ValidateCommand implements Callable<Integer> {
      * beside them, among the valid files given together.
      */
     private static Map<String, List<Problem>> crossCheck(Map<String, Validation> validations,
-                                                         Map<String, List<String>> beside) {
+                                                         Map<String, Descriptor> beside) {
         Map<String, List<Problem>> errors = new HashMap<>();
         Map<String, String> fileOfName = new HashMap<>();
         Map<String, Descriptor> byName = new HashMap<>();
@@ -176,7 +203,8 @@ final class ValidateCommand implements Callable<Integer> {
         }));
         byName.forEach((name, descriptor) -> {
             List<Problem> cycles = Chains.leadingBack(descriptor,
-                    next -> byName.containsKey(next) ? byName.get(next).then() : beside.getOrDefault(next, List.of()));
+                    next -> byName.containsKey(next) ? byName.get(next).then()
+                            : beside.containsKey(next) ? beside.get(next).then() : List.of());
             if (!cycles.isEmpty()) {
                 errors.computeIfAbsent(fileOfName.get(name), f -> new ArrayList<>()).addAll(cycles);
             }

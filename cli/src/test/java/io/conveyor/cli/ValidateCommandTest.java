@@ -23,7 +23,7 @@ class ValidateCommandTest {
     record Run(int exit, List<String> out, List<String> err) {
     }
 
-    private static Run validate(String... args) {
+    static Run validate(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         List<String> command = new ArrayList<>(List.of("validate"));
@@ -34,13 +34,13 @@ class ValidateCommandTest {
                 err.toString(StandardCharsets.UTF_8).lines().toList());
     }
 
-    private static String write(Path dir, String name, String json) throws Exception {
+    static String write(Path dir, String name, String json) throws Exception {
         Path file = dir.resolve(name);
         Files.writeString(file, json);
         return file.toString();
     }
 
-    private static String descriptor(String name, String extra) {
+    static String descriptor(String name, String extra) {
         return "{\"name\": \"" + name + "\", \"image\": \"busybox:1.36\", \"command\": [\"wc\"],"
                 + " \"resources\": {\"vcpu\": 1, \"memoryMiB\": 256}" + extra + "}";
     }

@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a descriptor's JSON may hold before any rule reads it: UTF-8 text, no NUL, and numbers Conveyor
+ * What a descriptor's (or a pipeline's) JSON may hold before any rule reads it: UTF-8 text, no NUL, and numbers Conveyor
  * can hold exactly.
  *
  * <p>The bytes are decoded here, strictly: Jackson's own decoder takes overlong forms
@@ -37,7 +37,7 @@ import java.util.Map;
  * for the values Conveyor keeps ({@code int} and {@code double}) is a problem at its path, and its node
  * is made {@code null} so the schema still checks the rest of the document.
  */
-final class DescriptorJson {
+public final class DescriptorJson {
 
     /** No field takes more: the values are read as {@code int}s. */
     static final BigDecimal MAX_MAGNITUDE = BigDecimal.valueOf(Integer.MAX_VALUE);
@@ -51,7 +51,7 @@ final class DescriptorJson {
      * The text of {@code content}, decoded as UTF-8 with no malformed or overlong sequence (a leading
      * byte order mark is dropped), or {@code null} with the problem, naming the byte offset, added.
      */
-    static String decodeUtf8(byte[] content, List<Problem> problems) {
+    public static String decodeUtf8(byte[] content, List<Problem> problems) {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(content);
@@ -83,7 +83,7 @@ final class DescriptorJson {
      * The one JSON value of {@code text} ({@code null} when there is none), or {@code null} with the
      * problem added: a syntax error, or anything but white space after the value.
      */
-    static JsonNode parse(ObjectMapper mapper, String text, List<Problem> problems) {
+    public static JsonNode parse(ObjectMapper mapper, String text, List<Problem> problems) {
         try (JsonParser parser = mapper.createParser(text)) {
             JsonNode root;
             try {
@@ -105,7 +105,7 @@ final class DescriptorJson {
                 end = e.getLocation() == null ? end : e.getLocation();
             }
             problems.add(new Problem("", "not valid JSON: line " + end.getLineNr() + ", column " + end.getColumnNr()
-                    + ": data after the JSON object; a descriptor is one object and nothing after it"));
+                    + ": data after the JSON object; the file is one object and nothing after it"));
             return null;
         } catch (JsonProcessingException e) {
             problems.add(new Problem("", "not valid JSON: " + Json.describe(e)));
@@ -119,7 +119,7 @@ final class DescriptorJson {
      * Every string and field name holding NUL (U+0000) or an unpaired surrogate (a {@code \\ud800} escape
      * alone, which is no character and has no UTF-8 form), at its path.
      */
-    static List<Problem> nulProblems(JsonNode node, String path) {
+    public static List<Problem> nulProblems(JsonNode node, String path) {
         List<Problem> problems = new ArrayList<>();
         if (node.isTextual() && node.textValue().indexOf('\0') >= 0) {
             problems.add(new Problem(path, "holds a NUL character (U+0000), which no command argument or "
@@ -164,7 +164,7 @@ final class DescriptorJson {
     }
 
     /** Every number {@code root} cannot hold, each replaced by {@code null} in place. */
-    static List<Problem> takeOutUnreadableNumbers(JsonNode root) {
+    public static List<Problem> takeOutUnreadableNumbers(JsonNode root) {
         List<Problem> problems = new ArrayList<>();
         walk(root, "", problems);
         return problems;
@@ -206,7 +206,7 @@ final class DescriptorJson {
         }
         BigDecimal value = node.decimalValue();
         if (value.abs().compareTo(MAX_MAGNITUDE) > 0) {
-            problems.add(new Problem(path, "is " + shown(value) + ": too large; no descriptor number may exceed "
+            problems.add(new Problem(path, "is " + shown(value) + ": too large; no number may exceed "
                     + MAX_MAGNITUDE + " (and each field has its own, smaller, maximum)"));
             return true;
         }

@@ -1,23 +1,10 @@
 package io.conveyor.descriptor;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.PathType;
-import com.networknt.schema.SchemaValidatorsConfig;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
 import io.conveyor.storage.Digests;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 
@@ -42,10 +29,6 @@ public final class DescriptorValidator {
     static final Set<String> CURRENT_FIELDS = Set.of("image", "command", "input", "resources", "instanceTypes",
             "timeoutSeconds", "retries", "environment", "parameters", "ports", "isolation", "local", "then");
 
-    private static final ObjectMapper STRICT = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
-
     private final JsonSchema current;
     private final JsonSchema legacy;
 
@@ -58,21 +41,8 @@ public final class DescriptorValidator {
     }
 
     public DescriptorValidator() {
-        JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
-        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().pathType(PathType.JSON_POINTER).build();
-        this.current = load(factory, config, "descriptor.schema.json");
-        this.legacy = load(factory, config, "legacy-descriptor.schema.json");
-    }
-
-    private static JsonSchema load(JsonSchemaFactory factory, SchemaValidatorsConfig config, String file) {
-        try (InputStream in = DescriptorValidator.class.getResourceAsStream("schema/" + file)) {
-            if (in == null) {
-                throw new IllegalStateException("schema " + file + " is not on the classpath");
-            }
-            return factory.getSchema(in, config);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.current = JsonSchemas.load("descriptor.schema.json");
+        this.legacy = JsonSchemas.load("legacy-descriptor.schema.json");
     }
 
     /**
@@ -85,7 +55,7 @@ public final class DescriptorValidator {
         String sha256 = Digests.sha256(content);
         List<Problem> unreadable = new ArrayList<>();
         String text = DescriptorJson.decodeUtf8(content, unreadable);
-        JsonNode root = text == null ? null : DescriptorJson.parse(STRICT, text, unreadable);
+        JsonNode root = text == null ? null : DescriptorJson.parse(JsonSchemas.STRICT, text, unreadable);
         if (!unreadable.isEmpty()) {
             return rejected(source, null, sha256, unreadable);
         }
@@ -172,72 +142,12 @@ public final class DescriptorValidator {
         return found;
     }
 
-    /** Schema violations as problems: the path of the value at fault and the rule, without duplicates. */
     private static List<Problem> schemaErrors(JsonSchema schema, JsonNode document) {
-        Set<ValidationMessage> messages = schema.validate(document);
-        List<Problem> problems = new ArrayList<>();
-        for (ValidationMessage message : messages) {
-            String path = message.getInstanceLocation().toString();
-            String text = message.getMessage();
-            // networknt prefixes the message with the location it already gave us.
-            if (text.startsWith(path + ": ")) {
-                text = text.substring(path.length() + 2);
-            } else if (text.startsWith(": ")) {
-                text = text.substring(2);
-            }
-            if ("additionalProperties".equals(message.getType()) && message.getProperty() != null) {
-                path = path + "/" + message.getProperty();
-                text = "unknown field '" + message.getProperty() + "'";
-            }
-            text = explainPattern(text);
-            if ("oneOf".equals(message.getType())) {
-                text = ONE_OF_COMMAND;
-            }
-            Problem problem = new Problem(path, text);
-            if (!problems.contains(problem)) {
-                problems.add(problem);
-            }
-        }
-        return dropOneOfDetails(sorted(problems));
-    }
-
-    /** What the schema's patterns mean, in words an author reads faster than a regex. */
-    private static final java.util.Map<String, String> PATTERNS = java.util.Map.of(
-            "^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$",
-            "must be lowercase letters, digits and dashes, at most 64 characters, starting and ending with a letter or digit",
-            "^[a-z0-9][a-z0-9._/:-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$",
-            "must be an image reference: registry/name:tag or registry/name@sha256:<64 hex digits>, the name in lowercase",
-            "^[A-Za-z_][A-Za-z0-9_]{0,127}$",
-            "must be a variable name: letters, digits and underscores, not starting with a digit, at most 128 characters",
-            "^\\.[A-Za-z0-9._-]{1,32}$",
-            "must be a file name ending that starts with a dot, e.g. '.csv'",
-            "^[a-z][a-z0-9-]*\\.[a-z0-9]+$",
-            "must be an EC2 instance type such as 't3.small'");
-
-    private static String explainPattern(String text) {
-        String marker = "does not match the regex pattern ";
-        int at = text.indexOf(marker);
-        if (at < 0) {
-            return text;
-        }
-        String friendly = PATTERNS.get(text.substring(at + marker.length()));
-        return friendly == null ? text : text.substring(0, at) + friendly;
-    }
-
-    /** A failed oneOf also reports each branch's failure at the same path; the summary says it all. */
-    private static List<Problem> dropOneOfDetails(List<Problem> problems) {
-        Set<String> summarized = new java.util.HashSet<>();
-        for (Problem problem : problems) {
-            if (problem.message().equals(ONE_OF_COMMAND)) {
-                summarized.add(problem.path());
-            }
-        }
-        return problems.stream().filter(problem -> !summarized.contains(problem.path())
-                || problem.message().equals(ONE_OF_COMMAND)).toList();
+        return JsonSchemas.problems(schema, document, ONE_OF_COMMAND);
     }
 
     private static List<Problem> sorted(List<Problem> problems) {
-        return problems.stream().sorted(Comparator.comparing(Problem::path).thenComparing(Problem::message)).toList();
+        return JsonSchemas.sorted(problems);
     }
 
     private static Validation rejected(String source, DescriptorFormat format, String sha256, List<Problem> errors) {

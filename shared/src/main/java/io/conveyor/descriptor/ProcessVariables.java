@@ -87,7 +87,7 @@ public final class ProcessVariables {
     }
 
     /** The error for a parameter named {@code name}, when its name is reserved or changes what runs, or empty. */
-    static Optional<String> parameterProblem(String name) {
+    public static Optional<String> parameterProblem(String name) {
         return reservedProblem(name).or(() -> changesWhatRuns(name).map(why -> "'" + name + "' may not be a "
                 + "parameter: its value would come from any uploader's metadata, and " + why
                 + "; give the parameter another name, and set " + name + " in your image if the algorithm needs it"));

@@ -44,8 +44,18 @@ public final class Secrets {
 
     /** Every string of {@code document} that holds a secret, or is a literal under a secret's name. */
     static List<Problem> find(JsonNode document) {
+        return find(document, path -> path.equals("/environment") || path.equals("/local/environment"));
+    }
+
+    /**
+     * Every string of any JSON document that holds a secret, or is a literal under a secret's name.
+     *
+     * @param variables whether the object at a JSON path maps variable names to their values (a descriptor's
+     *                  {@code /environment}, a pipeline step's {@code parameters}): the names are checked too
+     */
+    public static List<Problem> find(JsonNode document, java.util.function.Predicate<String> variables) {
         List<Value> values = new ArrayList<>();
-        collect(document, "", values);
+        collect(document, "", variables, values);
         boolean anyKeyId = values.stream().anyMatch(value -> ACCESS_KEY_ID.matcher(value.text()).find());
         List<Problem> problems = new ArrayList<>();
         for (Value value : values) {
@@ -123,28 +133,29 @@ public final class Secrets {
     }
 
     /** Every string, with the variable it sets: an environment entry's name, a parameter's for its default. */
-    private static void collect(JsonNode node, String path, List<Value> values) {
+    private static void collect(JsonNode node, String path, java.util.function.Predicate<String> variables,
+                                List<Value> values) {
         if (node.isTextual()) {
             values.add(new Value(path, node.textValue(), null));
             return;
         }
         if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
-                collect(node.get(i), path + "/" + i, values);
+                collect(node.get(i), path + "/" + i, variables, values);
             }
             return;
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             String at = path + "/" + field.getKey().replace("~", "~0").replace("/", "~1");
-            if (field.getValue().isTextual() && (path.equals("/environment") || path.equals("/local/environment"))) {
+            if (field.getValue().isTextual() && variables.test(path)) {
                 // The name too: a variable may be named by a key id.
                 values.add(new Value(at, field.getKey(), null));
                 values.add(new Value(at, field.getValue().textValue(), field.getKey()));
             } else if (field.getValue().isTextual() && path.matches("/parameters/\\d+") && field.getKey().equals("default")) {
                 values.add(new Value(at, field.getValue().textValue(), node.path("name").asText(null)));
             } else {
-                collect(field.getValue(), at, values);
+                collect(field.getValue(), at, variables, values);
             }
         }
     }

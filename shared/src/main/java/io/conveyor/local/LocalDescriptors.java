@@ -3,6 +3,7 @@ package io.conveyor.local;
 import io.conveyor.descriptor.DescriptorValidator;
 import io.conveyor.descriptor.Problem;
 import io.conveyor.descriptor.Validation;
+import io.conveyor.pipeline.PipelineFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The algorithms folder, read again whenever a descriptor in it is added, changed or removed (one
+ * The descriptors of the algorithms folder (its pipeline files are {@link FolderPipelineCatalog}'s), read
+ * again whenever a file in it is added, changed or removed (one
  * listing and one look at each {@code *.json} per poll): a descriptor added while {@code conveyor
  * local} runs is used from the next poll on. The listener hears of each file once per content.
  */
@@ -66,6 +68,9 @@ final class LocalDescriptors {
                 bytes = Files.readAllBytes(file);
             } catch (java.nio.file.NoSuchFileException e) {
                 continue;
+            }
+            if (PipelineFiles.isPipeline(bytes)) {
+                continue;  // FolderPipelineCatalog's to read
             }
             Validation validation = validator.validate(file.toString(), bytes);
             boolean news = !validation.sha256().equals(told.put(file, validation.sha256()));

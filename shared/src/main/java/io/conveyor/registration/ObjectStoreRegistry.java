@@ -14,14 +14,16 @@ import java.util.Optional;
 
 /**
  * The registry as JSON objects in a bucket (Conveyor's output bucket):
- * {@code registry/algorithms/<name>.json} per algorithm, and
- * {@code registry/outcomes/<descriptor file>} for each file under {@code algorithms/} — the place an
- * author looks for what became of an upload. Neither prefix triggers a registration.
+ * {@code registry/algorithms/<name>.json} per algorithm, {@code registry/pipelines/<name>.json} per
+ * pipeline, and {@code registry/outcomes/<file>} for each file under {@code algorithms/} — the place an
+ * author looks for what became of an upload. No such prefix triggers a registration.
  */
-public final class ObjectStoreRegistry implements AlgorithmRegistry {
+public final class ObjectStoreRegistry implements AlgorithmRegistry, PipelineRegistry {
 
     /** Where algorithm records lie. */
     public static final String ALGORITHMS = "registry/algorithms/";
+    /** Where pipeline records lie. */
+    public static final String PIPELINES = "registry/pipelines/";
     /** Where descriptor outcomes lie. */
     public static final String OUTCOMES = "registry/outcomes/";
 
@@ -73,6 +75,16 @@ public final class ObjectStoreRegistry implements AlgorithmRegistry {
     @Override
     public void save(String descriptorKey, RegistrationOutcome outcome) {
         write(new ObjectRef(bucket, outcomeKey(descriptorKey)), outcome);
+    }
+
+    @Override
+    public Optional<PipelineRecord> pipeline(String name) {
+        return read(new ObjectRef(bucket, PIPELINES + name + ".json"), PipelineRecord.class);
+    }
+
+    @Override
+    public void save(PipelineRecord record) {
+        write(new ObjectRef(bucket, PIPELINES + record.name() + ".json"), record);
     }
 
     private <T> Optional<T> read(ObjectRef ref, Class<T> type) {

@@ -5,6 +5,7 @@ import io.conveyor.descriptor.Descriptor;
 import io.conveyor.descriptor.DescriptorValidator;
 import io.conveyor.descriptor.Problem;
 import io.conveyor.descriptor.Validation;
+import io.conveyor.pipeline.PipelineFiles;
 import io.conveyor.storage.BucketLayout;
 import io.conveyor.storage.ObjectRef;
 import io.conveyor.storage.ObjectStore;
@@ -41,15 +42,21 @@ public final class Registrar {
     private final TaskDefinitions taskDefinitions;
     private final WrapSettings settings;
     private final Clock clock;
+    private final PipelineRegistrar pipelines;
 
+    /**
+     * @param pipelines where pipeline files' pipelines are recorded ({@link ObjectStoreRegistry} is both
+     *                  registries)
+     */
     public Registrar(ObjectStore store, DescriptorValidator validator, AlgorithmRegistry registry,
-                     TaskDefinitions taskDefinitions, WrapSettings settings, Clock clock) {
+                     PipelineRegistry pipelines, TaskDefinitions taskDefinitions, WrapSettings settings, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.validator = Objects.requireNonNull(validator, "validator");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.taskDefinitions = Objects.requireNonNull(taskDefinitions, "taskDefinitions");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.pipelines = new PipelineRegistrar(registry, pipelines, clock);
     }
 
     /**
@@ -60,8 +67,9 @@ public final class Registrar {
         if (outcome.status() != RegistrationOutcome.Status.IGNORED || registry.outcome(ref.key()).isPresent()) {
             registry.save(ref.key(), outcome);
         }
-        LOG.info("outcome={} descriptor=\"{}\" algorithm={} taskDefinition={} errors={} warnings={}", outcome.status(),
-                ref, outcome.algorithm(), outcome.taskDefinitionArn(), outcome.errors().size(), outcome.warnings().size());
+        LOG.info("outcome={} descriptor=\"{}\" algorithm={} pipeline={} taskDefinition={} errors={} warnings={}",
+                outcome.status(), ref, outcome.algorithm(), outcome.pipeline(), outcome.taskDefinitionArn(),
+                outcome.errors().size(), outcome.warnings().size());
         return outcome;
     }
 
@@ -112,7 +120,11 @@ public final class Registrar {
             return rejected(ref, object, null, List.of(new Problem("", "is " + object.size()
                     + " bytes; a descriptor may have at most " + MAX_DESCRIPTOR_BYTES + " bytes")), List.of());
         }
-        Validation validation = validator.validate(ref.uri(), store.read(object));
+        byte[] content = store.read(object);
+        if (PipelineFiles.isPipeline(content)) {
+            return pipelineOutcome(ref, object, pipelines.register(ref, object, content, registry.outcome(key)));
+        }
+        Validation validation = validator.validate(ref.uri(), content);
         if (!validation.valid()) {
             return rejected(ref, object, validation.sha256(), validation.errors(), validation.warnings());
         }
@@ -124,6 +136,12 @@ public final class Registrar {
             return rejected(ref, object, validation.sha256(), List.of(new Problem("/name", "'" + descriptor.name()
                     + "' is already registered from " + existing.get().descriptor()
                     + "; delete that descriptor first, or choose another name")), warnings);
+        }
+        Optional<PipelineRecord> pipeline = pipelines.active(descriptor.name());
+        if (pipeline.isPresent()) {
+            return rejected(ref, object, validation.sha256(), List.of(new Problem("/name", "'" + descriptor.name()
+                    + "' is the name of the pipeline defined by " + pipeline.get().definition() + ": both would take "
+                    + "the files under inputs/" + descriptor.name() + "/; choose another name")), warnings);
         }
         List<Problem> cycle = chainProblems(descriptor, warnings);
         if (!cycle.isEmpty()) {
@@ -174,7 +192,9 @@ public final class Registrar {
     private RegistrationOutcome retire(ObjectRef ref) {
         Optional<AlgorithmRecord> record = registeredFrom(ref);
         if (record.isEmpty()) {
-            return outcome(ref, null, null, RegistrationOutcome.Status.IGNORED, null, null, List.of(), List.of());
+            return pipelines.deleted(ref, registry.outcome(ref.key())).map(retired -> pipelineOutcome(ref, null, retired))
+                    .orElseGet(() -> outcome(ref, null, null, RegistrationOutcome.Status.IGNORED, null, null, List.of(),
+                            List.of()));
         }
         retireAlgorithm(record.get(), () -> {
             if (store.describe(ref).isPresent()) {  // uploaded again since it was found gone: decide on that
@@ -236,11 +256,17 @@ public final class Registrar {
                 .filter(record -> record.active() && record.descriptor().equals(ref.uri()));
     }
 
+    private RegistrationOutcome pipelineOutcome(ObjectRef ref, StoredObject object, PipelineRegistrar.Decision decision) {
+        return new RegistrationOutcome(ref.uri(), object == null ? null : object.versionId(),
+                decision.sha256(), decision.status(), null, null,
+                decision.pipeline(), decision.errors(), decision.warnings(), now());
+    }
+
     private RegistrationOutcome outcome(ObjectRef ref, StoredObject object, String sha256,
                                         RegistrationOutcome.Status status, String algorithm, String arn,
                                         List<Problem> errors, List<Problem> warnings) {
         return new RegistrationOutcome(ref.uri(), object == null ? null : object.versionId(), sha256, status, algorithm,
-                arn, errors, warnings, now());
+                arn, null, errors, warnings, now());
     }
 
     private String now() {

@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What became of one descriptor file, written where its author can read it.
+ * What became of one file under {@code algorithms/} (a descriptor, or a pipeline), written where its author can
+ * read it.
  *
  * @param descriptor        the descriptor's S3 URI
  * @param versionId         the version that was read, or {@code null}
@@ -14,13 +15,15 @@ import java.util.Objects;
  * @param status            the outcome
  * @param algorithm         the algorithm it registers (or retired), or {@code null}
  * @param taskDefinitionArn the task definition jobs of it run, or {@code null}
+ * @param pipeline          for a pipeline file: the pipeline it defines (or retired), else {@code null}
  * @param errors            every error (when rejected)
  * @param warnings          things that work but deserve a look
  * @param at                when (ISO-8601)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RegistrationOutcome(String descriptor, String versionId, String sha256, Status status, String algorithm,
-                                  String taskDefinitionArn, List<Problem> errors, List<Problem> warnings, String at) {
+                                  String taskDefinitionArn, String pipeline, List<Problem> errors, List<Problem> warnings,
+                                  String at) {
 
     /** What became of the descriptor. */
     public enum Status {

@@ -23,7 +23,7 @@ class RegistrarRaceTest {
     private final InMemoryObjectStore store = new InMemoryObjectStore();
     private final ObjectStoreRegistry registry = new ObjectStoreRegistry(store, "out");
     private final RecordingTaskDefinitions ecs = new RecordingTaskDefinitions();
-    private final Registrar registrar = new Registrar(store, RegistrarTest.VALIDATOR, registry, ecs, RegistrarTest.SETTINGS,
+    private final Registrar registrar = new Registrar(store, RegistrarTest.VALIDATOR, registry, registry, ecs, RegistrarTest.SETTINGS,
             Clock.fixed(Instant.parse("2026-11-29T10:00:00Z"), ZoneOffset.UTC));
 
     private ObjectRef upload(String file, String json) {

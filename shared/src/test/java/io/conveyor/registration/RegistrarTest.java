@@ -22,7 +22,7 @@ class RegistrarTest {
     private final InMemoryObjectStore store = new InMemoryObjectStore();
     private final ObjectStoreRegistry registry = new ObjectStoreRegistry(store, "out");
     private final RecordingTaskDefinitions ecs = new RecordingTaskDefinitions();
-    private final Registrar registrar = new Registrar(store, VALIDATOR, registry, ecs, SETTINGS,
+    private final Registrar registrar = new Registrar(store, VALIDATOR, registry, registry, ecs, SETTINGS,
             Clock.fixed(Instant.parse("2026-11-21T10:00:00Z"), ZoneOffset.UTC));
 
     static String descriptor(String name, String extra) {

@@ -4,6 +4,10 @@ import io.conveyor.cli.UsageException;
 import io.conveyor.descriptor.Descriptor;
 import io.conveyor.descriptor.DescriptorValidator;
 import io.conveyor.descriptor.Validation;
+import io.conveyor.pipeline.AlgorithmLookup;
+import io.conveyor.pipeline.PipelineFiles;
+import io.conveyor.pipeline.PipelineValidation;
+import io.conveyor.pipeline.PipelineValidator;
 import io.conveyor.jobs.JobLogs;
 import io.conveyor.jobs.JobOperations;
 import io.conveyor.jobs.JobStore;
@@ -168,7 +172,7 @@ final class LocalTarget implements Target {
         return algorithms().stream().filter(a -> a.name().equals(name) && a.status().equals("VALID")).findFirst();
     }
 
-    /** Every descriptor of the algorithms folder, validated. */
+    /** Every descriptor of the algorithms folder (not its pipelines), validated. */
     private List<Validation> descriptors() throws UsageException {
         List<Validation> found = new ArrayList<>();
         if (!Files.isDirectory(algorithms)) {
@@ -177,7 +181,10 @@ final class LocalTarget implements Target {
         DescriptorValidator validator = new DescriptorValidator();
         try (Stream<Path> files = Files.list(algorithms)) {
             for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList()) {
-                found.add(validator.validate(file.toString(), Files.readAllBytes(file)));
+                byte[] bytes = Files.readAllBytes(file);
+                if (!PipelineFiles.isPipeline(bytes)) {
+                    found.add(validator.validate(file.toString(), bytes));
+                }
             }
         } catch (IOException e) {
             throw new UsageException("cannot read " + algorithms + ": " + e.getMessage(), e);
@@ -204,17 +211,32 @@ final class LocalTarget implements Target {
         List<Registered> results = new ArrayList<>();
         DescriptorValidator validator = new DescriptorValidator();
         for (Path descriptor : descriptors) {
-            Validation validation;
+            byte[] bytes;
             try {
-                validation = validator.validate(descriptor.toString(), Files.readAllBytes(descriptor));
+                bytes = Files.readAllBytes(descriptor);
             } catch (IOException e) {
                 throw new UsageException("cannot read " + descriptor + ": " + e.getMessage(), e);
             }
-            List<String> warnings = StackTarget.problems(validation.warnings());
-            if (validation.accepted().isEmpty()) {
-                results.add(new Registered(descriptor.toString(), "REJECTED", null,
-                        StackTarget.problems(validation.errors()), warnings));
-                continue;
+            String name;
+            List<String> warnings;
+            if (PipelineFiles.isPipeline(bytes)) {
+                PipelineValidation validation = new PipelineValidator().validate(descriptor.toString(), bytes, folderAlgorithms());
+                warnings = StackTarget.problems(validation.warnings());
+                if (!validation.valid()) {
+                    results.add(new Registered(descriptor.toString(), "REJECTED", null,
+                            StackTarget.problems(validation.errors()), warnings));
+                    continue;
+                }
+                name = validation.pipeline().name();
+            } else {
+                Validation validation = validator.validate(descriptor.toString(), bytes);
+                warnings = StackTarget.problems(validation.warnings());
+                if (validation.accepted().isEmpty()) {
+                    results.add(new Registered(descriptor.toString(), "REJECTED", null,
+                            StackTarget.problems(validation.errors()), warnings));
+                    continue;
+                }
+                name = validation.accepted().get().name();
             }
             try {
                 Files.createDirectories(algorithms);
@@ -222,10 +244,17 @@ final class LocalTarget implements Target {
             } catch (IOException e) {
                 throw new UsageException("cannot copy " + descriptor + " into " + algorithms + ": " + e.getMessage(), e);
             }
-            results.add(new Registered(descriptor.toString(), "ACCEPTED", validation.accepted().get().name(), List.of(),
-                    warnings));
+            results.add(new Registered(descriptor.toString(), "ACCEPTED", name, List.of(), warnings));
         }
         return results;
+    }
+
+    /** The algorithms folder's valid descriptors, as a pipeline copied into it may name them. */
+    private AlgorithmLookup folderAlgorithms() throws UsageException {
+        Map<String, Descriptor> byName = new java.util.HashMap<>();
+        descriptors().forEach(v -> v.accepted().ifPresent(d -> byName.putIfAbsent(d.name(), d)));
+        return AlgorithmLookup.of(byName, name -> "'" + name + "' is no valid descriptor in " + algorithms
+                + "; register its descriptor first");
     }
 
     @Override

@@ -12,17 +12,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code conveyor register DESCRIPTOR…}: hand descriptors over and wait for each outcome. */
+/** {@code conveyor register DESCRIPTOR…}: hand descriptors (and pipeline files) over and wait for each outcome. */
 @Command(name = "register", mixinStandardHelpOptions = true,
         description = {RegisterCommand.SUMMARY,
                 "Prints every error with its path; exit 1 if any was rejected."})
 final class RegisterCommand extends TargetCommand {
 
     /** What {@code conveyor help} says of it, without building it. */
-    static final String SUMMARY = "Register algorithm descriptors: uploaded under algorithms/ on a stack (then waits for the "
-                + "register function's outcome), copied into the algorithms folder locally (after validation).";
+    static final String SUMMARY = "Register algorithm descriptors and pipelines: uploaded under algorithms/ on a stack "
+                + "(then waits for the register function's outcome), copied into the algorithms folder locally (after "
+                + "validation).";
 
-    @Parameters(paramLabel = "DESCRIPTOR", arity = "1..*", description = "descriptor files")
+    @Parameters(paramLabel = "DESCRIPTOR", arity = "1..*", description = "descriptor and pipeline files (register a pipeline's algorithms first)")
     List<Path> descriptors = new ArrayList<>();
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "how long to wait for outcomes (default: ${DEFAULT-VALUE})")
     double timeout = 60;

@@ -269,7 +269,8 @@ final class StackTarget implements Target {
                 }
             }
             results.add(outcome.map(found -> new Registered(entry.getKey().toString(), found.status().name(),
-                    found.algorithm(), problems(found.errors()), problems(found.warnings()))).orElseGet(() ->
+                    found.algorithm() != null ? found.algorithm() : found.pipeline(), problems(found.errors()),
+                    problems(found.warnings()))).orElseGet(() ->
                     new Registered(entry.getKey().toString(), "PENDING", null, List.of(), List.of(
                             "no outcome after " + wait.toSeconds() + " s; look again with conveyor algorithms"))));
         }

@@ -80,6 +80,7 @@ class FleetOnStackIT {
             s3.putObject(r -> r.bucket(stack.inputBucket()).key(key), RequestBody.fromString(WrappedTasks.WORD_COUNT));
             RegistrationOutcome registered = new Registrar(new S3ObjectStore(s3), new DescriptorValidator(),
                     new ObjectStoreRegistry(new S3ObjectStore(s3), stack.outputBucket()),
+                    new ObjectStoreRegistry(new S3ObjectStore(s3), stack.outputBucket()),
                     new EcsTaskDefinitions(gapped.ecs()), wrap, Clock.systemUTC()).reconcile(new ObjectRef(stack.inputBucket(), key));
             // the capacity function's launch, from the template's launch template
             Map<String, String> capacity = function(stack, "CapacityFunction").environment();

@@ -127,6 +127,7 @@ final class FleetRig implements AutoCloseable {
         String key = BucketLayout.ALGORITHMS_PREFIX + name + ".json";
         s3.putObject(r -> r.bucket(IN).key(key), RequestBody.fromString(descriptorJson));
         Registrar registrar = new Registrar(new S3ObjectStore(s3), new DescriptorValidator(),
+                new ObjectStoreRegistry(new S3ObjectStore(s3), OUT),
                 new ObjectStoreRegistry(new S3ObjectStore(s3), OUT), new EcsTaskDefinitions(gapped.ecs()), WRAP,
                 Clock.systemUTC());
         RegistrationOutcome outcome = registrar.reconcile(new ObjectRef(IN, key));

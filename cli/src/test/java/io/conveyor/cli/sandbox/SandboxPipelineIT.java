@@ -47,8 +47,18 @@ class SandboxPipelineIT {
     }
 
     static List<Path> descriptors() throws java.io.IOException {
+        // Descriptors first: a pipeline is accepted only once the algorithms it names are registered.
         try (Stream<Path> files = Files.list(SandboxRun.HOME.resolve("algorithms"))) {
-            return files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+            return files.filter(f -> f.toString().endsWith(".json")).sorted(java.util.Comparator.comparing(
+                    (Path f) -> isPipeline(f)).thenComparing(java.util.Comparator.naturalOrder())).toList();
+        }
+    }
+
+    private static boolean isPipeline(Path file) {
+        try {
+            return io.conveyor.pipeline.PipelineFiles.isPipeline(Files.readAllBytes(file));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

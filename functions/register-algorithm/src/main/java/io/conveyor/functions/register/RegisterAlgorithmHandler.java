@@ -21,9 +21,10 @@ import java.util.Objects;
 import org.crac.Core;
 
 /**
- * Descriptors uploaded to (or deleted from) {@code algorithms/} of the input bucket (S3 → SQS → here):
- * each is validated and registered as a wrapped ECS task definition, or retired; the outcome goes to
- * {@code registry/outcomes/} of the output bucket.
+ * Descriptors and pipeline files uploaded to (or deleted from) {@code algorithms/} of the input bucket
+ * (S3 → SQS → here): a descriptor is validated and registered as a wrapped ECS task definition, or retired;
+ * a pipeline is validated against the registered algorithms and recorded under {@code registry/pipelines/},
+ * or retired; every outcome goes to {@code registry/outcomes/} of the output bucket.
  */
 public final class RegisterAlgorithmHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
@@ -72,8 +73,9 @@ public final class RegisterAlgorithmHandler implements RequestHandler<SQSEvent, 
         WrapSettings settings = new WrapSettings(env.required(TASK_FAMILY_PREFIX), env.required(TASK_ROLE_ARN),
                 env.required(EXECUTION_ROLE_ARN), env.required(TASK_LOG_GROUP), aws.region().id(),
                 env.required(STAGE_IMAGE));
-        return new Registrar(store, new DescriptorValidator(), new ObjectStoreRegistry(store, env.required(OUTPUT_BUCKET)),
-                new EcsTaskDefinitions(aws.ecs()), settings, Clock.systemUTC());
+        ObjectStoreRegistry registry = new ObjectStoreRegistry(store, env.required(OUTPUT_BUCKET));
+        return new Registrar(store, new DescriptorValidator(), registry, registry, new EcsTaskDefinitions(aws.ecs()),
+                settings, Clock.systemUTC());
     }
 
     @Override

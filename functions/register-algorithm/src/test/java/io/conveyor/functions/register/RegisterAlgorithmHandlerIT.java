@@ -180,4 +180,33 @@ class RegisterAlgorithmHandlerIT {
         assertThat(record.path("status").asText()).isEqualTo("RETIRED");
         assertThat(outcome("word-count.json").path("status").asText()).isEqualTo("RETIRED");
     }
+
+    @Test
+    void pipelineUploadedAfterItsAlgorithms_isRecordedForDispatchAndRetiredWhenDeleted() throws Exception {
+        // Given the bundled text-report pipeline's algorithms registered
+        upload("algorithms/word-count.json", example("word-count.json"));
+        upload("algorithms/concatenate.json", example("concatenate.json"));
+        assertThat(deliver(2).getBatchItemFailures()).isEmpty();
+
+        // When the pipeline file is uploaded
+        upload("algorithms/text-report.json", example("text-report.json"));
+        assertThat(deliver(1).getBatchItemFailures()).isEmpty();
+
+        // Then its outcome names the pipeline, and the catalog dispatch reads serves it at the file's revision
+        JsonNode outcome = outcome("text-report.json");
+        assertThat(outcome.path("status").asText()).isEqualTo("ACCEPTED");
+        assertThat(outcome.path("pipeline").asText()).isEqualTo("text-report");
+        var catalog = new io.conveyor.registration.ObjectStorePipelineCatalog(new io.conveyor.aws.S3ObjectStore(s3), OUT);
+        assertThat(catalog.pipeline("text-report")).hasValueSatisfying(pipeline ->
+                assertThat(pipeline.revision()).isEqualTo(outcome.path("sha256").asText()));
+
+        // When the file's version is deleted (moto sends no event for a delete marker; see above)
+        String version = s3.headObject(r -> r.bucket(IN).key("algorithms/text-report.json")).versionId();
+        s3.deleteObject(r -> r.bucket(IN).key("algorithms/text-report.json").versionId(version));
+        assertThat(deliver(1).getBatchItemFailures()).isEmpty();
+
+        // Then the pipeline is retired
+        assertThat(outcome("text-report.json").path("status").asText()).isEqualTo("RETIRED");
+        assertThat(catalog.pipeline("text-report")).isEmpty();
+    }
 }

@@ -27,7 +27,7 @@ class RegisterAlgorithmHandlerTest {
     private final RecordingTaskDefinitions ecs = new RecordingTaskDefinitions();
     private final ObjectStoreRegistry registry = new ObjectStoreRegistry(store, "conveyor-123456789012-us-east-1-out");
     private final RegisterAlgorithmHandler handler = new RegisterAlgorithmHandler(new Registrar(store,
-            new DescriptorValidator(), registry, ecs, new WrapSettings("conveyor", "arn:task-role", "arn:execution-role",
+            new DescriptorValidator(), registry, registry, ecs, new WrapSettings("conveyor", "arn:task-role", "arn:execution-role",
             "/conveyor/tasks", "us-east-1", "public.ecr.aws/aws-cli/aws-cli:2.22.35"), Clock.systemUTC()));
 
     private void uploadExample() throws Exception {

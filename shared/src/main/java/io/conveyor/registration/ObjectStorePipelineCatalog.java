@@ -1,0 +1,50 @@
+package io.conveyor.registration;
+
+import io.conveyor.pipeline.Pipeline;
+import io.conveyor.pipeline.PipelineCatalog;
+import io.conveyor.pipeline.PipelineValidation;
+import io.conveyor.pipeline.PipelineValidator;
+import io.conveyor.storage.ObjectStore;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The pipelines the register function accepted, as dispatch reads them: the active record
+ * {@code registry/pipelines/<name>.json} of the output bucket, its document read again (each revision
+ * parsed once per instance).
+ */
+public final class ObjectStorePipelineCatalog implements PipelineCatalog {
+
+    private final PipelineRegistry registry;
+    private final PipelineValidator validator = new PipelineValidator();
+    private final Map<String, Pipeline> byRevision = new ConcurrentHashMap<>();
+
+    /** The catalog of the registry in {@code bucket} (Conveyor's output bucket). */
+    public ObjectStorePipelineCatalog(ObjectStore store, String bucket) {
+        this(new ObjectStoreRegistry(store, bucket));
+    }
+
+    /** The catalog of {@code registry}. */
+    public ObjectStorePipelineCatalog(PipelineRegistry registry) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+    }
+
+    @Override
+    public Optional<Pipeline> pipeline(String name) {
+        return registry.pipeline(name).filter(PipelineRecord::active).map(record -> byRevision.computeIfAbsent(
+                record.sha256(), revision -> read(record)));
+    }
+
+    private Pipeline read(PipelineRecord record) {
+        PipelineValidation validation = validator.read(record.definition(),
+                record.document().getBytes(StandardCharsets.UTF_8));
+        if (!validation.valid() || !validation.sha256().equals(record.sha256())) {
+            throw new IllegalStateException("the registry's record of pipeline '" + record.name() + "' does not hold "
+                    + "the document it accepted (revision " + record.sha256() + "): " + validation.errors());
+        }
+        return validation.pipeline();
+    }
+}
