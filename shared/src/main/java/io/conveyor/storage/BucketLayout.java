@@ -67,4 +67,12 @@ public final class BucketLayout {
     public static String batchRecordKey(String pipeline, String batch) {
         return BATCHES_PREFIX + pipeline + "/" + batch + ".json";
     }
+
+    /**
+     * The folder a gather job of {@code step} takes as its input ({@code CONVEYOR_INPUT_DIR}): each member it
+     * takes has its output files at {@code <member job id>/<output path>} below it. The same below the outbox.
+     */
+    public static String gatherFolderKey(String pipeline, String batch, String step) {
+        return BATCHES_PREFIX + pipeline + "/" + batch + "/" + step + "/";
+    }
 }
