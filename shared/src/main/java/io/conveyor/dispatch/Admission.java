@@ -7,7 +7,10 @@ import io.conveyor.jobs.JobState;
 import io.conveyor.jobs.JobStore;
 import io.conveyor.jobs.JobUpdates;
 import io.conveyor.jobs.NewJob;
+import io.conveyor.jobs.PipelinePlace;
 import io.conveyor.jobs.Transition;
+import io.conveyor.pipeline.Pipeline;
+import io.conveyor.pipeline.PipelineCatalog;
 import io.conveyor.registration.AlgorithmRecord;
 import io.conveyor.registration.AlgorithmRegistry;
 import io.conveyor.storage.BucketLayout;
@@ -31,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * job (one per input version and algorithm revision); a message naming a job by id (a retry, a
  * chain's next step) runs that job with the algorithm revision and input version it was made for,
  * or not at all. A job that may not run is recorded as rejected, saying why.
+ *
+ * <p>Where the key's first segment names no algorithm but a pipeline ({@code inputs/<pipeline>/<batch>/<file>}),
+ * the file is a batch's: {@link PipelineAdmission} makes the jobs of the pipeline's first steps. A pipeline job
+ * takes its parameters' values from its place (the pipeline's step), never from the object's metadata.
  */
 final class Admission {
 
@@ -42,38 +49,52 @@ final class Admission {
     private final String outputBucket;
     /** Algorithms looked up in this batch: each is read once per batch. */
     private final Map<String, Optional<AlgorithmRecord>> algorithms = new HashMap<>();
+    /** Pipelines looked up in this batch: each is read once per batch. */
+    private final Map<String, Optional<Pipeline>> pipelines = new HashMap<>();
+    private final PipelineCatalog catalog;
+    private final PipelineAdmission batchFiles;
 
     /** One admission per batch. */
-    Admission(AlgorithmRegistry registry, ObjectStore inputs, JobUpdates updates, String outputBucket) {
+    Admission(AlgorithmRegistry registry, PipelineCatalog catalog, ObjectStore inputs, JobUpdates updates,
+              String outputBucket) {
         this.registry = Objects.requireNonNull(registry, "registry");
+        this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.inputs = Objects.requireNonNull(inputs, "inputs");
         this.updates = Objects.requireNonNull(updates, "updates");
         this.outputBucket = Objects.requireNonNull(outputBucket, "outputBucket");
+        this.batchFiles = new PipelineAdmission(this::algorithm, inputs, updates, outputBucket);
     }
 
-    /** The job of one event record, when there is one to run; rejections are recorded here. */
-    Optional<Candidate> admit(StorageEvent event) {
+    /** The jobs of one event record that are to run (a pipeline's file may make several); rejections are recorded here. */
+    List<Candidate> admit(StorageEvent event) {
         ObjectRef ref = event.object();
         String key = ref.key();
         if (event.kind() == StorageEvent.Kind.REMOVED) {
             LOG.info("outcome=ignored object=\"{}\" reason=\"removed: jobs of earlier versions keep their version\"", ref);
-            return Optional.empty();
+            return List.of();
         }
         if (!key.startsWith(BucketLayout.INPUTS_PREFIX) || key.endsWith("/")) {
             LOG.warn("outcome=ignored object=\"{}\" reason=\"not an input file under {}<algorithm>/\"", ref,
                     BucketLayout.INPUTS_PREFIX);
-            return Optional.empty();
+            return List.of();
         }
         String below = key.substring(BucketLayout.INPUTS_PREFIX.length());
         int slash = below.indexOf('/');
         if (slash <= 0) {
             LOG.warn("outcome=ignored object=\"{}\" reason=\"inputs lie under {}<algorithm>/, this one names no algorithm\"",
                     ref, BucketLayout.INPUTS_PREFIX);
-            return Optional.empty();
+            return List.of();
         }
         String name = below.substring(0, slash);
         String rest = below.substring(slash + 1);
         Optional<AlgorithmRecord> algorithm = algorithm(name);
+        if (algorithm.isEmpty()) {
+            // Looked up only for a name no algorithm has (the two cannot share one): algorithms' inputs cost no read.
+            Optional<Pipeline> pipeline = pipelines.computeIfAbsent(name, catalog::pipeline);
+            if (pipeline.isPresent()) {
+                return batchFiles.admit(event, pipeline.get(), rest);
+            }
+        }
         boolean needsHead = event.eTag() == null || event.size() < 0
                 || algorithm.map(a -> !a.definition().parameters().isEmpty()).orElse(false);
         Optional<StoredObject> described = needsHead ? inputs.describe(ref, event.versionId())
@@ -81,7 +102,7 @@ final class Admission {
         if (described.isEmpty()) {
             LOG.info("outcome=ignored object=\"{}\" version={} reason=\"gone before its job was made\"", ref,
                     event.versionId());
-            return Optional.empty();
+            return List.of();
         }
         StoredObject input = described.get();
         NewJob unplaced = NewJob.of(new NewJob.JobInput(ref.uri(), input.version().orElse("etag:" + input.eTag())),
@@ -92,14 +113,14 @@ final class Admission {
         Checked checked = algorithm.isEmpty()
                 ? Checked.rejected("unknown algorithm '" + name + "': no descriptor registered under that name (upload "
                 + BucketLayout.ALGORITHMS_PREFIX + name + ".json, then upload this input again)")
-                : check(algorithm.get(), job.id(), job.algorithm().maxAttempts(), input, rest, job.output());
+                : check(algorithm.get(), job.id(), job.algorithm().maxAttempts(), input, rest, job.output(), (PipelinePlace) null);
         if (checked.rejection() != null) {
             Optional<Transition> created = updates.create(job, List.of(new JobEvent.Rejected(checked.rejection())));
             LOG.info("outcome={} job={} object=\"{}\" algorithm={} reason=\"{}\"", created.isPresent() ? "rejected"
                     : "duplicate", job.id(), ref, name, checked.rejection());
-            return Optional.empty();
+            return List.of();
         }
-        return Optional.of(Candidate.of(job, algorithm.get(), input, checked.parameters()));
+        return List.of(Candidate.of(job, algorithm.get(), input, checked.parameters()));
     }
 
     /**
@@ -139,8 +160,11 @@ final class Admission {
             rejection = "the input " + ref + " changed since this job was made (it was " + record.inputVersion()
                     + ", now etag:" + described.get().eTag() + ")";
         }
+        PipelinePlace place = record.pipeline();
+        String rest = place == null ? BucketLayout.restOf(ref.key())
+                : BucketLayout.restInBatch(ref.key(), place.pipeline(), place.batch());
         Checked checked = rejection == null ? check(algorithm.get(), jobId, record.maxAttempts(), described.get(),
-                BucketLayout.restOf(ref.key()), record.output()) : Checked.rejected(rejection);
+                rest, record.output(), place) : Checked.rejected(PipelineAdmission.named(place, rest, rejection));
         if (checked.rejection() != null) {
             Optional<Transition> written = updates.apply(read.get(), List.of(new JobEvent.Rejected(checked.rejection())));
             LOG.info("outcome={} job={} object=\"{}\" algorithm={} reason=\"{}\"", written.isPresent() ? "rejected"
@@ -171,20 +195,34 @@ final class Admission {
                 + "stack's own task definitions; retry it without --same-image");
     }
 
-    private Optional<AlgorithmRecord> algorithm(String name) {
+    Optional<AlgorithmRecord> algorithm(String name) {
         return algorithms.computeIfAbsent(name, registry::algorithm);
     }
 
     /** Why a job may not run (or {@code null}), and its parameters' values when it may. */
-    private record Checked(String rejection, Map<String, String> parameters) {
+    record Checked(String rejection, Map<String, String> parameters) {
         static Checked rejected(String why) {
             return new Checked(why, Map.of());
         }
     }
 
-    /** The checks every job passes before it runs, whether its input is new or its record exists. */
-    private static Checked check(AlgorithmRecord algorithm, String id, int attempts, StoredObject input, String rest,
-                                 String output) {
+    /**
+     * The checks every job passes before it runs, whether its input is new or its record exists; a pipeline job's
+     * ({@code place} not {@code null}) say so, naming its pipeline, step and file.
+     *
+     * @param rest where the input lies below {@code inputs/<algorithm>/}, or for a pipeline job below its batch
+     */
+    static Checked check(AlgorithmRecord algorithm, String id, int attempts, StoredObject input, String rest,
+                         String output, PipelinePlace place) {
+        Checked checked = checkValues(algorithm, id, attempts, input, rest, output,
+                place == null ? null : place.parameters());
+        return place == null || checked.rejection() == null ? checked
+                : Checked.rejected(PipelineAdmission.named(place, rest, checked.rejection()));
+    }
+
+    /** The checks; {@code placed} is a pipeline job's parameter values (its place's), {@code null} outside pipelines. */
+    private static Checked checkValues(AlgorithmRecord algorithm, String id, int attempts, StoredObject input,
+                                       String rest, String output, Map<String, String> placed) {
         String name = algorithm.name();
         if (!algorithm.active() || algorithm.taskDefinitionArn() == null) {
             return Checked.rejected("algorithm '" + name + "' was retired" + (algorithm.retiredAt() == null ? ""
@@ -199,8 +237,18 @@ final class Admission {
         }
         Map<String, String> parameters;
         try {
-            parameters = InputRules.parameterValues(d, input.metadata());
+            if (placed != null) {
+                Optional<String> undeclared = PipelineAdmission.undeclared(d, placed);
+                if (undeclared.isPresent()) {
+                    return Checked.rejected(undeclared.get());
+                }
+            }
+            parameters = InputRules.parameterValues(d, placed != null ? placed : input.metadata());
         } catch (InputRules.MissingParameterException e) {
+            if (placed != null) {
+                return Checked.rejected(e.getMessage() + ": a pipeline's job takes its values from its step (its "
+                        + "parameters, or each of its parameter sets), never from object metadata");
+            }
             return Checked.rejected(e.getMessage() + ": give " + (e.names().size() == 1 ? "it" : "them")
                     + " as S3 object metadata (" + e.names().stream().map(p -> "x-amz-meta-"
                     + p.toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")) + ")");

@@ -5,6 +5,7 @@ import io.conveyor.fleet.ContainerScheduler;
 import io.conveyor.jobs.JobChanges;
 import io.conveyor.jobs.JobStore;
 import io.conveyor.jobs.JobUpdates;
+import io.conveyor.pipeline.PipelineCatalog;
 import io.conveyor.registration.AlgorithmRegistry;
 import io.conveyor.storage.ObjectStore;
 import io.conveyor.storage.StorageEvent;
@@ -14,11 +15,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Flow 2, the driver: input objects under {@code inputs/<algorithm>/} become jobs, and jobs become
+ * Flow 2, the driver: input objects under {@code inputs/<algorithm>/} (and a pipeline's batches' files under
+ * {@code inputs/<pipeline>/<batch>/}) become jobs, and jobs become
  * tasks. A batch goes through three steps: {@link Admission} (which jobs are to run),
  * {@link Placement} (packed onto the cluster's free capacity, claimed and started) and
  * {@link CapacityRequests} (the capacity function told of the jobs that fit nowhere). What each job's record becomes
@@ -39,6 +42,7 @@ public final class Dispatcher {
     public static final int PARALLELISM = 16;
 
     private final AlgorithmRegistry registry;
+    private final PipelineCatalog pipelines;
     private final ObjectStore inputs;
     private final JobUpdates updates;
     private final String outputBucket;
@@ -49,6 +53,7 @@ public final class Dispatcher {
 
     private Dispatcher(Builder b) {
         this.registry = Objects.requireNonNull(b.registry, "registry");
+        this.pipelines = b.pipelines;
         this.inputs = Objects.requireNonNull(b.inputs, "inputs");
         this.updates = new JobUpdates(Objects.requireNonNull(b.jobs, "jobs"), Objects.requireNonNull(b.clock, "clock"),
                 b.changes);
@@ -114,12 +119,12 @@ public final class Dispatcher {
 
     private Map<String, Verdict> dispatchBatch(List<Message> messages, String invocation) {
         Batch batch = new Batch(messages);
-        Admission admission = new Admission(registry, inputs, updates, outputBucket);
+        Admission admission = new Admission(registry, pipelines, inputs, updates, outputBucket);
         for (Message message : messages) {
             try {
                 List<Candidate> admitted = new ArrayList<>();
                 for (StorageEvent event : message.events()) {
-                    admission.admit(event).ifPresent(admitted::add);
+                    admitted.addAll(admission.admit(event));
                 }
                 for (String jobId : message.jobIds()) {
                     admission.admitRecorded(jobId).ifPresent(admitted::add);
@@ -162,6 +167,8 @@ public final class Dispatcher {
     /** Names every collaborator, so that none can be passed in another's place. */
     public static final class Builder {
         private AlgorithmRegistry registry;
+        /** No pipeline unless told: every key's first segment is then an algorithm's name. */
+        private PipelineCatalog pipelines = name -> Optional.empty();
         private ObjectStore inputs;
         private JobStore jobs;
         private ContainerScheduler cluster;
@@ -206,6 +213,12 @@ public final class Dispatcher {
         /** Where algorithms are registered. */
         public Builder registry(AlgorithmRegistry value) {
             registry = value;
+            return this;
+        }
+
+        /** The pipelines whose batches' files lie under {@code inputs/<pipeline>/<batch>/}. */
+        public Builder pipelines(PipelineCatalog value) {
+            pipelines = Objects.requireNonNull(value, "pipelines");
             return this;
         }
 

@@ -1,9 +1,8 @@
 package io.conveyor.registration;
 
+import io.conveyor.pipeline.AcceptedPipeline;
 import io.conveyor.pipeline.Pipeline;
 import io.conveyor.pipeline.PipelineCatalog;
-import io.conveyor.pipeline.PipelineValidation;
-import io.conveyor.pipeline.PipelineValidator;
 import io.conveyor.storage.ObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -14,12 +13,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The pipelines the register function accepted, as dispatch reads them: the active record
  * {@code registry/pipelines/<name>.json} of the output bucket, its document read again (each revision
- * parsed once per instance).
+ * parsed once per instance, without the JSON Schema: {@link AcceptedPipeline}).
  */
 public final class ObjectStorePipelineCatalog implements PipelineCatalog {
 
     private final PipelineRegistry registry;
-    private final PipelineValidator validator = new PipelineValidator();
     private final Map<String, Pipeline> byRevision = new ConcurrentHashMap<>();
 
     /** The catalog of the registry in {@code bucket} (Conveyor's output bucket). */
@@ -39,12 +37,20 @@ public final class ObjectStorePipelineCatalog implements PipelineCatalog {
     }
 
     private Pipeline read(PipelineRecord record) {
-        PipelineValidation validation = validator.read(record.definition(),
-                record.document().getBytes(StandardCharsets.UTF_8));
-        if (!validation.valid() || !validation.sha256().equals(record.sha256())) {
+        byte[] document = record.document().getBytes(StandardCharsets.UTF_8);
+        Pipeline pipeline;
+        try {
+            // Without the schema: it was checked at registration, and its validator is not in dispatch's artifact.
+            pipeline = AcceptedPipeline.read(record.definition(), document);
+        } catch (IllegalArgumentException e) {
             throw new IllegalStateException("the registry's record of pipeline '" + record.name() + "' does not hold "
-                    + "the document it accepted (revision " + record.sha256() + "): " + validation.errors());
+                    + "the document it accepted (revision " + record.sha256() + "): " + e.getMessage(), e);
         }
-        return validation.pipeline();
+        if (!pipeline.revision().equals(record.sha256())) {
+            throw new IllegalStateException("the registry's record of pipeline '" + record.name() + "' does not hold "
+                    + "the document it accepted (revision " + record.sha256() + ", its document's "
+                    + pipeline.revision() + ")");
+        }
+        return pipeline;
     }
 }

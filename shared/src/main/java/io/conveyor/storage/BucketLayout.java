@@ -10,9 +10,12 @@ public final class BucketLayout {
 
     /** Algorithm descriptors, in the input bucket. */
     public static final String ALGORITHMS_PREFIX = "algorithms/";
-    /** Input files, in the input bucket: {@code inputs/<algorithm>/...}. */
+    /** Input files, in the input bucket: {@code inputs/<algorithm>/...}, a pipeline's {@code inputs/<pipeline>/<batch>/...}. */
     public static final String INPUTS_PREFIX = "inputs/";
-    /** Job outputs, in the output bucket: {@code outputs/<algorithm>/<input key below the algorithm>/<job id>/}. */
+    /**
+     * Job outputs, in the output bucket: {@code outputs/<algorithm>/<input key below the algorithm>/<job id>/}; a
+     * pipeline job's {@code outputs/<pipeline>/<batch>/<step>/<input path below the batch>/<job id>/}.
+     */
     public static final String OUTPUTS_PREFIX = "outputs/";
     /** Job records, in the output bucket: {@code jobs/<job id>.json}. */
     public static final String JOBS_PREFIX = "jobs/";
@@ -39,6 +42,31 @@ public final class BucketLayout {
                     .append('/');
         }
         return prefix.append(jobId).append('/').toString();
+    }
+
+    /**
+     * The output prefix of a pipeline job, the same in the bucket and below the local outbox:
+     * {@code outputs/<pipeline>/<batch>/<step>/<input path below the batch>/<job id>/}. A first step's input path is
+     * its file's below {@code inputs/<pipeline>/<batch>/}; a later step's, its upstream output's below
+     * {@code outputs/<pipeline>/<batch>/} ({@link #restInBatch}). Segments are kept as in {@link #outputPrefix}.
+     */
+    public static String pipelineOutputPrefix(String pipeline, String batch, String step, String restInBatch,
+                                              String jobId) {
+        return outputPrefix(pipeline, batch + "/" + step + "/" + restInBatch, jobId);
+    }
+
+    /**
+     * Where a pipeline job's input lies below its batch: below {@code inputs/<pipeline>/<batch>/} for a file of the
+     * batch, below {@code outputs/<pipeline>/<batch>/} for an upstream job's output; else its file name.
+     */
+    public static String restInBatch(String key, String pipeline, String batch) {
+        for (String root : new String[] {INPUTS_PREFIX, OUTPUTS_PREFIX}) {
+            String folder = root + pipeline + "/" + batch + "/";
+            if (key.startsWith(folder) && key.length() > folder.length()) {
+                return key.substring(folder.length());
+            }
+        }
+        return key.substring(key.lastIndexOf('/') + 1);
     }
 
     /**

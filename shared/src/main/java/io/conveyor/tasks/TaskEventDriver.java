@@ -14,6 +14,7 @@ import io.conveyor.jobs.JobUpdates;
 import io.conveyor.jobs.NewJob;
 import io.conveyor.jobs.RunningAttempts;
 import io.conveyor.jobs.Transition;
+import io.conveyor.pipeline.PipelineCatalog;
 import io.conveyor.registration.AlgorithmRecord;
 import io.conveyor.registration.AlgorithmRegistry;
 import io.conveyor.storage.BucketLayout;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * task's {@code startedBy} names the job and the attempt ({@link JobTask}); {@link TaskEvents} reads
  * what the change says; {@link JobLifecycle} decides; this reads and writes records (conditionally,
  * reading again when a record changed meanwhile), lists a succeeded job's outputs, makes a chain's
- * next steps, sends what must be placed again to the jobs queue, and stops a task that runs for a job
+ * next steps (a pipeline job's: those of the steps its step feeds, {@link PipelineChildren}), sends what must be placed again to the jobs queue, and stops a task that runs for a job
  * that is over (cancelled while its start was under way) or for an attempt the job left behind.
  */
 public final class TaskEventDriver {
@@ -83,6 +84,7 @@ public final class TaskEventDriver {
     private final ObjectStore outputs;
     private final RunningAttempts tasks;
     private final Clock clock;
+    private final PipelineChildren pipelineChildren;
 
     public TaskEventDriver(String clusterArn, JobStore jobs, JobQueue queue, RunningAttempts tasks,
                            AlgorithmRegistry registry, ObjectStore outputs, Clock clock) {
@@ -92,6 +94,17 @@ public final class TaskEventDriver {
     /** A driver whose writes tell {@code changes} (metrics, job events: {@link io.conveyor.observe.JobSignals}). */
     public TaskEventDriver(String clusterArn, JobStore jobs, JobQueue queue, RunningAttempts tasks,
                            AlgorithmRegistry registry, ObjectStore outputs, Clock clock, JobChanges changes) {
+        this(clusterArn, jobs, queue, tasks, registry, name -> Optional.empty(), outputs, clock, changes);
+    }
+
+    /**
+     * A driver that also makes a pipeline job's next steps from its outputs, by the pipelines {@code pipelines}
+     * defines, and whose writes tell {@code changes}.
+     */
+    public TaskEventDriver(String clusterArn, JobStore jobs, JobQueue queue, RunningAttempts tasks,
+                           AlgorithmRegistry registry, PipelineCatalog pipelines, ObjectStore outputs, Clock clock,
+                           JobChanges changes) {
+        this.pipelineChildren = new PipelineChildren(pipelines, registry);
         this.clusterArn = Objects.requireNonNull(clusterArn, "clusterArn");
         this.updates = new JobUpdates(jobs, clock, changes);
         this.queue = Objects.requireNonNull(queue, "queue");
@@ -188,7 +201,8 @@ public final class TaskEventDriver {
             checksums.put(file, "etag:" + object.eTag());
         }
         return ended.withOutput(new JobEvent.Output(record.output(), files, checksums))
-                .withChildren(chain(record, produced));
+                .withChildren(record.pipeline() != null ? pipelineChildren.of(record, produced, clock.instant())
+                        : chain(record, produced));
     }
 
     private static Outcome outcome(Transition transition) {

@@ -30,6 +30,9 @@ final class DispatchFixture {
     static final String OUT = "conveyor-out";
 
     final InMemoryRegistry registry = new InMemoryRegistry();
+    /** The pipelines registered, by name; {@link #pipelineReads} names each catalog read. */
+    final Map<String, io.conveyor.pipeline.Pipeline> pipelines = new java.util.HashMap<>();
+    final List<String> pipelineReads = new ArrayList<>();
     final InMemoryObjectStore inputs = new InMemoryObjectStore();
     final InMemoryJobStore jobs = new InMemoryJobStore();
     final List<ContainerInstanceLoad> cluster = new ArrayList<>();
@@ -54,7 +57,10 @@ final class DispatchFixture {
 
     Map<String, Dispatcher.Verdict> dispatch(Dispatcher.Message... messages) {
         Clock clock = Clock.fixed(now, ZoneOffset.UTC);
-        Dispatcher dispatcher = Dispatcher.builder().registry(registry).inputs(inputs).jobs(store).cluster(clusterReader)
+        Dispatcher dispatcher = Dispatcher.builder().registry(registry).pipelines(name -> {
+                    pipelineReads.add(name);
+                    return Optional.ofNullable(pipelines.get(name));
+                }).inputs(inputs).jobs(store).cluster(clusterReader)
                 .launcher(starter).capacity(need -> new CapacityProvisioner(fleet, holder -> leaseTaken ? Optional.empty()
                         : Optional.of(now.plus(leaseLength)), new CapacityPlanner(3, "m6i.large"), clock, "conveyor",
                         io.conveyor.observe.MetricLog.NONE).provision(List.of(need), List.copyOf(cluster), need.requestedBy()))

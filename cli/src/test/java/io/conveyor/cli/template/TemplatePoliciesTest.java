@@ -231,4 +231,22 @@ class TemplatePoliciesTest {
                 .map(role -> String.valueOf(((Intrinsic) role).argument())).distinct().toList();
         assertThat(passed).containsExactlyInAnyOrderElementsOf(PASSABLE_ROLES.keySet());
     }
+
+    @Test
+    void template_pipelineRecords_areReadOnlyByTheFunctionsThatMakePipelineJobs() throws IOException {
+        // Given the template
+        SamTemplate template = SamTemplate.read(TemplateContractTest.HOME.resolve("template.yaml"));
+
+        // When the statements naming the pipelines' records are collected, by function
+        Map<String, List<String>> byFunction = new java.util.TreeMap<>();
+        statements(template).stream()
+                .filter(entry -> String.valueOf(entry.getValue().get("Resource")).contains("registry/pipelines/"))
+                .forEach(entry -> byFunction.computeIfAbsent(entry.getKey(), id -> new ArrayList<>())
+                        .add(entry.getValue().get("Sid") + " " + strings(entry.getValue().get("Action"))));
+
+        // Then dispatch (batch files), task-events and the reconciler (a success's next steps) only read them
+        assertThat(byFunction).containsOnlyKeys("DispatchFunction", "TaskEventsFunction", "ReconcileFunction");
+        assertThat(byFunction.values()).allSatisfy(found ->
+                assertThat(found).containsExactly("ReadPipelineRecords [s3:GetObject]"));
+    }
 }

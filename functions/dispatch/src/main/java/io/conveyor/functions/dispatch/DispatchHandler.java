@@ -22,6 +22,7 @@ import io.conveyor.jobs.IndexedJobStore;
 import io.conveyor.events.JobsQueueMessages;
 import io.conveyor.lambda.SqsBatch;
 import io.conveyor.observe.JobSignals;
+import io.conveyor.registration.ObjectStorePipelineCatalog;
 import io.conveyor.registration.ObjectStoreRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,6 +39,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Input files uploaded under {@code inputs/<algorithm>/} of the input bucket (S3 → SQS → here): each
+ * (or a pipeline's batch file, {@code inputs/<pipeline>/<batch>/<file>}: its first steps' jobs)
  * becomes a job and a task on the cluster, or waits in the queue for capacity.
  */
 public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
@@ -131,6 +133,7 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
                 new DynamoDbJobIndex(aws.dynamoDb(), env.required(JOB_INDEX_TABLE), clock));
         return Dispatcher.builder()
                 .registry(new ObjectStoreRegistry(store, outputBucket))
+                .pipelines(new ObjectStorePipelineCatalog(store, outputBucket))
                 .inputs(store)
                 .jobs(jobs)
                 .afterBatch(jobs::flushIndex)

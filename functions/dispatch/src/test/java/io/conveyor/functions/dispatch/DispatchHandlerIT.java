@@ -327,6 +327,46 @@ class DispatchHandlerIT {
         assertThat(stack.calls().requests(RunInstancesRequest.class)).isEmpty();
     }
 
+    @Test
+    void handleRequest_pipelineBatchFile_startsOneTaskPerParameterSetWithItsValue(Emulator emulator) {
+        // Given an algorithm taking LEVEL, a pipeline fanning it out over two levels, and room
+        Stack stack = stack(emulator);
+        register(stack.s3(), stack.ecs(), """
+                {"name": "fit", "image": "public.ecr.aws/docker/library/busybox:1.36",
+                 "command": ["sh", "-c", "echo \\"$LEVEL\\" > \\"$CONVEYOR_OUTPUT_DIR/level.txt\\""],
+                 "parameters": [{"name": "LEVEL", "required": true}],
+                 "resources": {"vcpu": 0.5, "memoryMiB": 512, "gpu": 0}, "timeoutSeconds": 600, "retries": 0}""");
+        String document = """
+                {"pipeline": "scan", "steps": [{"name": "fit", "algorithm": "fit",
+                 "fanOut": {"parameterSets": [{"LEVEL": "1"}, {"LEVEL": "2; rm -rf /"}]}}]}""";
+        new ObjectStoreRegistry(new S3ObjectStore(stack.s3()), OUT).save(new io.conveyor.registration.PipelineRecord(
+                "scan", AlgorithmRecord.Status.ACTIVE, "s3://" + IN + "/algorithms/scan.json", null,
+                Digests.sha256(document.getBytes(StandardCharsets.UTF_8)), "2026-11-21T00:00:00Z", null, document));
+        EcsFleet.launchContainerInstances(stack.ec2(), stack.ecs(), CLUSTER, 1);
+        DispatchHandler handler = stack.handler(emulator, 2);
+
+        // When a batch's file and its marker are uploaded
+        assertThat(handler.handleRequest(stack.upload("inputs/scan/b1/a.txt", "x"), null).getBatchItemFailures())
+                .isEmpty();
+        assertThat(handler.handleRequest(stack.upload("inputs/scan/b1/_COMPLETE", ""), null).getBatchItemFailures())
+                .isEmpty();
+
+        // Then two jobs (none of the marker), each at its place, its task's algorithm given its set's value
+        assertThat(stack.jobs()).hasSize(2).allSatisfy(job -> {
+            assertThat(job.state()).isEqualTo(JobState.STARTING);
+            assertThat(job.pipeline().batch()).isEqualTo("b1");
+            assertThat(job.output()).isEqualTo("s3://" + OUT + "/outputs/scan/b1/fit/a.txt/" + job.id() + "/");
+            assertThat(stack.tasksOf(job.id())).singleElement().satisfies(task -> assertThat(task.overrides()
+                    .containerOverrides()).filteredOn(o -> o.name().equals(TaskDefinitionWrapper.ALGORITHM))
+                    .singleElement().satisfies(o -> assertThat(o.environment()).anySatisfy(kv -> {
+                        assertThat(kv.name()).isEqualTo("LEVEL");
+                        assertThat(kv.value()).isEqualTo(job.pipeline().parameters().get("LEVEL"));
+                    })));
+        });
+        assertThat(stack.jobs()).extracting(job -> job.pipeline().parameters().get("LEVEL"))
+                .containsExactlyInAnyOrder("1", "2; rm -rf /");
+    }
+
     /** Registers an algorithm as the register function would: its task definition and its registry record. */
     static void register(S3Client s3, EcsClient ecs, String json) {
         // Normalized already, as the registry keeps it (the validator is not on a dispatch classpath).

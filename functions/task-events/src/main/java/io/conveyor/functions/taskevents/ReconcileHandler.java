@@ -22,6 +22,7 @@ import io.conveyor.jobs.JobStore;
 import io.conveyor.reconcile.ReconcileReport;
 import io.conveyor.reconcile.ReconcileSettings;
 import io.conveyor.reconcile.Reconciler;
+import io.conveyor.registration.ObjectStorePipelineCatalog;
 import io.conveyor.registration.ObjectStoreRegistry;
 import io.conveyor.tasks.TaskEventDriver;
 import java.time.Clock;
@@ -108,7 +109,7 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, Re
         ObjectStoreRegistry registry = new ObjectStoreRegistry(store, outputBucket);
         JobSignals signals = TaskEventsHandler.signals(aws, env);
         TaskEventDriver taskEvents = new TaskEventDriver(cluster, jobs, queue, new EcsRunningAttempts(aws.ecs(), cluster),
-                registry, store, clock, signals);
+                registry, new ObjectStorePipelineCatalog(store, outputBucket), store, clock, signals);
         return Reconciler.builder().settings(settings).inputs(new S3InputListing(aws.s3(), inputBucket))
                 .redelivery(new SqsInputRedelivery(aws.sqs(), jobsQueue, clock)).jobs(jobs).queue(queue)
                 .tasks(new EcsAttemptTasks(aws.ecs(), cluster)).outputs(new S3AttemptOutputs(aws.s3()))

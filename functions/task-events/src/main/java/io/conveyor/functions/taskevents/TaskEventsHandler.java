@@ -20,6 +20,7 @@ import io.conveyor.jobs.IndexedJobStore;
 import io.conveyor.jobs.JobStore;
 import io.conveyor.lambda.SqsBatch;
 import io.conveyor.observe.JobSignals;
+import io.conveyor.registration.ObjectStorePipelineCatalog;
 import io.conveyor.registration.ObjectStoreRegistry;
 import io.conveyor.tasks.TaskEventDriver;
 import java.time.Clock;
@@ -29,7 +30,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Flow 3: ECS task state changes of Conveyor's cluster (EventBridge → SQS → here) move job records
- * along, queue retries and chains' next steps, and stop a task whose job is over ({@link TaskEventDriver}).
+ * along, queue retries and chains' next steps (a pipeline job's: its pipeline's per-output steps), and stop a
+ * task whose job is over ({@link TaskEventDriver}).
  */
 public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
@@ -111,7 +113,8 @@ public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatc
                 new DynamoDbJobIndex(aws.dynamoDb(), settings.jobIndex(), clock));
         return new TaskEventDriver(settings.cluster(), jobs, new SqsJobQueue(aws.sqs(), settings.jobsQueue()),
                 new EcsRunningAttempts(aws.ecs(), settings.cluster()), new ObjectStoreRegistry(store,
-                settings.outputBucket()), store, clock, signals(aws, settings.env()));
+                settings.outputBucket()), new ObjectStorePipelineCatalog(store, settings.outputBucket()), store, clock,
+                signals(aws, settings.env()));
     }
 
     @Override

@@ -1,0 +1,222 @@
+package io.conveyor.dispatch;
+
+import static io.conveyor.dispatch.DispatchFixture.jobMessage;
+import static io.conveyor.dispatch.DispatchFixture.message;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.conveyor.jobs.JobId;
+import io.conveyor.jobs.JobRecord;
+import io.conveyor.jobs.JobState;
+import io.conveyor.jobs.PipelinePlace;
+import io.conveyor.pipeline.BatchRule;
+import io.conveyor.pipeline.FanOut;
+import io.conveyor.pipeline.Pipeline;
+import io.conveyor.pipeline.Step;
+import io.conveyor.pipeline.StepInput;
+import io.conveyor.registration.TaskDefinitionWrapper;
+import io.conveyor.storage.BucketLayout;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Dispatch's admission of a pipeline's batch files ({@code inputs/<pipeline>/<batch>/<file>}): the jobs of its first
+ * steps, one per parameter set, at their place, with the values of their place; and what is no step's input.
+ */
+class PipelineAdmissionTest {
+
+    static final String FIT = """
+            {"name": "fitter", "image": "busybox:1.36", "command": ["fit", "--k", "${K}", "${CONVEYOR_INPUT}"],
+             "parameters": [{"name": "K", "required": true}, {"name": "MODE", "default": "fast"}],
+             "resources": {"vcpu": 0.5, "memoryMiB": 512}, "retries": 1}""";
+    static final BatchRule MARKER = new BatchRule(BatchRule.Completion.MARKER, null, Duration.ofHours(1),
+            BatchRule.MemberFailure.FAIL);
+
+    final DispatchFixture rig = new DispatchFixture();
+    String revision;
+
+    @BeforeEach
+    void registerAndMakeRoom() {
+        revision = rig.registry.register(FIT);
+        rig.instance("ci-1", 4096, 8192);
+    }
+
+    static Pipeline pipeline(Step... steps) {
+        return new Pipeline("scan", "pipe-rev", null, List.of(steps), MARKER);
+    }
+
+    static Step fanned(String algorithm, List<Map<String, String>> sets) {
+        return new Step("fit", algorithm, new StepInput.BatchFiles(), new FanOut.ParameterSets(sets), Map.of());
+    }
+
+    @Test
+    void dispatch_batchFile_makesOneJobPerParameterSetAtItsPlaceWithItsValues() {
+        // Given a pipeline whose first step fans out over two sets, and a file (whose metadata names K too) in a batch
+        rig.pipelines.put("scan", pipeline(fanned("fitter", List.of(Map.of("K", "1"), Map.of("K", "2")))));
+        var event = rig.input("inputs/scan/b1/sub/a.txt", "v1", 5, Map.of("k", "999"));
+
+        // When its event comes
+        Map<String, Dispatcher.Verdict> verdicts = rig.dispatch(message("m1", event));
+
+        // Then two jobs started, each at its place, with its set's value (not the metadata's) in the algorithm's
+        // environment and command, and its output under outputs/<pipeline>/<batch>/<step>/<path in batch>/<job>/
+        assertThat(verdicts).containsEntry("m1", new Dispatcher.Verdict.Done());
+        assertThat(rig.launcher.started).hasSize(2);
+        List<JobRecord> records = rig.jobs.all().stream().sorted(Comparator.comparing(r -> r.pipeline().parameters()
+                .get("K"))).toList();
+        assertThat(records).extracting(JobRecord::pipeline).containsExactly(
+                new PipelinePlace("scan", "pipe-rev", "b1", "fit", Map.of("K", "1")),
+                new PipelinePlace("scan", "pipe-rev", "b1", "fit", Map.of("K", "2")));
+        for (JobRecord record : records) {
+            assertThat(record.id()).isEqualTo(JobId.of("s3://conveyor-in/inputs/scan/b1/sub/a.txt", "v1", "fitter",
+                    revision, record.pipeline()));
+            assertThat(record.output()).isEqualTo("s3://conveyor-out/outputs/scan/b1/fit/sub/a.txt/" + record.id() + "/");
+            TaskStart start = rig.launcher.started.stream().filter(s -> s.jobId().equals(record.id())).findFirst()
+                    .orElseThrow();
+            String k = record.pipeline().parameters().get("K");
+            assertThat(start.environment().get(TaskDefinitionWrapper.ALGORITHM)).containsEntry("K", k)
+                    .containsEntry("MODE", "fast");
+            assertThat(start.algorithmCommand()).containsSubsequence("--k", k);
+        }
+    }
+
+    @Test
+    void dispatch_batchControlFiles_makeNoJob() {
+        // Given a pipeline
+        rig.pipelines.put("scan", pipeline(fanned("fitter", List.of(Map.of("K", "1")))));
+
+        // When a batch's manifest and marker arrive
+        Map<String, Dispatcher.Verdict> verdicts = rig.dispatch(
+                message("m1", rig.input("inputs/scan/b1/" + BatchRule.MANIFEST, "v1", 20)),
+                message("m2", rig.input("inputs/scan/b1/" + BatchRule.MARKER, "v1", 0)));
+
+        // Then they are no step's input: no record, no task, the messages are done
+        assertThat(verdicts).containsEntry("m1", new Dispatcher.Verdict.Done())
+                .containsEntry("m2", new Dispatcher.Verdict.Done());
+        assertThat(rig.jobs.all()).isEmpty();
+        assertThat(rig.launcher.started).isEmpty();
+    }
+
+    @Test
+    void dispatch_fileWithNoBatchFolder_isRecordedFailedSayingWhereItGoes() {
+        // Given a pipeline
+        rig.pipelines.put("scan", pipeline(fanned("fitter", List.of(Map.of("K", "1")))));
+
+        // When a file lands right under its folder
+        rig.dispatch(message("m1", rig.input("inputs/scan/a.txt", "v1", 5)));
+
+        // Then one FAILED record under the pipeline's name says it names no batch, and where to upload it
+        JobRecord record = rig.record("a.txt");
+        assertThat(record.state()).isEqualTo(JobState.FAILED);
+        assertThat(record.algorithm()).isEqualTo("scan");
+        assertThat(record.reason()).isEqualTo("rejected: pipeline scan, file a.txt: it lies directly under inputs/scan/,"
+                + " so it names no batch; upload it to inputs/scan/<batch>/a.txt");
+        assertThat(rig.launcher.started).isEmpty();
+    }
+
+    @Test
+    void dispatch_stepOfAnUnknownAlgorithm_isRecordedFailedNamingPipelineStepAndFile() {
+        // Given a pipeline whose step names an algorithm nobody registered
+        rig.pipelines.put("scan", pipeline(fanned("ghost", List.of(Map.of("K", "1")))));
+
+        // When a batch's file arrives
+        rig.dispatch(message("m1", rig.input("inputs/scan/b1/a.txt", "v1", 5)));
+
+        // Then its job is FAILED, saying which pipeline, step and file
+        JobRecord record = rig.record("a.txt");
+        assertThat(record.state()).isEqualTo(JobState.FAILED);
+        assertThat(record.pipeline().step()).isEqualTo("fit");
+        assertThat(record.reason()).isEqualTo("rejected: pipeline scan, step fit: unknown algorithm 'ghost': no "
+                + "descriptor registered under that name (file a.txt)");
+        assertThat(rig.launcher.started).isEmpty();
+    }
+
+    @Test
+    void dispatch_requiredParameterNotGivenByThePipeline_isRecordedFailedEvenWithMetadata() {
+        // Given a step giving no K (the object's metadata does: a pipeline's job takes none of it)
+        rig.pipelines.put("scan", pipeline(new Step("fit", "fitter", new StepInput.BatchFiles(), null, Map.of())));
+
+        // When a batch's file arrives
+        rig.dispatch(message("m1", rig.input("inputs/scan/b1/a.txt", "v1", 5, Map.of("k", "3"))));
+
+        // Then its job is FAILED, naming pipeline, step, file and the parameter
+        JobRecord record = rig.record("a.txt");
+        assertThat(record.state()).isEqualTo(JobState.FAILED);
+        assertThat(record.reason()).isEqualTo("rejected: pipeline scan, step fit, file a.txt: required parameter K has "
+                + "no value: a pipeline's job takes its values from its step (its parameters, or each of its parameter "
+                + "sets), never from object metadata");
+    }
+
+    @Test
+    void dispatch_stepGivingAnUndeclaredParameter_isRecordedFailed() {
+        rig.pipelines.put("scan", pipeline(fanned("fitter", List.of(Map.of("K", "1", "COLOUR", "red")))));
+
+        rig.dispatch(message("m1", rig.input("inputs/scan/b1/a.txt", "v1", 5)));
+
+        assertThat(rig.record("a.txt").reason()).isEqualTo("rejected: pipeline scan, step fit, file a.txt: the step "
+                + "gives parameter 'COLOUR', which fitter does not declare");
+    }
+
+    @Test
+    void dispatch_valuesHostileToAShell_stayPlainWordsInTheOverrides() {
+        // Given a set whose value would be code to a shell
+        String hostile = "1; rm -rf / #$(touch pwned) `id` ${HOME}";
+        rig.pipelines.put("scan", pipeline(fanned("fitter", List.of(Map.of("K", hostile)))));
+
+        // When a batch's file arrives
+        rig.dispatch(message("m1", rig.input("inputs/scan/b1/a.txt", "v1", 5)));
+
+        // Then the value is one argument and one variable, as written
+        TaskStart start = rig.launcher.started.get(0);
+        assertThat(start.algorithmCommand()).containsExactly("fit", "--k", hostile, "/conveyor/input/a.txt");
+        assertThat(start.environment().get(TaskDefinitionWrapper.ALGORITHM)).containsEntry("K", hostile);
+    }
+
+    @Test
+    void dispatch_valuesOverECSOverrideLimit_areRecordedFailed() {
+        rig.pipelines.put("scan", pipeline(fanned("fitter", List.of(Map.of("K", "x".repeat(9000))))));
+
+        rig.dispatch(message("m1", rig.input("inputs/scan/b1/a.txt", "v1", 5)));
+
+        assertThat(rig.record("a.txt").reason()).isEqualTo("rejected: pipeline scan, step fit, file a.txt: the job's "
+                + "values (key, parameters, command) exceed the 8192 characters ECS allows for a task's overrides");
+    }
+
+    @Test
+    void dispatch_batchOfFilesOfOnePipeline_readsThePipelineOnce() {
+        rig.pipelines.put("scan", pipeline(fanned("fitter", List.of(Map.of("K", "1")))));
+
+        rig.dispatch(message("m1", rig.input("inputs/scan/b1/a.txt", "v1", 5)),
+                message("m2", rig.input("inputs/scan/b1/b.txt", "v1", 5)),
+                message("m3", rig.input("inputs/fitter/c.txt", "v1", 5, Map.of("k", "1"))));
+
+        // Then the catalog was read once, and never for the algorithm's own input
+        assertThat(rig.pipelineReads).containsExactly("scan");
+        assertThat(rig.launcher.started).hasSize(3);
+    }
+
+    @Test
+    void dispatch_recordedPipelineJob_runsWithItsPlacesValues() {
+        // Given a pipeline job that waited for room (queued, no instance)
+        rig.cluster.clear();
+        rig.pipelines.put("scan", pipeline(fanned("fitter", List.of(Map.of("K", "7")))));
+        rig.dispatch(message("m1", rig.input("inputs/scan/b1/deep/a.txt", "v1", 5)));
+        JobRecord waiting = rig.record("a.txt");
+        assertThat(rig.launcher.started).isEmpty();
+
+        // When room came and its message names it
+        rig.instance("ci-2", 4096, 8192);
+        rig.dispatch(jobMessage("m2", waiting.id()));
+
+        // Then it starts with its place's value
+        assertThat(rig.launcher.started).singleElement().satisfies(start -> {
+            assertThat(start.jobId()).isEqualTo(waiting.id());
+            assertThat(start.environment().get(TaskDefinitionWrapper.ALGORITHM)).containsEntry("K", "7");
+        });
+        assertThat(waiting.output()).isEqualTo("s3://conveyor-out/" + BucketLayout.pipelineOutputPrefix("scan", "b1",
+                "fit", "deep/a.txt", waiting.id()));
+    }
+}
