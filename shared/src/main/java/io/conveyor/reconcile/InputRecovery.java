@@ -2,8 +2,15 @@ package io.conveyor.reconcile;
 
 import io.conveyor.jobs.JobId;
 import io.conveyor.jobs.JobStore;
+import io.conveyor.jobs.NewJob;
+import io.conveyor.pipeline.BatchRule;
+import io.conveyor.pipeline.Pipeline;
+import io.conveyor.pipeline.PipelineJobs;
+import io.conveyor.pipeline.Step;
 import io.conveyor.registration.AlgorithmRecord;
 import io.conveyor.registration.AlgorithmRegistry;
+import io.conveyor.registration.ObjectStorePipelineCatalog;
+import io.conveyor.registration.PipelineRecord;
 import io.conveyor.storage.BucketLayout;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * The reconciler's first step: inputs whose notification never came. A page of the input listing from the
@@ -24,6 +32,11 @@ import java.util.function.BooleanSupplier;
  * by {@code etag:}. An input written before that revision belongs to an earlier one: dispatch made (or
  * rejected) its job then, under that revision's id, so it is left alone rather than run again with the new
  * revision unasked.
+ *
+ * <p>A key under {@code inputs/<pipeline>/<batch>/} is a batch file: the jobs looked for are those of the pipeline's
+ * first steps ({@link PipelineJobs}, the one place they are made), under its current revision; a file written before
+ * that revision was registered, or before a first step's algorithm revision, is left alone for the same reason, and
+ * a batch's control files ({@code _manifest.json}, {@code _COMPLETE}) make no job.
  */
 final class InputRecovery {
 
@@ -42,13 +55,19 @@ final class InputRecovery {
     private final InputRedelivery redelivery;
     private final JobStore jobs;
     private final AlgorithmRegistry registry;
+    private final Function<String, Optional<PipelineRecord>> pipelineRecords;
+    private final ObjectStorePipelineCatalog pipelines;
     private final Map<String, Optional<AlgorithmRecord>> algorithms = new HashMap<>();
+    private final Map<String, Optional<PipelineRecord>> pipelineRecordsRead = new HashMap<>();
 
-    InputRecovery(InputListing listing, InputRedelivery redelivery, JobStore jobs, AlgorithmRegistry registry) {
+    InputRecovery(InputListing listing, InputRedelivery redelivery, JobStore jobs, AlgorithmRegistry registry,
+                  Function<String, Optional<PipelineRecord>> pipelineRecords) {
         this.listing = listing;
         this.redelivery = redelivery;
         this.jobs = jobs;
         this.registry = registry;
+        this.pipelineRecords = pipelineRecords;
+        this.pipelines = new ObjectStorePipelineCatalog(pipelineRecords);
     }
 
     Result run(ReconcileState state, ReconcileSettings settings, Instant now, BooleanSupplier pastDeadline) {
@@ -93,12 +112,11 @@ final class InputRecovery {
             return false;
         }
         String name = below.substring(0, slash);
-        Optional<AlgorithmRecord> algorithm = algorithms.computeIfAbsent(name, registry::algorithm);
-        if (algorithm.isEmpty() || !algorithm.get().active() || algorithm.get().sha256() == null) {
-            return false;
+        Optional<AlgorithmRecord> algorithm = algorithm(name);
+        if (algorithm.isEmpty()) {
+            return lacksPipelineJobs(input, name, below.substring(slash + 1));
         }
-        String registeredAt = algorithm.get().registeredAt();
-        if (registeredAt != null && input.lastModified().plus(LAST_MODIFIED_PRECISION).isBefore(Instant.parse(registeredAt))) {
+        if (!usable(algorithm.get(), input)) {
             return false;
         }
         String uri = input.ref().uri();
@@ -107,5 +125,58 @@ final class InputRecovery {
             return false;
         }
         return input.versionId() == null || jobs.get(JobId.of(uri, "etag:" + input.eTag(), name, revision)).isEmpty();
+    }
+
+    /** Whether a file of a pipeline's batch lacks a job of one of the pipeline's first steps. */
+    private boolean lacksPipelineJobs(InputObject input, String pipelineName, String inPipeline) {
+        Optional<PipelineRecord> record = pipelineRecordsRead.computeIfAbsent(pipelineName, pipelineRecords);
+        int slash = inPipeline.indexOf('/');
+        if (record.isEmpty() || !record.get().active() || slash <= 0 || writtenBefore(input, record.get().registeredAt())) {
+            return false;
+        }
+        String batch = inPipeline.substring(0, slash);
+        String inBatch = inPipeline.substring(slash + 1);
+        if (!inBatch.contains("/") && BatchRule.isBatchControl(inBatch)) {
+            return false;
+        }
+        Optional<Pipeline> pipeline = pipelines.pipeline(pipelineName);
+        if (pipeline.isEmpty()) {
+            return false;
+        }
+        for (Step step : pipeline.get().firstSteps()) {
+            Optional<AlgorithmRecord> algorithm = algorithm(step.algorithm());
+            if (algorithm.isEmpty() || !usable(algorithm.get(), input)) {
+                continue;
+            }
+            NewJob.AlgorithmRevision revision = new NewJob.AlgorithmRevision(step.algorithm(), algorithm.get().sha256(),
+                    1 + algorithm.get().definition().retries());
+            if (lacks(pipeline.get(), step, batch, input, input.jobVersion(), revision)
+                    && (input.versionId() == null || lacks(pipeline.get(), step, batch, input, "etag:" + input.eTag(),
+                    revision))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean lacks(Pipeline pipeline, Step step, String batch, InputObject input, String version,
+                          NewJob.AlgorithmRevision revision) {
+        NewJob.JobInput file = new NewJob.JobInput(input.ref().uri(), version);
+        return PipelineJobs.of(pipeline, step, batch, file, null, name -> Optional.of(revision)).stream()
+                .anyMatch(made -> jobs.get(made.job().id()).isEmpty());
+    }
+
+    private Optional<AlgorithmRecord> algorithm(String name) {
+        return algorithms.computeIfAbsent(name, registry::algorithm);
+    }
+
+    /** Whether an algorithm takes inputs now, and took this one (written after its current revision was registered). */
+    private static boolean usable(AlgorithmRecord algorithm, InputObject input) {
+        return algorithm.active() && algorithm.sha256() != null && !writtenBefore(input, algorithm.registeredAt());
+    }
+
+    private static boolean writtenBefore(InputObject input, String registeredAt) {
+        return registeredAt != null
+                && input.lastModified().plus(LAST_MODIFIED_PRECISION).isBefore(Instant.parse(registeredAt));
     }
 }

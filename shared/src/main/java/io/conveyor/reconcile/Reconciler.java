@@ -5,6 +5,8 @@ import io.conveyor.jobs.JobQueue;
 import io.conveyor.jobs.JobStore;
 import io.conveyor.jobs.JobUpdates;
 import io.conveyor.registration.AlgorithmRegistry;
+import io.conveyor.registration.PipelineRecord;
+import io.conveyor.registration.PipelineRegistry;
 import io.conveyor.storage.ObjectRef;
 import io.conveyor.storage.ObjectStore;
 import io.conveyor.tasks.TaskEventDriver;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +57,8 @@ public final class Reconciler {
         this.clock = Objects.requireNonNull(b.clock, "clock");
         JobUpdates updates = new JobUpdates(Objects.requireNonNull(b.jobs, "jobs"), clock, b.changes);
         this.inputs = new InputRecovery(Objects.requireNonNull(b.listing, "listing"),
-                Objects.requireNonNull(b.redelivery, "redelivery"), b.jobs, Objects.requireNonNull(b.registry, "registry"));
+                Objects.requireNonNull(b.redelivery, "redelivery"), b.jobs, Objects.requireNonNull(b.registry, "registry"),
+                b.pipelines);
         this.attempts = new AttemptRecovery(updates, Objects.requireNonNull(b.queue, "queue"),
                 Objects.requireNonNull(b.tasks, "tasks"), Objects.requireNonNull(b.outputs, "outputs"),
                 Objects.requireNonNull(b.taskEvents, "taskEvents"));
@@ -163,6 +167,7 @@ public final class Reconciler {
         private AttemptOutputs outputs;
         private TaskEventDriver taskEvents;
         private AlgorithmRegistry registry;
+        private Function<String, Optional<PipelineRecord>> pipelines = name -> Optional.empty();
         private DeadLetterCounts deadLetters;
         private ObjectStore stateStore;
         private String stateBucket;
@@ -219,6 +224,12 @@ public final class Reconciler {
 
         public Builder registry(AlgorithmRegistry value) {
             this.registry = value;
+            return this;
+        }
+
+        /** Where pipelines are registered, so that a lost batch file is recovered too (none unless told). */
+        public Builder pipelines(PipelineRegistry value) {
+            this.pipelines = Objects.requireNonNull(value, "pipelines")::pipeline;
             return this;
         }
 

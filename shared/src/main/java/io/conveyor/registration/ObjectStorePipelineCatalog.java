@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The pipelines the register function accepted, as dispatch reads them: the active record
@@ -17,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ObjectStorePipelineCatalog implements PipelineCatalog {
 
-    private final PipelineRegistry registry;
+    private final Function<String, Optional<PipelineRecord>> records;
     private final Map<String, Pipeline> byRevision = new ConcurrentHashMap<>();
 
     /** The catalog of the registry in {@code bucket} (Conveyor's output bucket). */
@@ -27,12 +28,17 @@ public final class ObjectStorePipelineCatalog implements PipelineCatalog {
 
     /** The catalog of {@code registry}. */
     public ObjectStorePipelineCatalog(PipelineRegistry registry) {
-        this.registry = Objects.requireNonNull(registry, "registry");
+        this(Objects.requireNonNull(registry, "registry")::pipeline);
+    }
+
+    /** The catalog of the pipeline records {@code records} reads by name (active or retired). */
+    public ObjectStorePipelineCatalog(Function<String, Optional<PipelineRecord>> records) {
+        this.records = Objects.requireNonNull(records, "records");
     }
 
     @Override
     public Optional<Pipeline> pipeline(String name) {
-        return registry.pipeline(name).filter(PipelineRecord::active).map(record -> byRevision.computeIfAbsent(
+        return records.apply(name).filter(PipelineRecord::active).map(record -> byRevision.computeIfAbsent(
                 record.sha256(), revision -> read(record)));
     }
 

@@ -56,6 +56,19 @@ class ReconcilerTest {
     final Map<String, List<TaskStateChange>> startedFor = new HashMap<>();
     final Set<String> outputsWritten = new HashSet<>();
     final List<String> listedAfter = new ArrayList<>();
+    /** The pipelines registered, by name. */
+    final Map<String, io.conveyor.registration.PipelineRecord> pipelineRecords = new HashMap<>();
+    final io.conveyor.registration.PipelineRegistry pipelines = new io.conveyor.registration.PipelineRegistry() {
+        @Override
+        public java.util.Optional<io.conveyor.registration.PipelineRecord> pipeline(String name) {
+            return java.util.Optional.ofNullable(pipelineRecords.get(name));
+        }
+
+        @Override
+        public void save(io.conveyor.registration.PipelineRecord record) {
+            pipelineRecords.put(record.name(), record);
+        }
+    };
     Runnable onDescribe = () -> { };
     Clock clock = Clock.fixed(now, ZoneOffset.UTC);
     String revision;
@@ -99,7 +112,7 @@ class ReconcilerTest {
                     }
                 })
                 .outputs((location, since) -> outputsWritten.contains(location))
-                .taskEvents(taskEvents).registry(registry)
+                .taskEvents(taskEvents).registry(registry).pipelines(pipelines)
                 .deadLetters(() -> Map.of("jobs", 2L, "task-events", 0L))
                 .state(buckets, OUT).clock(clock).build();
     }
@@ -153,6 +166,46 @@ class ReconcilerTest {
         assertThat(first.jobsRecovered()).isEqualTo(1);
         assertThat(second.jobsRecovered()).isZero();
         assertThat(first.wrapped()).isTrue();
+    }
+
+    /** Registers a pipeline whose one first step counts words, fanned out over two sets of a parameter-less run. */
+    io.conveyor.pipeline.Pipeline registerCounts(Instant registeredAt) {
+        String document = "{\"pipeline\": \"counts\", \"steps\": [{\"name\": \"count\", \"algorithm\": \"word-count\"}]}";
+        byte[] bytes = document.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        pipelines.save(new io.conveyor.registration.PipelineRecord("counts", io.conveyor.registration.AlgorithmRecord.Status.ACTIVE,
+                "s3://" + IN + "/algorithms/counts.json", null, io.conveyor.storage.Digests.sha256(bytes),
+                registeredAt.toString(), null, document));
+        return io.conveyor.pipeline.AcceptedPipeline.read("counts.json", bytes);
+    }
+
+    InputObject batchFile(String key, Duration age) {
+        InputObject object = new InputObject(new ObjectRef(IN, key), "v-" + key.hashCode(), "e", 10, now.minus(age));
+        inputs.put(key, object);
+        return object;
+    }
+
+    @Test
+    void pass_batchFileOfAPipelineWithoutItsJobs_isRedeliveredAndTheRestLeftAlone() {
+        // Given a pipeline registered a day ago, and under its folder: a lost batch file, one whose first-step job
+        // exists, a batch's marker, a file with no batch folder, and a file written before the pipeline was registered
+        io.conveyor.pipeline.Pipeline counts = registerCounts(now.minus(Duration.ofDays(1)));
+        InputObject lost = batchFile("inputs/counts/monday/lost.txt", Duration.ofMinutes(20));
+        InputObject made = batchFile("inputs/counts/monday/made.txt", Duration.ofMinutes(20));
+        for (io.conveyor.pipeline.PipelineJobs.Made job : io.conveyor.pipeline.PipelineJobs.of(counts,
+                counts.firstSteps().get(0), "monday", new NewJob.JobInput(made.ref().uri(), made.jobVersion()), null,
+                name -> java.util.Optional.of(new NewJob.AlgorithmRevision(name, revision, 3)))) {
+            jobs.create(JobLifecycle.admit(job.job(), now));
+        }
+        batchFile("inputs/counts/monday/_COMPLETE", Duration.ofMinutes(20));
+        batchFile("inputs/counts/unbatched.txt", Duration.ofMinutes(20));
+        batchFile("inputs/counts/tuesday/old.txt", Duration.ofDays(2));
+
+        // When a pass runs
+        ReconcileReport report = pass();
+
+        // Then only the lost batch file is sent again, as its notification would have been
+        assertThat(report.inputsListed()).isEqualTo(5);
+        assertThat(redelivered).containsExactly(List.of(lost));
     }
 
     @Test

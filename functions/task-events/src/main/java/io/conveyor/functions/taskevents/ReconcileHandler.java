@@ -113,7 +113,7 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, Re
         return Reconciler.builder().settings(settings).inputs(new S3InputListing(aws.s3(), inputBucket))
                 .redelivery(new SqsInputRedelivery(aws.sqs(), jobsQueue, clock)).jobs(jobs).queue(queue)
                 .tasks(new EcsAttemptTasks(aws.ecs(), cluster)).outputs(new S3AttemptOutputs(aws.s3()))
-                .taskEvents(taskEvents).registry(registry).deadLetters(new SqsDeadLetterCounts(aws.sqs(), deadLetters))
+                .taskEvents(taskEvents).registry(registry).pipelines(registry).deadLetters(new SqsDeadLetterCounts(aws.sqs(), deadLetters))
                 .state(store, outputBucket).changes(signals).clock(clock).build();
     }
 
