@@ -33,6 +33,11 @@ public final class Placeholders {
      * uploader's choice, so a value like a parameter's, which may start with {@code -}.
      */
     public static final String INPUT_NAME = "CONVEYOR_INPUT_NAME";
+    /**
+     * A gather job's staged input folder: every upstream output of its batch, at {@code <member job id>/<output
+     * path>}. A gather's job has it instead of {@link #INPUT} and {@link #INPUT_NAME}.
+     */
+    public static final String INPUT_DIR = "CONVEYOR_INPUT_DIR";
     /** Every variable of the container contract. */
     public static final Set<String> CONTRACT = Set.of(INPUT, INPUT_NAME, OUTPUT_DIR, JOB_ID, ATTEMPT);
     /**

@@ -34,28 +34,38 @@ public final class TaskOverrides {
     }
 
     /**
-     * The start of one attempt.
+     * The start of one attempt. An input that is a folder ({@link #isFolder}: a gather's, filled by
+     * {@link io.conveyor.batch.GatherFolders}) is staged whole: stage-in gets its bucket and prefix
+     * ({@code CONVEYOR_INPUT_PREFIX}) and {@code CONVEYOR_INPUT_DIR}, the algorithm {@code CONVEYOR_INPUT_DIR}
+     * ({@link TaskDefinitionWrapper#GATHER_INPUT_DIR}) and neither {@code CONVEYOR_INPUT} nor
+     * {@code CONVEYOR_INPUT_NAME}; the overrides name the folder only, never its members.
      *
-     * @param versionId  the input's version id, or {@code null} (unversioned bucket)
+     * @param versionId  the input's version id, or {@code null} (unversioned bucket); not read for a folder
      * @param parameters the parameters' values for this input
      */
     public static TaskStart of(String jobId, int attempt, String taskDefinitionArn, String containerInstance,
                                Descriptor descriptor, ObjectRef input, String versionId, String outputUri,
                                Map<String, String> parameters) {
-        String stagedName = stagedName(input.key());
-        String stagedInput = TaskDefinitionWrapper.INPUT_DIR + "/" + stagedName;
         Map<String, String> values = new TreeMap<>(parameters);
-        values.put(Placeholders.INPUT, stagedInput);
-        values.put(Placeholders.INPUT_NAME, stagedName);
         values.put(Placeholders.OUTPUT_DIR, TaskDefinitionWrapper.OUTPUT_DIR);
         values.put(Placeholders.JOB_ID, jobId);
         values.put(Placeholders.ATTEMPT, Integer.toString(attempt));
 
         Map<String, String> stageIn = new TreeMap<>();
         stageIn.put(TaskDefinitionWrapper.INPUT_BUCKET, input.bucket());
-        stageIn.put(TaskDefinitionWrapper.INPUT_KEY, input.key());
-        stageIn.put(TaskDefinitionWrapper.INPUT_VERSION, versionId == null ? "" : versionId);
-        stageIn.put(Placeholders.INPUT, stagedInput);
+        if (isFolder(input)) {
+            values.put(Placeholders.INPUT_DIR, TaskDefinitionWrapper.GATHER_INPUT_DIR);
+            stageIn.put(TaskDefinitionWrapper.INPUT_PREFIX, input.key());
+            stageIn.put(Placeholders.INPUT_DIR, TaskDefinitionWrapper.GATHER_INPUT_DIR);
+        } else {
+            String stagedName = stagedName(input.key());
+            String stagedInput = TaskDefinitionWrapper.INPUT_DIR + "/" + stagedName;
+            values.put(Placeholders.INPUT, stagedInput);
+            values.put(Placeholders.INPUT_NAME, stagedName);
+            stageIn.put(TaskDefinitionWrapper.INPUT_KEY, input.key());
+            stageIn.put(TaskDefinitionWrapper.INPUT_VERSION, versionId == null ? "" : versionId);
+            stageIn.put(Placeholders.INPUT, stagedInput);
+        }
 
         // The task definition holds the other variables; only those with placeholders differ per job.
         Map<String, String> perJob = new TreeMap<>(descriptor.environment());
@@ -72,6 +82,14 @@ public final class TaskOverrides {
                 TaskDefinitionWrapper.TAG_ALGORITHM, descriptor.name(),
                 JobTask.TAG_TIMEOUT, Integer.toString(descriptor.timeoutSeconds()));
         return new TaskStart(jobId, attempt, taskDefinitionArn, containerInstance, environment, command, tags);
+    }
+
+    /**
+     * Whether a job's input is a folder staged whole (a gather's: {@code batches/<pipeline>/<batch>/<step>/}): its
+     * key ends with {@code /}. No uploaded input is one: S3 notifications of such keys (console folders) make no job.
+     */
+    public static boolean isFolder(ObjectRef input) {
+        return input.key().endsWith("/");
     }
 
     /**

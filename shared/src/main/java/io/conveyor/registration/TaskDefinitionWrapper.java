@@ -18,7 +18,8 @@ import java.util.TreeMap;
  * </ol>
  * Job values arrive per task as container overrides: {@code CONVEYOR_INPUT_BUCKET},
  * {@code CONVEYOR_INPUT_KEY}, {@code CONVEYOR_INPUT_VERSION} (empty for unversioned buckets),
- * {@code CONVEYOR_INPUT} (a path under {@link #INPUT_DIR}), {@code CONVEYOR_OUTPUT_URI},
+ * {@code CONVEYOR_INPUT} (a path under {@link #INPUT_DIR}) — or, for a gather, {@code CONVEYOR_INPUT_PREFIX} (a
+ * folder of the bucket) and {@code CONVEYOR_INPUT_DIR} ({@link #GATHER_INPUT_DIR}) —, {@code CONVEYOR_OUTPUT_URI},
  * {@code CONVEYOR_JOB_ID}, {@code CONVEYOR_ATTEMPT}, parameters, and the algorithm's command with
  * its placeholders replaced. The stage scripts are constants of Conveyor that only read those as
  * quoted variables. Stage-in pins the exact input version; it leaves a marker that stage-out
@@ -50,6 +51,12 @@ public final class TaskDefinitionWrapper {
     /** Where the staged input lies inside the task; read-only in the algorithm's container. */
     public static final String INPUT_DIR = WORK_DIR + "/input";
 
+    /**
+     * Where a gather's input folder is staged ({@code CONVEYOR_INPUT_DIR}): on the input volume, so read-only in
+     * the algorithm's container like any input.
+     */
+    public static final String GATHER_INPUT_DIR = INPUT_DIR + "/batch";
+
     /** The stage containers' own folder, which the algorithm's container does not mount. */
     public static final String STAGE_DIR = WORK_DIR + "/stage";
 
@@ -66,6 +73,8 @@ public final class TaskDefinitionWrapper {
     /** Per-job variables the stage containers read (set by dispatch as overrides). */
     public static final String INPUT_BUCKET = "CONVEYOR_INPUT_BUCKET";
     public static final String INPUT_KEY = "CONVEYOR_INPUT_KEY";
+    /** A gather's input folder in {@link #INPUT_BUCKET}, ending with {@code /}, instead of {@link #INPUT_KEY}. */
+    public static final String INPUT_PREFIX = "CONVEYOR_INPUT_PREFIX";
     public static final String INPUT_VERSION = "CONVEYOR_INPUT_VERSION";
     public static final String OUTPUT_URI = "CONVEYOR_OUTPUT_URI";
 
@@ -77,22 +86,40 @@ public final class TaskDefinitionWrapper {
     public static final String STAGED_MARKER = STAGE_DIR + "/staged";
 
     // The input folder and file readable by any user, the output folder writable by any: the algorithm
-    // runs as 1000:1000 or as its image's user, which stage-in cannot know.
+    // runs as 1000:1000 or as its image's user, which stage-in cannot know. A gather's folder comes whole with
+    // `aws s3 cp --recursive`, which keeps each key's path below the prefix and skips a key that would land
+    // outside the folder ("File references a parent directory", exit 2): set -e makes that a failed stage-in.
     static final String STAGE_IN_SCRIPT = String.join("\n",
             "set -eu",
             Emf.NOW_MS,
             "started=$(now_ms)",
-            "case \"$CONVEYOR_INPUT\" in " + INPUT_DIR + "/*) ;; *) echo \"CONVEYOR_INPUT must lie under " + INPUT_DIR
+            "if [ -n \"${" + Placeholders.INPUT_DIR + ":-}\" ]; then",
+            "  case \"$" + Placeholders.INPUT_DIR + "\" in " + INPUT_DIR + "/*) ;; *) echo \"" + Placeholders.INPUT_DIR
+                    + " must lie under " + INPUT_DIR + "\" >&2; exit 64;; esac",
+            "  case \"/$" + Placeholders.INPUT_DIR + "/\" in */../*|*/./*) echo \"" + Placeholders.INPUT_DIR
+                    + " must not navigate\" >&2; exit 64;; esac",
+            "  mkdir -p \"$" + Placeholders.INPUT_DIR + "\" \"$CONVEYOR_OUTPUT_DIR\"",
+            "  chmod 0755 " + INPUT_DIR,
+            "  chmod 0777 \"$CONVEYOR_OUTPUT_DIR\"",
+            "  aws s3 cp --only-show-errors --recursive \"s3://$CONVEYOR_INPUT_BUCKET/$" + INPUT_PREFIX + "\" \"$"
+                    + Placeholders.INPUT_DIR + "\"",
+            "  find \"$" + Placeholders.INPUT_DIR + "\" -type d -exec chmod 0755 {} +",
+            "  find \"$" + Placeholders.INPUT_DIR + "\" -type f -exec chmod 0444 {} +",
+            "  staged=$(find \"$" + Placeholders.INPUT_DIR + "\" -type f -printf '%s\\n' | awk '{s += $1} END {print s + 0}')",
+            "else",
+            "  case \"$CONVEYOR_INPUT\" in " + INPUT_DIR + "/*) ;; *) echo \"CONVEYOR_INPUT must lie under " + INPUT_DIR
                     + "\" >&2; exit 64;; esac",
-            "mkdir -p \"$(dirname \"$CONVEYOR_INPUT\")\" \"$CONVEYOR_OUTPUT_DIR\"",
-            "chmod 0755 " + INPUT_DIR,
-            "chmod 0777 \"$CONVEYOR_OUTPUT_DIR\"",
-            "if [ -n \"${CONVEYOR_INPUT_VERSION:-}\" ]; then set -- --version-id \"$CONVEYOR_INPUT_VERSION\"; else set --; fi",
-            "aws s3api get-object --bucket \"$CONVEYOR_INPUT_BUCKET\" --key \"$CONVEYOR_INPUT_KEY\" \"$@\" \"$CONVEYOR_INPUT\" > /dev/null",
-            "chmod 0444 \"$CONVEYOR_INPUT\"",
+            "  mkdir -p \"$(dirname \"$CONVEYOR_INPUT\")\" \"$CONVEYOR_OUTPUT_DIR\"",
+            "  chmod 0755 " + INPUT_DIR,
+            "  chmod 0777 \"$CONVEYOR_OUTPUT_DIR\"",
+            "  if [ -n \"${CONVEYOR_INPUT_VERSION:-}\" ]; then set -- --version-id \"$CONVEYOR_INPUT_VERSION\"; else set --; fi",
+            "  aws s3api get-object --bucket \"$CONVEYOR_INPUT_BUCKET\" --key \"$CONVEYOR_INPUT_KEY\" \"$@\" \"$CONVEYOR_INPUT\" > /dev/null",
+            "  chmod 0444 \"$CONVEYOR_INPUT\"",
+            "  staged=$(wc -c < \"$CONVEYOR_INPUT\")",
+            "fi",
             "mkdir -p " + STAGE_DIR,
             "touch " + STAGED_MARKER,
-            Emf.line("StageIn", "$(wc -c < \"$CONVEYOR_INPUT\")"));
+            Emf.line("StageIn", "$staged"));
     static final String STAGE_OUT_SCRIPT = String.join("\n",
             "set -eu",
             Emf.NOW_MS,

@@ -36,12 +36,16 @@ class StageScriptsTest {
         bin = Files.createDirectories(dir.resolve("bin"));
         log = dir.resolve("aws.log");
         Path aws = bin.resolve("aws");
-        // Records each argument on its own line; a get-object writes the file it was given last.
+        // Records each argument on its own line; a get-object writes the file it was given last; a recursive
+        // download from S3 writes two files of 3 + 2 bytes below its destination; exits with $AWS_STUB_EXIT.
         Files.writeString(aws, """
                 #!/bin/sh
                 for arg in "$@"; do printf '%s\\n' "$arg" >> "$AWS_LOG"; done
                 printf '%s\\n' '--' >> "$AWS_LOG"
                 if [ "$1" = s3api ]; then for last in "$@"; do :; done; printf 'data' > "$last"; fi
+                if [ "$1" = s3 ] && [ "$2" = cp ]; then case "$5" in s3://*)
+                  mkdir -p "$6/job-1/sub"; printf 'abc' > "$6/job-1/a.txt"; printf 'de' > "$6/job-1/sub/b.txt";; esac; fi
+                exit "${AWS_STUB_EXIT:-0}"
                 """);
         Files.setPosixFilePermissions(aws, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
@@ -200,5 +204,71 @@ class StageScriptsTest {
         // Then
         assertThat(result.exit()).as(result.stderr()).isZero();
         assertThat(result.stdout()).isEmpty();
+    }
+
+    private Map<String, String> gather(String prefix) {
+        Map<String, String> variables = new HashMap<>();
+        variables.put("CONVEYOR_INPUT_BUCKET", "conveyor-out");
+        variables.put(TaskDefinitionWrapper.INPUT_PREFIX, prefix);
+        variables.put("CONVEYOR_INPUT_DIR", work.resolve("input").resolve("batch").toString());
+        return variables;
+    }
+
+    @Test
+    void stageIn_gatherFolder_downloadsThePrefixWholeAsOneArgumentReadOnly() throws Exception {
+        // Given a gather's folder whose prefix holds quotes, a command substitution and a space
+        String prefix = "batches/p/it's \"$(touch pwned)\" b/sum/";
+        Map<String, String> variables = gather(prefix);
+        variables.put(TaskDefinitionWrapper.STACK, "prod");
+        variables.put(TaskDefinitionWrapper.ALGORITHM_NAME, "concatenate");
+
+        // When
+        Result result = run(TaskDefinitionWrapper.STAGE_IN_SCRIPT, variables);
+
+        // Then one recursive copy of s3://<bucket>/<prefix> into the folder, files read-only, 5 bytes counted
+        assertThat(result.exit()).as(result.stderr()).isZero();
+        Path folder = work.resolve("input").resolve("batch");
+        assertThat(result.awsArguments()).containsExactly("s3", "cp", "--only-show-errors", "--recursive",
+                "s3://conveyor-out/" + prefix, folder.toString(), "--");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder.resolve("job-1/sub/b.txt"))))
+                .isEqualTo("r--r--r--");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder.resolve("job-1/sub"))))
+                .isEqualTo("rwxr-xr-x");
+        assertThat(io.conveyor.json.Json.mapper().readTree(result.stdout().strip()).get("StageInBytes").asLong())
+                .isEqualTo(5);
+        assertThat(work.resolve("stage").resolve("staged")).exists();
+        assertThat(dir.resolve("pwned")).doesNotExist();
+        assertThat(Path.of("pwned")).doesNotExist();
+    }
+
+    @Test
+    void stageIn_gatherFolderWithASkippedKey_failsAndLeavesNoMarker() throws Exception {
+        // Given the AWS CLI skipping a key (exit 2: "File references a parent directory")
+        Map<String, String> variables = gather("batches/p/b/sum/");
+        variables.put("AWS_STUB_EXIT", "2");
+
+        // When
+        Result result = run(TaskDefinitionWrapper.STAGE_IN_SCRIPT, variables);
+
+        // Then
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(work.resolve("stage").resolve("staged")).doesNotExist();
+    }
+
+    @Test
+    void stageIn_gatherFolderOutsideTheInputVolume_isRefusedBeforeAnyDownload() throws Exception {
+        for (String outside : new String[] {"/etc", work.resolve("input").resolve("../output").toString(),
+                work.resolve("input").toString()}) {
+            // Given
+            Map<String, String> variables = gather("batches/p/b/sum/");
+            variables.put("CONVEYOR_INPUT_DIR", outside);
+
+            // When
+            Result result = run(TaskDefinitionWrapper.STAGE_IN_SCRIPT, variables);
+
+            // Then
+            assertThat(result.exit()).as(outside).isEqualTo(64);
+            assertThat(result.awsArguments()).isEmpty();
+        }
     }
 }

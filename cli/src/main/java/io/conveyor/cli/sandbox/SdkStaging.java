@@ -17,18 +17,21 @@ import java.util.stream.Stream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The stage-in and stage-out containers' work done with the SDK, for machines without the AWS CLI:
  * the same steps as {@link TaskDefinitionWrapper}'s scripts, in the same order, with their exit codes
  * (64: the input path lies outside {@code /conveyor/input}; 65: nothing was staged, so nothing is
- * uploaded; 1: S3 refused). Messages go where the container's standard error would.
+ * uploaded; 1: S3 refused; 2: a gather folder's key would have landed outside the folder). Messages go where the container's standard error would.
  */
 final class SdkStaging {
 
     static final int OUTSIDE_INPUT_DIR = 64;
     static final int NOT_STAGED = 65;
     static final int FAILED = 1;
+    /** What the AWS CLI exits with when it skipped a file (a key that would land outside the folder). */
+    static final int SKIPPED = 2;
     /** What {@code sh} with {@code set -u} exits with when a variable is unset. */
     static final int UNSET_VARIABLE = 2;
 
@@ -45,6 +48,9 @@ final class SdkStaging {
      */
     int stageIn(Map<String, String> environment, TaskFolder folder, Path stderr) throws IOException {
         try (PrintWriter err = writer(stderr)) {
+            if (!environment.getOrDefault(Placeholders.INPUT_DIR, "").isEmpty()) {
+                return stageFolderIn(environment, folder, err);
+            }
             Path input = Path.of(required(environment, Placeholders.INPUT));
             Path inputDir = Path.of(folder.map(TaskDefinitionWrapper.INPUT_DIR));
             if (!input.normalize().startsWith(inputDir) || input.normalize().equals(inputDir)) {
@@ -73,6 +79,51 @@ final class SdkStaging {
         } catch (UnsetVariableException e) {
             return unset(stderr, e);
         }
+    }
+
+    /**
+     * A gather's folder: every object under {@code CONVEYOR_INPUT_PREFIX} to {@code CONVEYOR_INPUT_DIR}, at its key
+     * below the prefix; a key that would land outside the folder fails the staging (the AWS CLI skips it and exits 2).
+     */
+    private int stageFolderIn(Map<String, String> environment, TaskFolder folder, PrintWriter err) throws IOException {
+        Path target = Path.of(environment.get(Placeholders.INPUT_DIR)).normalize();
+        Path inputDir = Path.of(folder.map(TaskDefinitionWrapper.INPUT_DIR));
+        if (!target.startsWith(inputDir) || target.equals(inputDir)
+                || !target.equals(Path.of(environment.get(Placeholders.INPUT_DIR)))) {
+            err.println(Placeholders.INPUT_DIR + " must lie under " + TaskDefinitionWrapper.INPUT_DIR);
+            return OUTSIDE_INPUT_DIR;
+        }
+        String bucket = required(environment, TaskDefinitionWrapper.INPUT_BUCKET);
+        String prefix = required(environment, TaskDefinitionWrapper.INPUT_PREFIX);
+        Path output = Path.of(required(environment, Placeholders.OUTPUT_DIR));
+        Files.createDirectories(target);
+        Files.createDirectories(output);
+        Files.setPosixFilePermissions(output, PosixFilePermissions.fromString("rwxrwxrwx"));
+        int skipped = 0;
+        try {
+            for (S3Object object : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents()) {
+                Path file = target.resolve(object.key().substring(prefix.length())).normalize();
+                if (!file.startsWith(target) || file.equals(target)) {
+                    err.println("warning: Skipping file " + object.key() + ". File references a parent directory.");
+                    skipped++;
+                    continue;
+                }
+                Files.createDirectories(file.getParent());
+                Files.deleteIfExists(file);
+                s3.getObject(r -> r.bucket(bucket).key(object.key()), file);
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));
+            }
+        } catch (SdkException e) {
+            err.println("download failed: " + e.getMessage());
+            return FAILED;
+        }
+        if (skipped > 0) {
+            return SKIPPED;
+        }
+        Path marker = Path.of(folder.map(TaskDefinitionWrapper.STAGED_MARKER));
+        Files.createDirectories(marker.getParent());
+        Files.writeString(marker, "");
+        return 0;
     }
 
     /**
