@@ -143,8 +143,11 @@ final class Admission {
         }
         ObjectRef ref = ObjectRef.parse(record.input());
         Optional<AlgorithmRecord> algorithm = algorithm(record.algorithm());
-        String versionId = record.inputVersion().startsWith("etag:") ? null : record.inputVersion();
-        Optional<StoredObject> described = inputs.describe(ref, versionId);
+        // A gather's input is the folder its maker filled (GatherFolders): no object to look at, its version a word.
+        boolean gather = NewJob.GATHER_INPUT_VERSION.equals(record.inputVersion()) && TaskOverrides.isFolder(ref);
+        String versionId = gather || record.inputVersion().startsWith("etag:") ? null : record.inputVersion();
+        Optional<StoredObject> described = gather ? Optional.of(new StoredObject(ref, null, NewJob.GATHER_INPUT_VERSION, 0))
+                : inputs.describe(ref, versionId);
         String rejection = null;
         if (algorithm.isEmpty()) {
             rejection = "unknown algorithm '" + record.algorithm() + "': no descriptor registered under that name";
@@ -156,7 +159,7 @@ final class Admission {
                     + "): a job runs only the revision it was made for; upload its input again to run the new one";
         } else if (described.isEmpty()) {
             rejection = "the input " + ref + " (" + record.inputVersion() + ") is gone";
-        } else if (versionId == null && !record.inputVersion().equals("etag:" + described.get().eTag())) {
+        } else if (!gather && versionId == null && !record.inputVersion().equals("etag:" + described.get().eTag())) {
             rejection = "the input " + ref + " changed since this job was made (it was " + record.inputVersion()
                     + ", now etag:" + described.get().eTag() + ")";
         }
@@ -231,7 +234,9 @@ final class Admission {
         Descriptor d = algorithm.definition();
         String key = input.ref().key();
         String fileName = key.substring(key.lastIndexOf('/') + 1);
-        Optional<String> filtered = InputRules.filterRejection(d, fileName, rest, input.size());
+        // A gather's folder is no file: an algorithm's input filters speak of files (its members were filtered as such).
+        Optional<String> filtered = TaskOverrides.isFolder(input.ref()) ? Optional.empty()
+                : InputRules.filterRejection(d, fileName, rest, input.size());
         if (filtered.isPresent()) {
             return Checked.rejected(filtered.get());
         }

@@ -219,4 +219,32 @@ class PipelineAdmissionTest {
         assertThat(waiting.output()).isEqualTo("s3://conveyor-out/" + BucketLayout.pipelineOutputPrefix("scan", "b1",
                 "fit", "deep/a.txt", waiting.id()));
     }
+
+    @Test
+    void dispatch_recordedGatherJob_startsOnItsFolderWithoutLookingForAnObject() {
+        // Given a gather job made at its place, its input the batch's filled folder (no object of that key exists)
+        io.conveyor.jobs.PipelinePlace place = new io.conveyor.jobs.PipelinePlace("scan", "pipe-rev", "b1", "report",
+                Map.of("K", "3"));
+        io.conveyor.jobs.NewJob gather = io.conveyor.jobs.NewJob.of(new io.conveyor.jobs.NewJob.JobInput(
+                "s3://conveyor-out/" + BucketLayout.gatherFolderKey("scan", "b1", "report"),
+                io.conveyor.jobs.NewJob.GATHER_INPUT_VERSION), new io.conveyor.jobs.NewJob.AlgorithmRevision("fitter",
+                revision, 2)).withPlace(place);
+        gather = gather.withOutput("s3://conveyor-out/" + BucketLayout.pipelineOutputPrefix("scan", "b1", "report",
+                "report", gather.id()));
+        rig.jobs.create(io.conveyor.jobs.JobLifecycle.admit(gather, java.time.Instant.parse("2026-11-21T09:00:00Z")));
+
+        // When its message reaches dispatch
+        rig.dispatch(jobMessage("m1", gather.id()));
+
+        // Then its task starts with the folder staged whole: stage-in gets the prefix, the algorithm the folder
+        assertThat(rig.launcher.started).singleElement().satisfies(start -> {
+            assertThat(start.jobId()).isEqualTo(io.conveyor.jobs.JobId.ofGather(place));
+            assertThat(start.environment().get(TaskDefinitionWrapper.STAGE_IN))
+                    .containsEntry(TaskDefinitionWrapper.INPUT_PREFIX, "batches/scan/b1/report/");
+            assertThat(start.environment().get(TaskDefinitionWrapper.ALGORITHM))
+                    .containsEntry("CONVEYOR_INPUT_DIR", TaskDefinitionWrapper.GATHER_INPUT_DIR)
+                    .containsEntry("K", "3")
+                    .doesNotContainKey("CONVEYOR_INPUT");
+        });
+    }
 }
