@@ -120,6 +120,19 @@ public final class BatchDriver {
         return first;
     }
 
+    /**
+     * Makes again the gathers a record decided whose job has not ended ({@link BatchLifecycle#outstanding}): for a
+     * reconciler, after a maker crashed between writing the decision and making the job. Jobs that exist stay as
+     * they are.
+     */
+    public void remake(Pipeline pipeline, String batch, List<BatchDecision.MakeGather> gathers) {
+        List<BatchEvent> ended = new ArrayList<>();
+        gathers.forEach(gather -> makeGather(pipeline, batch, gather).ifPresent(ended::add));
+        if (!ended.isEmpty()) {
+            apply(pipeline, batch, ended);
+        }
+    }
+
     /** Carries out one change's decisions; returns the ends of jobs created ended, to apply next. */
     private List<BatchEvent> carryOut(Pipeline pipeline, String batch, BatchChange change, Map<String, Pending> pending) {
         List<BatchEvent> endedAtCreation = new ArrayList<>();

@@ -33,6 +33,8 @@ public final class Placeholders {
      * uploader's choice, so a value like a parameter's, which may start with {@code -}.
      */
     public static final String INPUT_NAME = "CONVEYOR_INPUT_NAME";
+    /** A gather job's input folder: every taken member's outputs, at {@code <member job id>/<output path>}. */
+    public static final String INPUT_DIR = "CONVEYOR_INPUT_DIR";
     /** Every variable of the container contract. */
     public static final Set<String> CONTRACT = Set.of(INPUT, INPUT_NAME, OUTPUT_DIR, JOB_ID, ATTEMPT);
     /**
