@@ -73,13 +73,7 @@ final class LocalBatches {
         List<BatchEvent.Member> members = new ArrayList<>();
         List<String> earlier = new ArrayList<>();
         for (LocalAdmission.Admitted job : jobs) {
-            String id = job.earlier() != null ? job.earlier() : job.job().id();
-            members.add(new BatchEvent.Member(job.job().place().step(), id));
-            if (job.earlier() != null) {
-                earlier.add(job.earlier());
-            } else {
-                pending.add(new BatchDriver.Pending(job.job(), job.events()));
-            }
+            members.add(member(job, pending, earlier));
         }
         BatchEvent event;
         if (in.nested()) {
@@ -96,7 +90,7 @@ final class LocalBatches {
             event = new BatchEvent.ManifestArrived(version, text, at);
         } else if (in.control()) {
             Instant at = record.map(BatchRecord::markerAt).map(Instant::parse).orElseGet(clock::instant);
-            event = new BatchEvent.MarkerArrived(at, listing(in, record));
+            event = new BatchEvent.MarkerArrived(at, listing(in, record, pending, earlier));
         } else {
             event = new BatchEvent.FileArrived(file(in.name(), in.file(), record), members);
         }
@@ -105,10 +99,11 @@ final class LocalBatches {
     }
 
     /**
-     * The batch folder's files when the marker is seen, those the scanner has not taken yet included (their jobs
-     * are made when it takes them).
+     * The batch folder's files when the marker is seen, those the scanner has not taken yet included, each with
+     * the jobs it becomes (made now; taken later, the file finds them made).
      */
-    private List<BatchEvent.FileArrived> listing(LocalAdmission.InBatch in, Optional<BatchRecord> record)
+    private List<BatchEvent.FileArrived> listing(LocalAdmission.InBatch in, Optional<BatchRecord> record,
+                                                 List<BatchDriver.Pending> pending, List<String> earlier)
             throws IOException {
         List<BatchEvent.FileArrived> listed = new ArrayList<>();
         try (Stream<Path> files = Files.list(in.file().getParent())) {
@@ -116,11 +111,26 @@ final class LocalBatches {
                 String name = file.getFileName().toString();
                 if (!BatchRule.isBatchControl(name) && !LocalParameters.isSidecar(file)
                         && BatchManifest.fileNameProblem(name) == null) {
-                    listed.add(new BatchEvent.FileArrived(file(name, file, record), List.of()));
+                    List<BatchEvent.Member> members = new ArrayList<>();
+                    for (LocalAdmission.Admitted job : admission.admitBatchFile(file, in.pipeline(), in.batch(), name)) {
+                        members.add(member(job, pending, earlier));
+                    }
+                    listed.add(new BatchEvent.FileArrived(file(name, file, record), members));
                 }
             }
         }
         return listed;
+    }
+
+    /** A job a file became, as a member: to be made (pending), or made by an earlier run or an earlier look. */
+    private static BatchEvent.Member member(LocalAdmission.Admitted job, List<BatchDriver.Pending> pending,
+                                            List<String> earlier) {
+        if (job.earlier() != null) {
+            earlier.add(job.earlier());
+        } else {
+            pending.add(new BatchDriver.Pending(job.job(), job.events()));
+        }
+        return new BatchEvent.Member(job.job().place().step(), job.earlier() != null ? job.earlier() : job.job().id());
     }
 
     /** A batch file as it is now, arrived when the record says this version did, else now. */
