@@ -3,6 +3,7 @@ package io.conveyor.cli;
 import io.conveyor.local.DockerInvocation;
 import io.conveyor.local.FileJobStore;
 import io.conveyor.local.LocalParameters;
+import io.conveyor.local.FolderPipelineCatalog;
 import io.conveyor.local.LocalPipeline;
 import io.conveyor.local.LocalProcessRunner;
 import io.conveyor.local.LocalRuntime;
@@ -130,7 +131,8 @@ final class LocalCommand implements Callable<Integer> {
         try {
             LocalPipeline.checkFolders(settings);
             LocalPipeline.Summary summary = new LocalPipeline(settings, new FileJobStore(settings.jobs()),
-                    new LocalProcessRunner(), progress, Clock.systemUTC()).run(once, stop::get);
+                    new LocalProcessRunner(), progress, Clock.systemUTC(),
+                    new FolderPipelineCatalog(settings.algorithms(), progress)).run(once, stop::get);
             progress.close();
             if (once) {
                 Report.table(summary, settings, out);

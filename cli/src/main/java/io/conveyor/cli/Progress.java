@@ -65,6 +65,24 @@ final class Progress implements LocalPipeline.Listener {
     }
 
     @Override
+    public synchronized void pipelineLoaded(String name, Path file) {
+        print("pipeline " + name + " (" + file.getFileName() + ")");
+    }
+
+    @Override
+    public synchronized void pipelineRejected(Path file, List<Problem> errors) {
+        for (Problem problem : errors) {
+            print("skipped " + file + ": " + problem);
+        }
+    }
+
+    @Override
+    public synchronized void batchLeftOpen(String pipeline, String batch, java.time.Instant lookAgainAt) {
+        print("batch " + pipeline + "/" + batch + " is still open (next look at " + lookAgainAt
+                + "): a later run takes it on");
+    }
+
+    @Override
     public synchronized void ignored(Path file, String reason) {
         print("ignored " + file + ": " + reason);
     }

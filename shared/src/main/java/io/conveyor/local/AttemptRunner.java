@@ -42,10 +42,14 @@ final class AttemptRunner {
                 LocalOutputs.deleteTree(dir);
             }
             Files.createDirectories(dir.resolve("output"));
-            // The algorithm works on a copy, and a file changed since it was taken is noticed here.
-            Path staged = dir.resolve("input").resolve(Path.of(job.input()).getFileName());
-            Files.createDirectories(staged.getParent());
-            if (!("sha256:" + Digests.copyWithSha256(Path.of(job.input()), staged)).equals(job.inputVersion())) {
+            boolean gather = LocalOutputs.isGather(job);
+            // The algorithm works on a copy, and a file changed since it was taken is noticed here; a gather's
+            // folder is copied whole (its files, the members' outputs, never change).
+            Path staged = gather ? dir.resolve("input") : dir.resolve("input").resolve(Path.of(job.input()).getFileName());
+            Files.createDirectories(gather ? staged : staged.getParent());
+            if (gather) {
+                copyTree(Path.of(job.input()), staged);
+            } else if (!("sha256:" + Digests.copyWithSha256(Path.of(job.input()), staged)).equals(job.inputVersion())) {
                 reports.accept(new AttemptReport.NotStarted(job.id(), job.attempt(),
                         "the input changed after it was taken; its new content is taken as a new job", true));
                 return;
@@ -60,9 +64,14 @@ final class AttemptRunner {
                         + " (give it with --param or in " + LocalParameters.sidecar(Path.of(job.input())) + ")", false));
                 return;
             }
-            values.put(Placeholders.INPUT, docker ? DockerInvocation.WORK_DIR + "/input/" + staged.getFileName()
-                    : staged.toString());
-            values.put(Placeholders.INPUT_NAME, staged.getFileName().toString());
+            if (gather) {
+                // A gather's input is a folder: CONVEYOR_INPUT_DIR, and no CONVEYOR_INPUT (as on ECS).
+                values.put(Placeholders.INPUT_DIR, docker ? DockerInvocation.WORK_DIR + "/input" : staged.toString());
+            } else {
+                values.put(Placeholders.INPUT, docker ? DockerInvocation.WORK_DIR + "/input/" + staged.getFileName()
+                        : staged.toString());
+                values.put(Placeholders.INPUT_NAME, staged.getFileName().toString());
+            }
             values.put(Placeholders.OUTPUT_DIR, docker ? DockerInvocation.WORK_DIR + "/output" : dir.resolve("output").toString());
             values.put(Placeholders.JOB_ID, job.id());
             values.put(Placeholders.ATTEMPT, Integer.toString(job.attempt()));
@@ -80,6 +89,9 @@ final class AttemptRunner {
             String container = DockerInvocation.containerName(job.id(), job.attempt());
             List<String> processCommand = docker ? DockerInvocation.command(descriptor, container, dir, environment,
                     command, DockerInvocation.currentUser()) : command;
+            if (docker && gather) {
+                processCommand = DockerInvocation.withReadOnlyInput(processCommand, dir);
+            }
             Map<String, String> processEnvironment = docker ? Map.of() : environment;
             LocalProcessRunner.Result result = runner.run(processCommand, processEnvironment, dir,
                     Duration.ofSeconds(descriptor.timeoutSeconds()), outputs.logFile(job),
@@ -101,6 +113,17 @@ final class AttemptRunner {
         } catch (IOException | RuntimeException e) {
             reports.accept(started.get() ? new AttemptReport.Broke(job.id(), job.attempt(), e.toString())
                     : new AttemptReport.NotStarted(job.id(), job.attempt(), "cannot start: " + e, false));
+        }
+    }
+
+    /** Copies a folder's files (not its links) below {@code target}. */
+    private static void copyTree(Path source, Path target) throws IOException {
+        try (java.util.stream.Stream<Path> walk = Files.walk(source)) {
+            for (Path file : walk.filter(Files::isRegularFile).toList()) {
+                Path to = target.resolve(source.relativize(file).toString());
+                Files.createDirectories(to.getParent());
+                Files.copy(file, to);
+            }
         }
     }
 }

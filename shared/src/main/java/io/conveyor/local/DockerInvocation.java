@@ -104,4 +104,12 @@ public final class DockerInvocation {
         com.sun.security.auth.module.UnixSystem unix = new com.sun.security.auth.module.UnixSystem();
         return unix.getUid() + ":" + unix.getGid();
     }
+
+    /** The same {@code docker run} line with the attempt's input folder mounted read-only (a gather's, as on ECS). */
+    static List<String> withReadOnlyInput(List<String> line, Path attemptDir) {
+        List<String> changed = new ArrayList<>(line);
+        int at = changed.indexOf("--workdir");
+        changed.addAll(at, List.of("--volume", attemptDir.toAbsolutePath().resolve("input") + ":" + WORK_DIR + "/input:ro"));
+        return changed;
+    }
 }

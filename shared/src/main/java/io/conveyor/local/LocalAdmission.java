@@ -181,8 +181,28 @@ final class LocalAdmission {
 
     // ------------------------------------------------------------------ pipelines
 
-    /** What an inbox file becomes: its jobs (none for a batch's manifest or marker), or why it is no input. */
-    record Arrival(List<Admitted> jobs, String refused) {
+    /**
+     * What an inbox file becomes: its jobs (none for a batch's manifest or marker), or why it is no input; for a
+     * file of a batch's folder, which batch and what it is there.
+     */
+    record Arrival(List<Admitted> jobs, String refused, InBatch batch) {
+        Arrival(List<Admitted> jobs, String refused) {
+            this(jobs, refused, null);
+        }
+    }
+
+    /**
+     * A file below {@code inbox/<pipeline>/<batch>/}: {@code name} its path below the batch's folder; a control
+     * file ({@code _manifest.json}, {@code _COMPLETE}) directly in it, or a file of a subfolder (no batch file).
+     */
+    record InBatch(Pipeline pipeline, String batch, String name, Path file) {
+        boolean control() {
+            return io.conveyor.pipeline.BatchRule.isBatchControl(name);
+        }
+
+        boolean nested() {
+            return Path.of(name).getNameCount() > 1;
+        }
     }
 
     /**
@@ -202,10 +222,11 @@ final class LocalAdmission {
                     + " batch folder, " + file.getParent().resolve("<batch>").resolve(file.getFileName()));
         }
         String inBatch = below.subpath(1, below.getNameCount()).toString();
-        if (below.getNameCount() == 2 && io.conveyor.pipeline.BatchRule.isBatchControl(inBatch)) {
-            return new Arrival(List.of(), null);
+        InBatch batch = new InBatch(pipeline.get(), below.getName(0).toString(), inBatch, file);
+        if (below.getNameCount() == 2 && batch.control()) {
+            return new Arrival(List.of(), null, batch);
         }
-        return new Arrival(admitBatchFile(file, pipeline.get(), below.getName(0).toString(), inBatch), null);
+        return new Arrival(admitBatchFile(file, pipeline.get(), batch.batch(), inBatch), null, batch);
     }
 
     /**
@@ -253,7 +274,13 @@ final class LocalAdmission {
         return file.startsWith(batch) ? batch.relativize(file).toString() : file.getFileName().toString();
     }
 
-    private Optional<NewJob.AlgorithmRevision> revision(String name) {
+    /** The settings it admits by. */
+    LocalSettings settings() {
+        return settings;
+    }
+
+    /** An algorithm's current revision, with its attempts, or empty when no valid descriptor has that name. */
+    Optional<NewJob.AlgorithmRevision> revision(String name) {
         return Optional.ofNullable(algorithms.get(name)).map(a -> new NewJob.AlgorithmRevision(name, a.revision(),
                 1 + a.descriptor().retries()));
     }

@@ -47,6 +47,7 @@ final class LocalJobs {
     private final Clock clock;
     private final boolean docker;
     private final AttemptEndings endings;
+    private final LocalBatches batches;
     private final LocalQueue queue = new LocalQueue();
     /** Whether the next placement looks at every queued job. */
     private boolean sweep;
@@ -65,6 +66,7 @@ final class LocalJobs {
         this.clock = clock;
         this.docker = docker;
         this.endings = new AttemptEndings(admission, outputs, clock);
+        this.batches = new LocalBatches(admission, updates, clock, this::recorded);
     }
 
     /**
@@ -93,6 +95,12 @@ final class LocalJobs {
             }
             apply(id, events);
         }
+        batches.recover(records::get);
+    }
+
+    /** The batches of pipeline runs: their timers, for the loop. */
+    LocalBatches batches() {
+        return batches;
     }
 
     /** Makes (or finds) the jobs of an inbox file below {@code inbox/<folder>/} ({@link LocalAdmission#arrive}). */
@@ -101,7 +109,12 @@ final class LocalJobs {
         if (arrival.refused() != null) {
             listener.ignored(file, arrival.refused());
         }
-        arrival.jobs().forEach(this::create);
+        if (arrival.batch() != null) {
+            // The batch's record names the jobs first; its driver makes them then (LocalBatches).
+            earlier.addAll(batches.arrived(arrival.batch(), arrival.jobs()));
+        } else {
+            arrival.jobs().forEach(this::create);
+        }
     }
 
     private void create(LocalAdmission.Admitted admitted) {
@@ -162,7 +175,7 @@ final class LocalJobs {
                     + " that name now");
         } else if (read.isEmpty()) {
             return LocalQueue.Verdict.rejected(null);
-        } else if (!Files.isRegularFile(Path.of(read.get().record().input()))) {
+        } else if (!LocalOutputs.inputPresent(read.get().record())) {
             return LocalQueue.Verdict.rejected("the input " + read.get().record().input()
                     + " is gone: deleted before the job started");
         }
@@ -201,6 +214,7 @@ final class LocalJobs {
             }
             touched.add(id);
             listener.jobChanged(record.get());
+            batches.changedElsewhere(record.get());
         }
         return toStop;
     }
@@ -308,6 +322,7 @@ final class LocalJobs {
         if (transition.changed()) {
             touched.add(transition.after().id());
             listener.jobChanged(transition.after());
+            batches.written(transition);
         }
         for (Effect effect : transition.effects()) {
             switch (effect) {
@@ -316,7 +331,7 @@ final class LocalJobs {
                         touched.add(id);
                     }
                 });
-                case Effect.StopTask stop -> stopStale(transition.before());
+                case Effect.StopTask stop -> LocalProcessRunner.stopStale(transition.before(), docker);
                 case Effect.StartTask start -> { }
                 case Effect.LookAgain look -> { }
             }
@@ -328,15 +343,5 @@ final class LocalJobs {
         return Stream.concat(Stream.of(transition.after()), transition.creates().stream())
                 .filter(record -> record.id().equals(id)).findFirst().map(JobRecord::algorithm)
                 .orElseGet(() -> held(id).orElseThrow().record().algorithm());
-    }
-
-    /** Ends the process of a crashed run's attempt, and its container, if they still live. */
-    private void stopStale(JobRecord before) {
-        if (before.pid() != null) {
-            LocalProcessRunner.killStale(before.pid(), before.processStart());
-        }
-        if (docker) {
-            DockerInvocation.remove(DockerInvocation.containerName(before.id(), before.attempt()));
-        }
     }
 }

@@ -30,6 +30,17 @@ final class LocalOutputs {
         this.settings = settings;
     }
 
+    /** Whether a job's input is still there: a file, or a gather's folder. */
+    static boolean inputPresent(JobRecord record) {
+        Path input = Path.of(record.input());
+        return isGather(record) ? Files.isDirectory(input) : Files.isRegularFile(input);
+    }
+
+    /** Whether a job is a gather's: its input a folder of a batch's outputs. */
+    static boolean isGather(JobRecord record) {
+        return record.pipeline() != null && io.conveyor.jobs.NewJob.GATHER_INPUT_VERSION.equals(record.inputVersion());
+    }
+
     /** Where an attempt runs. */
     Path attemptDir(JobRecord record) {
         return settings.work().resolve(record.id()).resolve("attempt-" + record.attempt());
@@ -61,6 +72,9 @@ final class LocalOutputs {
 
     /** The path of a pipeline job's input below its batch's folder (in the inbox, or in the outputs). */
     String restInBatch(JobRecord record) {
+        if (isGather(record)) {
+            return "";
+        }
         Path input = Path.of(record.input());
         Path batchOutputs = batchOutputs(record.pipeline());
         if (input.startsWith(batchOutputs)) {

@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalPipeline {
 
-    /** Hears what the pipeline does, for progress and reports. */
-    public interface Listener {
+    /** Hears what the pipeline does, for progress and reports (pipeline files of the algorithms folder too). */
+    public interface Listener extends FolderPipelineCatalog.Listener {
         default void descriptorLoaded(String name, Path file) {
         }
 
@@ -56,6 +56,13 @@ public final class LocalPipeline {
 
         /** An inbox file has kept changing for a while: the run waits for it. */
         default void waiting(Path file, String reason) {
+        }
+
+        /**
+         * A run with {@code once} ends while a batch is still OPEN, waiting for more files, a quiet period or its
+         * deadline, which falls after {@link #ONCE_WAITS_AT_MOST}: it stays open for a later run.
+         */
+        default void batchLeftOpen(String pipeline, String batch, java.time.Instant lookAgainAt) {
         }
     }
 
@@ -87,6 +94,12 @@ public final class LocalPipeline {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalPipeline.class);
+
+    /**
+     * How far ahead a run with {@code once}, nothing else left to do, waits for an open batch's next look (a quiet
+     * period's end, a deadline); a batch whose next look is later is left open, for a later run to take on.
+     */
+    public static final java.time.Duration ONCE_WAITS_AT_MOST = java.time.Duration.ofMinutes(5);
 
     /** How many arrived files one pass of the loop makes jobs of before it places jobs. */
     static final int ADMIT_AT_ONCE = 64;
@@ -237,6 +250,7 @@ public final class LocalPipeline {
                 for (AttemptReport report; !stop.getAsBoolean() && (report = reports.poll()) != null; ) {
                     local.report(report, inbox::forget);
                 }
+                local.batches().tick();
                 if (stop.getAsBoolean()) {
                     return;
                 }
@@ -254,12 +268,17 @@ public final class LocalPipeline {
                     running.put(start.job().id(), attempts.submit(() -> attemptRunner.run(start.job(), start.descriptor(),
                             reports::add)));
                 }
-                if (once && !scan.pending() && arrived.isEmpty() && local.idle() && reports.isEmpty()) {
+                java.util.Optional<java.time.Instant> look = local.batches().nextLook();
+                long untilLook = look.map(at -> Math.max(java.time.Duration.between(clock.instant(), at).toNanos(), 0))
+                        .orElse(Long.MAX_VALUE);
+                if (once && !scan.pending() && arrived.isEmpty() && local.idle() && reports.isEmpty()
+                        && untilLook > ONCE_WAITS_AT_MOST.toNanos()) {
+                    local.batches().waiting().forEach((key, at) -> listener.batchLeftOpen(key.pipeline(), key.batch(), at));
                     return;
                 }
-                // Wake at once when an attempt reports, else when a file may have settled, else after the poll;
-                // at once while files that arrived wait to be admitted.
-                long wait = arrived.isEmpty() ? Math.min(settings.poll().toNanos(),
+                // Wake at once when an attempt reports, else when a file may have settled or a batch is to be looked
+                // at again, else after the poll; at once while files that arrived wait to be admitted.
+                long wait = arrived.isEmpty() ? Math.min(Math.min(settings.poll().toNanos(), untilLook),
                         Math.max(inbox.nextSettles() - System.nanoTime(), 0)) : 0;
                 AttemptReport next = reports.poll(wait, TimeUnit.NANOSECONDS);
                 if (next != null) {

@@ -200,4 +200,14 @@ public final class LocalProcessRunner {
         ProcessHandle.of(pid).filter(handle -> recordedStart != null && recordedStart.equals(startOf(handle)))
                 .ifPresent(LocalProcessRunner::killTree);
     }
+
+    /** Ends the process of a crashed run's attempt, and its container, if they still live. */
+    static void stopStale(io.conveyor.jobs.JobRecord before, boolean docker) {
+        if (before.pid() != null) {
+            killStale(before.pid(), before.processStart());
+        }
+        if (docker) {
+            DockerInvocation.remove(DockerInvocation.containerName(before.id(), before.attempt()));
+        }
+    }
 }
