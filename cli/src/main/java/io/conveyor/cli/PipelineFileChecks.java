@@ -43,7 +43,7 @@ final class PipelineFileChecks {
             if (validation.valid()) {
                 String first = fileOfName.putIfAbsent(validation.pipeline().name(), file);
                 if (first != null) {
-                    validation = new PipelineValidation(file, null, validation.sha256(), List.of(new Problem("/pipeline",
+                    validation = PipelineValidation.rejected(file, validation.sha256(), List.of(new Problem("/pipeline",
                             "'" + validation.pipeline().name() + "' is also the name in " + first + "; names are unique")),
                             validation.warnings());
                 }

@@ -121,7 +121,7 @@ public final class FolderPipelineCatalog implements PipelineCatalog {
             Path file = entry.getKey();
             PipelineValidation validation = validator.validate(file.toString(), entry.getValue(), lookup);
             if (validation.valid() && fileOfName.containsKey(validation.pipeline().name())) {
-                validation = new PipelineValidation(validation.source(), null, validation.sha256(), List.of(new Problem(
+                validation = PipelineValidation.rejected(validation.source(), validation.sha256(), List.of(new Problem(
                         "/pipeline", "'" + validation.pipeline().name() + "' is also the pipeline in "
                         + fileOfName.get(validation.pipeline().name()) + "; names are unique")), validation.warnings());
             }

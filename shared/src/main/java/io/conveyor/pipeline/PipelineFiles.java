@@ -9,8 +9,10 @@ import java.util.Set;
 /**
  * The one rule that tells a pipeline file from a descriptor among the files under {@code algorithms/}
  * (the bucket's prefix, the local algorithms folder): a JSON object with a top-level {@code pipeline} or
- * {@code steps} field is a pipeline; every other file is a descriptor, in either format. No descriptor
- * format has either field, so a descriptor is never read as a pipeline.
+ * {@code steps} field is a pipeline, and so is the original tool's workflow request ({@code user_request.json}: a
+ * top-level {@code process}, {@link UserRequest}), which {@link PipelineValidator} converts; every other file is a
+ * descriptor, in either format. No descriptor format has any of these fields, so a descriptor is never read as a
+ * pipeline.
  *
  * <p>The fields are looked for in the file's tokens up to its first syntax error, so a pipeline with a
  * mistake further down is still reported as a pipeline, with the pipeline's errors.
@@ -18,7 +20,7 @@ import java.util.Set;
 public final class PipelineFiles {
 
     /** The top-level fields that make a file a pipeline. */
-    public static final Set<String> MARKS = Set.of("pipeline", "steps");
+    public static final Set<String> MARKS = Set.of("pipeline", "steps", "process");
 
     private static final JsonFactory JSON = new JsonFactory();
 

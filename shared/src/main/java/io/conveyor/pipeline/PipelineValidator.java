@@ -48,6 +48,9 @@ public final class PipelineValidator {
     }
 
     private PipelineValidation check(String source, byte[] content, AlgorithmLookup algorithms) {
+        if (UserRequest.recognizes(content)) {
+            return request(source, content, algorithms);
+        }
         String sha256 = Digests.sha256(content);
         List<Problem> errors = new ArrayList<>();
         String text = DescriptorJson.decodeUtf8(content, errors);
@@ -75,10 +78,28 @@ public final class PipelineValidator {
             return rejected(source, sha256, checked.errors(), checked.warnings());
         }
         return new PipelineValidation(source, checked.pipeline(), sha256, List.of(),
-                JsonSchemas.sorted(checked.warnings()));
+                JsonSchemas.sorted(checked.warnings()), content);
+    }
+
+    /**
+     * The original tool's {@code user_request.json} ({@link UserRequest}): converted, then checked as the pipeline file
+     * it converts to ({@link PipelineDocument}), whose SHA-256 is the pipeline's revision. Errors of the conversion name
+     * the request's own fields; the conversion's warnings (fields not used, and why) come first.
+     */
+    private PipelineValidation request(String source, byte[] content, AlgorithmLookup algorithms) {
+        UserRequest.Conversion conversion = UserRequest.convert(source, content,
+                algorithms == null ? name -> java.util.Optional.empty() : algorithms::algorithm);
+        if (!conversion.valid()) {
+            return rejected(source, Digests.sha256(content), conversion.errors(), conversion.warnings());
+        }
+        PipelineValidation converted = check(source, PipelineDocument.write(conversion.pipeline()), algorithms);
+        List<Problem> warnings = new ArrayList<>(conversion.warnings());
+        warnings.addAll(converted.warnings());
+        return new PipelineValidation(source, converted.pipeline(), converted.sha256(), converted.errors(), warnings,
+                converted.document());
     }
 
     private static PipelineValidation rejected(String source, String sha256, List<Problem> errors, List<Problem> warnings) {
-        return new PipelineValidation(source, null, sha256, JsonSchemas.sorted(errors), JsonSchemas.sorted(warnings));
+        return PipelineValidation.rejected(source, sha256, JsonSchemas.sorted(errors), JsonSchemas.sorted(warnings));
     }
 }

@@ -81,7 +81,7 @@ final class PipelineRegistrar {
             return new Decision(Status.UNCHANGED, pipeline.name(), validation.sha256(), List.of(), validation.warnings());
         }
         pipelines.save(new PipelineRecord(pipeline.name(), AlgorithmRecord.Status.ACTIVE, ref.uri(), object.versionId(),
-                validation.sha256(), clock.instant().toString(), null, new String(content, StandardCharsets.UTF_8)));
+                validation.sha256(), clock.instant().toString(), null, new String(validation.document(), StandardCharsets.UTF_8)));
         LOG.info("outcome=ACCEPTED pipeline={} revision={} definition=\"{}\"", pipeline.name(), validation.sha256(), ref);
         return new Decision(Status.ACCEPTED, pipeline.name(), validation.sha256(), List.of(), validation.warnings());
     }

@@ -181,4 +181,46 @@ class PipelineValidatorTest {
         assertThat(validate("[1]").errors()).containsExactly(new Problem("", "must be a JSON object, was array"));
         assertThat(validate("  ").errors()).containsExactly(new Problem("", "is empty: a pipeline is a JSON object"));
     }
+
+    @Test
+    void validate_originalToolsRequest_isCheckedAsThePipelineItConvertsTo() {
+        // Given the original tool's workflow request: a sequence of two algorithms, with buckets it named
+        byte[] request = """
+                {"input_s3_name": "my-in", "output_s3_name": "my-out", "key_pair": "kp", "account_id": "123", "region": "us-east-1",
+                 "process": {"type": "sequence_run", "algorithms": [{"name": "word-count"}, {"name": "uppercase"}]}}
+                """.getBytes(StandardCharsets.UTF_8);
+
+        // When it is validated like any pipeline file
+        PipelineValidation validation = PipelineTesting.VALIDATOR.validate("algorithms/genomics.json", request,
+                PipelineTesting.ALGORITHMS);
+
+        // Then it is the chain it asked for, named after its file, kept as the pipeline file it converts to (whose
+        // SHA-256 is its revision), with each field it does not use reported as such
+        assertThat(validation.errors()).isEmpty();
+        Pipeline pipeline = validation.pipeline();
+        assertThat(pipeline.name()).isEqualTo("genomics");
+        assertThat(pipeline.steps()).extracting(Step::algorithm).containsExactly("word-count", "uppercase");
+        assertThat(pipeline.steps()).extracting(Step::input).containsExactly(new StepInput.BatchFiles(),
+                new StepInput.OutputsOf("word-count"));
+        assertThat(validation.document()).isNotNull();
+        assertThat(pipeline.revision()).isEqualTo(Digests.sha256(validation.document())).isEqualTo(validation.sha256());
+        assertThat(PipelineTesting.VALIDATOR.read("again.json", validation.document()).pipeline().steps())
+                .isEqualTo(pipeline.steps());
+        assertThat(validation.warnings()).extracting(Problem::path)
+                .contains("/input_s3_name", "/output_s3_name", "/key_pair", "/account_id", "/region");
+        assertThat(PipelineFiles.isPipeline(request)).isTrue();
+    }
+
+    @Test
+    void validate_originalToolsRequestNamingAnUnknownAlgorithm_isRefusedAtItsField() {
+        // Given a request naming an algorithm nobody registered
+        byte[] request = "{\"process\": {\"type\": \"single_run\", \"algorithms\": [{\"name\": \"nope\"}]}}"
+                .getBytes(StandardCharsets.UTF_8);
+
+        // When it is validated, then the error names the request's own field
+        PipelineValidation validation = PipelineTesting.VALIDATOR.validate("algorithms/r.json", request,
+                PipelineTesting.ALGORITHMS);
+        assertThat(validation.valid()).isFalse();
+        assertThat(validation.errors()).extracting(Problem::path).contains("/process/algorithms/0/name");
+    }
 }
