@@ -43,8 +43,13 @@ class LocalModeIT {
         List<String> table = Files.readAllLines(dir.resolve("demo.out"));
         assertThat(exit).as(Files.readString(dir.resolve("demo.err"))).isZero();
         assertThat(table.get(0)).startsWith("JOB").contains("ALGORITHM", "STATUS", "DURATION", "OUTPUT");
-        assertThat(table.stream().filter(line -> line.startsWith("job-")).toList()).hasSize(6)
+        assertThat(table.stream().filter(line -> line.startsWith("job-")).toList()).hasSize(9)
                 .allSatisfy(line -> assertThat(line).contains(" SUCCEEDED "));
+        // the text-report pipeline's batch: its two files counted, then one gather over both, nothing left open
+        assertThat(table.stream().filter(line -> line.contains("outbox/outputs/text-report/week-1/")).toList())
+                .hasSize(3).anySatisfy(line -> assertThat(line).contains(" concatenate ").endsWith("/report.txt"));
+        assertThat(Files.readString(dir.resolve("demo.err")) + Files.readString(dir.resolve("demo.out")))
+                .doesNotContain("still open");
     }
 
     private static void slowWorkspace(Path dir, int jobs, int seconds) throws Exception {

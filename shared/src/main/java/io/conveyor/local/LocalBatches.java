@@ -233,14 +233,24 @@ final class LocalBatches {
         }
     }
 
-    /** When the next timer is due, if any. */
+    /** When the next timer of an open batch is due, if any. */
     Optional<Instant> nextLook() {
+        forgetEnded();
         return timers.values().stream().min(Instant::compareTo);
     }
 
-    /** The batches still waiting for a timer, and when. */
+    /** The open batches still waiting for a timer, and when. */
     Map<Key, Instant> waiting() {
+        forgetEnded();
         return Map.copyOf(timers);
+    }
+
+    /**
+     * Drops the timers of batches that completed or failed since: a deadline looked for no longer matters (a
+     * gather waits for its members' ends, not for a timer), so nothing waits for it nor reports it open.
+     */
+    private void forgetEnded() {
+        timers.keySet().removeIf(key -> record(key).map(r -> r.state() != BatchRecord.State.OPEN).orElse(false));
     }
 
     /** A batch's record as stored. */
