@@ -1,5 +1,10 @@
 package io.conveyor.dispatch;
 
+import io.conveyor.batch.BatchDriver;
+import io.conveyor.batch.BatchEvent;
+import io.conveyor.batch.BatchStore;
+import io.conveyor.batch.BatchUpdates;
+import io.conveyor.batch.GatherFolders;
 import io.conveyor.descriptor.Descriptor;
 import io.conveyor.jobs.JobEvent;
 import io.conveyor.jobs.JobRecord;
@@ -19,7 +24,11 @@ import io.conveyor.storage.ObjectStore;
 import io.conveyor.storage.StorageEvent;
 import io.conveyor.storage.StoredObject;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,16 +62,67 @@ final class Admission {
     private final Map<String, Optional<Pipeline>> pipelines = new HashMap<>();
     private final PipelineCatalog catalog;
     private final PipelineAdmission batchFiles;
+    private final BatchDriver batches;
+    /** The QUEUED jobs the batch carrier made since they were last placed (a first step's, a gather). */
+    private final Set<String> made = new LinkedHashSet<>();
 
-    /** One admission per batch. */
+    /** One admission per batch (of messages); {@code wiring} is how pipelines' batches are kept, or {@code null}. */
     Admission(AlgorithmRegistry registry, PipelineCatalog catalog, ObjectStore inputs, JobUpdates updates,
-              String outputBucket) {
+              String outputBucket, BatchWiring wiring, Clock clock) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.inputs = Objects.requireNonNull(inputs, "inputs");
         this.updates = Objects.requireNonNull(updates, "updates");
         this.outputBucket = Objects.requireNonNull(outputBucket, "outputBucket");
-        this.batchFiles = new PipelineAdmission(this::algorithm, inputs, updates, outputBucket);
+        this.batches = wiring == null ? null : new BatchDriver(new BatchUpdates(wiring.store(), clock), updates,
+                wiring.folders(), this::revision, created -> {
+                    if (created.after().state() == JobState.QUEUED) {
+                        made.add(created.after().id());
+                    }
+                }, wiring.later());
+        this.batchFiles = batches == null ? null : new PipelineAdmission(this::algorithm, inputs, updates, outputBucket,
+                batches, clock);
+    }
+
+    /** How dispatch keeps pipelines' batches: their records, gathers' folders, and where a look again goes. */
+    record BatchWiring(BatchStore store, GatherFolders folders, BatchDriver.LookAgainLater later) {
+        BatchWiring {
+            Objects.requireNonNull(store, "store");
+            Objects.requireNonNull(folders, "folders");
+            Objects.requireNonNull(later, "later");
+        }
+    }
+
+    /**
+     * A batch's look again ({@code {"conveyorBatch": ...}}): a {@code Tick}, and the jobs it makes (a gather) placed.
+     * A pipeline no longer registered ends the ticks of its batches.
+     */
+    List<Candidate> tick(String pipelineName, String batch) {
+        Optional<Pipeline> pipeline = pipelines.computeIfAbsent(pipelineName, catalog::pipeline);
+        if (pipeline.isEmpty() || batches == null) {
+            LOG.warn("outcome=ignored pipeline={} batch={} reason=\"a batch's tick, but no pipeline of that name\"",
+                    pipelineName, batch);
+            return List.of();
+        }
+        batches.apply(pipeline.get(), batch, List.of(new BatchEvent.Tick()));
+        return placeMade(List.of());
+    }
+
+    /** The jobs {@code ids} and those the carrier made QUEUED, as candidates read from their records. */
+    private List<Candidate> placeMade(List<String> ids) {
+        Set<String> all = new LinkedHashSet<>(ids);
+        all.addAll(made);
+        made.clear();
+        List<Candidate> candidates = new ArrayList<>();
+        for (String id : all) {
+            admitRecorded(id).ifPresent(candidates::add);
+        }
+        return candidates;
+    }
+
+    private Optional<NewJob.AlgorithmRevision> revision(String name) {
+        return algorithm(name).map(a -> new NewJob.AlgorithmRevision(name, Objects.requireNonNullElse(a.sha256(), "none"),
+                1 + a.definition().retries()));
     }
 
     /** The jobs of one event record that are to run (a pipeline's file may make several); rejections are recorded here. */
@@ -92,7 +152,10 @@ final class Admission {
             // Looked up only for a name no algorithm has (the two cannot share one): algorithms' inputs cost no read.
             Optional<Pipeline> pipeline = pipelines.computeIfAbsent(name, catalog::pipeline);
             if (pipeline.isPresent()) {
-                return batchFiles.admit(event, pipeline.get(), rest);
+                if (batchFiles == null) {
+                    throw new IllegalStateException("pipeline " + name + ": dispatch was given no batch store");
+                }
+                return placeMade(batchFiles.admit(event, pipeline.get(), rest));
             }
         }
         boolean needsHead = event.eTag() == null || event.size() < 0

@@ -1,5 +1,9 @@
 package io.conveyor.dispatch;
 
+import io.conveyor.batch.BatchDriver;
+import io.conveyor.batch.BatchMessages;
+import io.conveyor.batch.BatchStore;
+import io.conveyor.batch.GatherFolders;
 import io.conveyor.fleet.ContainerInstanceLoad;
 import io.conveyor.fleet.ContainerScheduler;
 import io.conveyor.jobs.JobChanges;
@@ -50,8 +54,16 @@ public final class Dispatcher {
     private final Placement placement;
     private final CapacityRequests capacity;
     private final Runnable afterBatch;
+    private final Admission.BatchWiring batchWiring;
+    private final Clock clock;
 
     private Dispatcher(Builder b) {
+        if (b.pipelinesGiven && b.batchStore == null) {
+            throw new IllegalStateException("a dispatcher given pipelines needs their batches' store (batches(...))");
+        }
+        this.batchWiring = b.batchStore == null ? null
+                : new Admission.BatchWiring(b.batchStore, b.gatherFolders, b.lookAgain);
+        this.clock = b.clock;
         this.registry = Objects.requireNonNull(b.registry, "registry");
         this.pipelines = b.pipelines;
         this.inputs = Objects.requireNonNull(b.inputs, "inputs");
@@ -76,11 +88,18 @@ public final class Dispatcher {
      *
      * @param receiveCount how often the queue has delivered it (SQS's {@code ApproximateReceiveCount})
      */
-    public record Message(String id, int receiveCount, List<StorageEvent> events, List<String> jobIds) {
+    public record Message(String id, int receiveCount, List<StorageEvent> events, List<String> jobIds,
+                          List<BatchMessages.Ref> ticks) {
         public Message {
             Objects.requireNonNull(id, "id");
             events = List.copyOf(events);
             jobIds = List.copyOf(jobIds);
+            ticks = ticks == null ? List.of() : List.copyOf(ticks);
+        }
+
+        /** A message of S3 event records, or naming jobs. */
+        public Message(String id, int receiveCount, List<StorageEvent> events, List<String> jobIds) {
+            this(id, receiveCount, events, jobIds, List.of());
         }
 
         /** A message of S3 event records. */
@@ -88,6 +107,7 @@ public final class Dispatcher {
             this(id, receiveCount, events, List.of());
         }
     }
+
 
     /** What becomes of a message. */
     public sealed interface Verdict {
@@ -119,7 +139,7 @@ public final class Dispatcher {
 
     private Map<String, Verdict> dispatchBatch(List<Message> messages, String invocation) {
         Batch batch = new Batch(messages);
-        Admission admission = new Admission(registry, pipelines, inputs, updates, outputBucket);
+        Admission admission = new Admission(registry, pipelines, inputs, updates, outputBucket, batchWiring, clock);
         for (Message message : messages) {
             try {
                 List<Candidate> admitted = new ArrayList<>();
@@ -128,6 +148,9 @@ public final class Dispatcher {
                 }
                 for (String jobId : message.jobIds()) {
                     admission.admitRecorded(jobId).ifPresent(admitted::add);
+                }
+                for (BatchMessages.Ref tick : message.ticks()) {
+                    admitted.addAll(admission.tick(tick.pipeline(), tick.batch()));
                 }
                 batch.admitted(message, admitted);
             } catch (RuntimeException e) {
@@ -182,8 +205,23 @@ public final class Dispatcher {
         private int parallelism = PARALLELISM;
         private StartRate startRate = StartRate.share(ECS_STARTS_PER_SECOND, ECS_START_BURST, 1);
         private Runnable afterBatch = () -> { };
+        private boolean pipelinesGiven;
+        private BatchStore batchStore;
+        private GatherFolders gatherFolders;
+        private BatchDriver.LookAgainLater lookAgain;
 
         private Builder() {
+        }
+
+        /**
+         * How pipelines' batches are kept: their records, where a gather's folder is filled, and where a batch to be
+         * looked at again is sent (a delayed {@code conveyorBatch} message). Needed with {@link #pipelines}.
+         */
+        public Builder batches(BatchStore store, GatherFolders folders, BatchDriver.LookAgainLater later) {
+            batchStore = Objects.requireNonNull(store, "store");
+            gatherFolders = Objects.requireNonNull(folders, "folders");
+            lookAgain = Objects.requireNonNull(later, "later");
+            return this;
         }
 
         /**
@@ -219,6 +257,7 @@ public final class Dispatcher {
         /** The pipelines whose batches' files lie under {@code inputs/<pipeline>/<batch>/}. */
         public Builder pipelines(PipelineCatalog value) {
             pipelines = Objects.requireNonNull(value, "pipelines");
+            pipelinesGiven = true;
             return this;
         }
 

@@ -1,5 +1,11 @@
 package io.conveyor.dispatch;
 
+import io.conveyor.batch.BatchChange;
+import io.conveyor.batch.BatchDecision;
+import io.conveyor.batch.BatchDriver;
+import io.conveyor.batch.BatchEvent;
+import io.conveyor.batch.BatchFile;
+import io.conveyor.batch.BatchManifest;
 import io.conveyor.descriptor.Descriptor;
 import io.conveyor.jobs.JobEvent;
 import io.conveyor.jobs.NewJob;
@@ -16,7 +22,12 @@ import io.conveyor.storage.ObjectStore;
 import io.conveyor.storage.StorageEvent;
 import io.conveyor.storage.StoredObject;
 import io.conveyor.jobs.JobUpdates;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -28,9 +39,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Dispatch's admission of a pipeline's file, {@code inputs/<pipeline>/<batch>/<file>}: the jobs of the pipeline's
  * first steps, made by {@link PipelineJobs} (one per parameter set of a fan-out), each at its place, with its output
- * under {@link BucketLayout#pipelineOutputPrefix}. A job that may not run is recorded FAILED, naming the pipeline, the
- * step and the file. A batch's {@code _manifest.json} and {@code _COMPLETE} are no step's input, nor is a file
- * directly under {@code inputs/<pipeline>/} (it names no batch: recorded FAILED under the pipeline's name).
+ * under {@link BucketLayout#pipelineOutputPrefix}, told to the batch ({@code FileArrived}) and made by the batch's
+ * carrier ({@link BatchDriver}) as the batch record says. A job that may not run is recorded FAILED, naming the
+ * pipeline, the step and the file. A batch's {@code _manifest.json} becomes {@code ManifestArrived} (read, at most
+ * {@link BatchManifest#MAX_BYTES}) and its {@code _COMPLETE} {@code MarkerArrived} with the folder's listing, each
+ * listed file made a {@code FileArrived} as a notified one is. A file in a subfolder of a batch is no batch file; a
+ * file directly under {@code inputs/<pipeline>/} names no batch (recorded FAILED under the pipeline's name).
  */
 final class PipelineAdmission {
 
@@ -40,32 +54,34 @@ final class PipelineAdmission {
     private final ObjectStore inputs;
     private final JobUpdates updates;
     private final String outputBucket;
+    private final BatchDriver batches;
+    private final Clock clock;
+    /** The most files a marker's listing takes into its batch. */
+    static final int MAX_LISTED = 10_000;
 
     PipelineAdmission(Function<String, Optional<AlgorithmRecord>> algorithms, ObjectStore inputs, JobUpdates updates,
-                      String outputBucket) {
+                      String outputBucket, BatchDriver batches, Clock clock) {
         this.algorithms = Objects.requireNonNull(algorithms, "algorithms");
         this.inputs = Objects.requireNonNull(inputs, "inputs");
         this.updates = Objects.requireNonNull(updates, "updates");
         this.outputBucket = Objects.requireNonNull(outputBucket, "outputBucket");
+        this.batches = Objects.requireNonNull(batches, "batches");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /**
-     * The jobs of one object under the pipeline's folder that are to run; rejections are recorded here.
+     * Tells the batch of one object under the pipeline's folder ({@link BatchDriver}): a file with the jobs it
+     * becomes, the manifest, the marker with the folder's listing. Jobs refused are recorded FAILED by the carrier.
      *
      * @param below the key below {@code inputs/<pipeline>/}
+     * @return the ids of the recorded jobs the batch says to make of the file, QUEUED, to be placed now (a job made
+     *         before, by a delivery that did not get to start it, is among them)
      */
-    List<Candidate> admit(StorageEvent event, Pipeline pipeline, String below) {
+    List<String> admit(StorageEvent event, Pipeline pipeline, String below) {
         ObjectRef ref = event.object();
         int slash = below.indexOf('/');
         String batch = slash <= 0 ? null : below.substring(0, slash);
         String inBatch = slash <= 0 ? null : below.substring(slash + 1);
-        if (batch != null && !inBatch.contains("/") && BatchRule.isBatchControl(inBatch)) {
-            // Seam (batch wiring): a control file becomes ManifestArrived (the object read, at most 1 MiB) or
-            // MarkerArrived (with the batch folder's listing) for BatchUpdates; no job is made of it.
-            LOG.info("outcome=batch-control object=\"{}\" pipeline={} batch={} file={}", ref, pipeline.name(), batch,
-                    inBatch);
-            return List.of();
-        }
         Optional<StoredObject> described = event.eTag() == null || event.size() < 0
                 ? inputs.describe(ref, event.versionId())
                 : Optional.of(new StoredObject(ref, event.versionId(), event.eTag(), event.size()));
@@ -75,24 +91,73 @@ final class PipelineAdmission {
             return List.of();
         }
         StoredObject input = described.get();
-        NewJob.JobInput file = new NewJob.JobInput(ref.uri(), input.version().orElse("etag:" + input.eTag()));
         if (batch == null) {
-            refuseUnbatched(pipeline, file, below);
+            refuseUnbatched(pipeline, new NewJob.JobInput(ref.uri(), version(input)), below);
             return List.of();
         }
-        List<Candidate> admitted = new ArrayList<>();
-        for (Step step : pipeline.firstSteps()) {
-            for (PipelineJobs.Made made : PipelineJobs.of(pipeline, step, batch, file, null, this::revision)) {
-                admit(made, input, inBatch).ifPresent(admitted::add);
+        Instant now = clock.instant();
+        if (inBatch.contains("/")) {
+            LOG.info("outcome=ignored object=\"{}\" pipeline={} batch={} reason=\"a file in a subfolder of a batch is "
+                    + "not a batch file\"", ref, pipeline.name(), batch);
+            return List.of();
+        }
+        if (BatchRule.MANIFEST.equals(inBatch)) {
+            LOG.info("outcome=batch-control object=\"{}\" pipeline={} batch={} file={}", ref, pipeline.name(), batch,
+                    inBatch);
+            batches.apply(pipeline, batch, List.of(new BatchEvent.ManifestArrived(version(input), manifestText(input),
+                    now)));
+            return List.of();
+        }
+        List<BatchDriver.Pending> pending = new ArrayList<>();
+        BatchEvent event1;
+        if (BatchRule.isBatchControl(inBatch)) {
+            LOG.info("outcome=batch-control object=\"{}\" pipeline={} batch={} file={}", ref, pipeline.name(), batch,
+                    inBatch);
+            List<BatchEvent.FileArrived> listed = new ArrayList<>();
+            for (StoredObject file : listing(ref.bucket(), pipeline.name(), batch)) {
+                listed.add(arrived(pipeline, batch, file, now, pending));
+            }
+            event1 = new BatchEvent.MarkerArrived(now, listed);
+        } else {
+            event1 = arrived(pipeline, batch, input, now, pending);
+        }
+        BatchChange change = batches.apply(pipeline, batch, List.of(event1), pending);
+        Set<String> runnable = new HashSet<>();
+        pending.stream().filter(p -> p.events().isEmpty()).forEach(p -> runnable.add(p.job().id()));
+        List<String> toPlace = new ArrayList<>();
+        for (BatchDecision decision : change == null ? List.<BatchDecision>of() : change.decisions()) {
+            if (decision instanceof BatchDecision.MakeMembers members) {
+                members.members().stream().map(BatchEvent.Member::jobId).filter(runnable::contains)
+                        .forEach(toPlace::add);
             }
         }
-        // Seam (batch wiring): FileArrived(file, the ids of every job made here, run or refused) goes to BatchUpdates
-        // here, and MakeMembers then creates them; until then each is created as it is admitted.
-        return admitted;
+        return toPlace;
     }
 
-    /** One job {@link PipelineJobs} made: recorded FAILED when it may not run, else a candidate to place. */
-    private Optional<Candidate> admit(PipelineJobs.Made made, StoredObject input, String inBatch) {
+    /**
+     * The one place a batch file becomes its {@code FileArrived}: the jobs of the pipeline's first steps
+     * ({@link PipelineJobs}, one per parameter set), each with its output prefix, refused ones with their reason.
+     */
+    private BatchEvent.FileArrived arrived(Pipeline pipeline, String batch, StoredObject input, Instant now,
+                                           List<BatchDriver.Pending> pending) {
+        String key = input.ref().key();
+        String inBatch = key.substring(key.lastIndexOf('/') + 1);
+        NewJob.JobInput file = new NewJob.JobInput(input.ref().uri(), version(input));
+        List<BatchEvent.Member> members = new ArrayList<>();
+        for (Step step : pipeline.firstSteps()) {
+            for (PipelineJobs.Made made : PipelineJobs.of(pipeline, step, batch, file, null, this::revision)) {
+                BatchDriver.Pending job = pending(made, input, inBatch);
+                pending.add(job);
+                members.add(job.member());
+            }
+        }
+        // Arrival: when dispatch saw it (S3's notification carries no time dispatch keeps); no SHA-256 is known here.
+        return new BatchEvent.FileArrived(new BatchFile(inBatch, version(input), input.size(), null, now.toString()),
+                members);
+    }
+
+    /** One job {@link PipelineJobs} made: to be created QUEUED, or FAILED with its reason when it may not run. */
+    private BatchDriver.Pending pending(PipelineJobs.Made made, StoredObject input, String inBatch) {
         PipelinePlace place = made.job().place();
         NewJob job = made.job().withOutput("s3://" + outputBucket + "/" + BucketLayout.pipelineOutputPrefix(
                 place.pipeline(), place.batch(), place.step(), inBatch, made.job().id()));
@@ -103,13 +168,40 @@ final class PipelineAdmission {
                 : Admission.check(algorithm.get(), job.id(), job.algorithm().maxAttempts(), input, inBatch, job.output(),
                 place);
         if (checked.rejection() != null) {
-            Optional<Transition> created = updates.create(job, List.of(new JobEvent.Rejected(checked.rejection())));
-            LOG.info("outcome={} job={} object=\"{}\" pipeline={} batch={} step={} algorithm={} reason=\"{}\"",
-                    created.isPresent() ? "rejected" : "duplicate", job.id(), input.ref(), place.pipeline(),
-                    place.batch(), place.step(), job.algorithm().name(), checked.rejection());
-            return Optional.empty();
+            LOG.info("outcome=rejected job={} object=\"{}\" pipeline={} batch={} step={} algorithm={} reason=\"{}\"",
+                    job.id(), input.ref(), place.pipeline(), place.batch(), place.step(), job.algorithm().name(),
+                    checked.rejection());
+            return new BatchDriver.Pending(job, List.of(new JobEvent.Rejected(checked.rejection())));
         }
-        return Optional.of(Candidate.of(job, algorithm.get(), input, checked.parameters()));
+        return new BatchDriver.Pending(job, List.of());
+    }
+
+    /** The batch folder's files as they are now (each one's current version), control files and subfolders left out. */
+    private List<StoredObject> listing(String bucket, String pipeline, String batch) {
+        String folder = BucketLayout.INPUTS_PREFIX + pipeline + "/" + batch + "/";
+        List<StoredObject> files = new ArrayList<>();
+        for (StoredObject listed : inputs.list(bucket, folder, MAX_LISTED)) {
+            String name = listed.ref().key().substring(folder.length());
+            if (name.isEmpty() || name.contains("/") || BatchRule.isBatchControl(name)) {
+                continue;
+            }
+            // A listing names no version: the current one's is read, so a file listed and notified is one version.
+            inputs.describe(listed.ref(), null).ifPresent(files::add);
+        }
+        return files;
+    }
+
+    /** The manifest's text; one larger than a manifest may be is not read, and the batch keeps that problem. */
+    private String manifestText(StoredObject manifest) {
+        if (manifest.size() > BatchManifest.MAX_BYTES) {
+            // BatchManifest's own size check names the problem: a text one character too long stands for it.
+            return " ".repeat(BatchManifest.MAX_BYTES + 1);
+        }
+        return new String(inputs.read(manifest), StandardCharsets.UTF_8);
+    }
+
+    private static String version(StoredObject input) {
+        return input.version().orElse("etag:" + input.eTag());
     }
 
     /** A file directly under {@code inputs/<pipeline>/}: recorded FAILED under the pipeline's name, saying where it goes. */

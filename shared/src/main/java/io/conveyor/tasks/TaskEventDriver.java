@@ -85,6 +85,9 @@ public final class TaskEventDriver {
     private final RunningAttempts tasks;
     private final Clock clock;
     private final PipelineChildren pipelineChildren;
+    private final BatchMemberEnds batchEnds;
+    /** The records of the jobs the event being applied made of its job's outputs (for its batch). */
+    private List<JobRecord> madeNow = List.of();
 
     public TaskEventDriver(String clusterArn, JobStore jobs, JobQueue queue, RunningAttempts tasks,
                            AlgorithmRegistry registry, ObjectStore outputs, Clock clock) {
@@ -104,6 +107,16 @@ public final class TaskEventDriver {
     public TaskEventDriver(String clusterArn, JobStore jobs, JobQueue queue, RunningAttempts tasks,
                            AlgorithmRegistry registry, PipelineCatalog pipelines, ObjectStore outputs, Clock clock,
                            JobChanges changes) {
+        this(clusterArn, jobs, queue, tasks, registry, pipelines, outputs, clock, changes, null);
+    }
+
+    /**
+     * A driver that also tells a pipeline job's end to its batch ({@code batches}: its records, gathers' folders, where
+     * a look again goes; {@code null} for none), which may make the batch's gather.
+     */
+    public TaskEventDriver(String clusterArn, JobStore jobs, JobQueue queue, RunningAttempts tasks,
+                           AlgorithmRegistry registry, PipelineCatalog pipelines, ObjectStore outputs, Clock clock,
+                           JobChanges changes, BatchMemberEnds.Wiring batches) {
         this.pipelineChildren = new PipelineChildren(pipelines, registry);
         this.clusterArn = Objects.requireNonNull(clusterArn, "clusterArn");
         this.updates = new JobUpdates(jobs, clock, changes);
@@ -112,6 +125,7 @@ public final class TaskEventDriver {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.outputs = Objects.requireNonNull(outputs, "outputs");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.batchEnds = batches == null ? null : new BatchMemberEnds(batches, pipelines, registry, updates, queue, clock);
     }
 
     /**
@@ -132,6 +146,7 @@ public final class TaskEventDriver {
             return Outcome.NOT_A_JOB;
         }
         JobTask task = named.get();
+        madeNow = List.of();
         for (int tries = 1; tries <= JobUpdates.WRITE_TRIES; tries++) {
             Optional<JobStore.Versioned> read = updates.store().read(task.jobId());
             if (read.isEmpty()) {
@@ -154,6 +169,11 @@ public final class TaskEventDriver {
             Transition transition = applied.get();
             // Sent after the write: a failed send fails the event, and its redelivery sends again (REQUEUED).
             transition.effect(Effect.Enqueue.class).ifPresent(enqueue -> queue.submit(enqueue.jobIds()));
+            // After the record (its children made): a pipeline job's end goes to its batch, again when redelivered.
+            if (batchEnds != null && transition.after().state().terminal()
+                    && (transition.changed() || "STOPPED".equals(change.lastStatus()))) {
+                batchEnds.ended(transition.after(), transition.changed() ? madeNow : List.of());
+            }
             Optional<Effect.StopTask> stop = transition.effect(Effect.StopTask.class);
             if (stop.isPresent()) {
                 return stopOrphan(stop.get(), transition, task, change);
@@ -200,9 +220,10 @@ public final class TaskEventDriver {
             // What the listing gives, at no extra call: S3's ETag (see JobRecord#outputChecksums).
             checksums.put(file, "etag:" + object.eTag());
         }
-        return ended.withOutput(new JobEvent.Output(record.output(), files, checksums))
-                .withChildren(record.pipeline() != null ? pipelineChildren.of(record, produced, clock.instant())
-                        : chain(record, produced));
+        List<JobRecord> children = record.pipeline() != null ? pipelineChildren.of(record, produced, clock.instant())
+                : chain(record, produced);
+        madeNow = children;
+        return ended.withOutput(new JobEvent.Output(record.output(), files, checksums)).withChildren(children);
     }
 
     private static Outcome outcome(Transition transition) {

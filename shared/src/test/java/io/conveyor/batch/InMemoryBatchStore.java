@@ -6,13 +6,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Batch records in memory, versioned by a counter; {@link #beforeWrite} lets a test slip another writer in. */
-class InMemoryBatchStore implements BatchStore {
+public class InMemoryBatchStore implements BatchStore {
 
     private final Map<String, Versioned> records = new ConcurrentHashMap<>();
     private final AtomicLong versions = new AtomicLong();
     /** Runs once before the next conditional write is checked, then is cleared. */
     Runnable beforeWrite;
-    int lostWrites;
+    public int lostWrites;
 
     @Override
     public Optional<Versioned> read(String pipeline, String batch) {

@@ -33,6 +33,12 @@ final class DispatchFixture {
     /** The pipelines registered, by name; {@link #pipelineReads} names each catalog read. */
     final Map<String, io.conveyor.pipeline.Pipeline> pipelines = new java.util.HashMap<>();
     final List<String> pipelineReads = new ArrayList<>();
+    /** Pipelines' batch records. */
+    final io.conveyor.batch.InMemoryBatchStore batches = new io.conveyor.batch.InMemoryBatchStore();
+    /** The gathers' folders filled: pipeline/batch/step → the taken jobs. */
+    final Map<String, List<String>> gatherFolders = new java.util.LinkedHashMap<>();
+    /** The batches' looks again asked for: pipeline/batch@instant. */
+    final List<String> looksAgain = new ArrayList<>();
     final InMemoryObjectStore inputs = new InMemoryObjectStore();
     final InMemoryJobStore jobs = new InMemoryJobStore();
     final List<ContainerInstanceLoad> cluster = new ArrayList<>();
@@ -64,6 +70,10 @@ final class DispatchFixture {
                 .launcher(starter).capacity(need -> new CapacityProvisioner(fleet, holder -> leaseTaken ? Optional.empty()
                         : Optional.of(now.plus(leaseLength)), new CapacityPlanner(3, "m6i.large"), clock, "conveyor",
                         io.conveyor.observe.MetricLog.NONE).provision(List.of(need), List.copyOf(cluster), need.requestedBy()))
+                .batches(batches, (pipeline, batch, step, taken) -> {
+                    gatherFolders.put(pipeline + "/" + batch + "/" + step, taken.stream().map(JobRecord::id).toList());
+                    return "s3://" + OUT + "/batches/" + pipeline + "/" + batch + "/" + step + "/";
+                }, (pipeline, batch, at) -> looksAgain.add(pipeline + "/" + batch + "@" + at))
                 .outputBucket(OUT).startGrace(startGrace).clock(clock)
                 .parallelism(parallelism).build();
         return dispatcher.dispatch(List.of(messages), "inv-1");

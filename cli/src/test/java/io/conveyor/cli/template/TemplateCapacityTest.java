@@ -187,7 +187,7 @@ class TemplateCapacityTest {
         environment.keySet().removeAll(TemplateContract.JVM_VARIABLES);
 
         assertThat(environment).containsOnlyKeys("OUTPUT_BUCKET", "CLUSTER_NAME", "STACK_NAME", "CAPACITY_QUEUE_URL",
-                        "DEAD_LETTER_QUEUE_URL", "JOB_INDEX_TABLE", "JOB_EVENTS", "JOB_EVENTS_BUS", "DISPATCH_MAX_CONCURRENCY",
+                        "DEAD_LETTER_QUEUE_URL", "JOBS_QUEUE_URL", "JOB_INDEX_TABLE", "JOB_EVENTS", "JOB_EVENTS_BUS", "DISPATCH_MAX_CONCURRENCY",
                         "ECS_STARTS_PER_SECOND")
                 .containsEntry("JOB_INDEX_TABLE", new Intrinsic("Ref", "JobIndexTable"))
                 .containsEntry("DISPATCH_MAX_CONCURRENCY", new Intrinsic("Ref", "DispatchMaxConcurrency"))

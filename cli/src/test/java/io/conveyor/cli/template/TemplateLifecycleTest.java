@@ -69,9 +69,12 @@ class TemplateLifecycleTest {
         assertThat(statements).filteredOn(s -> TemplatePoliciesTest.strings(s.get("Action")).contains("dynamodb:PutItem"))
                 .singleElement().satisfies(s -> assertThat(s.get("Resource"))
                         .isEqualTo(new Intrinsic("GetAtt", "JobIndexTable.Arn")));
+        // It writes job records, batch records and gather folders (CopyObject), nothing else
         assertThat(statements).filteredOn(s -> TemplatePoliciesTest.strings(s.get("Action")).contains("s3:PutObject"))
-                .singleElement().satisfies(s -> assertThat(s.get("Resource"))
-                        .isEqualTo(new Intrinsic("Sub", "${OutputBucket.Arn}/jobs/*")));
+                .extracting(s -> s.get("Resource")).containsExactlyInAnyOrder(
+                        new Intrinsic("Sub", "${OutputBucket.Arn}/jobs/*"),
+                        new Intrinsic("Sub", "${OutputBucket.Arn}/batches/*.json"),
+                        new Intrinsic("Sub", "${OutputBucket.Arn}/batches/*/*/*/*"));
         assertThat(statements).filteredOn(s -> TemplatePoliciesTest.strings(s.get("Action")).contains("sqs:SendMessage"))
                 .singleElement().satisfies(s -> assertThat(s.get("Resource"))
                         .isEqualTo(new Intrinsic("GetAtt", "JobsQueue.Arn")));

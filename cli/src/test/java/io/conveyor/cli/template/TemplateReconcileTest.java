@@ -59,7 +59,9 @@ class TemplateReconcileTest {
         assertThat(statements).filteredOn(s -> TemplatePoliciesTest.strings(s.get("Action")).contains("s3:PutObject"))
                 .extracting(s -> s.get("Resource")).containsExactlyInAnyOrder(
                         new Intrinsic("Sub", "${OutputBucket.Arn}/jobs/*"),
-                        new Intrinsic("Sub", "${OutputBucket.Arn}/reconcile/state.json"));
+                        new Intrinsic("Sub", "${OutputBucket.Arn}/reconcile/state.json"),
+                        new Intrinsic("Sub", "${OutputBucket.Arn}/batches/*.json"),
+                        new Intrinsic("Sub", "${OutputBucket.Arn}/batches/*/*/*/*"));
         assertThat(withAction(statements, "ecs:DescribeTasks").get("Condition"))
                 .isEqualTo(Map.of("ArnEquals", Map.of("ecs:cluster", CLUSTER_ARN)));
         assertThat(withAction(statements, "ecs:ListTasks").get("Condition"))

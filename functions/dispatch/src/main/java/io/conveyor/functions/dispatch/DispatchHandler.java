@@ -9,7 +9,10 @@ import io.conveyor.aws.DynamoDbJobIndex;
 import io.conveyor.aws.EventBridgeJobStateEvents;
 import io.conveyor.aws.EcsContainerScheduler;
 import io.conveyor.aws.Priming;
+import io.conveyor.aws.S3BatchStore;
+import io.conveyor.aws.S3GatherFolders;
 import io.conveyor.aws.S3JobStore;
+import io.conveyor.aws.SqsBatchLooks;
 import io.conveyor.aws.S3ObjectStore;
 import io.conveyor.aws.SqsCapacitySignal;
 import io.conveyor.aws.SqsDeadLetters;
@@ -50,6 +53,8 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
     /** The capacity function's queue: where jobs that fit nowhere are told. */
     static final String CAPACITY_QUEUE_URL = "CAPACITY_QUEUE_URL";
     static final String DEAD_LETTER_QUEUE_URL = "DEAD_LETTER_QUEUE_URL";
+    /** The jobs queue itself: a batch to be looked at again is a delayed message on it. */
+    static final String JOBS_QUEUE_URL = "JOBS_QUEUE_URL";
     static final String JOB_INDEX_TABLE = "JOB_INDEX_TABLE";
     /** How many dispatchers the jobs queue runs at once (its MaximumConcurrency): they share ECS's starts. */
     static final String DISPATCH_MAX_CONCURRENCY = "DISPATCH_MAX_CONCURRENCY";
@@ -134,6 +139,8 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
         return Dispatcher.builder()
                 .registry(new ObjectStoreRegistry(store, outputBucket))
                 .pipelines(new ObjectStorePipelineCatalog(store, outputBucket))
+                .batches(new S3BatchStore(s3, outputBucket), new S3GatherFolders(s3, outputBucket),
+                        new SqsBatchLooks(sqs, env.required(JOBS_QUEUE_URL), clock))
                 .inputs(store)
                 .jobs(jobs)
                 .afterBatch(jobs::flushIndex)
@@ -190,7 +197,7 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
             try {
                 JobsQueueMessages.Content content = JobsQueueMessages.parse(record.getBody());
                 messages.add(new Dispatcher.Message(record.getMessageId(), SqsBatch.receiveCount(record),
-                        content.events(), content.jobIds()));
+                        content.events(), content.jobIds(), content.batches()));
             } catch (MalformedEventException e) {
                 // No delivery can mend it: straight to the DLQ with its reason (if that fails, it goes
                 // back to the queue and reaches the DLQ after maxReceiveCount).

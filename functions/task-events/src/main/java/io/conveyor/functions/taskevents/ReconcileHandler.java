@@ -109,7 +109,8 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, Re
         ObjectStoreRegistry registry = new ObjectStoreRegistry(store, outputBucket);
         JobSignals signals = TaskEventsHandler.signals(aws, env);
         TaskEventDriver taskEvents = new TaskEventDriver(cluster, jobs, queue, new EcsRunningAttempts(aws.ecs(), cluster),
-                registry, new ObjectStorePipelineCatalog(store, outputBucket), store, clock, signals);
+                registry, new ObjectStorePipelineCatalog(store, outputBucket), store, clock, signals,
+                TaskEventsHandler.batches(aws.s3(), aws, outputBucket, jobsQueue, clock));
         return Reconciler.builder().settings(settings).inputs(new S3InputListing(aws.s3(), inputBucket))
                 .redelivery(new SqsInputRedelivery(aws.sqs(), jobsQueue, clock)).jobs(jobs).queue(queue)
                 .tasks(new EcsAttemptTasks(aws.ecs(), cluster)).outputs(new S3AttemptOutputs(aws.s3()))

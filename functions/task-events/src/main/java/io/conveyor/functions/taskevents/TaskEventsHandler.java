@@ -11,7 +11,11 @@ import io.conveyor.aws.EventBridgeJobStateEvents;
 import io.conveyor.aws.Priming;
 import io.conveyor.aws.S3JobStore;
 import io.conveyor.aws.S3ObjectStore;
+import io.conveyor.aws.S3BatchStore;
+import io.conveyor.aws.S3GatherFolders;
+import io.conveyor.aws.SqsBatchLooks;
 import io.conveyor.aws.SqsJobQueue;
+import io.conveyor.tasks.BatchMemberEnds;
 import io.conveyor.config.Environment;
 import io.conveyor.cost.AttemptCost;
 import io.conveyor.cost.BundledPrices;
@@ -114,7 +118,14 @@ public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatc
         return new TaskEventDriver(settings.cluster(), jobs, new SqsJobQueue(aws.sqs(), settings.jobsQueue()),
                 new EcsRunningAttempts(aws.ecs(), settings.cluster()), new ObjectStoreRegistry(store,
                 settings.outputBucket()), new ObjectStorePipelineCatalog(store, settings.outputBucket()), store, clock,
-                signals(aws, settings.env()));
+                signals(aws, settings.env()), batches(s3, aws, settings.outputBucket(), settings.jobsQueue(), clock));
+    }
+
+    /** Pipelines' batches: records and gather folders in the output bucket, looks again on the jobs queue. */
+    static BatchMemberEnds.Wiring batches(S3Client s3, AwsClients aws, String outputBucket, String jobsQueue,
+                                          Clock clock) {
+        return new BatchMemberEnds.Wiring(new S3BatchStore(s3, outputBucket), new S3GatherFolders(s3, outputBucket),
+                new SqsBatchLooks(aws.sqs(), jobsQueue, clock));
     }
 
     @Override

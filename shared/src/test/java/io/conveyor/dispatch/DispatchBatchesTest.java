@@ -1,0 +1,171 @@
+package io.conveyor.dispatch;
+
+import static io.conveyor.dispatch.DispatchFixture.message;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.conveyor.batch.BatchMessages;
+import io.conveyor.batch.BatchRecord;
+import io.conveyor.jobs.JobRecord;
+import io.conveyor.pipeline.BatchRule;
+import io.conveyor.pipeline.FanOut;
+import io.conveyor.pipeline.Pipeline;
+import io.conveyor.pipeline.Step;
+import io.conveyor.pipeline.StepInput;
+import io.conveyor.storage.ObjectRef;
+import io.conveyor.storage.StorageEvent;
+import io.conveyor.storage.StoredObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Dispatch's side of a pipeline's batch: files, manifest, marker and ticks through the batch's carrier. */
+class DispatchBatchesTest {
+
+    private final DispatchFixture rig = new DispatchFixture();
+
+    @BeforeEach
+    void registerAndMakeRoom() {
+        rig.registry.register(PipelineAdmissionTest.FIT);
+        rig.instance("ci-1", 4096, 8192);
+    }
+
+    private static Pipeline pipeline(BatchRule.Completion completion) {
+        Step fit = new Step("fit", "fitter", new StepInput.BatchFiles(), new FanOut.None(), Map.of("K", "1"));
+        Step merge = new Step("merge", "fitter", new StepInput.GatherOf("fit"), new FanOut.None(), Map.of("K", "2"));
+        return new Pipeline("scan", "pipe-rev", null, List.of(fit, merge), new BatchRule(completion, null,
+                Duration.ofHours(2), BatchRule.MemberFailure.FAIL));
+    }
+
+    /** An object written with this content, and the S3 event of its creation. */
+    static StorageEvent written(DispatchFixture rig, String key, String content) {
+        ObjectRef ref = new ObjectRef(DispatchFixture.IN, key);
+        rig.inputs.write(ref, content.getBytes(StandardCharsets.UTF_8), "application/json");
+        StoredObject stored = rig.inputs.describe(ref, null).orElseThrow();
+        return new StorageEvent(StorageEvent.Kind.CREATED, "ObjectCreated:Put", ref, stored.versionId(), stored.eTag(),
+                stored.size(), "00");
+    }
+
+    private BatchRecord record() {
+        return rig.batches.read("scan", "b1").orElseThrow().record();
+    }
+
+    @Test
+    void dispatch_batchFile_isToldToItsBatchAndItsJobStartsInTheSameBatch() {
+        // Given a pipeline whose batches complete with a manifest
+        rig.pipelines.put("scan", pipeline(BatchRule.Completion.MANIFEST));
+
+        // When a file of batch b1 arrives
+        rig.dispatch(message("m1", rig.input("inputs/scan/b1/a.txt", "v1", 5)));
+
+        // Then the batch record holds the file and its job, which was made QUEUED by the carrier and started at once
+        JobRecord job = rig.record("a.txt");
+        assertThat(record().files()).containsKey("a.txt");
+        assertThat(record().members("fit")).containsOnlyKeys(job.id());
+        assertThat(rig.launcher.started).singleElement().satisfies(s -> assertThat(s.jobId()).isEqualTo(job.id()));
+        // And the open batch is looked at again at its deadline (2 h after its first file)
+        assertThat(rig.looksAgain).containsExactly("scan/b1@" + rig.now.plus(Duration.ofHours(2)));
+    }
+
+    @Test
+    void dispatch_sameFileTwice_startsItsJobOnce() {
+        // Given a file told once
+        rig.pipelines.put("scan", pipeline(BatchRule.Completion.MANIFEST));
+        StorageEvent event = rig.input("inputs/scan/b1/a.txt", "v1", 5);
+        rig.dispatch(message("m1", event));
+
+        // When its notification comes again
+        rig.dispatch(message("m2", event));
+
+        // Then one job, one task
+        assertThat(rig.jobs.all()).hasSize(1);
+        assertThat(rig.launcher.started).hasSize(1);
+    }
+
+    @Test
+    void dispatch_manifest_isReadIntoTheBatchRecord() {
+        // Given a pipeline
+        rig.pipelines.put("scan", pipeline(BatchRule.Completion.MANIFEST));
+
+        // When the manifest arrives
+        rig.dispatch(message("m1", written(rig, "inputs/scan/b1/" + BatchRule.MANIFEST,
+                "{\"files\": [{\"name\": \"a.txt\"}]}")));
+
+        // Then the record keeps it parsed, and no job is made
+        assertThat(record().manifest().manifest().files()).extracting(f -> f.name()).containsExactly("a.txt");
+        assertThat(record().state()).isEqualTo(BatchRecord.State.OPEN);
+        assertThat(rig.jobs.all()).isEmpty();
+    }
+
+    @Test
+    void dispatch_manifestOverOneMebibyte_isNotReadAndTheBatchKeepsItsProblem() {
+        // Given a manifest larger than a manifest may be (its content is never read)
+        rig.pipelines.put("scan", pipeline(BatchRule.Completion.MANIFEST));
+        StorageEvent big = rig.input("inputs/scan/b1/" + BatchRule.MANIFEST, "v1", 2L << 20);
+
+        // When it arrives
+        rig.dispatch(message("m1", big));
+
+        // Then the record says what is wrong with it
+        assertThat(record().manifest().problem()).contains("longer than");
+    }
+
+    @Test
+    void dispatch_markerWithListing_makesTheJobsOfFilesNotYetNotified() {
+        // Given a marker-completed pipeline and two files in the folder, of which only a.txt was notified
+        rig.pipelines.put("scan", pipeline(BatchRule.Completion.MARKER));
+        rig.dispatch(message("m1", rig.input("inputs/scan/b1/a.txt", "v1", 5)));
+        rig.input("inputs/scan/b1/b.txt", "v7", 5);
+
+        // When the marker arrives
+        rig.dispatch(message("m2", rig.input("inputs/scan/b1/" + BatchRule.MARKER, "v1", 0)));
+
+        // Then the batch is complete with both files, b.txt's job made at its version and started, a.txt's not twice
+        assertThat(record().state()).isEqualTo(BatchRecord.State.COMPLETE);
+        assertThat(record().files()).containsOnlyKeys("a.txt", "b.txt");
+        assertThat(rig.record("b.txt").inputVersion()).isEqualTo("v7");
+        assertThat(rig.jobs.all()).hasSize(2);
+        assertThat(rig.launcher.started).hasSize(2);
+    }
+
+    @Test
+    void dispatch_batchTick_looksAgainWhileTheBatchIsOpen() {
+        // Given an open batch
+        rig.pipelines.put("scan", pipeline(BatchRule.Completion.MANIFEST));
+        rig.dispatch(message("m1", rig.input("inputs/scan/b1/a.txt", "v1", 5)));
+        rig.looksAgain.clear();
+
+        // When its tick comes
+        Map<String, Dispatcher.Verdict> verdicts = rig.dispatch(new Dispatcher.Message("t1", 1, List.of(), List.of(),
+                List.of(new BatchMessages.Ref("scan", "b1"))));
+
+        // Then the message is done and the batch is looked at again (its deadline not passed)
+        assertThat(verdicts).containsEntry("t1", new Dispatcher.Verdict.Done());
+        assertThat(rig.looksAgain).containsExactly("scan/b1@" + rig.now.plus(Duration.ofHours(2)));
+    }
+
+    @Test
+    void dispatch_markerCompletingABatchWhoseMembersEnded_makesAndStartsTheGather() {
+        // Given a batch whose one member already succeeded (told by task-events)
+        rig.pipelines.put("scan", pipeline(BatchRule.Completion.MARKER));
+        rig.dispatch(message("m1", rig.input("inputs/scan/b1/a.txt", "v1", 5)));
+        JobRecord member = rig.record("a.txt");
+        new io.conveyor.batch.BatchUpdates(rig.batches, java.time.Clock.fixed(rig.now, java.time.ZoneOffset.UTC))
+                .apply(rig.pipelines.get("scan"), "b1", List.of(new io.conveyor.batch.BatchEvent.MemberEnded(
+                        new io.conveyor.batch.BatchEvent.Member("fit", member.id()),
+                        io.conveyor.batch.BatchMember.End.SUCCEEDED, null, rig.now, List.of())));
+
+        // When the marker arrives
+        rig.dispatch(message("m2", rig.input("inputs/scan/b1/" + BatchRule.MARKER, "v1", 0)));
+
+        // Then the gather's folder was filled with the member and its job made over that folder (version "batch")
+        assertThat(rig.gatherFolders).containsEntry("scan/b1/merge", List.of(member.id()));
+        String gather = record().gathers().get("merge").jobId();
+        assertThat(rig.jobs.get(gather)).get().satisfies(job -> {
+            assertThat(job.input()).isEqualTo("s3://conveyor-out/batches/scan/b1/merge/");
+            assertThat(job.inputVersion()).isEqualTo("batch");
+        });
+    }
+}
