@@ -74,8 +74,9 @@ class LocalPipelineTest {
 
     private LocalPipeline.Summary runOnce(double cpus, Duration stable) throws Exception {
         LocalSettings settings = settings(cpus, stable);
+        // As ./conveyor local runs: with the algorithms folder's pipelines
         return new LocalPipeline(settings, new FileJobStore(settings.jobs()), new LocalProcessRunner(), recorder,
-                Clock.systemUTC()).run(true, () -> false);
+                Clock.systemUTC(), new FolderPipelineCatalog(settings.algorithms(), recorder)).run(true, () -> false);
     }
 
     /** Runs without --once on a thread of its own until {@code until} holds (or 20 s), then stops it. */
@@ -288,7 +289,8 @@ class LocalPipelineTest {
 
         assertThat(summary.jobs()).extracting(JobRecord::state).containsOnly(JobState.SUCCEEDED);
         Map<String, List<JobRecord>> jobs = byAlgorithm(summary);
-        assertThat(jobs.keySet()).containsExactlyInAnyOrder("archive", "compress", "csv-stats", "uppercase", "word-count");
+        assertThat(jobs.keySet()).containsExactlyInAnyOrder("archive", "compress", "csv-stats", "uppercase", "word-count",
+                "concatenate");
         assertThat(Files.readString(only(jobs.get("csv-stats").get(0)))).startsWith("column,count,min,max,mean\nmonth,48,1,12,6.50\n");
         try (InputStream in = new GZIPInputStream(Files.newInputStream(only(jobs.get("compress").get(0))))) {
             assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(
@@ -297,12 +299,16 @@ class LocalPipelineTest {
         assertThat(Files.readString(only(jobs.get("uppercase").get(0)))).startsWith("CONVEYOR RUNS CONTAINERIZED");
         assertThat(Files.readString(only(jobs.get("archive").get(0)))).startsWith("# Archived");
         // The chain: uppercase's output went on to word-count, where it lies, with the parent recorded.
-        assertThat(jobs.get("word-count")).hasSize(2).anySatisfy(child -> {
+        assertThat(jobs.get("word-count")).hasSize(4).anySatisfy(child -> {
             assertThat(child.parent()).isEqualTo(jobs.get("uppercase").get(0).id());
             assertThat(Files.readString(only(child)).trim()).startsWith("2  9 65");
         });
+        // The text-report pipeline: each file of its batch counted, then one gather joining both counts.
+        assertThat(jobs.get("word-count")).filteredOn(job -> job.pipeline() != null).hasSize(2);
+        assertThat(jobs.get("concatenate")).singleElement().satisfies(gather -> assertThat(Files.readString(only(gather)))
+                .contains("notes.txt", "todo.txt"));
         assertThat(Files.list(workspace.resolve("outbox/jobs")).filter(f -> f.toString().endsWith(".json")).count())
-                .isEqualTo(6);
+                .isEqualTo(9);
     }
 
     @Test
@@ -312,7 +318,7 @@ class LocalPipelineTest {
 
         LocalPipeline.Summary second = runOnce(2);
 
-        assertThat(first).hasSize(6);
+        assertThat(first).hasSize(9);
         assertThat(second.jobs()).isEmpty();
         assertThat(new FileJobStore(workspace.resolve("outbox/jobs")).all()).containsExactlyInAnyOrderElementsOf(first);
     }
