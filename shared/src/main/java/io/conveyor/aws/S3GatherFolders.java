@@ -65,6 +65,11 @@ public final class S3GatherFolders implements GatherFolders {
      * @throws IllegalStateException    naming the member and the keys, when S3 refused a copy (after every copy ran)
      */
     @Override
+    public String output(String pipeline, String batch, String step, String jobId) {
+        return "s3://" + bucket + "/" + BucketLayout.outputPrefix(pipeline, batch + "/" + step, jobId);
+    }
+
+    @Override
     public String fill(String pipeline, String batch, String step, List<JobRecord> taken) {
         String folder = BucketLayout.gatherFolderKey(pipeline, batch, step);
         List<Copy> copies = new ArrayList<>();

@@ -191,7 +191,8 @@ public final class BatchDriver {
         String folder = folders.fill(pipeline.name(), batch, gather.step(), taken);
         Optional<NewJob.AlgorithmRevision> algorithm = algorithms.revision(step.algorithm());
         NewJob job = NewJob.of(new NewJob.JobInput(folder, NewJob.GATHER_INPUT_VERSION), algorithm.orElseGet(() ->
-                new NewJob.AlgorithmRevision(step.algorithm(), PipelineJobs.UNKNOWN_REVISION, 1))).withPlace(gather.place());
+                new NewJob.AlgorithmRevision(step.algorithm(), PipelineJobs.UNKNOWN_REVISION, 1))).withPlace(gather.place())
+                .withOutput(folders.output(pipeline.name(), batch, gather.step(), gather.jobId()));
         if (!job.id().equals(gather.jobId())) {
             throw new IllegalStateException("batch " + pipeline.name() + "/" + batch + ": gather " + gather.step()
                     + " was decided as job " + gather.jobId() + " but its place makes " + job.id());

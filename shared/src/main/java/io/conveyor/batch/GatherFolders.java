@@ -19,4 +19,13 @@ public interface GatherFolders {
      * @return the folder's location as a job's input names it: an S3 URI or a path, ending with {@code /}
      */
     String fill(String pipeline, String batch, String step, List<JobRecord> taken);
+
+    /**
+     * Where the gather job's own output is to lie ({@code outputs/<pipeline>/<batch>/<step>/<job>/} of the output
+     * bucket on AWS, where dispatch needs it before the job starts), or {@code null} where the driver decides it as the
+     * job runs (the local mode, which places every output under its outbox itself).
+     */
+    default String output(String pipeline, String batch, String step, String jobId) {
+        return null;
+    }
 }

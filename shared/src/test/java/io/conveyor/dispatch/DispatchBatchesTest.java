@@ -166,6 +166,8 @@ class DispatchBatchesTest {
         assertThat(rig.jobs.get(gather)).get().satisfies(job -> {
             assertThat(job.input()).isEqualTo("s3://conveyor-out/batches/scan/b1/merge/");
             assertThat(job.inputVersion()).isEqualTo("batch");
+            assertThat(job.output()).isEqualTo("s3://conveyor-out/outputs/scan/b1/merge/" + gather + "/");
         });
+        assertThat(rig.launcher.started).extracting(TaskStart::jobId).contains(gather);
     }
 }

@@ -70,9 +70,18 @@ final class DispatchFixture {
                 .launcher(starter).capacity(need -> new CapacityProvisioner(fleet, holder -> leaseTaken ? Optional.empty()
                         : Optional.of(now.plus(leaseLength)), new CapacityPlanner(3, "m6i.large"), clock, "conveyor",
                         io.conveyor.observe.MetricLog.NONE).provision(List.of(need), List.copyOf(cluster), need.requestedBy()))
-                .batches(batches, (pipeline, batch, step, taken) -> {
-                    gatherFolders.put(pipeline + "/" + batch + "/" + step, taken.stream().map(JobRecord::id).toList());
-                    return "s3://" + OUT + "/batches/" + pipeline + "/" + batch + "/" + step + "/";
+                .batches(batches, new io.conveyor.batch.GatherFolders() {
+                    @Override
+                    public String fill(String pipeline, String batch, String step, List<JobRecord> taken) {
+                        gatherFolders.put(pipeline + "/" + batch + "/" + step, taken.stream().map(JobRecord::id).toList());
+                        return "s3://" + OUT + "/batches/" + pipeline + "/" + batch + "/" + step + "/";
+                    }
+
+                    @Override
+                    public String output(String pipeline, String batch, String step, String jobId) {
+                        return "s3://" + OUT + "/" + io.conveyor.storage.BucketLayout.outputPrefix(pipeline,
+                                batch + "/" + step, jobId);
+                    }
                 }, (pipeline, batch, at) -> looksAgain.add(pipeline + "/" + batch + "@" + at))
                 .outputBucket(OUT).startGrace(startGrace).clock(clock)
                 .parallelism(parallelism).build();
