@@ -75,8 +75,10 @@ class SandboxPipelineIT {
             }
         }
 
-        // Then each job succeeds with the output the algorithm makes, the chain's next step too
-        for (String key : keys) {
+        // Then each job succeeds with the output the algorithm makes, the chain's next step too (a batch's manifest is
+        // no job's input: it tells the batch which files it holds)
+        for (String key : keys.stream().filter(k -> !io.conveyor.pipeline.BatchRule.isBatchControl(
+                k.substring(k.lastIndexOf('/') + 1))).toList()) {
             assertThat(run.awaitEnded(key).state()).as(key).isEqualTo(JobState.SUCCEEDED);
         }
         JobRecord stats = run.awaitEnded("inputs/csv-stats/sales.csv");
@@ -90,6 +92,20 @@ class SandboxPipelineIT {
         assertThat(child.algorithm()).isEqualTo("word-count");
         assertThat(child.parent()).isEqualTo(upper.id());
         assertThat(run.output(run.awaitEnded("inputs/archive/readme.md"), "Result-archive-readme.md")).startsWith("# Archived");
+
+        // And the text-report pipeline's batch, complete once its manifest and both files are in: each file counted,
+        // then one gather over the counts' folder on the AWS path (task-events told the batch, the gather's task staged
+        // the folder), whose report holds both counts
+        String folder = "s3://" + run.outputBucket() + "/batches/text-report/week-1/report/";
+        SandboxRun.await("the batch's gather", Duration.ofSeconds(180), () -> run.records().stream()
+                .anyMatch(job -> job.input().equals(folder) && job.state().terminal()));
+        List<JobRecord> gathers = run.records().stream().filter(job -> job.input().equals(folder)).toList();
+        assertThat(gathers).singleElement().satisfies(gather -> {
+            assertThat(gather.state()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(gather.algorithm()).isEqualTo("concatenate");
+            assertThat(gather.pipeline().step()).isEqualTo("report");
+            assertThat(run.output(gather, "report.txt")).contains("notes.txt", "todo.txt");
+        });
     }
 
     @Test
