@@ -25,6 +25,7 @@ import io.conveyor.storage.StorageEvent;
 import io.conveyor.storage.StoredObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -235,6 +236,10 @@ final class Admission {
             Optional<Transition> written = updates.apply(read.get(), List.of(new JobEvent.Rejected(checked.rejection())));
             LOG.info("outcome={} job={} object=\"{}\" algorithm={} reason=\"{}\"", written.isPresent() ? "rejected"
                     : "duplicate", jobId, ref, record.algorithm(), checked.rejection());
+            if (written.isPresent() && batchFiles != null && record.pipeline() != null) {
+                pipelines.computeIfAbsent(record.pipeline().pipeline(), catalog::pipeline)
+                        .ifPresent(pipeline -> batchFiles.refused(pipeline, written.get().after()));
+            }
             return Optional.empty();
         }
         return Optional.of(Candidate.of(read.get(), algorithm.get(), described.get(), checked.parameters()));

@@ -8,6 +8,7 @@ import io.conveyor.batch.BatchFile;
 import io.conveyor.batch.BatchManifest;
 import io.conveyor.descriptor.Descriptor;
 import io.conveyor.jobs.JobEvent;
+import io.conveyor.jobs.JobRecord;
 import io.conveyor.jobs.NewJob;
 import io.conveyor.jobs.PipelinePlace;
 import io.conveyor.jobs.Transition;
@@ -234,5 +235,16 @@ final class PipelineAdmission {
                 .filter(name -> descriptor.parameters().stream().noneMatch(p -> p.name().equalsIgnoreCase(name)))
                 .findFirst()
                 .map(name -> "the step gives parameter '" + name + "', which " + descriptor.name() + " does not declare");
+    }
+
+    /**
+     * A batch's member refused on its way to start (a step's job after its upstream, a gather, a job whose algorithm
+     * changed): its batch hears it ended, so no gather waits for it. Told when the refusal was written now; a
+     * redelivery finds the record FAILED already, and the batch told.
+     */
+    void refused(Pipeline pipeline, JobRecord refused) {
+        PipelinePlace place = refused.pipeline();
+        batches.apply(pipeline, place.batch(), List.of(new BatchEvent.MemberEnded(new BatchEvent.Member(place.step(),
+                refused.id()), BatchDriver.end(refused), refused.reason(), Instant.parse(refused.endedAt()), List.of())));
     }
 }

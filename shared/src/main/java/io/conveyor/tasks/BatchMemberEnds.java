@@ -83,14 +83,29 @@ public final class BatchMemberEnds {
         Map<String, JobRecord> byId = made.stream().collect(Collectors.toMap(JobRecord::id, Function.identity(),
                 (a, b) -> a));
         List<BatchEvent.Member> children = new ArrayList<>();
+        List<BatchEvent> childEnds = new ArrayList<>();
         for (String id : ended.children()) {
             JobRecord child = byId.containsKey(id) ? byId.get(id) : jobs.get(id).orElse(null);
             if (child != null && child.pipeline() != null) {
                 children.add(new BatchEvent.Member(child.pipeline().step(), id));
+                if (child.state().terminal()) {
+                    // refused at creation (its algorithm unknown, say): it ends as it is made, and no gather waits for it
+                    childEnds.add(memberEnded(child, List.of()));
+                }
             }
         }
-        driver.apply(pipeline.get(), place.batch(), List.of(new BatchEvent.MemberEnded(
-                new BatchEvent.Member(place.step(), ended.id()), BatchDriver.end(ended), ended.reason(),
-                Instant.parse(ended.endedAt() != null ? ended.endedAt() : ended.queuedAt()), children)));
+        List<BatchEvent> events = new ArrayList<>();
+        events.add(memberEnded(ended, children));
+        events.addAll(childEnds);
+        driver.apply(pipeline.get(), place.batch(), events);
+    }
+
+    private static BatchEvent.MemberEnded memberEnded(JobRecord job, List<BatchEvent.Member> children) {
+        return new BatchEvent.MemberEnded(new BatchEvent.Member(job.pipeline().step(), job.id()), BatchDriver.end(job),
+                job.reason(), endedAt(job), children);
+    }
+
+    private static Instant endedAt(JobRecord job) {
+        return Instant.parse(job.endedAt() != null ? job.endedAt() : job.queuedAt());
     }
 }

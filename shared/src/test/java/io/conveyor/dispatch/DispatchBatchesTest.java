@@ -1,5 +1,6 @@
 package io.conveyor.dispatch;
 
+import static io.conveyor.dispatch.DispatchFixture.jobMessage;
 import static io.conveyor.dispatch.DispatchFixture.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -169,5 +170,24 @@ class DispatchBatchesTest {
             assertThat(job.output()).isEqualTo("s3://conveyor-out/outputs/scan/b1/merge/" + gather + "/");
         });
         assertThat(rig.launcher.started).extracting(TaskStart::jobId).contains(gather);
+    }
+
+    @Test
+    void dispatch_recordedMemberRefused_isToldToItsBatchAsEnded() {
+        // Given a batch file whose job waits for room, then its algorithm changes (a job runs only its own revision)
+        rig.pipelines.put("scan", pipeline(BatchRule.Completion.MARKER));
+        rig.cluster.clear();
+        rig.dispatch(message("m1", rig.input("inputs/scan/b1/a.txt", "v1", 5)));
+        JobRecord waiting = rig.record("a.txt");
+        rig.registry.register(PipelineAdmissionTest.FIT.replace("\"retries\": 1", "\"retries\": 2"));
+        rig.instance("ci-2", 4096, 8192);
+
+        // When its message comes round and dispatch refuses it
+        rig.dispatch(jobMessage("m2", waiting.id()));
+
+        // Then the job FAILED, and its batch knows it ended so, so that no gather waits for it
+        assertThat(rig.jobs.get(waiting.id()).orElseThrow().state()).isEqualTo(io.conveyor.jobs.JobState.FAILED);
+        assertThat(record().members("fit").get(waiting.id()).end()).isEqualTo(io.conveyor.batch.BatchMember.End.FAILED);
+        assertThat(record().unended()).isEmpty();
     }
 }

@@ -162,4 +162,43 @@ class TaskEventDriverPipelineTest {
         assertThat(jobs.all()).hasSize(1);
         assertThat(queued).isEmpty();
     }
+
+    @Test
+    void apply_lastMemberOfACompleteBatchSucceeds_makesItsGatherOnceUnderRedelivery() {
+        // Given a batch complete by its marker, whose one file's job (step count) runs; the pipeline gathers count
+        Pipeline gathering = new Pipeline("scan", "pipe-rev", null, List.of(
+                new Step("count", "word-count", new StepInput.BatchFiles(), null, Map.of()),
+                new Step("all", "word-count", new StepInput.GatherOf("count"), null, Map.of())),
+                new BatchRule(BatchRule.Completion.MARKER, null, Duration.ofHours(1), BatchRule.MemberFailure.FAIL));
+        pipelines.put("scan", gathering);
+        JobRecord job = started("a.txt");
+        io.conveyor.batch.InMemoryBatchStore batches = new io.conveyor.batch.InMemoryBatchStore();
+        io.conveyor.batch.BatchEvent.FileArrived file = new io.conveyor.batch.BatchEvent.FileArrived(
+                new io.conveyor.batch.BatchFile("a.txt", "v1", 5, null, now.minusSeconds(600).toString()),
+                List.of(new io.conveyor.batch.BatchEvent.Member("count", job.id())));
+        new io.conveyor.batch.BatchUpdates(batches, Clock.fixed(now, ZoneOffset.UTC)).apply(gathering, "b1", List.of(file,
+                new io.conveyor.batch.BatchEvent.MarkerArrived(now.minusSeconds(500), List.of(file))));
+        List<String> filled = new ArrayList<>();
+        TaskEventDriver driver = new TaskEventDriver(CLUSTER, jobs, ids -> queued.add(List.copyOf(ids)),
+                (attempt, task, why) -> 1, registry, name -> Optional.ofNullable(pipelines.get(name)), outputs,
+                Clock.fixed(now, ZoneOffset.UTC), JobChanges.NONE, new BatchMemberEnds.Wiring(batches,
+                (pipeline, batch, step, taken) -> {
+                    filled.add(step + ":" + taken.stream().map(JobRecord::id).toList());
+                    return "s3://" + OUT + "/batches/" + pipeline + "/" + batch + "/" + step + "/";
+                }, (pipeline, batch, at) -> { }));
+        outputs.write(new ObjectRef(OUT, outputKey(job) + "counts.csv"), "3".getBytes(), "text/csv");
+        TaskStateChange stop = stopped(job, 1, TASK_1, 6, 0, 0, 0, null, "done");
+
+        // When its task's stop arrives, twice
+        driver.apply(stop);
+        driver.apply(stop);
+
+        // Then the gather's folder was filled with it and one gather job made over the folder and sent, once
+        String gather = JobId.ofGather(new PipelinePlace("scan", "pipe-rev", "b1", "all", Map.of()));
+        assertThat(filled).containsExactly("all:[" + job.id() + "]");
+        JobRecord made = jobs.get(gather).orElseThrow();
+        assertThat(made.input()).isEqualTo("s3://" + OUT + "/batches/scan/b1/all/");
+        assertThat(made.state()).isEqualTo(JobState.QUEUED);
+        assertThat(queued.stream().filter(ids -> ids.contains(gather))).hasSize(1);
+    }
 }
