@@ -75,6 +75,7 @@ class DispatchHandlerIT {
             env.put(DispatchHandler.CLUSTER_NAME, CLUSTER);
             env.put(DispatchHandler.STACK_NAME, STACK);
             env.put(DispatchHandler.CAPACITY_QUEUE_URL, capacityQueueUrl);
+            env.put(DispatchHandler.JOBS_QUEUE_URL, queueUrl);
             env.put(DispatchHandler.DEAD_LETTER_QUEUE_URL, deadLetterUrl);
             env.put(DispatchHandler.JOB_INDEX_TABLE, INDEX);
             return new DispatchHandler(clients, emulator.environment(env));
