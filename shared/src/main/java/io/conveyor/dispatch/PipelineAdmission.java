@@ -98,9 +98,7 @@ final class PipelineAdmission {
         }
         Instant now = clock.instant();
         if (inBatch.contains("/")) {
-            LOG.info("outcome=ignored object=\"{}\" pipeline={} batch={} reason=\"a file in a subfolder of a batch is "
-                    + "not a batch file\"", ref, pipeline.name(), batch);
-            return List.of();
+            return nested(pipeline, batch, inBatch, input);
         }
         if (BatchRule.MANIFEST.equals(inBatch)) {
             LOG.info("outcome=batch-control object=\"{}\" pipeline={} batch={} file={}", ref, pipeline.name(), batch,
@@ -130,6 +128,35 @@ final class PipelineAdmission {
             if (decision instanceof BatchDecision.MakeMembers members) {
                 members.members().stream().map(BatchEvent.Member::jobId).filter(runnable::contains)
                         .forEach(toPlace::add);
+            }
+        }
+        return toPlace;
+    }
+
+    /**
+     * A file in a subfolder of a batch, as the local mode takes one: not a batch file (those lie directly in its folder,
+     * and only they complete it), but its jobs are made all the same and count as the batch's members, so a gather
+     * takes their outputs too. A job refused is recorded FAILED and told to the batch as ended.
+     *
+     * @return the ids of its jobs that may run, to be placed now (one made before is among them: placing finds it)
+     */
+    private List<String> nested(Pipeline pipeline, String batch, String inBatch, StoredObject input) {
+        NewJob.JobInput file = new NewJob.JobInput(input.ref().uri(), version(input));
+        List<BatchDriver.Pending> jobs = new ArrayList<>();
+        for (Step step : pipeline.firstSteps()) {
+            for (PipelineJobs.Made made : PipelineJobs.of(pipeline, step, batch, file, null, this::revision)) {
+                jobs.add(pending(made, input, inBatch));
+            }
+        }
+        batches.apply(pipeline, batch, jobs.stream().<BatchEvent>map(job -> new BatchEvent.MemberAdded(job.member()))
+                .toList());
+        List<String> toPlace = new ArrayList<>();
+        for (BatchDriver.Pending job : jobs) {
+            Optional<Transition> created = updates.create(job.job(), job.events());
+            if (job.events().isEmpty()) {
+                toPlace.add(job.job().id());
+            } else {
+                created.ifPresent(refused -> refused(pipeline, refused.after()));
             }
         }
         return toPlace;

@@ -190,4 +190,20 @@ class DispatchBatchesTest {
         assertThat(record().members("fit").get(waiting.id()).end()).isEqualTo(io.conveyor.batch.BatchMember.End.FAILED);
         assertThat(record().unended()).isEmpty();
     }
+
+    @Test
+    void dispatch_fileInASubfolderOfABatch_runsAsAMemberButIsNoBatchFile() {
+        // Given a pipeline whose batches complete with a manifest
+        rig.pipelines.put("scan", pipeline(BatchRule.Completion.MANIFEST));
+
+        // When a file in a subfolder of batch b1 arrives
+        rig.dispatch(message("m1", rig.input("inputs/scan/b1/deep/a.txt", "v1", 5)));
+
+        // Then its job is made and started, a member of the batch (a gather takes it), but no file of the batch
+        JobRecord job = rig.record("a.txt");
+        assertThat(rig.launcher.started).singleElement().satisfies(s -> assertThat(s.jobId()).isEqualTo(job.id()));
+        assertThat(record().members("fit")).containsOnlyKeys(job.id());
+        assertThat(record().files()).isEmpty();
+        assertThat(job.output()).contains("/outputs/scan/b1/fit/deep/a.txt/");
+    }
 }
