@@ -111,13 +111,33 @@ public final class BatchDriver {
         Map<String, Pending> byId = new HashMap<>();
         pending.forEach(p -> byId.put(p.job().id(), p));
         BatchChange first = null;
+        BatchChange last = null;
         List<BatchEvent> next = events;
         for (int round = 0; round < MAX_ROUNDS && !next.isEmpty(); round++) {
             BatchChange change = batches.apply(pipeline, batch, next);
             first = first == null ? change : first;
+            last = change;
             next = carryOut(pipeline, batch, change, byId);
         }
+        if (last != null) {
+            makeLostGathers(pipeline, batch, last.after());
+        }
         return first;
+    }
+
+    /**
+     * Makes the gathers the record decided whose job does not exist: their maker wrote the decision and failed before
+     * making the job (a gather folder's copy refused, the process lost). The event that failed comes again and changes
+     * nothing in the record, so without this its gather would never be made.
+     */
+    private void makeLostGathers(Pipeline pipeline, String batch, BatchRecord record) {
+        List<BatchDecision.MakeGather> lost = BatchLifecycle.outstanding(record, pipeline).stream()
+                .filter(gather -> jobs.store().get(gather.jobId()).isEmpty()).toList();
+        if (!lost.isEmpty()) {
+            LOG.info("outcome=gather-made-again pipeline={} batch={} steps={}", pipeline.name(), batch,
+                    lost.stream().map(BatchDecision.MakeGather::step).toList());
+            remake(pipeline, batch, lost);
+        }
     }
 
     /**

@@ -230,4 +230,35 @@ class BatchDriverTest {
         assertThat(member.end()).isEqualTo(BatchMember.End.FAILED);
         assertThat(member.reason()).contains("needs parameter K");
     }
+
+    @Test
+    void apply_gatherFillFailedOnce_theRedeliveredEndMakesIt() {
+        // Given a complete batch of one file whose count job ran, and a gather folder that refuses its first fill
+        Pipeline pipeline = pipeline(MemberFailure.FAIL);
+        BatchDriver.Pending a = countJob(pipeline, "a.txt");
+        int[] fills = {0};
+        GatherFolders flaky = (p, batch, step, taken) -> {
+            if (fills[0]++ == 0) {
+                throw new IllegalStateException("S3 said 503");
+            }
+            return "/outbox/batches/" + p + "/" + batch + "/" + step + "/";
+        };
+        BatchDriver driver = new BatchDriver(new BatchUpdates(batchStore, CLOCK), jobs, flaky, ALGORITHMS,
+                created -> journal.add("made " + created.after().id()), (p, batch, at) -> looks.add(at));
+        driver.apply(pipeline, BatchFixtures.BATCH, List.of(arrived(a, "a.txt", 1), BatchFixtures.manifest(3, "a.txt")),
+                List.of(a));
+        BatchEvent.MemberEnded end = ended(a, BatchMember.End.SUCCEEDED, null, 10);
+
+        // When its end is applied, fails at the fill (the decision is written), and comes again
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> driver.apply(pipeline, BatchFixtures.BATCH, List.of(end)))
+                .hasMessageContaining("503");
+        assertThat(jobStore.get(gatherId(pipeline))).isEmpty();
+        driver.apply(pipeline, BatchFixtures.BATCH, List.of(end));
+
+        // Then the gather decided the first time is made the second, once
+        assertThat(jobStore.get(gatherId(pipeline))).map(JobRecord::state).contains(JobState.QUEUED);
+        assertThat(journal).containsOnlyOnce("made " + gatherId(pipeline));
+        driver.apply(pipeline, BatchFixtures.BATCH, List.of(end));
+        assertThat(fills[0]).isEqualTo(2);
+    }
 }
