@@ -213,8 +213,8 @@ final class PipelineAdmission {
             if (name.isEmpty() || name.contains("/") || BatchRule.isBatchControl(name)) {
                 continue;
             }
-            // A listing names no version: the current one's is read, so a file listed and notified is one version.
-            inputs.describe(listed.ref(), null).ifPresent(files::add);
+            // Its ETag is its version (version()), which the listing gives: nothing more to read.
+            files.add(listed);
         }
         return files;
     }
@@ -228,8 +228,14 @@ final class PipelineAdmission {
         return new String(inputs.read(manifest), StandardCharsets.UTF_8);
     }
 
+    /**
+     * A batch file's version: its ETag, always. A notification may name a version id (S3's do, moto's not) where a
+     * folder's listing names none, and a file both notified and listed (a marker's listing) must be one version, or
+     * the batch would take it for a newer one and run it twice. A file written again with other content has another
+     * ETag; written again the same, it is the same file.
+     */
     private static String version(StoredObject input) {
-        return input.version().orElse("etag:" + input.eTag());
+        return "etag:" + input.eTag();
     }
 
     /** A file directly under {@code inputs/<pipeline>/}: recorded FAILED under the pipeline's name, saying where it goes. */

@@ -123,10 +123,11 @@ class DispatchBatchesTest {
         // When the marker arrives
         rig.dispatch(message("m2", rig.input("inputs/scan/b1/" + BatchRule.MARKER, "v1", 0)));
 
-        // Then the batch is complete with both files, b.txt's job made at its version and started, a.txt's not twice
+        // Then the batch is complete with both files, b.txt's job made at its version (its ETag, as the listing names
+        // it and as a notification would) and started, a.txt's not twice though its notification named a version id
         assertThat(record().state()).isEqualTo(BatchRecord.State.COMPLETE);
         assertThat(record().files()).containsOnlyKeys("a.txt", "b.txt");
-        assertThat(rig.record("b.txt").inputVersion()).isEqualTo("v7");
+        assertThat(rig.record("b.txt").inputVersion()).isEqualTo("etag:etag-" + "inputs/scan/b1/b.txt".hashCode());
         assertThat(rig.jobs.all()).hasSize(2);
         assertThat(rig.launcher.started).hasSize(2);
     }
