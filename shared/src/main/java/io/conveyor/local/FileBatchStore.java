@@ -8,18 +8,12 @@ import io.conveyor.json.Json;
 import io.conveyor.storage.Digests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -31,7 +25,6 @@ import java.util.function.BooleanSupplier;
 public final class FileBatchStore implements BatchStore {
 
     private static final ObjectMapper PRETTY = Json.mapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final ConcurrentMap<Path, ReentrantLock> IN_JVM = new ConcurrentHashMap<>();
 
     private final Path dir;
 
@@ -119,15 +112,6 @@ public final class FileBatchStore implements BatchStore {
     }
 
     private boolean locked(BooleanSupplier write) {
-        ReentrantLock inJvm = IN_JVM.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new ReentrantLock());
-        inJvm.lock();
-        try (FileChannel channel = FileChannel.open(dir.resolve(".write-lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
-            return write.getAsBoolean();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot lock " + dir.resolve(".write-lock"), e);
-        } finally {
-            inJvm.unlock();
-        }
+        return FolderLock.locked(dir, write);
     }
 }

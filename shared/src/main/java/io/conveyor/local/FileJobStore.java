@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,8 +39,6 @@ public final class FileJobStore implements JobStore {
     private static final ObjectMapper PRETTY = Json.mapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** File locks belong to the JVM, not a thread: writers of one JVM take turns here first. */
-    private static final java.util.concurrent.ConcurrentMap<Path, java.util.concurrent.locks.ReentrantLock> IN_JVM =
-            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The ids of records others changed, and where to read on from. */
     public record Changes(java.util.Set<String> ids, long next) {
@@ -182,17 +179,7 @@ public final class FileJobStore implements JobStore {
     }
 
     private boolean locked(java.util.function.BooleanSupplier write) {
-        java.util.concurrent.locks.ReentrantLock inJvm = IN_JVM.computeIfAbsent(dir.toAbsolutePath().normalize(),
-                d -> new java.util.concurrent.locks.ReentrantLock());
-        inJvm.lock();
-        try (FileChannel channel = FileChannel.open(dir.resolve(".write-lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
-            return write.getAsBoolean();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot lock " + dir.resolve(".write-lock"), e);
-        } finally {
-            inJvm.unlock();
-        }
+        return FolderLock.locked(dir, write);
     }
 
     /**
