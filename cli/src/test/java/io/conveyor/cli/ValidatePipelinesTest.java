@@ -128,4 +128,25 @@ class ValidatePipelinesTest {
         assertThat(run.err()).containsExactly(pipeline + ": /steps/1/after: leads back to 'x': x → y → x; the steps of a "
                 + "pipeline may not form a loop");
     }
+
+    @Test
+    void validateExplain_originalToolsRequest_printsThePipelineItBecomesAndWhatItDoesNotUse(@TempDir Path dir)
+            throws Exception {
+        // Given the original tool's workflow request beside the two descriptors it chains
+        write(dir, "a.json", descriptor("a", ""));
+        write(dir, "b.json", descriptor("b", ""));
+        String request = write(dir, "nightly.json", """
+                {"key_pair": "my-key", "region": "eu-west-1",
+                 "process": {"type": "sequence_run", "algorithms": [{"name": "a"}, {"name": "b"}]}}""");
+
+        // When it is explained
+        Run run = validate("--explain", request);
+
+        // Then it is accepted as the pipeline named after its file, a chain a → b, and the fields it does not use
+        // are named with their reason
+        assertThat(run.exit()).isZero();
+        assertThat(run.out().get(0)).startsWith("Pipeline nightly (revision ");
+        assertThat(String.join("\n", run.out())).contains("a on each file of the batch", "b on each output of a");
+        assertThat(String.join("\n", run.err())).contains("OK " + request, "/key_pair", "/region");
+    }
 }
