@@ -59,9 +59,7 @@ final class Progress implements LocalPipeline.Listener {
 
     @Override
     public synchronized void descriptorRejected(Path file, List<Problem> errors) {
-        for (Problem problem : errors) {
-            print("skipped " + file + ": " + problem);
-        }
+        skipped(file, errors);
     }
 
     @Override
@@ -71,6 +69,11 @@ final class Progress implements LocalPipeline.Listener {
 
     @Override
     public synchronized void pipelineRejected(Path file, List<Problem> errors) {
+        skipped(file, errors);
+    }
+
+    /** A file of the algorithms folder not taken, a line per error. */
+    private void skipped(Path file, List<Problem> errors) {
         for (Problem problem : errors) {
             print("skipped " + file + ": " + problem);
         }

@@ -228,14 +228,9 @@ final class PipelineAdmission {
         return new String(inputs.read(manifest), StandardCharsets.UTF_8);
     }
 
-    /**
-     * A batch file's version: its ETag, always. A notification may name a version id (S3's do, moto's not) where a
-     * folder's listing names none, and a file both notified and listed (a marker's listing) must be one version, or
-     * the batch would take it for a newer one and run it twice. A file written again with other content has another
-     * ETag; written again the same, it is the same file.
-     */
+    /** A batch file's version ({@link PipelineJobs#batchFileVersion}). */
     private static String version(StoredObject input) {
-        return "etag:" + input.eTag();
+        return PipelineJobs.batchFileVersion(input.eTag());
     }
 
     /** A file directly under {@code inputs/<pipeline>/}: recorded FAILED under the pipeline's name, saying where it goes. */

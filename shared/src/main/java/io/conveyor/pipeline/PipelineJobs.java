@@ -65,6 +65,15 @@ public final class PipelineJobs {
     /** What an unknown algorithm's job records as its revision. */
     public static final String UNKNOWN_REVISION = "unknown";
 
+    /**
+     * A batch file's version in the output bucket's world: its ETag, always. A notification may name a version id (S3's
+     * do, moto's not) where a folder's listing names none, and a file both notified and listed must be one version, or
+     * its batch would take it for a newer one and run it twice. Written again with other content, it has another ETag.
+     */
+    public static String batchFileVersion(String eTag) {
+        return "etag:" + eTag;
+    }
+
     private PipelineJobs() {
     }
 

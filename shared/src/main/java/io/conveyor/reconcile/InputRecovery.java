@@ -67,7 +67,8 @@ final class InputRecovery {
         this.jobs = jobs;
         this.registry = registry;
         this.pipelineRecords = pipelineRecords;
-        this.pipelines = new ObjectStorePipelineCatalog(pipelineRecords);
+        // The records read for the listing's rule serve the catalog too: one read a pipeline a pass.
+        this.pipelines = new ObjectStorePipelineCatalog(name -> pipelineRecordsRead.computeIfAbsent(name, pipelineRecords));
     }
 
     Result run(ReconcileState state, ReconcileSettings settings, Instant now, BooleanSupplier pastDeadline) {
@@ -150,9 +151,7 @@ final class InputRecovery {
             }
             NewJob.AlgorithmRevision revision = new NewJob.AlgorithmRevision(step.algorithm(), algorithm.get().sha256(),
                     1 + algorithm.get().definition().retries());
-            if (lacks(pipeline.get(), step, batch, input, input.jobVersion(), revision)
-                    && (input.versionId() == null || lacks(pipeline.get(), step, batch, input, "etag:" + input.eTag(),
-                    revision))) {
+            if (lacks(pipeline.get(), step, batch, input, PipelineJobs.batchFileVersion(input.eTag()), revision)) {
                 return true;
             }
         }

@@ -192,7 +192,8 @@ class ReconcilerTest {
         InputObject lost = batchFile("inputs/counts/monday/lost.txt", Duration.ofMinutes(20));
         InputObject made = batchFile("inputs/counts/monday/made.txt", Duration.ofMinutes(20));
         for (io.conveyor.pipeline.PipelineJobs.Made job : io.conveyor.pipeline.PipelineJobs.of(counts,
-                counts.firstSteps().get(0), "monday", new NewJob.JobInput(made.ref().uri(), made.jobVersion()), null,
+                counts.firstSteps().get(0), "monday", new NewJob.JobInput(made.ref().uri(),
+                io.conveyor.pipeline.PipelineJobs.batchFileVersion(made.eTag())), null,
                 name -> java.util.Optional.of(new NewJob.AlgorithmRevision(name, revision, 3)))) {
             jobs.create(JobLifecycle.admit(job.job(), now));
         }
