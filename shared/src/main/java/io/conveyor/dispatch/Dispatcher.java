@@ -10,6 +10,7 @@ import io.conveyor.jobs.JobChanges;
 import io.conveyor.jobs.JobStore;
 import io.conveyor.jobs.JobUpdates;
 import io.conveyor.pipeline.PipelineCatalog;
+import io.conveyor.pipeline.PipelineJobs;
 import io.conveyor.registration.AlgorithmRegistry;
 import io.conveyor.storage.ObjectStore;
 import io.conveyor.storage.StorageEvent;
@@ -62,7 +63,7 @@ public final class Dispatcher {
             throw new IllegalStateException("a dispatcher given pipelines needs their batches' store (batches(...))");
         }
         this.batchWiring = b.batchStore == null ? null
-                : new Admission.BatchWiring(b.batchStore, b.gatherFolders, b.lookAgain);
+                : new Admission.BatchWiring(b.batchStore, b.gatherFolders, b.lookAgain, b.archiveMembers);
         this.clock = b.clock;
         this.registry = Objects.requireNonNull(b.registry, "registry");
         this.pipelines = b.pipelines;
@@ -209,6 +210,7 @@ public final class Dispatcher {
         private BatchStore batchStore;
         private GatherFolders gatherFolders;
         private BatchDriver.LookAgainLater lookAgain;
+        private PipelineJobs.Members archiveMembers = PipelineJobs.Members.NONE;
 
         private Builder() {
         }
@@ -221,6 +223,12 @@ public final class Dispatcher {
             batchStore = Objects.requireNonNull(store, "store");
             gatherFolders = Objects.requireNonNull(folders, "folders");
             lookAgain = Objects.requireNonNull(later, "later");
+            return this;
+        }
+
+        /** Where the members of an archive a step fans out over are unpacked ({@code Members.NONE}: refused). */
+        public Builder archiveMembers(PipelineJobs.Members members) {
+            archiveMembers = Objects.requireNonNull(members, "members");
             return this;
         }
 

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Dispatch's admission of a pipeline's file, {@code inputs/<pipeline>/<batch>/<file>}: the jobs of the pipeline's
- * first steps, made by {@link PipelineJobs} (one per parameter set of a fan-out), each at its place, with its output
+ * first steps, made by {@link PipelineJobs} (one per parameter set of a fan-out, one per member of an archive the
+ * {@code members} port unpacked), each at its place, with its output
  * under {@link BucketLayout#pipelineOutputPrefix}, told to the batch ({@code FileArrived}) and made by the batch's
  * carrier ({@link BatchDriver}) as the batch record says. A job that may not run is recorded FAILED, naming the
  * pipeline, the step and the file. A batch's {@code _manifest.json} becomes {@code ManifestArrived} (read, at most
@@ -56,17 +57,19 @@ final class PipelineAdmission {
     private final JobUpdates updates;
     private final String outputBucket;
     private final BatchDriver batches;
+    private final PipelineJobs.Members archives;
     private final Clock clock;
     /** The most files a marker's listing takes into its batch. */
     static final int MAX_LISTED = 10_000;
 
     PipelineAdmission(Function<String, Optional<AlgorithmRecord>> algorithms, ObjectStore inputs, JobUpdates updates,
-                      String outputBucket, BatchDriver batches, Clock clock) {
+                      String outputBucket, BatchDriver batches, PipelineJobs.Members archives, Clock clock) {
         this.algorithms = Objects.requireNonNull(algorithms, "algorithms");
         this.inputs = Objects.requireNonNull(inputs, "inputs");
         this.updates = Objects.requireNonNull(updates, "updates");
         this.outputBucket = Objects.requireNonNull(outputBucket, "outputBucket");
         this.batches = Objects.requireNonNull(batches, "batches");
+        this.archives = Objects.requireNonNull(archives, "archives");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -144,7 +147,8 @@ final class PipelineAdmission {
         NewJob.JobInput file = new NewJob.JobInput(input.ref().uri(), version(input));
         List<BatchDriver.Pending> jobs = new ArrayList<>();
         for (Step step : pipeline.firstSteps()) {
-            for (PipelineJobs.Made made : PipelineJobs.of(pipeline, step, batch, file, null, this::revision)) {
+            for (PipelineJobs.Made made : PipelineJobs.of(pipeline, step, batch, file, null, this::revision,
+                    archives)) {
                 jobs.add(pending(made, input, inBatch));
             }
         }
@@ -173,7 +177,8 @@ final class PipelineAdmission {
         NewJob.JobInput file = new NewJob.JobInput(input.ref().uri(), version(input));
         List<BatchEvent.Member> members = new ArrayList<>();
         for (Step step : pipeline.firstSteps()) {
-            for (PipelineJobs.Made made : PipelineJobs.of(pipeline, step, batch, file, null, this::revision)) {
+            for (PipelineJobs.Made made : PipelineJobs.of(pipeline, step, batch, file, null, this::revision,
+                    archives)) {
                 BatchDriver.Pending job = pending(made, input, inBatch);
                 pending.add(job);
                 members.add(job.member());
@@ -185,15 +190,21 @@ final class PipelineAdmission {
     }
 
     /** One job {@link PipelineJobs} made: to be created QUEUED, or FAILED with its reason when it may not run. */
-    private BatchDriver.Pending pending(PipelineJobs.Made made, StoredObject input, String inBatch) {
+    private BatchDriver.Pending pending(PipelineJobs.Made made, StoredObject file, String inBatch) {
         PipelinePlace place = made.job().place();
+        // An archive's member lies at its own key (its size is checked when it is placed, as every input's is).
+        boolean member = !made.job().input().location().equals(file.ref().uri());
+        ObjectRef at = ObjectRef.parse(made.job().input().location());
+        StoredObject input = member ? new StoredObject(at, null, made.job().input().version().substring("etag:"
+                .length()), 0) : file;
+        String rest = member ? BucketLayout.restInBatch(at.key(), place.pipeline(), place.batch()) : inBatch;
         NewJob job = made.job().withOutput("s3://" + outputBucket + "/" + BucketLayout.pipelineOutputPrefix(
-                place.pipeline(), place.batch(), place.step(), inBatch, made.job().id()));
+                place.pipeline(), place.batch(), place.step(), rest, made.job().id()));
         Optional<AlgorithmRecord> algorithm = algorithms.apply(job.algorithm().name());
         Admission.Checked checked = made.rejection() != null || algorithm.isEmpty()
                 ? Admission.Checked.rejected(made.rejection() + (algorithm.isEmpty() ? ": no descriptor registered under"
                 + " that name" : "") + " (file " + inBatch + ")")
-                : Admission.check(algorithm.get(), job.id(), job.algorithm().maxAttempts(), input, inBatch, job.output(),
+                : Admission.check(algorithm.get(), job.id(), job.algorithm().maxAttempts(), input, rest, job.output(),
                 place);
         if (checked.rejection() != null) {
             LOG.info("outcome=rejected job={} object=\"{}\" pipeline={} batch={} step={} algorithm={} reason=\"{}\"",

@@ -56,6 +56,19 @@ public final class BucketLayout {
     }
 
     /**
+     * Where the members of an archive a step fans out over lie, the same in the bucket and below the local outbox:
+     * {@code outputs/<pipeline>/<batch>/<step>.members/<archive path below the batch>/<version, 16>/}, each member at
+     * its path below. {@code version} is the archive's ({@code etag:…}, {@code sha256:…}); its first 16 characters
+     * after the {@code :} tell two versions apart. Segments are kept as in {@link #outputPrefix}.
+     */
+    public static String archiveMembersPrefix(String pipeline, String batch, String step, String archiveRestInBatch,
+                                              String version) {
+        String hash = version.substring(version.indexOf(':') + 1).replace("\"", "");
+        return outputPrefix(pipeline, batch + "/" + step + ".members/" + archiveRestInBatch,
+                hash.substring(0, Math.min(16, hash.length())));
+    }
+
+    /**
      * Where a pipeline job's input lies below its batch: below {@code inputs/<pipeline>/<batch>/} for a file of the
      * batch, below {@code outputs/<pipeline>/<batch>/} for an upstream job's output; else its file name.
      */
