@@ -6,6 +6,7 @@ import io.conveyor.pipeline.ArchiveEntries;
 import io.conveyor.pipeline.PipelineJobs;
 import io.conveyor.storage.BucketLayout;
 import io.conveyor.storage.ObjectRef;
+import io.conveyor.storage.S3Keys;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -87,7 +88,7 @@ public final class S3ArchiveMembers implements PipelineJobs.Members {
             });
         }
         return paths.stream().sorted().map(path -> new NewJob.JobInput(new ObjectRef(bucket, prefix + path).uri(),
-                "etag:" + eTags.get(prefix + path))).toList();
+                "etag:" + S3Keys.unquote(eTags.get(prefix + path)))).toList();
     }
 
     /** A member's key must fit S3's limit with room to spare for nothing else: it is an input, not an output. */
@@ -101,7 +102,9 @@ public final class S3ArchiveMembers implements PipelineJobs.Members {
     /** Streams exactly the archive's version through {@code entries}. */
     private List<String> read(ObjectRef ref, String version, ArchiveEntries.Kind kind, ArchiveEntries entries,
                               ArchiveEntries.Sink sink) throws PipelineJobs.UnpackException {
-        String eTag = version.startsWith("etag:") ? version.substring("etag:".length()) : null;
+        // If-Match with the ETag quoted, as S3 sends it (moto compares the quoted form only).
+        String eTag = version.startsWith("etag:") ? "\"" + S3Keys.unquote(version.substring("etag:".length())) + "\""
+                : null;
         try (InputStream raw = new BufferedInputStream(s3.getObject(r -> r.bucket(ref.bucket()).key(ref.key())
                 .ifMatch(eTag)), 64 * 1024)) {
             return entries.read(raw, kind, sink);

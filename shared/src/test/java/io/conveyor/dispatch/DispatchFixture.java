@@ -60,6 +60,8 @@ final class DispatchFixture {
      * packing order ({@link DispatchOverlapTest} has the overlapped cases).
      */
     int parallelism = 1;
+    /** Where archives' members are unpacked: none, unless a test says. */
+    io.conveyor.pipeline.PipelineJobs.Members archives = io.conveyor.pipeline.PipelineJobs.Members.NONE;
 
     Map<String, Dispatcher.Verdict> dispatch(Dispatcher.Message... messages) {
         Clock clock = Clock.fixed(now, ZoneOffset.UTC);
@@ -83,6 +85,7 @@ final class DispatchFixture {
                                 batch + "/" + step, jobId);
                     }
                 }, (pipeline, batch, at) -> looksAgain.add(pipeline + "/" + batch + "@" + at))
+                .archiveMembers(archives)
                 .outputBucket(OUT).startGrace(startGrace).clock(clock)
                 .parallelism(parallelism).build();
         return dispatcher.dispatch(List.of(messages), "inv-1");

@@ -248,4 +248,68 @@ class PipelineAdmissionTest {
                     .doesNotContainKey("CONVEYOR_INPUT");
         });
     }
+
+    @Test
+    void dispatch_archiveInABatch_makesOneJobPerMemberWithTheSameIdsOnRedelivery() {
+        // Given a step fanning out over archive members, and members the port unpacks where the output bucket has them
+        rig.pipelines.put("scan", pipeline(new Step("fit", "fitter", new StepInput.BatchFiles(), new FanOut.ArchiveMembers(),
+                Map.of("K", "1"))));
+        String folder = "outputs/scan/b1/fit.members/set.zip/0123456789abcdef/";
+        List<String> unpackedFrom = new java.util.ArrayList<>();
+        rig.archives = (place, archive) -> {
+            unpackedFrom.add(archive.location() + "@" + place.step());
+            List<io.conveyor.jobs.NewJob.JobInput> members = new java.util.ArrayList<>();
+            for (String path : List.of("a.txt", "dir/b.txt")) {
+                rig.inputs.put(new io.conveyor.storage.StoredObject(new io.conveyor.storage.ObjectRef(DispatchFixture.OUT,
+                        folder + path), null, "\"e-" + path + "\"", 3));
+                members.add(new io.conveyor.jobs.NewJob.JobInput("s3://" + DispatchFixture.OUT + "/" + folder + path,
+                        "etag:e-" + path));
+            }
+            return members;
+        };
+        var event = rig.input("inputs/scan/b1/set.zip", "v1", 100);
+
+        // When its event comes, and comes again (a redelivery)
+        Map<String, Dispatcher.Verdict> first = rig.dispatch(message("m1", event));
+        Map<String, Dispatcher.Verdict> again = rig.dispatch(message("m1", event));
+
+        // Then one job per member started once, each at the step's place, its id resting on the member and its
+        // ETag, its output under the member's path below the batch; the archive itself is no job
+        assertThat(first).containsEntry("m1", new Dispatcher.Verdict.Done());
+        assertThat(again).containsEntry("m1", new Dispatcher.Verdict.Done());
+        assertThat(unpackedFrom).containsOnly("s3://conveyor-in/inputs/scan/b1/set.zip@fit");
+        PipelinePlace place = new PipelinePlace("scan", "pipe-rev", "b1", "fit", Map.of("K", "1"));
+        List<String> ids = List.of("a.txt", "dir/b.txt").stream().map(path -> JobId.of("s3://" + DispatchFixture.OUT
+                + "/" + folder + path, "etag:e-" + path, "fitter", revision, place)).toList();
+        assertThat(rig.jobs.all()).extracting(JobRecord::id).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(rig.launcher.started).extracting(TaskStart::jobId).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(rig.jobs.all()).extracting(JobRecord::output).containsExactlyInAnyOrder(
+                "s3://conveyor-out/outputs/scan/b1/fit/fit.members/set.zip/0123456789abcdef/a.txt/" + ids.get(0) + "/",
+                "s3://conveyor-out/outputs/scan/b1/fit/fit.members/set.zip/0123456789abcdef/dir/b.txt/" + ids.get(1) + "/");
+        // and the batch counts them as the file's members, so a gather after the step waits for and takes each
+        var batch = rig.batches.read("scan", "b1").orElseThrow().record();
+        assertThat(batch.files()).containsOnlyKeys("set.zip");
+        assertThat(batch.members("fit")).containsOnlyKeys(ids);
+    }
+
+    @Test
+    void dispatch_archiveThePortRefuses_isRecordedFailedNamingTheArchiveAndMember() {
+        // Given a port refusing the archive (a member climbing out)
+        rig.pipelines.put("scan", pipeline(new Step("fit", "fitter", new StepInput.BatchFiles(), new FanOut.ArchiveMembers(),
+                Map.of("K", "1"))));
+        rig.archives = (place, archive) -> {
+            throw new io.conveyor.pipeline.PipelineJobs.UnpackException("'set.zip': member '../x' has '..' in its name:"
+                    + " the archive is not unpacked");
+        };
+
+        // When its event comes
+        rig.dispatch(message("m1", rig.input("inputs/scan/b1/set.zip", "v1", 100)));
+
+        // Then the archive's job is FAILED with that reason, naming pipeline, step and file, and nothing started
+        JobRecord record = rig.record("set.zip");
+        assertThat(record.state()).isEqualTo(JobState.FAILED);
+        assertThat(record.reason()).isEqualTo("rejected: pipeline scan, step fit: 'set.zip': member '../x' has '..' in"
+                + " its name: the archive is not unpacked (file set.zip)");
+        assertThat(rig.launcher.started).isEmpty();
+    }
 }
