@@ -16,6 +16,7 @@ import io.conveyor.jobs.PipelinePlace;
 import io.conveyor.jobs.Transition;
 import io.conveyor.pipeline.Pipeline;
 import io.conveyor.pipeline.PipelineCatalog;
+import io.conveyor.pipeline.PipelineJobs;
 import io.conveyor.registration.AlgorithmRecord;
 import io.conveyor.registration.AlgorithmRegistry;
 import io.conveyor.storage.BucketLayout;
@@ -82,15 +83,20 @@ final class Admission {
                     }
                 }, wiring.later());
         this.batchFiles = batches == null ? null : new PipelineAdmission(this::algorithm, inputs, updates, outputBucket,
-                batches, clock);
+                batches, wiring.listings(), clock);
     }
 
-    /** How dispatch keeps pipelines' batches: their records, gathers' folders, and where a look again goes. */
-    record BatchWiring(BatchStore store, GatherFolders folders, BatchDriver.LookAgainLater later) {
+    /**
+     * How dispatch keeps pipelines' batches: their records, gathers' folders, where a look again goes, and where a
+     * listing's objects are found (by the bucket of its batch).
+     */
+    record BatchWiring(BatchStore store, GatherFolders folders, BatchDriver.LookAgainLater later,
+                       java.util.function.Function<String, PipelineJobs.Listings> listings) {
         BatchWiring {
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(folders, "folders");
             Objects.requireNonNull(later, "later");
+            Objects.requireNonNull(listings, "listings");
         }
     }
 

@@ -10,6 +10,7 @@ import io.conveyor.jobs.JobChanges;
 import io.conveyor.jobs.JobStore;
 import io.conveyor.jobs.JobUpdates;
 import io.conveyor.pipeline.PipelineCatalog;
+import io.conveyor.pipeline.PipelineJobs;
 import io.conveyor.registration.AlgorithmRegistry;
 import io.conveyor.storage.ObjectStore;
 import io.conveyor.storage.StorageEvent;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +64,7 @@ public final class Dispatcher {
             throw new IllegalStateException("a dispatcher given pipelines needs their batches' store (batches(...))");
         }
         this.batchWiring = b.batchStore == null ? null
-                : new Admission.BatchWiring(b.batchStore, b.gatherFolders, b.lookAgain);
+                : new Admission.BatchWiring(b.batchStore, b.gatherFolders, b.lookAgain, b.listings);
         this.clock = b.clock;
         this.registry = Objects.requireNonNull(b.registry, "registry");
         this.pipelines = b.pipelines;
@@ -209,6 +211,7 @@ public final class Dispatcher {
         private BatchStore batchStore;
         private GatherFolders gatherFolders;
         private BatchDriver.LookAgainLater lookAgain;
+        private Function<String, PipelineJobs.Listings> listings = bucket -> PipelineJobs.Listings.NONE;
 
         private Builder() {
         }
@@ -221,6 +224,15 @@ public final class Dispatcher {
             batchStore = Objects.requireNonNull(store, "store");
             gatherFolders = Objects.requireNonNull(folders, "folders");
             lookAgain = Objects.requireNonNull(later, "later");
+            return this;
+        }
+
+        /**
+         * Where the objects a listing names are found, for a step fanning out over a listed prefix: the batch folders
+         * of the bucket given (the one the listing was uploaded to). Unset, such steps' jobs are refused.
+         */
+        public Builder listings(Function<String, PipelineJobs.Listings> inBucket) {
+            listings = Objects.requireNonNull(inBucket, "inBucket");
             return this;
         }
 

@@ -35,8 +35,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  */
 final class ArchiveUnpacker implements PipelineJobs.Members {
 
-    /** How many members one archive may have. */
-    static final int MAX_MEMBERS = 10_000;
+    /** How many members one archive may have: as many as any fan-out over members ({@link PipelineJobs#MAX_MEMBERS}). */
+    static final int MAX_MEMBERS = PipelineJobs.MAX_MEMBERS;
     /** How many bytes one archive may unpack to, in all. */
     static final long MAX_BYTES = 4L * 1024 * 1024 * 1024;
 

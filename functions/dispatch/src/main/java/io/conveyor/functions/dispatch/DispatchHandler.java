@@ -9,6 +9,7 @@ import io.conveyor.aws.DynamoDbJobIndex;
 import io.conveyor.aws.EventBridgeJobStateEvents;
 import io.conveyor.aws.EcsContainerScheduler;
 import io.conveyor.aws.Priming;
+import io.conveyor.aws.S3BatchListings;
 import io.conveyor.aws.S3BatchStore;
 import io.conveyor.aws.S3GatherFolders;
 import io.conveyor.aws.S3JobStore;
@@ -141,6 +142,7 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
                 .pipelines(new ObjectStorePipelineCatalog(store, outputBucket))
                 .batches(new S3BatchStore(s3, outputBucket), new S3GatherFolders(s3, outputBucket),
                         new SqsBatchLooks(sqs, env.required(JOBS_QUEUE_URL), clock))
+                .listings(bucket -> new S3BatchListings(s3, bucket))
                 .inputs(store)
                 .jobs(jobs)
                 .afterBatch(jobs::flushIndex)
