@@ -83,24 +83,26 @@ final class Admission {
                     }
                 }, wiring.later());
         this.batchFiles = batches == null ? null : new PipelineAdmission(this::algorithm, inputs, updates, outputBucket,
-                batches, wiring.members(), clock);
+                batches, wiring.members(), wiring.listings(), clock);
     }
 
     /**
-     * How dispatch keeps pipelines' batches: their records, gathers' folders, where a look again goes, and where
-     * archives' members are unpacked.
+     * How dispatch keeps pipelines' batches: their records, gathers' folders, where a look again goes, where
+     * archives' members are unpacked, and where a listing's objects are found (by the bucket of its batch).
      */
     record BatchWiring(BatchStore store, GatherFolders folders, BatchDriver.LookAgainLater later,
-                       PipelineJobs.Members members) {
+                       PipelineJobs.Members members,
+                       java.util.function.Function<String, PipelineJobs.Listings> listings) {
         BatchWiring {
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(folders, "folders");
             Objects.requireNonNull(later, "later");
             Objects.requireNonNull(members, "members");
+            Objects.requireNonNull(listings, "listings");
         }
 
         BatchWiring(BatchStore store, GatherFolders folders, BatchDriver.LookAgainLater later) {
-            this(store, folders, later, PipelineJobs.Members.NONE);
+            this(store, folders, later, PipelineJobs.Members.NONE, bucket -> PipelineJobs.Listings.NONE);
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +64,7 @@ public final class Dispatcher {
             throw new IllegalStateException("a dispatcher given pipelines needs their batches' store (batches(...))");
         }
         this.batchWiring = b.batchStore == null ? null
-                : new Admission.BatchWiring(b.batchStore, b.gatherFolders, b.lookAgain, b.archiveMembers);
+                : new Admission.BatchWiring(b.batchStore, b.gatherFolders, b.lookAgain, b.archiveMembers, b.listings);
         this.clock = b.clock;
         this.registry = Objects.requireNonNull(b.registry, "registry");
         this.pipelines = b.pipelines;
@@ -211,6 +212,7 @@ public final class Dispatcher {
         private GatherFolders gatherFolders;
         private BatchDriver.LookAgainLater lookAgain;
         private PipelineJobs.Members archiveMembers = PipelineJobs.Members.NONE;
+        private Function<String, PipelineJobs.Listings> listings = bucket -> PipelineJobs.Listings.NONE;
 
         private Builder() {
         }
@@ -229,6 +231,15 @@ public final class Dispatcher {
         /** Where the members of an archive a step fans out over are unpacked ({@code Members.NONE}: refused). */
         public Builder archiveMembers(PipelineJobs.Members members) {
             archiveMembers = Objects.requireNonNull(members, "members");
+            return this;
+        }
+
+        /**
+         * Where the objects a listing names are found, for a step fanning out over a listed prefix: the batch folders
+         * of the bucket given (the one the listing was uploaded to). Unset, such steps' jobs are refused.
+         */
+        public Builder listings(Function<String, PipelineJobs.Listings> inBucket) {
+            listings = Objects.requireNonNull(inBucket, "inBucket");
             return this;
         }
 

@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
@@ -58,18 +59,21 @@ final class PipelineAdmission {
     private final String outputBucket;
     private final BatchDriver batches;
     private final PipelineJobs.Members archives;
+    private final Function<String, PipelineJobs.Listings> listings;
     private final Clock clock;
     /** The most files a marker's listing takes into its batch. */
     static final int MAX_LISTED = 10_000;
 
     PipelineAdmission(Function<String, Optional<AlgorithmRecord>> algorithms, ObjectStore inputs, JobUpdates updates,
-                      String outputBucket, BatchDriver batches, PipelineJobs.Members archives, Clock clock) {
+                      String outputBucket, BatchDriver batches, PipelineJobs.Members archives,
+                      Function<String, PipelineJobs.Listings> listings, Clock clock) {
         this.algorithms = Objects.requireNonNull(algorithms, "algorithms");
         this.inputs = Objects.requireNonNull(inputs, "inputs");
         this.updates = Objects.requireNonNull(updates, "updates");
         this.outputBucket = Objects.requireNonNull(outputBucket, "outputBucket");
         this.batches = Objects.requireNonNull(batches, "batches");
         this.archives = Objects.requireNonNull(archives, "archives");
+        this.listings = Objects.requireNonNull(listings, "listings");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -100,6 +104,12 @@ final class PipelineAdmission {
             return List.of();
         }
         Instant now = clock.instant();
+        if (inBatch.contains("/") && PipelineJobs.lists(pipeline)) {
+            // What the batch's listings name: run only as they name it, never by itself.
+            LOG.info("outcome=listed-object object=\"{}\" pipeline={} batch={} reason=\"a file of a batch's subfolder"
+                    + " of a pipeline with listings runs only as a listing names it\"", ref, pipeline.name(), batch);
+            return List.of();
+        }
         if (inBatch.contains("/")) {
             return nested(pipeline, batch, inBatch, input);
         }
@@ -176,10 +186,15 @@ final class PipelineAdmission {
         String inBatch = key.substring(key.lastIndexOf('/') + 1);
         NewJob.JobInput file = new NewJob.JobInput(input.ref().uri(), version(input));
         List<BatchEvent.Member> members = new ArrayList<>();
+        Map<String, PipelineJobs.Listed> listed = new HashMap<>();
+        PipelineJobs.Listings found = noting(listings.apply(input.ref().bucket()), listed);
         for (Step step : pipeline.firstSteps()) {
             for (PipelineJobs.Made made : PipelineJobs.of(pipeline, step, batch, file, null, this::revision,
-                    archives)) {
-                BatchDriver.Pending job = pending(made, input, inBatch);
+                    archives, found)) {
+                PipelineJobs.Listed object = listed.get(made.job().input().location());
+                BatchDriver.Pending job = object == null ? pending(made, input, inBatch)
+                        : pending(made, new StoredObject(ObjectRef.parse(object.input().location()), null,
+                        object.input().version().substring("etag:".length()), object.size()), object.path());
                 pending.add(job);
                 members.add(job.member());
             }
@@ -213,6 +228,24 @@ final class PipelineAdmission {
             return new BatchDriver.Pending(job, List.of(new JobEvent.Rejected(checked.rejection())));
         }
         return new BatchDriver.Pending(job, List.of());
+    }
+
+    /** {@code listings}, noting each object it finds by its location: its job is checked against its size. */
+    private static PipelineJobs.Listings noting(PipelineJobs.Listings listings, Map<String, PipelineJobs.Listed> found) {
+        return new PipelineJobs.Listings() {
+            @Override
+            public byte[] read(NewJob.JobInput listing, int max) throws PipelineJobs.UnpackException {
+                return listings.read(listing, max);
+            }
+
+            @Override
+            public List<PipelineJobs.Listed> under(PipelinePlace place, String path, int max)
+                    throws PipelineJobs.UnpackException {
+                List<PipelineJobs.Listed> objects = listings.under(place, path, max);
+                objects.forEach(object -> found.put(object.input().location(), object));
+                return objects;
+            }
+        };
     }
 
     /** The batch folder's files as they are now (each one's current version), control files and subfolders left out. */

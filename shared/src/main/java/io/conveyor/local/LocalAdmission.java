@@ -58,6 +58,7 @@ final class LocalAdmission {
     private final LocalCapacity capacity;
     private final PipelineCatalog pipelines;
     private final ArchiveUnpacker archives;
+    private final InboxListings listings;
     /** (input, version, algorithm) of every job that ran, whatever the revision: files are processed once. */
     private final Map<String, String> processed = new HashMap<>();
     /** The inputs of those jobs. */
@@ -76,6 +77,7 @@ final class LocalAdmission {
         this.capacity = capacity;
         this.pipelines = pipelines;
         this.archives = new ArchiveUnpacker(settings);
+        this.listings = new InboxListings(settings);
     }
 
     /** The pipeline of that name, as the catalog defines it now. */
@@ -226,6 +228,10 @@ final class LocalAdmission {
         if (below.getNameCount() == 2 && batch.control()) {
             return new Arrival(List.of(), null, batch);
         }
+        if (batch.nested() && PipelineJobs.lists(pipeline.get())) {
+            // What its listings name: run only as they name it (PipelineJobs.lists), never by itself.
+            return new Arrival(List.of(), null);
+        }
         return new Arrival(admitBatchFile(file, pipeline.get(), batch.batch(), inBatch), null, batch);
     }
 
@@ -240,10 +246,10 @@ final class LocalAdmission {
         List<Admitted> admitted = new ArrayList<>();
         for (Step step : pipeline.firstSteps()) {
             for (PipelineJobs.Made made : PipelineJobs.of(pipeline, step, batch, file, null, this::revision,
-                    archives)) {
+                    archives, listings)) {
                 Path taken = Path.of(made.job().input().location());
-                // An archive's member lies below the batch's outputs; the file itself below the batch's folder.
-                admitted.add(admitMade(made, taken, taken.equals(input) ? rest : belowBatchOutputs(made.job(), taken)));
+                // An archive's member lies below the batch's outputs; the file itself, a listed one below its folder.
+                admitted.add(admitMade(made, taken, taken.equals(input) ? rest : belowBatch(made.job(), taken)));
             }
         }
         return admitted;
@@ -262,21 +268,25 @@ final class LocalAdmission {
         }
         List<Admitted> admitted = new ArrayList<>();
         for (PipelineJobs.Made made : PipelineJobs.next(pipeline, parent.id(), parent.pipeline(), inputs,
-                this::revision, archives)) {
+                this::revision, archives, listings)) {
             Path file = Path.of(made.job().input().location());
-            admitted.add(admitMade(made, file, below.apply(file)));
+            admitted.add(admitMade(made, file, inputs.contains(made.job().input()) ? below.apply(file)
+                    : belowBatch(made.job(), file)));
         }
         return admitted;
-    }
-
-    private String belowBatchOutputs(NewJob job, Path file) {
-        Path batch = settings.outputs().resolve(job.place().pipeline()).resolve(job.place().batch());
-        return file.startsWith(batch) ? batch.relativize(file).toString() : file.getFileName().toString();
     }
 
     /** The settings it admits by. */
     LocalSettings settings() {
         return settings;
+    }
+
+    /** Where a member (an archive's, unpacked below the batch's outputs; a listed object) lies below its batch. */
+    private String belowBatch(NewJob job, Path file) {
+        Path batch = settings.outputs().resolve(job.place().pipeline()).resolve(job.place().batch());
+        Path inbox = settings.inbox().resolve(job.place().pipeline()).resolve(job.place().batch());
+        return file.startsWith(batch) ? batch.relativize(file).toString() : file.startsWith(inbox)
+                ? inbox.relativize(file).toString() : file.getFileName().toString();
     }
 
     /** An algorithm's current revision, with its attempts, or empty when no valid descriptor has that name. */

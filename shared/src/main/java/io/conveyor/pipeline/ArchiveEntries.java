@@ -26,7 +26,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 public final class ArchiveEntries {
 
     /** How many members one archive may have. */
-    public static final int MAX_MEMBERS = 10_000;
+    public static final int MAX_MEMBERS = PipelineJobs.MAX_MEMBERS;
     /** How many bytes one archive may unpack to, in all. */
     public static final long MAX_BYTES = 4L * 1024 * 1024 * 1024;
 

@@ -16,12 +16,15 @@ import java.util.Optional;
  * A pure function: no I/O; the caller says which algorithms exist.
  *
  * <p>A step fanning out over archive members ({@link FanOut.ArchiveMembers}) makes one job per member its
- * driver unpacked ({@link Members}); a driver that unpacks none refuses them.
+ * driver unpacked ({@link Members}); a driver that unpacks none refuses them. A step fanning out over a listed
+ * prefix ({@link FanOut.ListedPrefix}) makes one job per object its input, a listing ({@link ListingLines}), names
+ * below the batch's own folder, as the driver finds them ({@link Listings}); a driver that lists none refuses them.
+ * Either makes at most {@link #MAX_MEMBERS} jobs of one input.
  *
  * <p>A job that may not run is still made, with the reason it is refused (its driver records it FAILED), so
  * nothing is dropped silently: an unknown algorithm, an archive that cannot be unpacked or holds no member, a
- * fan-out this version does not run ({@link FanOut.ListedPrefix}, archive members where no driver unpacks them), a
- * fan-out over no parameter set.
+ * listing refused (a line, its size) or naming no object, a fan-out where its driver does not run it, a fan-out
+ * over no parameter set.
  */
 public final class PipelineJobs {
 
@@ -55,7 +58,59 @@ public final class PipelineJobs {
         };
     }
 
-    /** Why an archive cannot be unpacked: the message says it for the person who sent it. */
+    /**
+     * The objects below a batch's own folder ({@code inbox/<pipeline>/<batch>/} locally, {@code inputs/<pipeline>/<batch>/}
+     * of the input bucket), which a listing's lines name; found by the driver, never outside that folder.
+     */
+    public interface Listings {
+        /**
+         * A listing's bytes, at most {@code max} + 1 of them (then it is too large).
+         *
+         * @throws UnpackException saying why it cannot be read
+         */
+        byte[] read(NewJob.JobInput listing, int max) throws UnpackException;
+
+        /**
+         * The objects below the batch's folder whose path below it is {@code path} or, when {@code path} ends with
+         * {@code /}, starts with it (at any depth), in order, at most {@code max} + 1; each with its version (its
+         * SHA-256 locally, {@link #batchFileVersion its ETag} on S3).
+         */
+        List<Listed> under(PipelinePlace place, String path, int max) throws UnpackException;
+
+        /** A driver that lists no prefix: the jobs of a step fanning out over one are refused. */
+        Listings NONE = new Listings() {
+            @Override
+            public byte[] read(NewJob.JobInput listing, int max) throws UnpackException {
+                throw new UnpackException("it fans out over a listed prefix, which this version does not run here yet");
+            }
+
+            @Override
+            public List<Listed> under(PipelinePlace place, String path, int max) throws UnpackException {
+                throw new UnpackException("it fans out over a listed prefix, which this version does not run here yet");
+            }
+        };
+    }
+
+    /** An object a listing names: its path below the batch's folder, itself as an input, its size in bytes. */
+    public record Listed(String path, NewJob.JobInput input, long size) {
+        public Listed {
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(input, "input");
+        }
+    }
+
+    /** How many jobs one input of a step fanning out over members (an archive's, a listing's) may become. */
+    public static final int MAX_MEMBERS = 10_000;
+
+    /**
+     * Whether the pipeline has a step fanning out over a listed prefix: then a batch's subfolders hold the objects its
+     * listings name, run only as they are listed, and no file of a subfolder is a member of the batch by itself.
+     */
+    public static boolean lists(Pipeline pipeline) {
+        return pipeline.steps().stream().anyMatch(step -> step.fanOut() instanceof FanOut.ListedPrefix);
+    }
+
+    /** Why a fan-out's members cannot be found (an archive unpacked, a listing's objects listed): said for its sender. */
     public static final class UnpackException extends Exception {
         public UnpackException(String message) {
             super(message);
@@ -86,7 +141,7 @@ public final class PipelineJobs {
      */
     public static List<Made> of(Pipeline pipeline, Step step, String batch, NewJob.JobInput input, String parent,
                                 Algorithms algorithms) {
-        return of(pipeline, step, batch, input, parent, algorithms, Members.NONE);
+        return of(pipeline, step, batch, input, parent, algorithms, Members.NONE, Listings.NONE);
     }
 
     /**
@@ -95,6 +150,15 @@ public final class PipelineJobs {
      */
     public static List<Made> of(Pipeline pipeline, Step step, String batch, NewJob.JobInput input, String parent,
                                 Algorithms algorithms, Members members) {
+        return of(pipeline, step, batch, input, parent, algorithms, members, Listings.NONE);
+    }
+
+    /**
+     * The jobs of one input of a step, with {@code members} unpacking an archive and {@code listings} finding the
+     * objects a listing names, for a step fanning out over them.
+     */
+    public static List<Made> of(Pipeline pipeline, Step step, String batch, NewJob.JobInput input, String parent,
+                                Algorithms algorithms, Members members, Listings listings) {
         Objects.requireNonNull(batch, "batch");
         Objects.requireNonNull(input, "input");
         if (pipeline.step(step.name()).filter(step::equals).isEmpty()) {
@@ -128,8 +192,8 @@ public final class PipelineJobs {
             }
             case FanOut.ArchiveMembers archive -> made.addAll(members(pipeline, step, base.withPlace(place), unknown,
                     members));
-            case FanOut.ListedPrefix listed -> made.add(made(pipeline, step, base.withPlace(place),
-                    "it fans out over a listed prefix, which this version does not run yet"));
+            case FanOut.ListedPrefix listed -> made.addAll(listed(pipeline, step, base.withPlace(place), unknown,
+                    listings));
         }
         return List.copyOf(made);
     }
@@ -151,12 +215,20 @@ public final class PipelineJobs {
     /** The jobs a succeeded job leads to, with {@code members} unpacking archives for steps fanning out over them. */
     public static List<Made> next(Pipeline pipeline, String parentId, PipelinePlace parentPlace,
                                   List<NewJob.JobInput> outputs, Algorithms algorithms, Members members) {
+        return next(pipeline, parentId, parentPlace, outputs, algorithms, members, Listings.NONE);
+    }
+
+    /** The jobs a succeeded job leads to, with the drivers' {@code members} and {@code listings} for fan-outs. */
+    public static List<Made> next(Pipeline pipeline, String parentId, PipelinePlace parentPlace,
+                                  List<NewJob.JobInput> outputs, Algorithms algorithms, Members members,
+                                  Listings listings) {
         Objects.requireNonNull(parentId, "parentId");
         List<Made> made = new ArrayList<>();
         for (Step step : pipeline.after(parentPlace.step())) {
             if (step.input() instanceof StepInput.OutputsOf) {
                 for (NewJob.JobInput output : outputs) {
-                    made.addAll(of(pipeline, step, parentPlace.batch(), output, parentId, algorithms, members));
+                    made.addAll(of(pipeline, step, parentPlace.batch(), output, parentId, algorithms, members,
+                            listings));
                 }
             }
         }
@@ -182,6 +254,39 @@ public final class PipelineJobs {
         }
         return unpacked.stream().map(member -> new Made(new NewJob(member, archiveJob.algorithm(), archiveJob.parent(),
                 null, archiveJob.place()), null)).toList();
+    }
+
+    /**
+     * One job per object the listing {@code listingJob} takes names ({@link ListingLines}), each at its own version,
+     * so a rerun or a redelivery makes the same ids; an object two lines name is one job. The listing's own job,
+     * refused, when a line is refused, names no object, or the objects are more than {@link #MAX_MEMBERS}.
+     */
+    private static List<Made> listed(Pipeline pipeline, Step step, NewJob listingJob, String unknown,
+                                     Listings listings) {
+        if (unknown != null) {
+            return List.of(made(pipeline, step, listingJob, unknown));
+        }
+        Map<String, Listed> objects = new LinkedHashMap<>();
+        try {
+            for (ListingLines.Line line : ListingLines.parse(listings.read(listingJob.input(), ListingLines.MAX_BYTES))) {
+                List<Listed> found = listings.under(listingJob.place(), line.path(), MAX_MEMBERS).stream()
+                        .filter(object -> line.names(object.path()) && !object.path().endsWith("/"))
+                        .filter(object -> !object.input().location().equals(listingJob.input().location()))
+                        .toList();
+                if (found.isEmpty()) {
+                    throw new UnpackException("line " + line.number() + " of the listing names no object: '"
+                            + line.path() + "'" + (line.prefix() ? " has nothing below it" : " does not exist"));
+                }
+                found.forEach(object -> objects.putIfAbsent(object.path(), object));
+                if (objects.size() > MAX_MEMBERS) {
+                    throw new UnpackException("the listing names more than " + MAX_MEMBERS + " objects");
+                }
+            }
+        } catch (UnpackException e) {
+            return List.of(made(pipeline, step, listingJob, e.getMessage()));
+        }
+        return objects.values().stream().map(object -> new Made(new NewJob(object.input(), listingJob.algorithm(),
+                listingJob.parent(), null, listingJob.place()), null)).toList();
     }
 
     private static Made made(Pipeline pipeline, Step step, NewJob job, String refused) {

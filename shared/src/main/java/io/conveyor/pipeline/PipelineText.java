@@ -49,7 +49,7 @@ public final class PipelineText {
             case FanOut.ParameterSets p -> line.append(", ×").append(p.sets().size()).append(" parameter set")
                     .append(p.sets().size() == 1 ? "" : "s").append(" (one job each)");
             case FanOut.ArchiveMembers a -> line.append(", one job per member of the archive it takes");
-            case FanOut.ListedPrefix l -> line.append(", one job per object listed in the file it takes");
+            case FanOut.ListedPrefix l -> line.append(", one job per object its listing (the file it takes) names in the batch's subfolders");
         }
         lines.add(line.toString());
         if (step.fanOut() instanceof FanOut.ParameterSets p) {

@@ -4,6 +4,7 @@ import io.conveyor.jobs.JobId;
 import io.conveyor.jobs.JobStore;
 import io.conveyor.jobs.NewJob;
 import io.conveyor.pipeline.BatchRule;
+import io.conveyor.pipeline.FanOut;
 import io.conveyor.pipeline.Pipeline;
 import io.conveyor.pipeline.PipelineJobs;
 import io.conveyor.pipeline.Step;
@@ -141,10 +142,15 @@ final class InputRecovery {
             return false;
         }
         Optional<Pipeline> pipeline = pipelines.pipeline(pipelineName);
-        if (pipeline.isEmpty()) {
+        if (pipeline.isEmpty() || inBatch.contains("/") && PipelineJobs.lists(pipeline.get())) {
+            // A subfolder's file of a pipeline with listings runs only as a listing names it.
             return false;
         }
         for (Step step : pipeline.get().firstSteps()) {
+            if (step.fanOut() instanceof FanOut.ListedPrefix) {
+                // Its jobs are the listed objects': telling whether they were made would mean reading the listing.
+                continue;
+            }
             Optional<AlgorithmRecord> algorithm = algorithm(step.algorithm());
             if (algorithm.isEmpty() || !usable(algorithm.get(), input)) {
                 continue;

@@ -10,6 +10,7 @@ import io.conveyor.aws.EventBridgeJobStateEvents;
 import io.conveyor.aws.EcsContainerScheduler;
 import io.conveyor.aws.Priming;
 import io.conveyor.aws.S3ArchiveMembers;
+import io.conveyor.aws.S3BatchListings;
 import io.conveyor.aws.S3BatchStore;
 import io.conveyor.aws.S3GatherFolders;
 import io.conveyor.aws.S3JobStore;
@@ -143,6 +144,7 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
                 .batches(new S3BatchStore(s3, outputBucket), new S3GatherFolders(s3, outputBucket),
                         new SqsBatchLooks(sqs, env.required(JOBS_QUEUE_URL), clock))
                 .archiveMembers(new S3ArchiveMembers(s3, outputBucket))
+                .listings(bucket -> new S3BatchListings(s3, bucket))
                 .inputs(store)
                 .jobs(jobs)
                 .afterBatch(jobs::flushIndex)
