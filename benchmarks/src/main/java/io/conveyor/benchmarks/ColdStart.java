@@ -49,6 +49,8 @@ public final class ColdStart {
                     "events/register-algorithm/descriptor-created.json", "RegisterAlgorithmFunction", Map.of(), true),
             new Case("dispatch", "dispatch", "io.conveyor.functions.dispatch.DispatchHandler",
                     "events/dispatch/input-created.json", "DispatchFunction", Map.of(), true),
+            new Case("capacity", "capacity", "io.conveyor.functions.capacity.CapacityHandler",
+                    "events/capacity/need-sent.json", "CapacityFunction", Map.of("OUTPUT_BUCKET", OUTPUT_BUCKET), true),
             new Case("task-events", "task-events", "io.conveyor.functions.taskevents.TaskEventsHandler",
                     "events/task-events/task-stopped.json", "TaskEventsFunction", Map.of(), true),
             new Case("reconcile", "task-events", "io.conveyor.functions.taskevents.ReconcileHandler",

@@ -25,7 +25,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * endpoint override from {@code AWS_ENDPOINT_URL} for emulators such as moto or LocalStack.
  *
  * <p>Build clients once, at init; each call here builds a new client. Every client passes through
- * {@link #priming()}'s gate and is primed with the others.
+ * {@link #priming()}'s gate and is primed with the others. The clients of one {@code AwsClients} (and of
+ * the copies {@link #with} makes) share one url-connection HTTP client: each one builds its own TLS context
+ * (the JDK's trust store read again), which was the largest single cost of a handler's construction.
  */
 public final class AwsClients {
 
@@ -39,14 +41,29 @@ public final class AwsClients {
     private final List<ExecutionInterceptor> interceptors;
     private final UnaryOperator<SdkHttpClient> httpClient;
     private final Priming priming;
+    /** The one url-connection client, built with the first service client (a function that builds none pays nothing). */
+    private final Shared http;
 
     private AwsClients(Region region, URI endpoint, List<ExecutionInterceptor> interceptors,
-                       UnaryOperator<SdkHttpClient> httpClient, Priming priming) {
+                       UnaryOperator<SdkHttpClient> httpClient, Priming priming, Shared http) {
         this.region = region;
         this.endpoint = endpoint;
         this.interceptors = List.copyOf(interceptors);
         this.httpClient = httpClient;
         this.priming = priming;
+        this.http = http;
+    }
+
+    /** One url-connection client, built when first asked for; it holds no pool, so it is never closed. */
+    private static final class Shared {
+        private SdkHttpClient client;
+
+        synchronized SdkHttpClient get() {
+            if (client == null) {
+                client = UrlConnectionHttpClient.builder().build();
+            }
+            return client;
+        }
     }
 
     /**
@@ -60,7 +77,7 @@ public final class AwsClients {
                 REGION_VARIABLE, "Lambda sets it; elsewhere export it, e.g. AWS_REGION=us-east-1"));
         Region region = Region.of(regionName);
         URI endpoint = env.optional(ENDPOINT_VARIABLE).map(AwsClients::endpoint).orElse(null);
-        return new AwsClients(region, endpoint, List.of(), null, new Priming());
+        return new AwsClients(region, endpoint, List.of(), null, new Priming(), new Shared());
     }
 
     private static URI endpoint(String value) {
@@ -82,7 +99,7 @@ public final class AwsClients {
     public AwsClients with(ExecutionInterceptor interceptor) {
         List<ExecutionInterceptor> more = new ArrayList<>(interceptors);
         more.add(interceptor);
-        return new AwsClients(region, endpoint, more, httpClient, priming);
+        return new AwsClients(region, endpoint, more, httpClient, priming, http);
     }
 
     /**
@@ -91,7 +108,7 @@ public final class AwsClients {
      * sees them as it would AWS's: its retries and error handling included).
      */
     public AwsClients withHttpClient(UnaryOperator<SdkHttpClient> wrap) {
-        return new AwsClients(region, endpoint, interceptors, wrap, priming);
+        return new AwsClients(region, endpoint, interceptors, wrap, priming, http);
     }
 
     /**
@@ -170,9 +187,9 @@ public final class AwsClients {
 
     private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder) {
         builder.region(region);
-        SdkHttpClient http = UrlConnectionHttpClient.builder().build();
-        // Built here, so the SDK does not close it with its client: url-connection holds no pool to leak.
-        builder.httpClient(priming.gate(httpClient == null ? http : httpClient.apply(http)));
+        SdkHttpClient shared = http.get();
+        // Passed in, so the SDK does not close it with a client: the others still use it, and it holds no pool.
+        builder.httpClient(priming.gate(httpClient == null ? shared : httpClient.apply(shared)));
         if (!interceptors.isEmpty()) {
             builder.overrideConfiguration(o -> o.executionInterceptors(interceptors));
         }

@@ -35,6 +35,7 @@ public final class Priming implements Resource {
 
     /** Held weakly: a CLI or the sandbox builds and closes many clients, and priming must not keep them. */
     private final Set<SdkClient> clients = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+    private final List<Runnable> paths = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean active;
 
     /** Priming for the clients that will be {@link #track tracked}. */
@@ -50,6 +51,15 @@ public final class Priming implements Resource {
     public <T extends SdkClient> T track(T client) {
         clients.add(client);
         return client;
+    }
+
+    /**
+     * Adds a function's own hot path to prime after its clients (register-algorithm's descriptor validation,
+     * the reconciler's pass), run behind the gate: register only paths whose every call goes through clients
+     * tracked here, and whose only other effects stay in memory (no log line read as a metric, no output).
+     */
+    public void path(Runnable path) {
+        paths.add(java.util.Objects.requireNonNull(path, "path"));
     }
 
     /** Whether requests are being answered locally right now. */
@@ -72,10 +82,13 @@ public final class Priming implements Resource {
                 PrimingCalls.prime(client);
             }
             PrimingCalls.json();
+            for (Runnable path : paths) {
+                PrimingCalls.path(path);
+            }
         } finally {
             active = false;
         }
-        LOG.info("outcome=primed clients={}", alive.size());
+        LOG.info("outcome=primed clients={} paths={}", alive.size(), paths.size());
     }
 
     @Override

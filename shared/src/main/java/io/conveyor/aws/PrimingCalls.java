@@ -80,6 +80,8 @@ final class PrimingCalls {
         call(() -> ecs.describeContainerInstances(r -> r.cluster("priming").containerInstances("priming")));
         call(() -> ecs.startTask(r -> r.cluster("priming").taskDefinition("priming").containerInstances("priming")));
         call(() -> ecs.listTasks(r -> r.cluster("priming")));
+        call(() -> ecs.registerTaskDefinition(r -> r.family("priming").containerDefinitions(c -> c.name("priming")
+                .image("priming"))));
     }
 
     private static void dynamoDb(DynamoDbClient dynamoDb) {
@@ -111,6 +113,14 @@ final class PrimingCalls {
             JobRecord record = JobLifecycle.admit(NewJob.of(new NewJob.JobInput("s3://priming/inputs/p/a.txt", "v1"),
                     new NewJob.AlgorithmRevision("p", "r1", 1)), Instant.EPOCH);
             return Json.mapper().readValue(Json.mapper().writeValueAsBytes(record), JobRecord.class);
+        });
+    }
+
+    /** A function's own path (see {@link Priming#path}); its failures on empty answers are expected too. */
+    static void path(Runnable path) {
+        call(() -> {
+            path.run();
+            return null;
         });
     }
 

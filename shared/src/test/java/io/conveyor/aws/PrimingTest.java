@@ -97,4 +97,45 @@ class PrimingTest {
         // Then it went to the network, not to the priming gate
         assertThat(left).anyMatch(request -> request.startsWith("HEAD ") && request.contains("conveyor-out"));
     }
+
+    @Test
+    void prime_aFunctionsOwnPath_runsBehindTheGateAndItsFailureStaysInside() {
+        // Given a function's own path that calls its client and then fails on the empty answer, and a second path
+        AwsClients aws = clients();
+        var s3 = aws.s3();
+        List<Boolean> gated = new CopyOnWriteArrayList<>();
+        aws.priming().path(() -> {
+            gated.add(aws.priming().active());
+            s3.headObject(r -> r.bucket("conveyor-out").key("registry/state.json"));
+            throw new IllegalStateException("an empty answer is not a record");
+        });
+        aws.priming().path(() -> gated.add(aws.priming().active()));
+
+        // When the function is primed
+        aws.priming().prime();
+
+        // Then both paths ran while the gate answered, the call never reached the network, and priming ended
+        assertThat(gated).containsExactly(true, true);
+        assertThat(left).isEmpty();
+        assertThat(aws.priming().active()).isFalse();
+    }
+
+    @Test
+    void s3_twoClientsOfOneConfiguration_shareOneHttpClient() {
+        // Given one configuration whose HTTP client wrapper records what it is given
+        List<SdkHttpClient> given = new CopyOnWriteArrayList<>();
+        AwsClients aws = AwsClients.from(Environment.of(Map.of("AWS_REGION", "us-east-1"))).withHttpClient(http -> {
+            given.add(http);
+            return http;
+        });
+
+        // When two clients and a client of a copy are built
+        aws.s3();
+        aws.sqs();
+        aws.with(new ExecutionInterceptor() { }).ecs();
+
+        // Then all three were given the same url-connection client (one TLS context, not three)
+        assertThat(given).hasSize(3);
+        assertThat(given).allSatisfy(http -> assertThat(http).isSameAs(given.get(0)));
+    }
 }

@@ -16,7 +16,9 @@ import io.conveyor.registration.ObjectStoreRegistry;
 import io.conveyor.registration.Registrar;
 import io.conveyor.registration.WrapSettings;
 import io.conveyor.storage.StorageEvent;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import org.crac.Core;
 
@@ -34,6 +36,16 @@ public final class RegisterAlgorithmHandler implements RequestHandler<SQSEvent, 
     static final String EXECUTION_ROLE_ARN = "EXECUTION_ROLE_ARN";
     static final String TASK_LOG_GROUP = "TASK_LOG_GROUP";
     static final String STAGE_IMAGE = "STAGE_IMAGE";
+
+    /**
+     * What SnapStart's priming validates in memory, one descriptor of each format: the schemas' validators and
+     * the legacy converter otherwise load on the first request.
+     */
+    static final List<String> PRIMING_DESCRIPTORS = List.of("""
+            {"name":"priming","image":"public.ecr.aws/docker/library/busybox:1.36","command":["true"],
+            "input":{"suffixes":[".txt"]},"resources":{"vcpu":0.25,"memoryMiB":256}}""", """
+            {"name":"priming","container_name":"busybox","run_command":"wc $input > $output",
+            "input_file_path":"/in","output_file_path":"/out","memory":{"minimal":256}}""");
 
     private final Registrar registrar;
     private final Priming priming;
@@ -74,8 +86,12 @@ public final class RegisterAlgorithmHandler implements RequestHandler<SQSEvent, 
                 env.required(EXECUTION_ROLE_ARN), env.required(TASK_LOG_GROUP), aws.region().id(),
                 env.required(STAGE_IMAGE));
         ObjectStoreRegistry registry = new ObjectStoreRegistry(store, env.required(OUTPUT_BUCKET));
-        return new Registrar(store, new DescriptorValidator(), registry, registry, new EcsTaskDefinitions(aws.ecs()),
-                settings, Clock.systemUTC());
+        DescriptorValidator validator = new DescriptorValidator();
+        // In memory only: a validation calls no client and writes nothing.
+        aws.priming().path(() -> PRIMING_DESCRIPTORS.forEach(descriptor -> validator.validate("priming.json",
+                descriptor.getBytes(StandardCharsets.UTF_8))));
+        return new Registrar(store, validator, registry, registry, new EcsTaskDefinitions(aws.ecs()), settings,
+                Clock.systemUTC());
     }
 
     @Override
