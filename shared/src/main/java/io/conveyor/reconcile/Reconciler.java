@@ -138,7 +138,8 @@ public final class Reconciler {
 
     private ReconcileState readState() {
         Optional<byte[]> stored = stateStore.readCurrent(stateAt);
-        if (stored.isEmpty()) {
+        // An empty object holds no state (SnapStart's priming answers every read with one): start from the first.
+        if (stored.isEmpty() || stored.get().length == 0) {
             return ReconcileState.FIRST;
         }
         try {
