@@ -44,9 +44,8 @@ class S3OpenBatchesIT {
             assertThat(s3.headObject(r -> r.bucket(BUCKET).key("open-batches/scan/b1")).contentLength()).isZero();
 
             // When the reconciler passes before the deadline, then after it
-            List<Instant> sent = new ArrayList<>();
             OpenBatchTicks ticks = new OpenBatchTicks(store, name -> Optional.of(OpenBatchTicksTest.SCAN),
-                    OpenBatchTicksTest.driver(store, clock, sent));
+                    OpenBatchTicksTest.driver(store, clock, new ArrayList<>()));
             clock.at(T0.plus(Duration.ofMinutes(59)));
             OpenBatchTicks.Result early = ticks.run(() -> false);
             clock.at(T0.plus(Duration.ofMinutes(61)));
@@ -59,7 +58,6 @@ class S3OpenBatchesIT {
             assertThat(record.state()).isEqualTo(BatchRecord.State.FAILED);
             assertThat(record.endedAt()).isEqualTo(T0.plus(Duration.ofHours(1)).toString());
             assertThat(store.list(100)).isEmpty();
-            assertThat(sent).isEmpty();
         }
     }
 
