@@ -9,7 +9,15 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import io.conveyor.storage.S3Keys;
+import io.conveyor.storage.Digests;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Base64;
+import java.util.HexFormat;
 import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
+import software.amazon.awssdk.services.s3.model.ChecksumType;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -64,6 +72,56 @@ public final class S3ObjectStore implements ObjectStore {
         try {
             return Optional.of(s3.getObjectAsBytes(request -> request.bucket(ref.bucket()).key(ref.key())).asByteArray());
         } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The uploader's checksum when S3 kept a full-object SHA-256 ({@code HeadObject} with checksum mode): a
+     * {@code PutObject} that sent {@code ChecksumSHA256}. A multipart upload's SHA-256 is a checksum of its parts'
+     * checksums ({@code COMPOSITE}, S3 has no full-object SHA-256 of one), so that object is read through a digest
+     * instead, as is one uploaded without a SHA-256. Both requests name the entity tag ({@code If-Match}).
+     */
+    @Override
+    public Optional<String> sha256(StoredObject object) {
+        String ifMatch = "\"" + object.eTag() + "\"";
+        try {
+            HeadObjectResponse head = s3.headObject(request -> request.bucket(object.ref().bucket())
+                    .key(object.ref().key()).versionId(object.versionId()).ifMatch(ifMatch)
+                    .checksumMode(ChecksumMode.ENABLED));
+            Optional<String> kept = fullObjectSha256(head.checksumSHA256(), head.checksumType(), head.eTag());
+            if (kept.isPresent()) {
+                return kept;
+            }
+            try (ResponseInputStream<GetObjectResponse> content = s3.getObject(request -> request
+                    .bucket(object.ref().bucket()).key(object.ref().key()).versionId(object.versionId()).ifMatch(ifMatch))) {
+                return Optional.of(Digests.sha256(content));
+            }
+        } catch (S3Exception e) {
+            // 404: deleted; 412: another version is there now (its own notification brings it).
+            if (e.statusCode() == 404 || e.statusCode() == PRECONDITION_FAILED) {
+                return Optional.empty();
+            }
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + object.ref() + " to its end", e);
+        }
+    }
+
+    /**
+     * A SHA-256 checksum S3 kept (base64) as lowercase hex, when it is the whole object's: its type says
+     * {@code FULL_OBJECT}, or says nothing of an object that is not a multipart upload's (its entity tag has no
+     * {@code -<parts>}); a composite one (of parts' checksums, {@code <base64>-<parts>}) is not.
+     */
+    static Optional<String> fullObjectSha256(String checksum, ChecksumType type, String eTag) {
+        boolean whole = type == ChecksumType.FULL_OBJECT || type == null && eTag != null && !S3Keys.unquote(eTag).contains("-");
+        if (checksum == null || !whole) {
+            return Optional.empty();
+        }
+        try {
+            byte[] digest = Base64.getDecoder().decode(checksum);
+            return digest.length == 32 ? Optional.of(HexFormat.of().formatHex(digest)) : Optional.empty();
+        } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
     }

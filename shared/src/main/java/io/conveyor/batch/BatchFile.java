@@ -28,6 +28,11 @@ public record BatchFile(String name, String version, long size, String sha256, S
         Instant.parse(arrivedAt);
     }
 
+    /** The same file with its SHA-256 (lowercase hex), learnt after it was told. */
+    public BatchFile withSha256(String hex) {
+        return new BatchFile(name, version, size, Objects.requireNonNull(hex, "hex"), arrivedAt);
+    }
+
     /** When it arrived. */
     public Instant arrival() {
         return Instant.parse(arrivedAt);

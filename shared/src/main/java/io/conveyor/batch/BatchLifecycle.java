@@ -93,7 +93,11 @@ public final class BatchLifecycle {
             return;
         }
         if (known == null || BatchFile.ARRIVAL.compare(file, known) > 0) {
-            batch.files.put(file.name(), file);
+            batch.files.put(file.name(), same && file.sha256() == null && known.sha256() != null
+                    ? file.withSha256(known.sha256()) : file);
+        } else if (same && known.sha256() == null && file.sha256() != null) {
+            // A version's content never changes: its SHA-256, learnt later (on AWS, when a manifest lists one), is kept.
+            batch.files.put(file.name(), known.withSha256(file.sha256()));
         }
         batch.arrived(file.arrival());
         for (Member member : arrived.members()) {

@@ -87,6 +87,41 @@ public record BatchRecord(String pipeline, String batch, String revision, State 
         return unended;
     }
 
+    /**
+     * The files of an OPEN batch whose SHA-256 is to be learnt: its manifest lists one for them and none is known. A
+     * driver that does not hash every file (dispatch on AWS) hashes these, and only these, and tells them again with it.
+     */
+    @JsonIgnore
+    public List<BatchFile> awaitingSha256() {
+        if (state != State.OPEN || manifest == null || manifest.manifest() == null) {
+            return List.of();
+        }
+        List<BatchFile> awaiting = new ArrayList<>();
+        for (BatchManifest.Expected expected : manifest.manifest().files()) {
+            BatchFile file = files.get(expected.name());
+            if (expected.sha256() != null && file != null && file.sha256() == null) {
+                awaiting.add(file);
+            }
+        }
+        return awaiting;
+    }
+
+    /**
+     * Whether nothing more is to happen to the batch but a late file: it FAILED, or it is COMPLETE and every member
+     * (a gather's job among them) has ended. Until then it is among the open batches a reconciler looks at.
+     */
+    @JsonIgnore
+    public boolean settled() {
+        return state == State.FAILED || state == State.COMPLETE && unended().isEmpty();
+    }
+
+    /** Whether it holds nothing (no record of it was ever written). */
+    @JsonIgnore
+    public boolean blank() {
+        return files.isEmpty() && manifest == null && markerAt == null && late.isEmpty() && steps.isEmpty()
+                && gathers.isEmpty();
+    }
+
     /** The same record, to change: for {@link BatchLifecycle}. */
     Builder toBuilder() {
         return new Builder(this);

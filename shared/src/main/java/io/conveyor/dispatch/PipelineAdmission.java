@@ -6,6 +6,7 @@ import io.conveyor.batch.BatchDriver;
 import io.conveyor.batch.BatchEvent;
 import io.conveyor.batch.BatchFile;
 import io.conveyor.batch.BatchManifest;
+import io.conveyor.batch.BatchRecord;
 import io.conveyor.descriptor.Descriptor;
 import io.conveyor.jobs.JobEvent;
 import io.conveyor.jobs.JobRecord;
@@ -116,8 +117,8 @@ final class PipelineAdmission {
         if (BatchRule.MANIFEST.equals(inBatch)) {
             LOG.info("outcome=batch-control object=\"{}\" pipeline={} batch={} file={}", ref, pipeline.name(), batch,
                     inBatch);
-            batches.apply(pipeline, batch, List.of(new BatchEvent.ManifestArrived(version(input), manifestText(input),
-                    now)));
+            learnSha256(pipeline, batch, ref.bucket(), batches.apply(pipeline, batch, List.of(
+                    new BatchEvent.ManifestArrived(version(input), manifestText(input), now))));
             return List.of();
         }
         List<BatchDriver.Pending> pending = new ArrayList<>();
@@ -134,6 +135,7 @@ final class PipelineAdmission {
             event1 = arrived(pipeline, batch, input, now, pending);
         }
         BatchChange change = batches.apply(pipeline, batch, List.of(event1), pending);
+        learnSha256(pipeline, batch, ref.bucket(), change);
         Set<String> runnable = new HashSet<>();
         pending.stream().filter(p -> p.events().isEmpty()).forEach(p -> runnable.add(p.job().id()));
         List<String> toPlace = new ArrayList<>();
@@ -199,9 +201,36 @@ final class PipelineAdmission {
                 members.add(job.member());
             }
         }
-        // Arrival: when dispatch saw it (S3's notification carries no time dispatch keeps); no SHA-256 is known here.
+        // Arrival: when dispatch saw it (S3's notification carries no time dispatch keeps); its SHA-256 is learnt after,
+        // when the manifest lists one (learnSha256).
         return new BatchEvent.FileArrived(new BatchFile(inBatch, version(input), input.size(), null, now.toString()),
                 members);
+    }
+
+    /**
+     * The SHA-256 of each file the batch's manifest lists with one, when the record as written has none
+     * ({@link BatchRecord#awaitingSha256}), told again as its {@code FileArrived} with it: the file may come before
+     * the manifest or after, and of two writers of the record the later sees both. Only those files are hashed
+     * ({@link ObjectStore#sha256}: S3's kept checksum, else the object read through a digest). A file replaced
+     * meanwhile is left to its new version's notification.
+     */
+    private void learnSha256(Pipeline pipeline, String batch, String bucket, BatchChange change) {
+        if (change == null) {
+            return;
+        }
+        String folder = BucketLayout.INPUTS_PREFIX + pipeline.name() + "/" + batch + "/";
+        List<BatchEvent> learnt = new ArrayList<>();
+        for (BatchFile file : change.after().awaitingSha256()) {
+            Optional<String> eTag = PipelineJobs.batchFileETag(file.version());
+            Optional<String> sha256 = eTag.flatMap(tag -> inputs.sha256(new StoredObject(
+                    new ObjectRef(bucket, folder + file.name()), null, tag, file.size())));
+            LOG.info("outcome={} pipeline={} batch={} file={} version={}", sha256.isPresent() ? "batch-file-hashed"
+                    : "batch-file-replaced", pipeline.name(), batch, file.name(), file.version());
+            sha256.ifPresent(hex -> learnt.add(new BatchEvent.FileArrived(file.withSha256(hex), List.of())));
+        }
+        if (!learnt.isEmpty()) {
+            batches.apply(pipeline, batch, learnt);
+        }
     }
 
     /** One job {@link PipelineJobs} made: to be created QUEUED, or FAILED with its reason when it may not run. */

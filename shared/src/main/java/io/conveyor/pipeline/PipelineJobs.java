@@ -129,6 +129,12 @@ public final class PipelineJobs {
         return "etag:" + eTag;
     }
 
+    /** The entity tag a batch file's version names ({@link #batchFileVersion}), or empty for a version of another kind. */
+    public static java.util.Optional<String> batchFileETag(String version) {
+        return version.startsWith("etag:") ? java.util.Optional.of(version.substring("etag:".length()))
+                : java.util.Optional.empty();
+    }
+
     private PipelineJobs() {
     }
 

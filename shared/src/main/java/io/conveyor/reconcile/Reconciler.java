@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  *       started) unseen is fed to task-events' driver; a task gone is {@code TaskVanished};</li>
  *   <li>QUEUED jobs older than the grace (a chain's children never sent among them), and jobs waiting for
  *       capacity past the waiting grace, are sent to the jobs queue again (dispatch starts a job once);</li>
+ *   <li>the batches not yet settled get a tick ({@link OpenBatchTicks}: a lost look-again ends no batch late
+ *       by more than a pass);</li>
  *   <li>the dead-letter queues are counted.</li>
  * </ol>
  * Each step is isolated from the others (one failing is reported, the rest run); a pass stops taking new
@@ -48,6 +50,7 @@ public final class Reconciler {
     private final InputRecovery inputs;
     private final AttemptRecovery attempts;
     private final DeadLetterCounts deadLetters;
+    private final OpenBatchTicks openBatches;
     private final ObjectStore stateStore;
     private final ObjectRef stateAt;
     private final Clock clock;
@@ -63,6 +66,7 @@ public final class Reconciler {
                 Objects.requireNonNull(b.tasks, "tasks"), Objects.requireNonNull(b.outputs, "outputs"),
                 Objects.requireNonNull(b.taskEvents, "taskEvents"));
         this.deadLetters = Objects.requireNonNull(b.deadLetters, "deadLetters");
+        this.openBatches = b.openBatches;
         this.stateStore = Objects.requireNonNull(b.stateStore, "stateStore");
         this.stateAt = new ObjectRef(Objects.requireNonNull(b.stateBucket, "stateBucket"), STATE_KEY);
     }
@@ -115,6 +119,15 @@ public final class Reconciler {
         } catch (RuntimeException e) {
             failed.add(failure("queued", e));
         }
+        OpenBatchTicks.Result batches = OpenBatchTicks.Result.NONE;
+        try {
+            if (openBatches != null) {
+                batches = openBatches.run(pastDeadline);
+                stoppedEarly |= batches.stoppedEarly();
+            }
+        } catch (RuntimeException e) {
+            failed.add(failure("batches", e));
+        }
         Map<String, Long> dead = Map.of();
         try {
             dead = deadLetters.counts();
@@ -130,9 +143,11 @@ public final class Reconciler {
                 resolved.vanished(), requeued.sent().size(), dead, listed.wrapped(), stoppedEarly, failed,
                 Duration.between(started, clock.instant()).toMillis());
         LOG.info("outcome=reconciled inputsListed={} jobsRecovered={} tasksResolved={} tasksVanished={} requeued={} "
-                        + "deadLetters={} wrapped={} stoppedEarly={} failedSteps={} durationMs={}", report.inputsListed(),
+                        + "deadLetters={} wrapped={} stoppedEarly={} failedSteps={} durationMs={} openBatches={} "
+                        + "batchesEnded={} openBatchEntriesRemoved={} batchTicksFailed={}", report.inputsListed(),
                 report.jobsRecovered(), report.tasksResolved(), report.vanished(), report.requeued(), report.deadLetters(),
-                report.wrapped(), report.stoppedEarly(), report.failedSteps(), report.durationMs());
+                report.wrapped(), report.stoppedEarly(), report.failedSteps(), report.durationMs(), batches.listed(),
+                batches.ended(), batches.removed(), batches.failed());
         return report;
     }
 
@@ -170,6 +185,7 @@ public final class Reconciler {
         private AlgorithmRegistry registry;
         private Function<String, Optional<PipelineRecord>> pipelines = name -> Optional.empty();
         private DeadLetterCounts deadLetters;
+        private OpenBatchTicks openBatches;
         private ObjectStore stateStore;
         private String stateBucket;
         private Clock clock = Clock.systemUTC();
@@ -231,6 +247,12 @@ public final class Reconciler {
         /** Where pipelines are registered, so that a lost batch file is recovered too (none unless told). */
         public Builder pipelines(PipelineRegistry value) {
             this.pipelines = Objects.requireNonNull(value, "pipelines")::pipeline;
+            return this;
+        }
+
+        /** The ticks of open batches (none unless told: a stack without pipelines' batches). */
+        public Builder openBatches(OpenBatchTicks value) {
+            this.openBatches = value;
             return this;
         }
 

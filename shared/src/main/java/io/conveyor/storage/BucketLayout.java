@@ -21,6 +21,12 @@ public final class BucketLayout {
     public static final String JOBS_PREFIX = "jobs/";
     /** Batch records, in the output bucket: {@code batches/<pipeline>/<batch>.json}. */
     public static final String BATCHES_PREFIX = "batches/";
+    /**
+     * The open batches' index, in the output bucket: an empty object {@code open-batches/<pipeline>/<batch>} from when
+     * a batch's record is created until it is settled, which the reconciler lists. Apart from {@code batches/}, whose
+     * gather folders a pipeline named {@code open} would share.
+     */
+    public static final String OPEN_BATCHES_PREFIX = "open-batches/";
     /** S3's longest key, in UTF-8 bytes. */
     public static final int MAX_KEY_BYTES = 1024;
     /** What an output prefix leaves at least for the names of the files a job writes. */
@@ -107,6 +113,11 @@ public final class BucketLayout {
     /** The key of a batch's record. */
     public static String batchRecordKey(String pipeline, String batch) {
         return BATCHES_PREFIX + pipeline + "/" + batch + ".json";
+    }
+
+    /** The key of a batch's entry in the open batches' index. */
+    public static String openBatchKey(String pipeline, String batch) {
+        return OPEN_BATCHES_PREFIX + pipeline + "/" + batch;
     }
 
     /**

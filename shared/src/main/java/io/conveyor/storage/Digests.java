@@ -28,6 +28,15 @@ public final class Digests {
         return copy(file, OutputStream.nullOutputStream());
     }
 
+    /** The hex SHA-256 of a stream's content, read to its end in pieces (nothing kept); the caller closes it. */
+    public static String sha256(InputStream content) throws IOException {
+        MessageDigest digest = sha256();
+        try (InputStream in = new DigestInputStream(content, digest)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
     /** Copies a file and returns the hex SHA-256 of what was copied (which may differ from what is there now). */
     public static String copyWithSha256(Path from, Path to) throws IOException {
         try (OutputStream out = Files.newOutputStream(to)) {

@@ -41,6 +41,14 @@ public interface ObjectStore {
         }
     }
 
+    /**
+     * The SHA-256 (lowercase hex) of exactly this version of an object: its version id when it has one, and its entity
+     * tag. Stores that keep an uploader's checksum answer from it; others read the content through a digest.
+     *
+     * @return empty when the object is no longer that version (a newer one was written, or it was deleted)
+     */
+    Optional<String> sha256(StoredObject object);
+
     /** An object's content and the entity tag it had when it was read. */
     record Tagged(byte[] content, String eTag) {
     }

@@ -54,7 +54,16 @@ public final class BatchMemberEnds {
                     JobQueue queue, Clock clock) {
         this.pipelines = Objects.requireNonNull(pipelines, "pipelines");
         this.jobs = updates.store();
-        this.driver = new BatchDriver(new BatchUpdates(wiring.store(), clock), updates, wiring.folders(),
+        this.driver = driver(wiring, registry, updates, queue, clock);
+    }
+
+    /**
+     * The batch carrier of task-events and the reconciler: gathers made are sent to the jobs queue, each runs its
+     * algorithm's current revision, looks again go to {@code wiring.later()}.
+     */
+    public static BatchDriver driver(Wiring wiring, AlgorithmRegistry registry, JobUpdates updates, JobQueue queue,
+                                     Clock clock) {
+        return new BatchDriver(new BatchUpdates(wiring.store(), clock), updates, wiring.folders(),
                 name -> registry.algorithm(name).map(a -> new NewJob.AlgorithmRevision(name,
                         Objects.requireNonNullElse(a.sha256(), "none"), 1 + a.definition().retries())),
                 created -> {

@@ -82,4 +82,25 @@ class S3ObjectStoreTest {
         // When / Then
         assertThat(new S3ObjectStore(s3).writeIfUnchanged(REF, mine, "application/json", "e0")).isFalse();
     }
+
+    @Test
+    void fullObjectSha256_byChecksumTypeAndEntityTag_takesOnlyAWholeObjectsChecksum() {
+        // Given the SHA-256 of "alpha" as S3 keeps it (base64), and its hex
+        byte[] digest = java.util.HexFormat.of().parseHex(io.conveyor.storage.Digests.sha256(
+                "alpha".getBytes(StandardCharsets.UTF_8)));
+        String base64 = java.util.Base64.getEncoder().encodeToString(digest);
+        String hex = java.util.HexFormat.of().formatHex(digest);
+
+        // When S3's answers are read; Then a PutObject's (FULL_OBJECT, or no type and a one-part ETag) is taken,
+        // a multipart upload's (COMPOSITE, "-<parts>", a multipart ETag) and none are not
+        assertThat(S3ObjectStore.fullObjectSha256(base64, software.amazon.awssdk.services.s3.model.ChecksumType.FULL_OBJECT,
+                "\"abc-3\"")).contains(hex);
+        assertThat(S3ObjectStore.fullObjectSha256(base64, null, "\"abc\"")).contains(hex);
+        assertThat(S3ObjectStore.fullObjectSha256(base64, null, "\"abc-3\"")).isEmpty();
+        assertThat(S3ObjectStore.fullObjectSha256(base64 + "-3", software.amazon.awssdk.services.s3.model.ChecksumType.COMPOSITE,
+                "\"abc-3\"")).isEmpty();
+        assertThat(S3ObjectStore.fullObjectSha256(base64 + "-3", null, "\"abc\"")).isEmpty();
+        assertThat(S3ObjectStore.fullObjectSha256(null, software.amazon.awssdk.services.s3.model.ChecksumType.FULL_OBJECT,
+                "\"abc\"")).isEmpty();
+    }
 }

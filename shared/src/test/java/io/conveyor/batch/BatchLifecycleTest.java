@@ -261,4 +261,25 @@ class BatchLifecycleTest {
         assertThat(tick.after().reason()).startsWith(
                 "_manifest.json: files[0].size: must be a whole number of bytes, 0 or more; deadline");
     }
+
+    @Test
+    void apply_sameVersionToldWithSha256ThenAgainWithout_keepsTheSha256InAnyOrder() {
+        // Given a file told without its SHA-256, then with it (learnt later), then redelivered without it
+        Pipeline pipeline = BatchFixtures.pipeline(Completion.MANIFEST, MemberFailure.SKIP);
+        BatchFile bare = new BatchFile("a.csv", "v1", 5, null, T0.plusSeconds(1).toString());
+        BatchEvent without = new BatchEvent.FileArrived(bare, List.of());
+        BatchEvent with = new BatchEvent.FileArrived(bare.withSha256(BatchFixtures.sha("a.csv")), List.of());
+        BatchEvent redelivered = new BatchEvent.FileArrived(new BatchFile("a.csv", "v1", 5, null,
+                T0.plusSeconds(9).toString()), List.of());
+
+        // When applied in two orders
+        BatchRecord one = BatchFixtures.run(BatchFixtures.open(pipeline), pipeline, List.of(without, with, redelivered),
+                T0.plusSeconds(10)).record();
+        BatchRecord other = BatchFixtures.run(BatchFixtures.open(pipeline), pipeline, List.of(redelivered, with, without),
+                T0.plusSeconds(10)).record();
+
+        // Then the version keeps its SHA-256 (its content never changes), and both orders record the same file
+        assertThat(one.files().get("a.csv").sha256()).isEqualTo(BatchFixtures.sha("a.csv"));
+        assertThat(one.files()).isEqualTo(other.files());
+    }
 }

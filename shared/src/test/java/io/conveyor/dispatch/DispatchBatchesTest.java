@@ -12,6 +12,7 @@ import io.conveyor.pipeline.FanOut;
 import io.conveyor.pipeline.Pipeline;
 import io.conveyor.pipeline.Step;
 import io.conveyor.pipeline.StepInput;
+import io.conveyor.storage.Digests;
 import io.conveyor.storage.ObjectRef;
 import io.conveyor.storage.StorageEvent;
 import io.conveyor.storage.StoredObject;
@@ -206,5 +207,67 @@ class DispatchBatchesTest {
         assertThat(record().members("fit")).containsOnlyKeys(job.id());
         assertThat(record().files()).isEmpty();
         assertThat(job.output()).contains("/outputs/scan/b1/fit/deep/a.txt/");
+    }
+
+    /** A manifest listing each file with the SHA-256 given (or none: {@code null}). */
+    private static String manifestWith(Map<String, String> sha256ByName) {
+        return "{\"files\": [" + String.join(",", sha256ByName.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> "{\"name\": \"" + e.getKey() + "\"" + (e.getValue() == null ? "" : ", \"sha256\": \""
+                        + e.getValue() + "\"") + "}").toList()) + "]}";
+    }
+
+    @Test
+    void dispatch_fileAfterAManifestListingItsSha256_isHashedAndTheBatchCompletes() {
+        // Given a manifest listing a.txt with its SHA-256
+        rig.pipelines.put("scan", pipeline(BatchRule.Completion.MANIFEST));
+        rig.dispatch(message("m1", written(rig, "inputs/scan/b1/" + BatchRule.MANIFEST,
+                manifestWith(Map.of("a.txt", Digests.sha256("alpha".getBytes(StandardCharsets.UTF_8)))))));
+
+        // When a.txt arrives with that content
+        rig.dispatch(message("m2", written(rig, "inputs/scan/b1/a.txt", "alpha")));
+
+        // Then dispatch learnt its SHA-256 (once), and the batch is complete
+        assertThat(rig.inputs.digested()).isEqualTo(1);
+        assertThat(record().files().get("a.txt").sha256()).isEqualTo(Digests.sha256("alpha".getBytes(StandardCharsets.UTF_8)));
+        assertThat(record().state()).isEqualTo(BatchRecord.State.COMPLETE);
+    }
+
+    @Test
+    void dispatch_manifestListingSha256AfterItsFiles_hashesOnlyTheFilesItListsWithOne() {
+        // Given a.txt and b.txt arrived first
+        rig.pipelines.put("scan", pipeline(BatchRule.Completion.MANIFEST));
+        rig.dispatch(message("m1", written(rig, "inputs/scan/b1/a.txt", "alpha")));
+        rig.dispatch(message("m2", written(rig, "inputs/scan/b1/b.txt", "beta")));
+        assertThat(rig.inputs.digested()).isZero();
+
+        // When the manifest arrives, listing a SHA-256 for a.txt only
+        Map<String, String> listed = new java.util.HashMap<>();
+        listed.put("a.txt", Digests.sha256("alpha".getBytes(StandardCharsets.UTF_8)));
+        listed.put("b.txt", null);
+        rig.dispatch(message("m3", written(rig, "inputs/scan/b1/" + BatchRule.MANIFEST, manifestWith(listed))));
+
+        // Then a.txt alone was hashed, and the batch is complete
+        assertThat(rig.inputs.digested()).isEqualTo(1);
+        assertThat(record().files().get("b.txt").sha256()).isNull();
+        assertThat(record().state()).isEqualTo(BatchRecord.State.COMPLETE);
+    }
+
+    @Test
+    void dispatch_fileWhoseSha256IsNotTheManifests_failsTheBatchAtItsDeadlineNamingTheFileAndBothDigests() {
+        // Given a manifest listing another SHA-256 for a.txt than its content has
+        rig.pipelines.put("scan", pipeline(BatchRule.Completion.MANIFEST));
+        String listed = "0".repeat(64);
+        String actual = Digests.sha256("alpha".getBytes(StandardCharsets.UTF_8));
+        rig.dispatch(message("m1", written(rig, "inputs/scan/b1/" + BatchRule.MANIFEST, manifestWith(Map.of("a.txt", listed)))));
+        rig.dispatch(message("m2", written(rig, "inputs/scan/b1/a.txt", "alpha")));
+        assertThat(record().state()).isEqualTo(BatchRecord.State.OPEN);
+
+        // When its deadline passes and its tick comes
+        rig.now = rig.now.plus(Duration.ofHours(2));
+        rig.dispatch(new Dispatcher.Message("t1", 1, List.of(), List.of(), List.of(new BatchMessages.Ref("scan", "b1"))));
+
+        // Then it failed, saying which file and both digests
+        assertThat(record().state()).isEqualTo(BatchRecord.State.FAILED);
+        assertThat(record().reason()).contains("a.txt has SHA-256 " + actual + ", " + BatchRule.MANIFEST + " says " + listed);
     }
 }

@@ -91,6 +91,22 @@ public final class InMemoryObjectStore implements ObjectStore {
         return contents.get(object.ref()).clone();
     }
 
+    /** How often {@link #sha256} was asked. */
+    public int digested() {
+        return digested;
+    }
+
+    private int digested;
+
+    @Override
+    public Optional<String> sha256(StoredObject object) {
+        digested++;
+        StoredObject current = objects.get(object.ref());
+        boolean same = current != null && contents.containsKey(object.ref()) && current.eTag().equals(object.eTag())
+                && (object.versionId() == null || object.versionId().equals(current.versionId()));
+        return same ? Optional.of(Digests.sha256(contents.get(object.ref()))) : Optional.empty();
+    }
+
     @Override
     public Optional<StoredObject> describe(ObjectRef ref, String versionId) {
         asked.add(ref.key() + "@" + versionId);

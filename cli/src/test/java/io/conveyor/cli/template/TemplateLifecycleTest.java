@@ -56,7 +56,8 @@ class TemplateLifecycleTest {
         Set<String> actions = new TreeSet<>();
         statements.forEach(statement -> actions.addAll(TemplatePoliciesTest.strings(statement.get("Action"))));
 
-        assertThat(actions).containsExactlyInAnyOrder("s3:GetObject", "s3:PutObject", "s3:ListBucket", "sqs:SendMessage",
+        assertThat(actions).containsExactlyInAnyOrder("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket",
+                "sqs:SendMessage",
                 "dynamodb:PutItem", "ecs:StopTask", "events:PutEvents");
         // It stops only tasks of the stack's own cluster (a cancelled job's task that started anyway)
         assertThat(statements).filteredOn(s -> TemplatePoliciesTest.strings(s.get("Action")).contains("ecs:StopTask"))
@@ -74,7 +75,8 @@ class TemplateLifecycleTest {
                 .extracting(s -> s.get("Resource")).containsExactlyInAnyOrder(
                         new Intrinsic("Sub", "${OutputBucket.Arn}/jobs/*"),
                         new Intrinsic("Sub", "${OutputBucket.Arn}/batches/*.json"),
-                        new Intrinsic("Sub", "${OutputBucket.Arn}/batches/*/*/*/*"));
+                        new Intrinsic("Sub", "${OutputBucket.Arn}/batches/*/*/*/*"),
+                        new Intrinsic("Sub", "${OutputBucket.Arn}/open-batches/*"));
         assertThat(statements).filteredOn(s -> TemplatePoliciesTest.strings(s.get("Action")).contains("sqs:SendMessage"))
                 .singleElement().satisfies(s -> assertThat(s.get("Resource"))
                         .isEqualTo(new Intrinsic("GetAtt", "JobsQueue.Arn")));

@@ -9,6 +9,7 @@ import io.conveyor.aws.EcsAttemptTasks;
 import io.conveyor.aws.EcsRunningAttempts;
 import io.conveyor.aws.Priming;
 import io.conveyor.aws.S3AttemptOutputs;
+import io.conveyor.aws.S3BatchStore;
 import io.conveyor.aws.S3InputListing;
 import io.conveyor.aws.S3JobStore;
 import io.conveyor.aws.S3ObjectStore;
@@ -19,11 +20,14 @@ import io.conveyor.config.Environment;
 import io.conveyor.observe.JobSignals;
 import io.conveyor.jobs.IndexedJobStore;
 import io.conveyor.jobs.JobStore;
+import io.conveyor.jobs.JobUpdates;
+import io.conveyor.reconcile.OpenBatchTicks;
 import io.conveyor.reconcile.ReconcileReport;
 import io.conveyor.reconcile.ReconcileSettings;
 import io.conveyor.reconcile.Reconciler;
 import io.conveyor.registration.ObjectStorePipelineCatalog;
 import io.conveyor.registration.ObjectStoreRegistry;
+import io.conveyor.tasks.BatchMemberEnds;
 import io.conveyor.tasks.TaskEventDriver;
 import java.time.Clock;
 import java.time.Duration;
@@ -119,13 +123,19 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, Re
         SqsJobQueue queue = new SqsJobQueue(aws.sqs(), jobsQueue);
         ObjectStoreRegistry registry = new ObjectStoreRegistry(store, outputBucket);
         JobSignals signals = TaskEventsHandler.signals(aws, env);
+        ObjectStorePipelineCatalog pipelines = new ObjectStorePipelineCatalog(store, outputBucket);
+        BatchMemberEnds.Wiring batches = TaskEventsHandler.batches(aws.s3(), aws, outputBucket, jobsQueue, clock);
         TaskEventDriver taskEvents = new TaskEventDriver(cluster, jobs, queue, new EcsRunningAttempts(aws.ecs(), cluster),
-                registry, new ObjectStorePipelineCatalog(store, outputBucket), store, clock, signals,
-                TaskEventsHandler.batches(aws.s3(), aws, outputBucket, jobsQueue, clock));
+                registry, pipelines, store, clock, signals, batches);
+        // The reconciler's ticks send no look-again: it comes back itself next pass.
+        S3BatchStore batchStore = new S3BatchStore(aws.s3(), outputBucket);
+        OpenBatchTicks openBatches = new OpenBatchTicks(batchStore, pipelines, BatchMemberEnds.driver(
+                new BatchMemberEnds.Wiring(batchStore, batches.folders(), (pipeline, batch, at) -> { }), registry,
+                new JobUpdates(jobs, clock, signals), queue, clock));
         return Reconciler.builder().settings(settings).inputs(new S3InputListing(aws.s3(), inputBucket))
                 .redelivery(new SqsInputRedelivery(aws.sqs(), jobsQueue, clock)).jobs(jobs).queue(queue)
                 .tasks(new EcsAttemptTasks(aws.ecs(), cluster)).outputs(new S3AttemptOutputs(aws.s3()))
-                .taskEvents(taskEvents).registry(registry).pipelines(registry).deadLetters(new SqsDeadLetterCounts(aws.sqs(), deadLetters))
+                .taskEvents(taskEvents).openBatches(openBatches).registry(registry).pipelines(registry).deadLetters(new SqsDeadLetterCounts(aws.sqs(), deadLetters))
                 .state(store, outputBucket).changes(signals).clock(clock).build();
     }
 
