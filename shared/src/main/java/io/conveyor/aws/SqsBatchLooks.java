@@ -33,7 +33,7 @@ public final class SqsBatchLooks implements BatchDriver.LookAgainLater {
         // Rounded up: a tick a fraction of a second early would only send another.
         long millis = Duration.between(clock.instant(), at).toMillis();
         int delay = BatchMessages.delaySeconds((millis + 999) / 1000);
-        sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(BatchMessages.body(pipeline, batch)).delaySeconds(delay));
+        sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(BatchMessages.body(pipeline, batch, at)).delaySeconds(delay));
         LOG.info("outcome=batch-look-again pipeline={} batch={} at={} delaySeconds={}", pipeline, batch, at, delay);
     }
 }

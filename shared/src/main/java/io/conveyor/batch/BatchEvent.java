@@ -78,8 +78,17 @@ public sealed interface BatchEvent {
         }
     }
 
-    /** Time passed: a quiet period or a deadline may be over. */
-    record Tick() implements BatchEvent {
+    /**
+     * Time passed: a quiet period or a deadline may be over.
+     *
+     * @param look the instant of the look again that brings it ({@link BatchDecision.LookAgain#at()}), or {@code null}
+     *             for a tick of no look (a reconciler's pass, a run resumed)
+     */
+    record Tick(Instant look) implements BatchEvent {
+        /** A tick of no look again. */
+        public Tick() {
+            this(null);
+        }
     }
 
     /** A job of a step. */

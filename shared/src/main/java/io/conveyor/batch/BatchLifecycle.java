@@ -10,10 +10,12 @@ import io.conveyor.batch.BatchEvent.Tick;
 import io.conveyor.batch.BatchRecord.State;
 import io.conveyor.pipeline.BatchRule;
 import io.conveyor.pipeline.Pipeline;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The one place that decides what happens to a batch, on AWS and in the local mode alike:
@@ -60,12 +62,8 @@ public final class BatchLifecycle {
         supersede(batch);
         BatchCompletion.settle(batch, pipeline.batches(), now, decisions);
         BatchGathers.decide(batch, pipeline, decisions);
+        lookAgain(batch, record, events, pipeline, now, decisions);
         BatchRecord after = batch.build();
-        boolean looksAgain = !after.equals(record) || events.stream().anyMatch(Tick.class::isInstance);
-        if (after.state() == State.OPEN && looksAgain) {
-            BatchCompletion.nextLook(after, pipeline.batches(), now)
-                    .ifPresent(at -> decisions.add(new BatchDecision.LookAgain(at)));
-        }
         return new BatchChange(record, after.equals(record) ? record : after, decisions);
     }
 
@@ -76,6 +74,37 @@ public final class BatchLifecycle {
     public static List<BatchDecision.MakeGather> outstanding(BatchRecord record, Pipeline pipeline) {
         return BatchGathers.outstanding(record, pipeline);
     }
+
+    /**
+     * One look again on its way per open batch, not one per change: a change asks for a look only when none was asked
+     * for, when the one asked for comes too late (a deadline nearer than a quiet period's end), when it came (this tick
+     * brings it), or when it is {@link #LOOK_LOST_AFTER} overdue (lost: a duplicate then is one harmless tick more). A
+     * look comes within SQS's longest delay ({@link BatchMessages#MAX_DELAY_SECONDS}); the tick it brings asks for the
+     * next.
+     */
+    private static void lookAgain(BatchRecord.Builder batch, BatchRecord before, List<BatchEvent> events,
+                                  Pipeline pipeline, Instant now, List<BatchDecision> decisions) {
+        if (batch.state != State.OPEN) {
+            batch.lookAt = null;
+            return;
+        }
+        Optional<Instant> next = BatchCompletion.nextLook(batch.build(), pipeline.batches(), now);
+        if (next.isEmpty()) {
+            return;
+        }
+        Instant at = next.get().isAfter(now.plusSeconds(BatchMessages.MAX_DELAY_SECONDS))
+                ? now.plusSeconds(BatchMessages.MAX_DELAY_SECONDS) : next.get();
+        Instant asked = before.lookAt() == null ? null : Instant.parse(before.lookAt());
+        boolean came = asked != null && events.stream().anyMatch(e -> e instanceof Tick tick && asked.equals(tick.look()));
+        boolean onItsWay = asked != null && !came && asked.plus(LOOK_LOST_AFTER).isAfter(now) && !asked.isAfter(at);
+        if (!onItsWay) {
+            batch.lookAt = at.toString();
+            decisions.add(new BatchDecision.LookAgain(at));
+        }
+    }
+
+    /** How late a look again may come before it is taken for lost and asked for again. */
+    static final Duration LOOK_LOST_AFTER = Duration.ofMinutes(5);
 
     private static void file(BatchRecord.Builder batch, FileArrived arrived, List<BatchDecision> decisions) {
         BatchFile file = arrived.file();

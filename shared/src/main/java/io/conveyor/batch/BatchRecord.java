@@ -28,12 +28,15 @@ import java.util.TreeMap;
  * @param late       files that arrived after it ended: not part of it, kept here to be seen
  * @param steps      each step's member jobs in this batch, by job id
  * @param gathers    what was decided for each gather step, by step name
+ * @param lookAt     when the look again already asked for comes (ISO-8601), while OPEN; {@code null} when none was
+ *                   asked for: a change asks for another only when none is on its way that comes in time
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BatchRecord(String pipeline, String batch, String revision, State state, String reason,
                           Map<String, BatchFile> files, ManifestSeen manifest, String markerAt, String firstArrivalAt,
                           String lastArrivalAt, String endedAt, List<BatchFile> late,
-                          Map<String, Map<String, BatchMember>> steps, Map<String, BatchGather> gathers) {
+                          Map<String, Map<String, BatchMember>> steps, Map<String, BatchGather> gathers,
+                          String lookAt) {
 
     /** Where a batch stands. */
     public enum State {
@@ -66,7 +69,7 @@ public record BatchRecord(String pipeline, String batch, String revision, State 
             throw new IllegalArgumentException("batch name: " + problem);
         }
         return new BatchRecord(pipeline, batch, revision, State.OPEN, null, Map.of(), null, null, null, null, null,
-                List.of(), Map.of(), Map.of());
+                List.of(), Map.of(), Map.of(), null);
     }
 
     /** The members of a step in this batch (none when it has none). */
@@ -147,6 +150,7 @@ public record BatchRecord(String pipeline, String batch, String revision, State 
         final List<BatchFile> late;
         final Map<String, Map<String, BatchMember>> steps = new TreeMap<>();
         final Map<String, BatchGather> gathers;
+        String lookAt;
 
         private Builder(BatchRecord record) {
             pipeline = record.pipeline;
@@ -163,6 +167,7 @@ public record BatchRecord(String pipeline, String batch, String revision, State 
             late = new ArrayList<>(record.late);
             record.steps.forEach((step, members) -> steps.put(step, new TreeMap<>(members)));
             gathers = new TreeMap<>(record.gathers);
+            lookAt = record.lookAt;
         }
 
         /** Notes an arrival's instant among the first and last. */
@@ -188,7 +193,7 @@ public record BatchRecord(String pipeline, String batch, String revision, State 
 
         BatchRecord build() {
             return new BatchRecord(pipeline, batch, revision, state, reason, files, manifest, markerAt, firstArrivalAt,
-                    lastArrivalAt, endedAt, late, new TreeMap<>(steps), gathers);
+                    lastArrivalAt, endedAt, late, new TreeMap<>(steps), gathers, lookAt);
         }
     }
 }

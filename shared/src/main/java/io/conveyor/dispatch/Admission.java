@@ -110,14 +110,14 @@ final class Admission {
      * A batch's look again ({@code {"conveyorBatch": ...}}): a {@code Tick}, and the jobs it makes (a gather) placed.
      * A pipeline no longer registered ends the ticks of its batches.
      */
-    List<Candidate> tick(String pipelineName, String batch) {
+    List<Candidate> tick(String pipelineName, String batch, java.time.Instant look) {
         Optional<Pipeline> pipeline = pipelines.computeIfAbsent(pipelineName, catalog::pipeline);
         if (pipeline.isEmpty() || batches == null) {
             LOG.warn("outcome=ignored pipeline={} batch={} reason=\"a batch's tick, but no pipeline of that name\"",
                     pipelineName, batch);
             return List.of();
         }
-        batches.apply(pipeline.get(), batch, List.of(new BatchEvent.Tick()));
+        batches.apply(pipeline.get(), batch, List.of(new BatchEvent.Tick(look)));
         return placeMade(List.of());
     }
 

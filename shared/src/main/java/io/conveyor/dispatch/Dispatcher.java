@@ -152,7 +152,7 @@ public final class Dispatcher {
                     admission.admitRecorded(jobId).ifPresent(admitted::add);
                 }
                 for (BatchMessages.Ref tick : message.ticks()) {
-                    admitted.addAll(admission.tick(tick.pipeline(), tick.batch()));
+                    admitted.addAll(admission.tick(tick.pipeline(), tick.batch(), tick.at()));
                 }
                 batch.admitted(message, admitted);
             } catch (RuntimeException e) {

@@ -56,8 +56,7 @@ final class LocalBatches {
         Path batches = admission.settings().outbox().resolve("batches");
         this.store = new FileBatchStore(batches);
         this.driver = new BatchDriver(new BatchUpdates(store, clock), jobs, new OutboxGatherFolders(batches),
-                admission::revision, made, (pipeline, batch, at) -> timers.merge(new Key(pipeline, batch), at,
-                (a, b) -> a.isBefore(b) ? a : b));
+                admission::revision, made, (pipeline, batch, at) -> timers.put(new Key(pipeline, batch), at));
     }
 
     /**
@@ -216,8 +215,12 @@ final class LocalBatches {
                             new BatchEvent.Member(step, id), BatchDriver.end(r), r.reason(),
                             Instant.parse(r.endedAt() != null ? r.endedAt() : clock.instant().toString()), List.of())))));
             driver.apply(pipeline.get(), batch, events);
-            driver.remake(pipeline.get(), batch, BatchLifecycle.outstanding(
-                    store.read(pipelineName, batch).orElseThrow().record(), pipeline.get()));
+            BatchRecord now = store.read(pipelineName, batch).orElseThrow().record();
+            driver.remake(pipeline.get(), batch, BatchLifecycle.outstanding(now, pipeline.get()));
+            // The look the stopped run had asked for is this run's to bring (its timer died with that run).
+            if (now.state() == BatchRecord.State.OPEN && now.lookAt() != null) {
+                timers.putIfAbsent(new Key(pipelineName, batch), Instant.parse(now.lookAt()));
+            }
         }
     }
 
@@ -227,9 +230,9 @@ final class LocalBatches {
         List<Key> due = timers.entrySet().stream().filter(e -> !e.getValue().isAfter(now)).map(Map.Entry::getKey)
                 .toList();
         for (Key key : due) {
-            timers.remove(key);
+            Instant look = timers.remove(key);
             admission.pipeline(key.pipeline()).ifPresent(p -> driver.apply(p, key.batch(),
-                    List.of(new BatchEvent.Tick())));
+                    List.of(new BatchEvent.Tick(look))));
         }
     }
 

@@ -125,7 +125,8 @@ class BatchLifecycleTest {
         BatchFixtures.Run one = run(open(BY_MANIFEST), BY_MANIFEST, List.of(manifest(1, "a.csv", "b.csv"),
                 file("a.csv", 2)), NOW);
         assertThat(one.record().state()).isEqualTo(State.OPEN);
-        assertThat(one.all(LookAgain.class).getLast().at()).isEqualTo(T0.plusSeconds(1).plus(BatchFixtures.DEADLINE));
+        assertThat(one.all(LookAgain.class)).as("one look, on the way to the deadline")
+                .containsExactly(new LookAgain(NOW.plusSeconds(BatchMessages.MAX_DELAY_SECONDS)));
 
         // When the other arrives
         BatchChange last = BatchLifecycle.apply(one.record(), file("b.csv", 9), BY_MANIFEST, NOW);
@@ -162,15 +163,23 @@ class BatchLifecycleTest {
         Pipeline quiet = pipeline(Completion.QUIET, MemberFailure.FAIL);
         BatchFixtures.Run files = run(BatchFixtures.open(quiet), quiet, List.of(file("a.csv", 0), file("b.csv", 60)),
                 T0.plusSeconds(60));
-        assertThat(files.all(LookAgain.class).getLast().at()).isEqualTo(T0.plusSeconds(360));
+        assertThat(files.all(LookAgain.class)).as("one look for two files, at the first one's quiet end")
+                .containsExactly(new LookAgain(T0.plusSeconds(300)));
 
-        // When a tick comes before the quiet period is over, then one after
-        BatchChange early = BatchLifecycle.apply(files.record(), new BatchEvent.Tick(), quiet, T0.plusSeconds(300));
-        BatchChange late = BatchLifecycle.apply(early.after(), new BatchEvent.Tick(), quiet, T0.plusSeconds(361));
+        // When that look comes (the second file moved the quiet end), a tick of no look (a reconciler's) comes before
+        // the quiet period is over, then the next look after it
+        BatchChange first = BatchLifecycle.apply(files.record(), new BatchEvent.Tick(T0.plusSeconds(300)), quiet,
+                T0.plusSeconds(300));
+        BatchChange early = BatchLifecycle.apply(first.after(), new BatchEvent.Tick(), quiet, T0.plusSeconds(330));
+        BatchChange late = BatchLifecycle.apply(early.after(), new BatchEvent.Tick(T0.plusSeconds(360)), quiet,
+                T0.plusSeconds(361));
 
-        // Then the first changes nothing and asks to look again then; the second completes the batch
+        // Then the look asks for the next at the quiet end; the tick of no look changes nothing and asks for none (one
+        // is on its way); the next look completes the batch
+        assertThat(first.after().state()).isEqualTo(State.OPEN);
+        assertThat(first.decisions(LookAgain.class)).containsExactly(new LookAgain(T0.plusSeconds(360)));
         assertThat(early.changed()).isFalse();
-        assertThat(early.decisions(LookAgain.class)).containsExactly(new LookAgain(T0.plusSeconds(360)));
+        assertThat(early.decisions(LookAgain.class)).isEmpty();
         assertThat(late.after().state()).isEqualTo(State.COMPLETE);
         assertThat(late.after().endedAt()).isEqualTo(T0.plusSeconds(360).toString());
     }

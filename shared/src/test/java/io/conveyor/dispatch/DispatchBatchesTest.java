@@ -18,6 +18,7 @@ import io.conveyor.storage.StorageEvent;
 import io.conveyor.storage.StoredObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,8 +68,9 @@ class DispatchBatchesTest {
         assertThat(record().files()).containsKey("a.txt");
         assertThat(record().members("fit")).containsOnlyKeys(job.id());
         assertThat(rig.launcher.started).singleElement().satisfies(s -> assertThat(s.jobId()).isEqualTo(job.id()));
-        // And the open batch is looked at again at its deadline (2 h after its first file)
-        assertThat(rig.looksAgain).containsExactly("scan/b1@" + rig.now.plus(Duration.ofHours(2)));
+        // And the open batch is looked at again on the way to its deadline (2 h after its first file), within SQS's
+        // longest delay
+        assertThat(rig.looksAgain).containsExactly("scan/b1@" + rig.now.plusSeconds(BatchMessages.MAX_DELAY_SECONDS));
     }
 
     @Test
@@ -135,18 +137,22 @@ class DispatchBatchesTest {
 
     @Test
     void dispatch_batchTick_looksAgainWhileTheBatchIsOpen() {
-        // Given an open batch
+        // Given an open batch whose deadline is 2 hours away: one look asked for, SQS's longest delay away
         rig.pipelines.put("scan", pipeline(BatchRule.Completion.MANIFEST));
         rig.dispatch(message("m1", rig.input("inputs/scan/b1/a.txt", "v1", 5)));
+        rig.dispatch(message("m2", rig.input("inputs/scan/b1/b.txt", "v1", 5)));
+        Instant look = rig.now.plusSeconds(BatchMessages.MAX_DELAY_SECONDS);
+        assertThat(rig.looksAgain).as("one look for two files").containsExactly("scan/b1@" + look);
         rig.looksAgain.clear();
 
-        // When its tick comes
+        // When that look's tick comes
+        rig.now = look;
         Map<String, Dispatcher.Verdict> verdicts = rig.dispatch(new Dispatcher.Message("t1", 1, List.of(), List.of(),
-                List.of(new BatchMessages.Ref("scan", "b1"))));
+                List.of(new BatchMessages.Ref("scan", "b1", look))));
 
         // Then the message is done and the batch is looked at again (its deadline not passed)
         assertThat(verdicts).containsEntry("t1", new Dispatcher.Verdict.Done());
-        assertThat(rig.looksAgain).containsExactly("scan/b1@" + rig.now.plus(Duration.ofHours(2)));
+        assertThat(rig.looksAgain).containsExactly("scan/b1@" + look.plusSeconds(BatchMessages.MAX_DELAY_SECONDS));
     }
 
     @Test
@@ -264,7 +270,7 @@ class DispatchBatchesTest {
 
         // When its deadline passes and its tick comes
         rig.now = rig.now.plus(Duration.ofHours(2));
-        rig.dispatch(new Dispatcher.Message("t1", 1, List.of(), List.of(), List.of(new BatchMessages.Ref("scan", "b1"))));
+        rig.dispatch(new Dispatcher.Message("t1", 1, List.of(), List.of(), List.of(new BatchMessages.Ref("scan", "b1", null))));
 
         // Then it failed, saying which file and both digests
         assertThat(record().state()).isEqualTo(BatchRecord.State.FAILED);
