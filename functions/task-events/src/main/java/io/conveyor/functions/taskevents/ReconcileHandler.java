@@ -9,6 +9,7 @@ import io.conveyor.aws.EcsAttemptTasks;
 import io.conveyor.aws.EcsRunningAttempts;
 import io.conveyor.aws.Priming;
 import io.conveyor.aws.S3AttemptOutputs;
+import io.conveyor.aws.S3BatchStore;
 import io.conveyor.aws.S3InputListing;
 import io.conveyor.aws.S3JobStore;
 import io.conveyor.aws.S3ObjectStore;
@@ -114,7 +115,8 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, Re
         return Reconciler.builder().settings(settings).inputs(new S3InputListing(aws.s3(), inputBucket))
                 .redelivery(new SqsInputRedelivery(aws.sqs(), jobsQueue, clock)).jobs(jobs).queue(queue)
                 .tasks(new EcsAttemptTasks(aws.ecs(), cluster)).outputs(new S3AttemptOutputs(aws.s3()))
-                .taskEvents(taskEvents).registry(registry).pipelines(registry).deadLetters(new SqsDeadLetterCounts(aws.sqs(), deadLetters))
+                .taskEvents(taskEvents).registry(registry).pipelines(registry)
+                .batches(new S3BatchStore(aws.s3(), outputBucket)).deadLetters(new SqsDeadLetterCounts(aws.sqs(), deadLetters))
                 .state(store, outputBucket).changes(signals).clock(clock).build();
     }
 
