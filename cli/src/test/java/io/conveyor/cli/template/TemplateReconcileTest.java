@@ -52,7 +52,7 @@ class TemplateReconcileTest {
         statements.forEach(statement -> actions.addAll(TemplatePoliciesTest.strings(statement.get("Action"))));
 
         assertThat(actions).containsExactlyInAnyOrder("s3:ListBucketVersions", "s3:GetObject", "s3:PutObject",
-                "s3:ListBucket", "dynamodb:PutItem", "dynamodb:Query", "ecs:DescribeTasks", "ecs:StopTask",
+                "s3:AbortMultipartUpload", "s3:ListBucket", "dynamodb:PutItem", "dynamodb:Query", "ecs:DescribeTasks", "ecs:StopTask",
                 "ecs:ListTasks", "sqs:SendMessage", "sqs:GetQueueAttributes", "events:PutEvents");
         assertThat(withAction(statements, "s3:ListBucketVersions").get("Condition"))
                 .isEqualTo(Map.of("StringEquals", Map.of("s3:prefix", "inputs/")));
@@ -61,7 +61,8 @@ class TemplateReconcileTest {
                         new Intrinsic("Sub", "${OutputBucket.Arn}/jobs/*"),
                         new Intrinsic("Sub", "${OutputBucket.Arn}/reconcile/state.json"),
                         new Intrinsic("Sub", "${OutputBucket.Arn}/batches/*.json"),
-                        new Intrinsic("Sub", "${OutputBucket.Arn}/batches/*/*/*/*"));
+                        new Intrinsic("Sub", "${OutputBucket.Arn}/batches/*/*/*/*"),
+                        new Intrinsic("Sub", "${OutputBucket.Arn}/outputs/*/*/*.members/*"));
         assertThat(withAction(statements, "ecs:DescribeTasks").get("Condition"))
                 .isEqualTo(Map.of("ArnEquals", Map.of("ecs:cluster", CLUSTER_ARN)));
         assertThat(withAction(statements, "ecs:ListTasks").get("Condition"))
