@@ -1,5 +1,7 @@
 package io.conveyor.reconcile;
 
+import io.conveyor.batch.BatchMember;
+import io.conveyor.batch.BatchRecord;
 import io.conveyor.jobs.JobId;
 import io.conveyor.jobs.JobStore;
 import io.conveyor.jobs.NewJob;
@@ -19,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
@@ -37,7 +40,11 @@ import java.util.function.Function;
  * <p>A key under {@code inputs/<pipeline>/<batch>/} is a batch file: the jobs looked for are those of the pipeline's
  * first steps ({@link PipelineJobs}, the one place they are made), under its current revision; a file written before
  * that revision was registered, or before a first step's algorithm revision, is left alone for the same reason, and
- * a batch's control files ({@code _manifest.json}, {@code _COMPLETE}) make no job.
+ * a batch's control files ({@code _manifest.json}, {@code _COMPLETE}) make no job. A first step fanning out over
+ * archive members makes jobs whose ids depend on the members' bytes, which only unpacking tells: for such a step the
+ * batch's record says whether the file was dispatched (its record lists jobs of the step made of the file at this
+ * version, and each exists; or the file at this version came late, which makes no job), so an archive already
+ * dispatched is never read again, and one whose notification was lost is sent once.
  */
 final class InputRecovery {
 
@@ -60,9 +67,14 @@ final class InputRecovery {
     private final ObjectStorePipelineCatalog pipelines;
     private final Map<String, Optional<AlgorithmRecord>> algorithms = new HashMap<>();
     private final Map<String, Optional<PipelineRecord>> pipelineRecordsRead = new HashMap<>();
+    private final BiFunction<String, String, Optional<BatchRecord>> batches;
+    private final Map<String, Optional<BatchRecord>> batchesRead = new HashMap<>();
 
+    /** @param batches a batch's record by pipeline and batch (read once a pass each) */
     InputRecovery(InputListing listing, InputRedelivery redelivery, JobStore jobs, AlgorithmRegistry registry,
-                  Function<String, Optional<PipelineRecord>> pipelineRecords) {
+                  Function<String, Optional<PipelineRecord>> pipelineRecords,
+                  BiFunction<String, String, Optional<BatchRecord>> batches) {
+        this.batches = batches;
         this.listing = listing;
         this.redelivery = redelivery;
         this.jobs = jobs;
@@ -73,6 +85,7 @@ final class InputRecovery {
     }
 
     Result run(ReconcileState state, ReconcileSettings settings, Instant now, BooleanSupplier pastDeadline) {
+        batchesRead.clear();
         InputListing.Page page = listing.after(state.inputsAfter(), settings.maxInputs());
         Instant settled = now.minus(settings.settle());
         List<InputObject> missing = new ArrayList<>();
@@ -157,7 +170,11 @@ final class InputRecovery {
             }
             NewJob.AlgorithmRevision revision = new NewJob.AlgorithmRevision(step.algorithm(), algorithm.get().sha256(),
                     1 + algorithm.get().definition().retries());
-            if (lacks(pipeline.get(), step, batch, input, PipelineJobs.batchFileVersion(input.eTag()), revision)) {
+            String version = PipelineJobs.batchFileVersion(input.eTag());
+            boolean lacks = step.fanOut() instanceof FanOut.ArchiveMembers
+                    ? lacksMembers(pipelineName, batch, step.name(), inBatch, version)
+                    : lacks(pipeline.get(), step, batch, input, version, revision);
+            if (lacks) {
                 return true;
             }
         }
@@ -169,6 +186,24 @@ final class InputRecovery {
         NewJob.JobInput file = new NewJob.JobInput(input.ref().uri(), version);
         return PipelineJobs.of(pipeline, step, batch, file, null, name -> Optional.of(revision)).stream()
                 .anyMatch(made -> jobs.get(made.job().id()).isEmpty());
+    }
+
+    /**
+     * Whether the batch's record lacks a step's jobs of an archive at {@code version}: none of the step's members is
+     * made of it (and it did not come late), or one of them has no job.
+     */
+    private boolean lacksMembers(String pipeline, String batch, String step, String file, String version) {
+        Optional<BatchRecord> record = batchesRead.computeIfAbsent(pipeline + "/" + batch,
+                key -> batches.apply(pipeline, batch));
+        if (record.isEmpty()) {
+            return true;
+        }
+        if (record.get().late().stream().anyMatch(late -> late.name().equals(file) && late.version().equals(version))) {
+            return false;
+        }
+        List<BatchMember> made = record.get().members(step).values().stream()
+                .filter(member -> file.equals(member.file()) && version.equals(member.fileVersion())).toList();
+        return made.isEmpty() || made.stream().anyMatch(member -> jobs.get(member.jobId()).isEmpty());
     }
 
     private Optional<AlgorithmRecord> algorithm(String name) {

@@ -1,5 +1,7 @@
 package io.conveyor.reconcile;
 
+import io.conveyor.batch.BatchRecord;
+import io.conveyor.batch.BatchStore;
 import io.conveyor.jobs.JobChanges;
 import io.conveyor.jobs.JobQueue;
 import io.conveyor.jobs.JobStore;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -61,7 +64,7 @@ public final class Reconciler {
         JobUpdates updates = new JobUpdates(Objects.requireNonNull(b.jobs, "jobs"), clock, b.changes);
         this.inputs = new InputRecovery(Objects.requireNonNull(b.listing, "listing"),
                 Objects.requireNonNull(b.redelivery, "redelivery"), b.jobs, Objects.requireNonNull(b.registry, "registry"),
-                b.pipelines);
+                b.pipelines, b.batches);
         this.attempts = new AttemptRecovery(updates, Objects.requireNonNull(b.queue, "queue"),
                 Objects.requireNonNull(b.tasks, "tasks"), Objects.requireNonNull(b.outputs, "outputs"),
                 Objects.requireNonNull(b.taskEvents, "taskEvents"));
@@ -184,6 +187,7 @@ public final class Reconciler {
         private TaskEventDriver taskEvents;
         private AlgorithmRegistry registry;
         private Function<String, Optional<PipelineRecord>> pipelines = name -> Optional.empty();
+        private BiFunction<String, String, Optional<BatchRecord>> batches = (pipeline, batch) -> Optional.empty();
         private DeadLetterCounts deadLetters;
         private OpenBatchTicks openBatches;
         private ObjectStore stateStore;
@@ -253,6 +257,16 @@ public final class Reconciler {
         /** The ticks of open batches (none unless told: a stack without pipelines' batches). */
         public Builder openBatches(OpenBatchTicks value) {
             this.openBatches = value;
+            return this;
+        }
+
+        /**
+         * Where batch records are kept: a batch file of a step fanning out over archive members is judged by its
+         * batch's record (without one, such a file is taken for one whose notification was lost).
+         */
+        public Builder batches(BatchStore value) {
+            Objects.requireNonNull(value, "batches");
+            this.batches = (pipeline, batch) -> value.read(pipeline, batch).map(BatchStore.Versioned::record);
             return this;
         }
 

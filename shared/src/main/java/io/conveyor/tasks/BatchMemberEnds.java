@@ -14,6 +14,7 @@ import io.conveyor.jobs.NewJob;
 import io.conveyor.jobs.PipelinePlace;
 import io.conveyor.pipeline.Pipeline;
 import io.conveyor.pipeline.PipelineCatalog;
+import io.conveyor.pipeline.PipelineJobs;
 import io.conveyor.registration.AlgorithmRegistry;
 import java.time.Clock;
 import java.time.Instant;
@@ -37,12 +38,22 @@ public final class BatchMemberEnds {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchMemberEnds.class);
 
-    /** How task-events keeps pipelines' batches: their records, gathers' folders, where a look again goes. */
-    public record Wiring(BatchStore store, GatherFolders folders, BatchDriver.LookAgainLater later) {
+    /**
+     * How task-events keeps pipelines' batches: their records, gathers' folders, where a look again goes, and where a
+     * later step's archive members are unpacked ({@link PipelineJobs.Members#NONE}: its jobs are refused).
+     */
+    public record Wiring(BatchStore store, GatherFolders folders, BatchDriver.LookAgainLater later,
+                         PipelineJobs.Members members) {
         public Wiring {
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(folders, "folders");
             Objects.requireNonNull(later, "later");
+            Objects.requireNonNull(members, "members");
+        }
+
+        /** Wiring that unpacks no archive. */
+        public Wiring(BatchStore store, GatherFolders folders, BatchDriver.LookAgainLater later) {
+            this(store, folders, later, PipelineJobs.Members.NONE);
         }
     }
 

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The jobs a succeeded pipeline job's outputs become: each output object is an input of every step its step feeds
- * per output ({@link PipelineJobs#next}; gathers are not made here), at the pipeline as the catalog defines it now.
+ * per output ({@link PipelineJobs#next}; gathers are not made here), at the pipeline as the catalog defines it now; a
+ * step fanning out over archive members has each output archive unpacked by {@code members}, one job per member.
  * The job's descriptor's {@code then} is ignored: the pipeline says what follows. A job {@link PipelineJobs} refuses
  * (an unknown algorithm, a fan-out over no set) is made FAILED with its reason, naming pipeline, step and file; the
  * others QUEUED, for dispatch to check and place like any chain child.
@@ -36,10 +37,12 @@ final class PipelineChildren {
 
     private final PipelineCatalog pipelines;
     private final AlgorithmRegistry registry;
+    private final PipelineJobs.Members members;
 
-    PipelineChildren(PipelineCatalog pipelines, AlgorithmRegistry registry) {
+    PipelineChildren(PipelineCatalog pipelines, AlgorithmRegistry registry, PipelineJobs.Members members) {
         this.pipelines = Objects.requireNonNull(pipelines, "pipelines");
         this.registry = Objects.requireNonNull(registry, "registry");
+        this.members = Objects.requireNonNull(members, "members");
     }
 
     /** The records of the jobs {@code parent}'s outputs lead to, to be created before the parent names them. */
@@ -57,7 +60,7 @@ final class PipelineChildren {
         List<JobRecord> children = new ArrayList<>();
         for (PipelineJobs.Made made : PipelineJobs.next(pipeline.get(), parent.id(), place, outputs,
                 name -> read.computeIfAbsent(name, registry::algorithm).map(a -> new NewJob.AlgorithmRevision(name,
-                        Objects.requireNonNullElse(a.sha256(), "none"), 1 + a.definition().retries())))) {
+                        Objects.requireNonNullElse(a.sha256(), "none"), 1 + a.definition().retries())), members)) {
             children.add(record(made, now));
         }
         // Seam (batch wiring): these children go with the parent's MemberEnded(SUCCEEDED, children) to BatchUpdates,

@@ -15,6 +15,7 @@ import io.conveyor.jobs.NewJob;
 import io.conveyor.jobs.RunningAttempts;
 import io.conveyor.jobs.Transition;
 import io.conveyor.pipeline.PipelineCatalog;
+import io.conveyor.pipeline.PipelineJobs;
 import io.conveyor.registration.AlgorithmRecord;
 import io.conveyor.registration.AlgorithmRegistry;
 import io.conveyor.storage.BucketLayout;
@@ -117,7 +118,8 @@ public final class TaskEventDriver {
     public TaskEventDriver(String clusterArn, JobStore jobs, JobQueue queue, RunningAttempts tasks,
                            AlgorithmRegistry registry, PipelineCatalog pipelines, ObjectStore outputs, Clock clock,
                            JobChanges changes, BatchMemberEnds.Wiring batches) {
-        this.pipelineChildren = new PipelineChildren(pipelines, registry);
+        this.pipelineChildren = new PipelineChildren(pipelines, registry,
+                batches == null ? PipelineJobs.Members.NONE : batches.members());
         this.clusterArn = Objects.requireNonNull(clusterArn, "clusterArn");
         this.updates = new JobUpdates(jobs, clock, changes);
         this.queue = Objects.requireNonNull(queue, "queue");

@@ -69,6 +69,7 @@ class ReconcilerTest {
             pipelineRecords.put(record.name(), record);
         }
     };
+    final io.conveyor.batch.InMemoryBatchStore batches = new io.conveyor.batch.InMemoryBatchStore();
     Runnable onDescribe = () -> { };
     Clock clock = Clock.fixed(now, ZoneOffset.UTC);
     String revision;
@@ -112,7 +113,7 @@ class ReconcilerTest {
                     }
                 })
                 .outputs((location, since) -> outputsWritten.contains(location))
-                .taskEvents(taskEvents).registry(registry).pipelines(pipelines)
+                .taskEvents(taskEvents).registry(registry).pipelines(pipelines).batches(batches)
                 .deadLetters(() -> Map.of("jobs", 2L, "task-events", 0L))
                 .state(buckets, OUT).clock(clock).build();
     }
@@ -207,6 +208,73 @@ class ReconcilerTest {
         // Then only the lost batch file is sent again, as its notification would have been
         assertThat(report.inputsListed()).isEqualTo(5);
         assertThat(redelivered).containsExactly(List.of(lost));
+    }
+
+    /** Registers a pipeline whose one first step counts the words of each member of an archive. */
+    io.conveyor.pipeline.Pipeline registerUnpack() {
+        String document = "{\"pipeline\": \"unpack\", \"steps\": [{\"name\": \"each\", \"algorithm\": \"word-count\","
+                + " \"fanOut\": {\"members\": \"archive\"}}]}";
+        byte[] bytes = document.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        pipelines.save(new io.conveyor.registration.PipelineRecord("unpack",
+                io.conveyor.registration.AlgorithmRecord.Status.ACTIVE, "s3://" + IN + "/algorithms/unpack.json", null,
+                io.conveyor.storage.Digests.sha256(bytes), now.minus(Duration.ofDays(1)).toString(), null, document));
+        return io.conveyor.pipeline.AcceptedPipeline.read("unpack.json", bytes);
+    }
+
+    /** What dispatch leaves of an archive it unpacked: a job per member, and the batch's record naming them. */
+    void dispatchedArchive(io.conveyor.pipeline.Pipeline unpack, InputObject archive, int jobsMade) {
+        List<String> ids = new ArrayList<>();
+        for (String member : List.of("a.txt", "b.txt")) {
+            NewJob job = JobFixtures.job("s3://" + OUT + "/outputs/unpack/monday/each.members/set.zip/e/" + member,
+                    "etag:m-" + member, "word-count", revision, 3).withPlace(new io.conveyor.jobs.PipelinePlace("unpack",
+                    unpack.revision(), "monday", "each", Map.of()));
+            if (ids.size() < jobsMade) {
+                jobs.create(JobLifecycle.admit(job, now.minus(Duration.ofMinutes(19))));
+            }
+            ids.add(job.id());
+        }
+        new io.conveyor.batch.BatchUpdates(batches, clock).apply(unpack, "monday", List.of(
+                new io.conveyor.batch.BatchEvent.FileArrived(new io.conveyor.batch.BatchFile("set.zip",
+                        io.conveyor.pipeline.PipelineJobs.batchFileVersion(archive.eTag()), 10, null,
+                        now.minus(Duration.ofMinutes(19)).toString()), ids.stream()
+                        .map(id -> new io.conveyor.batch.BatchEvent.Member("each", id)).toList())));
+    }
+
+    @Test
+    void pass_archiveBatchFileDispatchedIntoMemberJobs_sendsNothing() {
+        // Given a batch's archive, 20 minutes old, that dispatch unpacked into two member jobs its batch's record names
+        io.conveyor.pipeline.Pipeline unpack = registerUnpack();
+        InputObject archive = batchFile("inputs/unpack/monday/set.zip", Duration.ofMinutes(20));
+        dispatchedArchive(unpack, archive, 2);
+
+        // When a pass runs
+        ReconcileReport report = pass();
+
+        // Then its notification is not sent again (dispatch would read the whole archive to make nothing)
+        assertThat(report.inputsListed()).isEqualTo(1);
+        assertThat(redelivered).isEmpty();
+        assertThat(report.jobsRecovered()).isZero();
+    }
+
+    @Test
+    void pass_archiveBatchFileWhoseNotificationWasLostOrWhoseMemberJobIsGone_isSentOnceAcrossTwoPasses() {
+        // Given two archives of a batch: one dispatch never heard of, one whose record names a member job that is not
+        // there (dispatch wrote the batch, then was lost before it made the job), and a newer version of a dispatched one
+        io.conveyor.pipeline.Pipeline unpack = registerUnpack();
+        InputObject lost = batchFile("inputs/unpack/monday/lost.zip", Duration.ofMinutes(20));
+        InputObject archive = batchFile("inputs/unpack/monday/set.zip", Duration.ofMinutes(20));
+        dispatchedArchive(unpack, archive, 1);
+        InputObject tuesday = batchFile("inputs/unpack/tuesday/set.zip", Duration.ofMinutes(20));
+
+        // When two passes run
+        ReconcileReport first = pass();
+        ReconcileReport second = pass();
+
+        // Then each is sent once, in the first pass
+        assertThat(redelivered).singleElement().satisfies(sent -> assertThat(sent)
+                .containsExactlyInAnyOrder(lost, archive, tuesday));
+        assertThat(first.jobsRecovered()).isEqualTo(3);
+        assertThat(second.jobsRecovered()).isZero();
     }
 
     @Test

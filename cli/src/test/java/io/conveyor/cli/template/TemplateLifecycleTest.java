@@ -56,9 +56,9 @@ class TemplateLifecycleTest {
         Set<String> actions = new TreeSet<>();
         statements.forEach(statement -> actions.addAll(TemplatePoliciesTest.strings(statement.get("Action"))));
 
-        assertThat(actions).containsExactlyInAnyOrder("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket",
-                "sqs:SendMessage",
-                "dynamodb:PutItem", "ecs:StopTask", "events:PutEvents");
+        assertThat(actions).containsExactlyInAnyOrder("s3:GetObject", "s3:PutObject", "s3:DeleteObject",
+                "s3:AbortMultipartUpload", "s3:ListBucket", "sqs:SendMessage", "dynamodb:PutItem", "ecs:StopTask",
+                "events:PutEvents");
         // It stops only tasks of the stack's own cluster (a cancelled job's task that started anyway)
         assertThat(statements).filteredOn(s -> TemplatePoliciesTest.strings(s.get("Action")).contains("ecs:StopTask"))
                 .singleElement().satisfies(s -> {
@@ -70,13 +70,15 @@ class TemplateLifecycleTest {
         assertThat(statements).filteredOn(s -> TemplatePoliciesTest.strings(s.get("Action")).contains("dynamodb:PutItem"))
                 .singleElement().satisfies(s -> assertThat(s.get("Resource"))
                         .isEqualTo(new Intrinsic("GetAtt", "JobIndexTable.Arn")));
-        // It writes job records, batch records and gather folders (CopyObject), nothing else
+        // It writes job records, batch records, gather folders (CopyObject) and a later step's archive members (below
+        // a step's members folder), nothing else
         assertThat(statements).filteredOn(s -> TemplatePoliciesTest.strings(s.get("Action")).contains("s3:PutObject"))
                 .extracting(s -> s.get("Resource")).containsExactlyInAnyOrder(
                         new Intrinsic("Sub", "${OutputBucket.Arn}/jobs/*"),
                         new Intrinsic("Sub", "${OutputBucket.Arn}/batches/*.json"),
                         new Intrinsic("Sub", "${OutputBucket.Arn}/batches/*/*/*/*"),
-                        new Intrinsic("Sub", "${OutputBucket.Arn}/open-batches/*"));
+                        new Intrinsic("Sub", "${OutputBucket.Arn}/open-batches/*"),
+                        new Intrinsic("Sub", "${OutputBucket.Arn}/outputs/*/*/*.members/*"));
         assertThat(statements).filteredOn(s -> TemplatePoliciesTest.strings(s.get("Action")).contains("sqs:SendMessage"))
                 .singleElement().satisfies(s -> assertThat(s.get("Resource"))
                         .isEqualTo(new Intrinsic("GetAtt", "JobsQueue.Arn")));

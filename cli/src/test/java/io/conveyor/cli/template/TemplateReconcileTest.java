@@ -52,7 +52,8 @@ class TemplateReconcileTest {
         statements.forEach(statement -> actions.addAll(TemplatePoliciesTest.strings(statement.get("Action"))));
 
         assertThat(actions).containsExactlyInAnyOrder("s3:ListBucketVersions", "s3:GetObject", "s3:PutObject",
-                "s3:DeleteObject", "s3:ListBucket", "dynamodb:PutItem", "dynamodb:Query", "ecs:DescribeTasks", "ecs:StopTask",
+                "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListBucket", "dynamodb:PutItem", "dynamodb:Query",
+                "ecs:DescribeTasks", "ecs:StopTask",
                 "ecs:ListTasks", "sqs:SendMessage", "sqs:GetQueueAttributes", "events:PutEvents");
         assertThat(withAction(statements, "s3:ListBucketVersions").get("Condition"))
                 .isEqualTo(Map.of("StringEquals", Map.of("s3:prefix", "inputs/")));
@@ -62,7 +63,8 @@ class TemplateReconcileTest {
                         new Intrinsic("Sub", "${OutputBucket.Arn}/reconcile/state.json"),
                         new Intrinsic("Sub", "${OutputBucket.Arn}/batches/*.json"),
                         new Intrinsic("Sub", "${OutputBucket.Arn}/batches/*/*/*/*"),
-                        new Intrinsic("Sub", "${OutputBucket.Arn}/open-batches/*"));
+                        new Intrinsic("Sub", "${OutputBucket.Arn}/open-batches/*"),
+                        new Intrinsic("Sub", "${OutputBucket.Arn}/outputs/*/*/*.members/*"));
         assertThat(withAction(statements, "s3:DeleteObject").get("Resource"))
                 .isEqualTo(new Intrinsic("Sub", "${OutputBucket.Arn}/open-batches/*"));
         assertThat(withAction(statements, "ecs:DescribeTasks").get("Condition"))

@@ -127,15 +127,16 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, Re
         BatchMemberEnds.Wiring batches = TaskEventsHandler.batches(aws.s3(), aws, outputBucket, jobsQueue, clock);
         TaskEventDriver taskEvents = new TaskEventDriver(cluster, jobs, queue, new EcsRunningAttempts(aws.ecs(), cluster),
                 registry, pipelines, store, clock, signals, batches);
-        // The reconciler's ticks send no look-again: it comes back itself next pass.
+        // The reconciler's ticks carry no look: one asks for a look only when none is on its way (the last was lost),
+        // so the batch's looks go on without one more message per pass.
         S3BatchStore batchStore = new S3BatchStore(aws.s3(), outputBucket);
-        OpenBatchTicks openBatches = new OpenBatchTicks(batchStore, pipelines, BatchMemberEnds.driver(
-                new BatchMemberEnds.Wiring(batchStore, batches.folders(), (pipeline, batch, at) -> { }), registry,
+        OpenBatchTicks openBatches = new OpenBatchTicks(batchStore, pipelines, BatchMemberEnds.driver(batches, registry,
                 new JobUpdates(jobs, clock, signals), queue, clock));
         return Reconciler.builder().settings(settings).inputs(new S3InputListing(aws.s3(), inputBucket))
                 .redelivery(new SqsInputRedelivery(aws.sqs(), jobsQueue, clock)).jobs(jobs).queue(queue)
                 .tasks(new EcsAttemptTasks(aws.ecs(), cluster)).outputs(new S3AttemptOutputs(aws.s3()))
-                .taskEvents(taskEvents).openBatches(openBatches).registry(registry).pipelines(registry).deadLetters(new SqsDeadLetterCounts(aws.sqs(), deadLetters))
+                .taskEvents(taskEvents).openBatches(openBatches).registry(registry).pipelines(registry)
+                .batches(batchStore).deadLetters(new SqsDeadLetterCounts(aws.sqs(), deadLetters))
                 .state(store, outputBucket).changes(signals).clock(clock).build();
     }
 

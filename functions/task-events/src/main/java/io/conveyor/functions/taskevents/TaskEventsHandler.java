@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.conveyor.aws.AwsClients;
+import io.conveyor.aws.S3ArchiveMembers;
 import io.conveyor.aws.DynamoDbJobIndex;
 import io.conveyor.aws.EcsRunningAttempts;
 import io.conveyor.aws.EventBridgeJobStateEvents;
@@ -121,11 +122,14 @@ public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatc
                 signals(aws, settings.env()), batches(s3, aws, settings.outputBucket(), settings.jobsQueue(), clock));
     }
 
-    /** Pipelines' batches: records and gather folders in the output bucket, looks again on the jobs queue. */
+    /**
+     * Pipelines' batches: records and gather folders in the output bucket, looks again on the jobs queue, a later
+     * step's archive members unpacked into the output bucket.
+     */
     static BatchMemberEnds.Wiring batches(S3Client s3, AwsClients aws, String outputBucket, String jobsQueue,
                                           Clock clock) {
         return new BatchMemberEnds.Wiring(new S3BatchStore(s3, outputBucket), new S3GatherFolders(s3, outputBucket),
-                new SqsBatchLooks(aws.sqs(), jobsQueue, clock));
+                new SqsBatchLooks(aws.sqs(), jobsQueue, clock), new S3ArchiveMembers(s3, outputBucket));
     }
 
     @Override

@@ -8,6 +8,23 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import io.conveyor.aws.AwsClients;
 import io.conveyor.aws.DynamoDbJobIndex;
 import io.conveyor.aws.S3JobStore;
+import io.conveyor.aws.S3BatchStore;
+import io.conveyor.aws.S3ObjectStore;
+import io.conveyor.batch.BatchEvent;
+import io.conveyor.batch.BatchFile;
+import io.conveyor.batch.BatchRecord;
+import io.conveyor.batch.BatchUpdates;
+import io.conveyor.descriptor.Descriptor;
+import io.conveyor.jobs.PipelinePlace;
+import io.conveyor.json.Json;
+import io.conveyor.pipeline.Pipeline;
+import io.conveyor.registration.AlgorithmRecord;
+import io.conveyor.registration.ObjectStorePipelineCatalog;
+import io.conveyor.registration.ObjectStoreRegistry;
+import io.conveyor.registration.PipelineRecord;
+import io.conveyor.storage.Digests;
+import java.nio.charset.StandardCharsets;
+import software.amazon.awssdk.core.sync.RequestBody;
 import io.conveyor.jobs.JobQuery;
 import io.conveyor.jobs.JobSummary;
 import io.conveyor.aws.JobIndexTables;
@@ -137,6 +154,101 @@ class TaskEventsHandlerIT {
                 .isEqualTo("Conveyor: cancelled by alice");
         assertThat(jobs.get(JOB).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
         assertThat(jobs.get(JOB).orElseThrow().tasks()).isEmpty();
+    }
+
+    @Test
+    void handleRequest_outputArchiveOfAStepBeforeAnArchiveFanOut_makesOneChildPerMemberOnceAndTheBatchCountsThem(
+            Emulator emulator) throws java.io.IOException {
+        // Given a pipeline whose step "each" fans out over the members of each output of step "pack", a batch whose
+        // one file's pack job runs, and that job's output: a zip of three members
+        AwsClients aws = emulator.clients();
+        aws.s3().createBucket(r -> r.bucket(OUT));
+        String jobsQueue = aws.sqs().createQueue(r -> r.queueName("jobs")).queueUrl();
+        JobIndexTables.create(aws.dynamoDb(), INDEX);
+        ObjectStoreRegistry registry = new ObjectStoreRegistry(new S3ObjectStore(aws.s3()), OUT);
+        for (String name : List.of("pack", "count")) {
+            registry.save(new AlgorithmRecord(name, AlgorithmRecord.Status.ACTIVE, "s3://in/algorithms/" + name + ".json",
+                    null, "rev-" + name, "arn:aws:ecs:us-east-1:123456789012:task-definition/conveyor-" + name + ":1",
+                    "2026-11-21T00:00:00Z", null, descriptor(name)));
+        }
+        String document = """
+                {"pipeline": "scan", "batches": {"complete": "marker"}, "steps": [
+                 {"name": "pack", "algorithm": "pack"},
+                 {"name": "each", "algorithm": "count", "after": "pack", "fanOut": {"members": "archive"}},
+                 {"name": "all", "algorithm": "count", "gather": "each"}]}""";
+        String revision = Digests.sha256(document.getBytes(StandardCharsets.UTF_8));
+        registry.save(new PipelineRecord("scan", AlgorithmRecord.Status.ACTIVE, "s3://in/algorithms/scan.json", null,
+                revision, "2026-11-21T00:00:00Z", null, document));
+        String output = "outputs/scan/b1/pack/a.txt/" + JOB + "/";
+        S3JobStore jobs = new S3JobStore(aws.s3(), OUT);
+        jobs.create(TestRecords.withId(JobFixtures.after(JobFixtures.queued(JobFixtures.job("s3://in/inputs/scan/b1/a.txt",
+                "v1", "pack", "rev-pack", 1).withPlace(new PipelinePlace("scan", revision, "b1", "pack", Map.of()))
+                .withOutput("s3://" + OUT + "/" + output), Instant.parse("2026-11-21T09:30:00Z")),
+                Instant.parse("2026-11-21T09:31:00Z"), new JobEvent.StartRequested("arn:ci/1")), JOB));
+        Pipeline pipeline = new ObjectStorePipelineCatalog(new S3ObjectStore(aws.s3()), OUT).pipeline("scan").orElseThrow();
+        BatchEvent.FileArrived file = new BatchEvent.FileArrived(new BatchFile("a.txt", "etag:a", 1, null,
+                "2026-11-21T09:30:00Z"), List.of(new BatchEvent.Member("pack", JOB)));
+        new BatchUpdates(new S3BatchStore(aws.s3(), OUT), java.time.Clock.systemUTC()).apply(pipeline, "b1",
+                List.of(file, new BatchEvent.MarkerArrived(Instant.parse("2026-11-21T09:30:01Z"), List.of(file))));
+        aws.s3().putObject(r -> r.bucket(OUT).key(output + "bundle.zip"), RequestBody.fromBytes(zip(
+                Map.of("one.txt", "1", "sub/two.txt", "2 2", "three.txt", "3 3 3"))));
+        TaskEventsHandler handler = new TaskEventsHandler(aws, emulator.environment(Map.of(
+                TaskEventsHandler.CLUSTER_ARN, CLUSTER, TaskEventsHandler.OUTPUT_BUCKET, OUT,
+                TaskEventsHandler.JOBS_QUEUE_URL, jobsQueue, TaskEventsHandler.JOB_INDEX_TABLE, INDEX,
+                TaskEventsHandler.STACK_NAME, "conveyor")));
+        SQSEvent event = EventLoader.loadSQSEvent("events/task-events/task-stopped.json");
+
+        // When the pack job's task stops well, and its event comes twice
+        assertThat(handler.handleRequest(event, null).getBatchItemFailures()).isEmpty();
+        List<String> first = jobs.get(JOB).orElseThrow().children();
+        assertThat(handler.handleRequest(event, null).getBatchItemFailures()).isEmpty();
+
+        // Then one QUEUED child per member, each taking its member where it was unpacked, the same ids both times
+        JobRecord pack = jobs.get(JOB).orElseThrow();
+        assertThat(pack.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(pack.children()).hasSize(3).containsExactlyInAnyOrderElementsOf(first);
+        String members = "outputs/scan/b1/each.members/pack/a.txt/" + JOB + "/bundle.zip/";
+        assertThat(pack.children()).map(id -> jobs.get(id).orElseThrow()).allSatisfy(child -> {
+            assertThat(child.state()).isEqualTo(JobState.QUEUED);
+            assertThat(child.pipeline().step()).isEqualTo("each");
+            assertThat(child.inputVersion()).startsWith("etag:");
+        }).extracting(JobRecord::input).map(input -> input.replaceFirst("/[0-9a-f]{16}/", "/<etag>/"))
+                .containsExactlyInAnyOrder("s3://" + OUT + "/" + members + "<etag>/one.txt",
+                        "s3://" + OUT + "/" + members + "<etag>/sub/two.txt",
+                        "s3://" + OUT + "/" + members + "<etag>/three.txt");
+        assertThat(aws.s3().listObjectsV2(r -> r.bucket(OUT).prefix(members)).contents()).hasSize(3);
+        // and the batch counts them as members of step each, not ended yet: no gather runs without them
+        BatchRecord batch = new S3BatchStore(aws.s3(), OUT).read("scan", "b1").orElseThrow().record();
+        assertThat(batch.members("each")).containsOnlyKeys(pack.children());
+        assertThat(batch.unended()).containsOnlyKeys("each");
+        assertThat(batch.gathers()).isEmpty();
+        // and each child was sent to dispatch for each delivery (dispatch places a job once)
+        assertThat(SqsMessages.receiveBodies(aws.sqs(), jobsQueue, 6)).containsExactlyInAnyOrderElementsOf(
+                java.util.stream.Stream.concat(pack.children().stream(), pack.children().stream()).map(JobMessages::body)
+                        .toList());
+    }
+
+    static Descriptor descriptor(String name) {
+        try {
+            return Json.mapper().readValue("""
+                    {"name": "%s", "image": "public.ecr.aws/docker/library/busybox:1.36", "command": ["true"],
+                     "resources": {"vcpu": 0.5, "memoryMiB": 512, "gpu": 0}, "timeoutSeconds": 600, "retries": 0}"""
+                    .formatted(name), Descriptor.class);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static byte[] zip(Map<String, String> members) throws java.io.IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
+            for (Map.Entry<String, String> member : new java.util.TreeMap<>(members).entrySet()) {
+                zip.putNextEntry(new java.util.zip.ZipEntry(member.getKey()));
+                zip.write(member.getValue().getBytes(StandardCharsets.UTF_8));
+                zip.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
     }
 
     /** The job the fixture's task names, as dispatch leaves it after placing its first attempt. */
