@@ -1,6 +1,6 @@
 package io.conveyor.reconcile;
 
-import io.conveyor.batch.BatchMember;
+import io.conveyor.batch.BatchFile;
 import io.conveyor.batch.BatchRecord;
 import io.conveyor.jobs.JobId;
 import io.conveyor.jobs.JobStore;
@@ -41,10 +41,11 @@ import java.util.function.Function;
  * first steps ({@link PipelineJobs}, the one place they are made), under its current revision; a file written before
  * that revision was registered, or before a first step's algorithm revision, is left alone for the same reason, and
  * a batch's control files ({@code _manifest.json}, {@code _COMPLETE}) make no job. A first step fanning out over
- * archive members makes jobs whose ids depend on the members' bytes, which only unpacking tells: for such a step the
- * batch's record says whether the file was dispatched (its record lists jobs of the step made of the file at this
- * version, and each exists; or the file at this version came late, which makes no job), so an archive already
- * dispatched is never read again, and one whose notification was lost is sent once.
+ * archive members or a listed prefix makes jobs whose ids depend on what unpacking or listing finds: for such a step
+ * the batch's record says whether the file was dispatched (the record holds the file at this version and each job of
+ * the step made of it exists; or the file at this version came late, which makes no job), so an archive or a listing
+ * already dispatched is never read again, and one whose notification was lost is sent once. A plain file at a
+ * version its batch recorded as late is dispatched too: it makes no job, so its job is never found.
  */
 final class InputRecovery {
 
@@ -160,10 +161,6 @@ final class InputRecovery {
             return false;
         }
         for (Step step : pipeline.get().firstSteps()) {
-            if (step.fanOut() instanceof FanOut.ListedPrefix) {
-                // Its jobs are the listed objects': telling whether they were made would mean reading the listing.
-                continue;
-            }
             Optional<AlgorithmRecord> algorithm = algorithm(step.algorithm());
             if (algorithm.isEmpty() || !usable(algorithm.get(), input)) {
                 continue;
@@ -171,9 +168,10 @@ final class InputRecovery {
             NewJob.AlgorithmRevision revision = new NewJob.AlgorithmRevision(step.algorithm(), algorithm.get().sha256(),
                     1 + algorithm.get().definition().retries());
             String version = PipelineJobs.batchFileVersion(input.eTag());
-            boolean lacks = step.fanOut() instanceof FanOut.ArchiveMembers
+            boolean lacks = step.fanOut() instanceof FanOut.ArchiveMembers || step.fanOut() instanceof FanOut.ListedPrefix
                     ? lacksMembers(pipelineName, batch, step.name(), inBatch, version)
-                    : lacks(pipeline.get(), step, batch, input, version, revision);
+                    : lacks(pipeline.get(), step, batch, input, version, revision)
+                    && record(pipelineName, batch).filter(known -> cameLate(known, inBatch, version)).isEmpty();
             if (lacks) {
                 return true;
             }
@@ -189,21 +187,35 @@ final class InputRecovery {
     }
 
     /**
-     * Whether the batch's record lacks a step's jobs of an archive at {@code version}: none of the step's members is
-     * made of it (and it did not come late), or one of them has no job.
+     * Whether the batch's record lacks a step's jobs of an archive or a listing at {@code version}: it did not come
+     * late, and the record does not hold it at that version, or a job of the step made of it is missing. The jobs of
+     * a file the record holds are written with it; an object two listings name is one job, made of the later one.
      */
     private boolean lacksMembers(String pipeline, String batch, String step, String file, String version) {
-        Optional<BatchRecord> record = batchesRead.computeIfAbsent(pipeline + "/" + batch,
-                key -> batches.apply(pipeline, batch));
+        Optional<BatchRecord> record = record(pipeline, batch);
         if (record.isEmpty()) {
             return true;
         }
-        if (record.get().late().stream().anyMatch(late -> late.name().equals(file) && late.version().equals(version))) {
+        if (cameLate(record.get(), file, version)) {
             return false;
         }
-        List<BatchMember> made = record.get().members(step).values().stream()
-                .filter(member -> file.equals(member.file()) && version.equals(member.fileVersion())).toList();
-        return made.isEmpty() || made.stream().anyMatch(member -> jobs.get(member.jobId()).isEmpty());
+        BatchFile known = record.get().files().get(file);
+        if (known == null || !known.version().equals(version)) {
+            return true;
+        }
+        return record.get().members(step).values().stream()
+                .filter(member -> file.equals(member.file()) && version.equals(member.fileVersion()))
+                .anyMatch(member -> jobs.get(member.jobId()).isEmpty());
+    }
+
+    /** A batch's record, read once a pass. */
+    private Optional<BatchRecord> record(String pipeline, String batch) {
+        return batchesRead.computeIfAbsent(pipeline + "/" + batch, key -> batches.apply(pipeline, batch));
+    }
+
+    /** Whether the file at {@code version} arrived after its batch ended (it makes no job). */
+    private static boolean cameLate(BatchRecord record, String file, String version) {
+        return record.late().stream().anyMatch(late -> late.name().equals(file) && late.version().equals(version));
     }
 
     private Optional<AlgorithmRecord> algorithm(String name) {

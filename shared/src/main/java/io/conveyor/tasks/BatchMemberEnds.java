@@ -39,21 +39,24 @@ public final class BatchMemberEnds {
     private static final Logger LOG = LoggerFactory.getLogger(BatchMemberEnds.class);
 
     /**
-     * How task-events keeps pipelines' batches: their records, gathers' folders, where a look again goes, and where a
-     * later step's archive members are unpacked ({@link PipelineJobs.Members#NONE}: its jobs are refused).
+     * How task-events keeps pipelines' batches: their records, gathers' folders, where a look again goes, where a
+     * later step's archive members are unpacked ({@link PipelineJobs.Members#NONE}: its jobs are refused), and where
+     * the objects a later step's listing names are found, below its batch's folder of the input bucket
+     * ({@link PipelineJobs.Listings#NONE}: its jobs are refused).
      */
     public record Wiring(BatchStore store, GatherFolders folders, BatchDriver.LookAgainLater later,
-                         PipelineJobs.Members members) {
+                         PipelineJobs.Members members, PipelineJobs.Listings listings) {
         public Wiring {
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(folders, "folders");
             Objects.requireNonNull(later, "later");
             Objects.requireNonNull(members, "members");
+            Objects.requireNonNull(listings, "listings");
         }
 
-        /** Wiring that unpacks no archive. */
+        /** Wiring that unpacks no archive and lists no prefix. */
         public Wiring(BatchStore store, GatherFolders folders, BatchDriver.LookAgainLater later) {
-            this(store, folders, later, PipelineJobs.Members.NONE);
+            this(store, folders, later, PipelineJobs.Members.NONE, PipelineJobs.Listings.NONE);
         }
     }
 

@@ -118,8 +118,9 @@ public final class TaskEventDriver {
     public TaskEventDriver(String clusterArn, JobStore jobs, JobQueue queue, RunningAttempts tasks,
                            AlgorithmRegistry registry, PipelineCatalog pipelines, ObjectStore outputs, Clock clock,
                            JobChanges changes, BatchMemberEnds.Wiring batches) {
-        this.pipelineChildren = new PipelineChildren(pipelines, registry,
-                batches == null ? PipelineJobs.Members.NONE : batches.members());
+        this.pipelineChildren = batches == null ? new PipelineChildren(pipelines, registry, PipelineJobs.Members.NONE,
+                PipelineJobs.Listings.NONE) : new PipelineChildren(pipelines, registry, batches.members(),
+                batches.listings());
         this.clusterArn = Objects.requireNonNull(clusterArn, "clusterArn");
         this.updates = new JobUpdates(jobs, clock, changes);
         this.queue = Objects.requireNonNull(queue, "queue");

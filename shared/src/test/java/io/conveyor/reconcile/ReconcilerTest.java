@@ -277,6 +277,134 @@ class ReconcilerTest {
         assertThat(second.jobsRecovered()).isZero();
     }
 
+    io.conveyor.pipeline.Pipeline registerPipeline(String name, String document) {
+        byte[] bytes = document.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        pipelines.save(new io.conveyor.registration.PipelineRecord(name,
+                io.conveyor.registration.AlgorithmRecord.Status.ACTIVE, "s3://" + IN + "/algorithms/" + name + ".json",
+                null, io.conveyor.storage.Digests.sha256(bytes), now.minus(Duration.ofDays(1)).toString(), null, document));
+        return io.conveyor.pipeline.AcceptedPipeline.read(name + ".json", bytes);
+    }
+
+    io.conveyor.pipeline.Pipeline registerScans() {
+        return registerPipeline("scans", "{\"pipeline\": \"scans\", \"steps\": [{\"name\": \"each\","
+                + " \"algorithm\": \"word-count\", \"fanOut\": {\"members\": \"listedPrefix\"}}]}");
+    }
+
+    /**
+     * What dispatch leaves of a listing it read: a job per object it names (the first {@code jobsMade} of them made),
+     * and the batch's record naming them as made of the listing.
+     */
+    void dispatchedListing(io.conveyor.pipeline.Pipeline scans, InputObject listing, List<String> objects, int jobsMade) {
+        String batch = listing.ref().key().split("/")[2];
+        List<String> ids = new ArrayList<>();
+        for (String object : objects) {
+            NewJob job = JobFixtures.job("s3://" + IN + "/inputs/scans/" + batch + "/" + object, "etag:o-" + object,
+                    "word-count", revision, 3).withPlace(new io.conveyor.jobs.PipelinePlace("scans", scans.revision(),
+                    batch, "each", Map.of()));
+            if (ids.size() < jobsMade) {
+                jobs.create(JobLifecycle.admit(job, now.minus(Duration.ofMinutes(19))));
+            }
+            ids.add(job.id());
+        }
+        String name = listing.ref().key().substring(listing.ref().key().lastIndexOf('/') + 1);
+        new io.conveyor.batch.BatchUpdates(batches, clock).apply(scans, batch, List.of(
+                new io.conveyor.batch.BatchEvent.FileArrived(new io.conveyor.batch.BatchFile(name,
+                        io.conveyor.pipeline.PipelineJobs.batchFileVersion(listing.eTag()), 10, null,
+                        now.minus(Duration.ofMinutes(19)).toString()), ids.stream()
+                        .map(id -> new io.conveyor.batch.BatchEvent.Member("each", id)).toList())));
+    }
+
+    @Test
+    void pass_listingsDispatchedIntoListedJobs_sendsNothing() {
+        // Given two listings of a batch, 20 minutes old, that dispatch read into jobs its batch's record names (the
+        // second names the first's one object too: one job, which the record holds as made of the later listing), and
+        // the listed objects in the batch's subfolders
+        io.conveyor.pipeline.Pipeline scans = registerScans();
+        InputObject list = batchFile("inputs/scans/monday/list.txt", Duration.ofMinutes(20));
+        InputObject again = batchFile("inputs/scans/monday/again.txt", Duration.ofMinutes(20));
+        dispatchedListing(scans, list, List.of("images/b.png"), 1);
+        dispatchedListing(scans, again, List.of("images/a.png", "images/b.png"), 2);
+        batchFile("inputs/scans/monday/images/a.png", Duration.ofMinutes(20));
+        batchFile("inputs/scans/monday/images/b.png", Duration.ofMinutes(20));
+
+        // When a pass runs
+        ReconcileReport report = pass();
+
+        // Then no notification is sent again (dispatch would list and read them to make nothing)
+        assertThat(report.inputsListed()).isEqualTo(4);
+        assertThat(redelivered).isEmpty();
+        assertThat(report.jobsRecovered()).isZero();
+    }
+
+    @Test
+    void pass_listingWhoseNotificationWasLostOrWhoseListedJobIsGone_isSentOnceAcrossTwoPasses() {
+        // Given listings of a pipeline with a listed step: one its batch's record does not hold, one whose record names
+        // a job that is not there, one of a batch with no record, one dispatched whole; and the objects they list
+        io.conveyor.pipeline.Pipeline scans = registerScans();
+        InputObject lost = batchFile("inputs/scans/monday/lost.txt", Duration.ofMinutes(20));
+        InputObject half = batchFile("inputs/scans/monday/half.txt", Duration.ofMinutes(20));
+        dispatchedListing(scans, half, List.of("images/c.png", "images/d.png"), 1);
+        InputObject done = batchFile("inputs/scans/monday/list.txt", Duration.ofMinutes(20));
+        dispatchedListing(scans, done, List.of("images/a.png"), 1);
+        InputObject tuesday = batchFile("inputs/scans/tuesday/list.txt", Duration.ofMinutes(20));
+        batchFile("inputs/scans/monday/images/a.png", Duration.ofMinutes(20));
+
+        // When two passes run
+        ReconcileReport first = pass();
+        ReconcileReport second = pass();
+
+        // Then each listing lacking its jobs is sent once, in the first pass; the listed object never by itself
+        assertThat(redelivered).singleElement().satisfies(sent -> assertThat(sent)
+                .containsExactlyInAnyOrder(lost, half, tuesday));
+        assertThat(first.jobsRecovered()).isEqualTo(3);
+        assertThat(second.jobsRecovered()).isZero();
+    }
+
+    @Test
+    void pass_plainBatchFileThatCameAfterItsBatchEnded_sendsNothing() {
+        // Given a batch complete by its marker, whose one file's job exists, and a file that arrived after it ended:
+        // its record keeps it as late, and dispatch made no job of it
+        io.conveyor.pipeline.Pipeline marked = registerPipeline("marked", "{\"pipeline\": \"marked\", \"batches\":"
+                + " {\"complete\": \"marker\"}, \"steps\": [{\"name\": \"count\", \"algorithm\": \"word-count\"}]}");
+        InputObject early = batchFile("inputs/marked/monday/a.txt", Duration.ofMinutes(30));
+        batchFile("inputs/marked/monday/_COMPLETE", Duration.ofMinutes(29));
+        InputObject late = batchFile("inputs/marked/monday/late.txt", Duration.ofMinutes(20));
+        io.conveyor.batch.BatchEvent.FileArrived a = arrivedWithJobs(marked, early, Duration.ofMinutes(30), true);
+        io.conveyor.batch.BatchUpdates updates = new io.conveyor.batch.BatchUpdates(batches, clock);
+        updates.apply(marked, "monday", List.of(a, new io.conveyor.batch.BatchEvent.MarkerArrived(
+                now.minus(Duration.ofMinutes(29)), List.of(a))));
+        updates.apply(marked, "monday", List.of(arrivedWithJobs(marked, late, Duration.ofMinutes(20), false)));
+        assertThat(batches.read("marked", "monday").orElseThrow().record().late()).extracting(
+                io.conveyor.batch.BatchFile::name).containsExactly("late.txt");
+
+        // When two passes run, the second after the first's hold on what it sent is over
+        ReconcileReport first = pass();
+        clock = Clock.fixed(now.plus(Duration.ofDays(2)), ZoneOffset.UTC);
+        ReconcileReport second = pass();
+
+        // Then the late file is never sent again: it makes no job, so there is none to find
+        assertThat(redelivered).isEmpty();
+        assertThat(first.jobsRecovered() + second.jobsRecovered()).isZero();
+    }
+
+    /** A batch file's FileArrived with its first step's jobs, created when {@code made}. */
+    io.conveyor.batch.BatchEvent.FileArrived arrivedWithJobs(io.conveyor.pipeline.Pipeline pipeline, InputObject file,
+                                                             Duration age, boolean made) {
+        String version = io.conveyor.pipeline.PipelineJobs.batchFileVersion(file.eTag());
+        List<io.conveyor.batch.BatchEvent.Member> members = new ArrayList<>();
+        for (io.conveyor.pipeline.PipelineJobs.Made job : io.conveyor.pipeline.PipelineJobs.of(pipeline,
+                pipeline.firstSteps().get(0), "monday", new NewJob.JobInput(file.ref().uri(), version), null,
+                name -> java.util.Optional.of(new NewJob.AlgorithmRevision(name, revision, 3)))) {
+            if (made) {
+                jobs.create(JobLifecycle.admit(job.job(), now.minus(age)));
+            }
+            members.add(new io.conveyor.batch.BatchEvent.Member(pipeline.firstSteps().get(0).name(), job.job().id()));
+        }
+        String name = file.ref().key().substring(file.ref().key().lastIndexOf('/') + 1);
+        return new io.conveyor.batch.BatchEvent.FileArrived(new io.conveyor.batch.BatchFile(name, version, 10, null,
+                now.minus(age).toString()), members);
+    }
+
     @Test
     void pass_inputWithJobYoungOlderThanItsRevisionOrOfUnknownAlgorithm_isLeftAlone() {
         // Given an input with its job, one too young, one written before the algorithm's revision, one of no algorithm

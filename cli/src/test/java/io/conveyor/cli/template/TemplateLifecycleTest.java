@@ -3,6 +3,7 @@ package io.conveyor.cli.template;
 import static io.conveyor.cli.template.TemplateFixtures.map;
 import static io.conveyor.cli.template.TemplateFixtures.template;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.IOException;
 import java.util.List;
@@ -44,7 +45,8 @@ class TemplateLifecycleTest {
         assertThat(variables).containsEntry("CLUSTER_ARN", CLUSTER_ARN)
                 .containsEntry("OUTPUT_BUCKET", new Intrinsic("Ref", "OutputBucket"))
                 .containsEntry("JOBS_QUEUE_URL", new Intrinsic("Ref", "JobsQueue"))
-                .containsEntry("JOB_INDEX_TABLE", new Intrinsic("Ref", "JobIndexTable"));
+                .containsEntry("JOB_INDEX_TABLE", new Intrinsic("Ref", "JobIndexTable"))
+                .containsEntry("INPUT_BUCKET", new Intrinsic("Sub", "${AWS::StackName}-${AWS::AccountId}-${AWS::Region}-in"));
         Map<String, Object> source = map(map(map(properties.get("Events")).get("TaskStateChanges")).get("Properties"));
         assertThat(source.get("FunctionResponseTypes")).isEqualTo(List.of("ReportBatchItemFailures"));
     }
@@ -82,7 +84,15 @@ class TemplateLifecycleTest {
         assertThat(statements).filteredOn(s -> TemplatePoliciesTest.strings(s.get("Action")).contains("sqs:SendMessage"))
                 .singleElement().satisfies(s -> assertThat(s.get("Resource"))
                         .isEqualTo(new Intrinsic("GetAtt", "JobsQueue.Arn")));
+        // It lists the output bucket, and of the input bucket only batches' folders (a later step's listed objects)
+        assertThat(statements).filteredOn(s -> TemplatePoliciesTest.strings(s.get("Action")).contains("s3:ListBucket"))
+                .extracting(s -> s.get("Resource"), s -> s.get("Condition")).containsExactlyInAnyOrder(
+                        tuple(new Intrinsic("GetAtt", "OutputBucket.Arn"), null),
+                        tuple(new Intrinsic("Sub", INPUT_BUCKET_ARN),
+                                Map.of("StringLike", Map.of("s3:prefix", "inputs/*/*/*"))));
     }
+
+    static final String INPUT_BUCKET_ARN = "arn:${AWS::Partition}:s3:::${AWS::StackName}-${AWS::AccountId}-${AWS::Region}-in";
 
     @Test
     void template_dispatch_readsEarlierOutputsForChainsButWritesNoOutputs() throws IOException {

@@ -3,6 +3,7 @@ package io.conveyor.cli.template;
 import static io.conveyor.cli.template.TemplateFixtures.map;
 import static io.conveyor.cli.template.TemplateFixtures.template;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.IOException;
 import java.util.List;
@@ -65,6 +66,12 @@ class TemplateReconcileTest {
                         new Intrinsic("Sub", "${OutputBucket.Arn}/batches/*/*/*/*"),
                         new Intrinsic("Sub", "${OutputBucket.Arn}/open-batches/*"),
                         new Intrinsic("Sub", "${OutputBucket.Arn}/outputs/*/*/*.members/*"));
+        // Of the input bucket it lists only batches' folders (a later step's listed objects), besides the versions
+        assertThat(statements).filteredOn(s -> TemplatePoliciesTest.strings(s.get("Action")).contains("s3:ListBucket"))
+                .extracting(s -> s.get("Resource"), s -> s.get("Condition")).containsExactlyInAnyOrder(
+                        tuple(new Intrinsic("GetAtt", "OutputBucket.Arn"), null),
+                        tuple(new Intrinsic("Sub", TemplateLifecycleTest.INPUT_BUCKET_ARN),
+                                Map.of("StringLike", Map.of("s3:prefix", "inputs/*/*/*"))));
         assertThat(withAction(statements, "s3:DeleteObject").get("Resource"))
                 .isEqualTo(new Intrinsic("Sub", "${OutputBucket.Arn}/open-batches/*"));
         assertThat(withAction(statements, "ecs:DescribeTasks").get("Condition"))

@@ -124,7 +124,8 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, Re
         ObjectStoreRegistry registry = new ObjectStoreRegistry(store, outputBucket);
         JobSignals signals = TaskEventsHandler.signals(aws, env);
         ObjectStorePipelineCatalog pipelines = new ObjectStorePipelineCatalog(store, outputBucket);
-        BatchMemberEnds.Wiring batches = TaskEventsHandler.batches(aws.s3(), aws, outputBucket, jobsQueue, clock);
+        BatchMemberEnds.Wiring batches = TaskEventsHandler.batches(aws.s3(), aws, inputBucket, outputBucket, jobsQueue,
+                clock);
         TaskEventDriver taskEvents = new TaskEventDriver(cluster, jobs, queue, new EcsRunningAttempts(aws.ecs(), cluster),
                 registry, pipelines, store, clock, signals, batches);
         // The reconciler's ticks carry no look: one asks for a look only when none is on its way (the last was lost),

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.conveyor.aws.AwsClients;
 import io.conveyor.aws.S3ArchiveMembers;
+import io.conveyor.aws.S3BatchListings;
 import io.conveyor.aws.DynamoDbJobIndex;
 import io.conveyor.aws.EcsRunningAttempts;
 import io.conveyor.aws.EventBridgeJobStateEvents;
@@ -42,6 +43,8 @@ public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatc
 
     /** The ARN of Conveyor's ECS cluster. */
     static final String CLUSTER_ARN = "CLUSTER_ARN";
+    /** The input bucket: the objects a later step's listing names lie below its batch's folder there. */
+    static final String INPUT_BUCKET = "INPUT_BUCKET";
     /** The bucket of job records, the registry and outputs. */
     static final String OUTPUT_BUCKET = "OUTPUT_BUCKET";
     /** The jobs queue, where retries and chains' next steps go. */
@@ -98,10 +101,14 @@ public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatc
 
 
     /** The function's own configuration. */
-    private record Settings(String cluster, String outputBucket, String jobsQueue, String jobIndex, Environment env) {
+    private record Settings(String cluster, String inputBucket, String outputBucket, String jobsQueue, String jobIndex,
+                            Environment env) {
         static Settings of(Environment env) {
-            return new Settings(env.required(CLUSTER_ARN), env.required(OUTPUT_BUCKET), env.required(JOBS_QUEUE_URL),
-                    env.required(JOB_INDEX_TABLE), env);
+            String cluster = env.required(CLUSTER_ARN);
+            String outputBucket = env.required(OUTPUT_BUCKET);
+            String jobsQueue = env.required(JOBS_QUEUE_URL);
+            String jobIndex = env.required(JOB_INDEX_TABLE);
+            return new Settings(cluster, env.required(INPUT_BUCKET), outputBucket, jobsQueue, jobIndex, env);
         }
     }
 
@@ -119,17 +126,20 @@ public final class TaskEventsHandler implements RequestHandler<SQSEvent, SQSBatc
         return new TaskEventDriver(settings.cluster(), jobs, new SqsJobQueue(aws.sqs(), settings.jobsQueue()),
                 new EcsRunningAttempts(aws.ecs(), settings.cluster()), new ObjectStoreRegistry(store,
                 settings.outputBucket()), new ObjectStorePipelineCatalog(store, settings.outputBucket()), store, clock,
-                signals(aws, settings.env()), batches(s3, aws, settings.outputBucket(), settings.jobsQueue(), clock));
+                signals(aws, settings.env()), batches(s3, aws, settings.inputBucket(), settings.outputBucket(),
+                settings.jobsQueue(), clock));
     }
 
     /**
      * Pipelines' batches: records and gather folders in the output bucket, looks again on the jobs queue, a later
-     * step's archive members unpacked into the output bucket.
+     * step's archive members unpacked into the output bucket, the objects a later step's listing names found below its
+     * batch's folder of the input bucket (the listing itself is read where it lies, in the output bucket).
      */
-    static BatchMemberEnds.Wiring batches(S3Client s3, AwsClients aws, String outputBucket, String jobsQueue,
-                                          Clock clock) {
+    static BatchMemberEnds.Wiring batches(S3Client s3, AwsClients aws, String inputBucket, String outputBucket,
+                                          String jobsQueue, Clock clock) {
         return new BatchMemberEnds.Wiring(new S3BatchStore(s3, outputBucket), new S3GatherFolders(s3, outputBucket),
-                new SqsBatchLooks(aws.sqs(), jobsQueue, clock), new S3ArchiveMembers(s3, outputBucket));
+                new SqsBatchLooks(aws.sqs(), jobsQueue, clock), new S3ArchiveMembers(s3, outputBucket),
+                new S3BatchListings(s3, inputBucket));
     }
 
     @Override

@@ -52,6 +52,7 @@ import org.junit.jupiter.api.Test;
 @AwsEmulator
 class TaskEventsHandlerIT {
 
+    static final String IN = "conveyor-it-in";
     static final String OUT = "conveyor-it-out";
     static final String INDEX = "conveyor-it-job-index";
     static final String CLUSTER = "arn:aws:ecs:us-east-1:123456789012:cluster/conveyor";
@@ -67,7 +68,7 @@ class TaskEventsHandlerIT {
         jobs.create(started(2, "s3://" + OUT + "/outputs/word-count/a.txt/" + JOB + "/"));
         JobIndexTables.create(aws.dynamoDb(), INDEX);
         TaskEventsHandler handler = new TaskEventsHandler(aws, emulator.environment(Map.of(
-                TaskEventsHandler.CLUSTER_ARN, CLUSTER, TaskEventsHandler.OUTPUT_BUCKET, OUT,
+                TaskEventsHandler.CLUSTER_ARN, CLUSTER, TaskEventsHandler.INPUT_BUCKET, IN, TaskEventsHandler.OUTPUT_BUCKET, OUT,
                 TaskEventsHandler.JOBS_QUEUE_URL, jobsQueue, TaskEventsHandler.JOB_INDEX_TABLE, INDEX, TaskEventsHandler.STACK_NAME, "conveyor")));
         SQSEvent event = EventLoader.loadSQSEvent("events/task-events/task-algorithm-failed.json");
 
@@ -98,7 +99,7 @@ class TaskEventsHandlerIT {
         new S3JobStore(aws.s3(), OUT).create(started(2, null));
         JobIndexTables.create(aws.dynamoDb(), INDEX);
         TaskEventsHandler handler = new TaskEventsHandler(aws, emulator.environment(Map.of(
-                TaskEventsHandler.CLUSTER_ARN, CLUSTER, TaskEventsHandler.OUTPUT_BUCKET, OUT,
+                TaskEventsHandler.CLUSTER_ARN, CLUSTER, TaskEventsHandler.INPUT_BUCKET, IN, TaskEventsHandler.OUTPUT_BUCKET, OUT,
                 TaskEventsHandler.JOBS_QUEUE_URL, emulator.endpoint() + "/123456789012/no-such-queue",
                 TaskEventsHandler.JOB_INDEX_TABLE, INDEX, TaskEventsHandler.STACK_NAME, "conveyor")));
         SQSEvent event = EventLoader.loadSQSEvent("events/task-events/task-algorithm-failed.json");
@@ -131,7 +132,7 @@ class TaskEventsHandlerIT {
         jobs.create(cancelled);
         RecordingInterceptor calls = new RecordingInterceptor();
         TaskEventsHandler handler = new TaskEventsHandler(plain.with(calls), emulator.environment(Map.of(
-                TaskEventsHandler.CLUSTER_ARN, CLUSTER, TaskEventsHandler.OUTPUT_BUCKET, OUT,
+                TaskEventsHandler.CLUSTER_ARN, CLUSTER, TaskEventsHandler.INPUT_BUCKET, IN, TaskEventsHandler.OUTPUT_BUCKET, OUT,
                 TaskEventsHandler.JOBS_QUEUE_URL, jobsQueue, TaskEventsHandler.JOB_INDEX_TABLE, INDEX, TaskEventsHandler.STACK_NAME, "conveyor")));
         SQSEvent fixture = EventLoader.loadSQSEvent("events/task-events/task-running-and-stopped.json");
         SQSEvent.SQSMessage running = fixture.getRecords().get(0);
@@ -193,7 +194,7 @@ class TaskEventsHandlerIT {
         aws.s3().putObject(r -> r.bucket(OUT).key(output + "bundle.zip"), RequestBody.fromBytes(zip(
                 Map.of("one.txt", "1", "sub/two.txt", "2 2", "three.txt", "3 3 3"))));
         TaskEventsHandler handler = new TaskEventsHandler(aws, emulator.environment(Map.of(
-                TaskEventsHandler.CLUSTER_ARN, CLUSTER, TaskEventsHandler.OUTPUT_BUCKET, OUT,
+                TaskEventsHandler.CLUSTER_ARN, CLUSTER, TaskEventsHandler.INPUT_BUCKET, IN, TaskEventsHandler.OUTPUT_BUCKET, OUT,
                 TaskEventsHandler.JOBS_QUEUE_URL, jobsQueue, TaskEventsHandler.JOB_INDEX_TABLE, INDEX,
                 TaskEventsHandler.STACK_NAME, "conveyor")));
         SQSEvent event = EventLoader.loadSQSEvent("events/task-events/task-stopped.json");
@@ -225,6 +226,87 @@ class TaskEventsHandlerIT {
         // and each child was sent to dispatch for each delivery (dispatch places a job once)
         assertThat(SqsMessages.receiveBodies(aws.sqs(), jobsQueue, 6)).containsExactlyInAnyOrderElementsOf(
                 java.util.stream.Stream.concat(pack.children().stream(), pack.children().stream()).map(JobMessages::body)
+                        .toList());
+    }
+
+    @Test
+    void handleRequest_outputListingOfAStepBeforeAListedFanOut_makesOneChildPerListedObjectOnceAndTheBatchCountsThem(
+            Emulator emulator) {
+        // Given a pipeline whose step "each" fans out over the objects each output of step "plan" lists, a batch whose
+        // objects lie in its subfolders of the input bucket, its one file's plan job running, and that job's output: a
+        // listing naming a prefix and a key below the batch's folder
+        AwsClients aws = emulator.clients();
+        aws.s3().createBucket(r -> r.bucket(IN));
+        aws.s3().createBucket(r -> r.bucket(OUT));
+        String jobsQueue = aws.sqs().createQueue(r -> r.queueName("jobs")).queueUrl();
+        JobIndexTables.create(aws.dynamoDb(), INDEX);
+        ObjectStoreRegistry registry = new ObjectStoreRegistry(new S3ObjectStore(aws.s3()), OUT);
+        for (String name : List.of("plan", "count")) {
+            registry.save(new AlgorithmRecord(name, AlgorithmRecord.Status.ACTIVE, "s3://in/algorithms/" + name + ".json",
+                    null, "rev-" + name, "arn:aws:ecs:us-east-1:123456789012:task-definition/conveyor-" + name + ":1",
+                    "2026-11-21T00:00:00Z", null, descriptor(name)));
+        }
+        String document = """
+                {"pipeline": "scan", "batches": {"complete": "marker"}, "steps": [
+                 {"name": "plan", "algorithm": "plan"},
+                 {"name": "each", "algorithm": "count", "after": "plan", "fanOut": {"members": "listedPrefix"}},
+                 {"name": "all", "algorithm": "count", "gather": "each"}]}""";
+        String revision = Digests.sha256(document.getBytes(StandardCharsets.UTF_8));
+        registry.save(new PipelineRecord("scan", AlgorithmRecord.Status.ACTIVE, "s3://in/algorithms/scan.json", null,
+                revision, "2026-11-21T00:00:00Z", null, document));
+        for (String key : List.of("a.txt", "images/2026/x.png", "images/y.png", "extra/z.png", "extra/not-listed.png")) {
+            aws.s3().putObject(r -> r.bucket(IN).key("inputs/scan/b1/" + key), RequestBody.fromString(key));
+        }
+        aws.s3().putObject(r -> r.bucket(IN).key("inputs/other/b1/images/elsewhere.png"), RequestBody.fromString("o"));
+        String output = "outputs/scan/b1/plan/a.txt/" + JOB + "/";
+        S3JobStore jobs = new S3JobStore(aws.s3(), OUT);
+        jobs.create(TestRecords.withId(JobFixtures.after(JobFixtures.queued(JobFixtures.job("s3://" + IN
+                + "/inputs/scan/b1/a.txt", "v1", "plan", "rev-plan", 1).withPlace(new PipelinePlace("scan", revision, "b1",
+                "plan", Map.of())).withOutput("s3://" + OUT + "/" + output), Instant.parse("2026-11-21T09:30:00Z")),
+                Instant.parse("2026-11-21T09:31:00Z"), new JobEvent.StartRequested("arn:ci/1")), JOB));
+        Pipeline pipeline = new ObjectStorePipelineCatalog(new S3ObjectStore(aws.s3()), OUT).pipeline("scan").orElseThrow();
+        BatchEvent.FileArrived file = new BatchEvent.FileArrived(new BatchFile("a.txt", "etag:a", 1, null,
+                "2026-11-21T09:30:00Z"), List.of(new BatchEvent.Member("plan", JOB)));
+        new BatchUpdates(new S3BatchStore(aws.s3(), OUT), java.time.Clock.systemUTC()).apply(pipeline, "b1",
+                List.of(file, new BatchEvent.MarkerArrived(Instant.parse("2026-11-21T09:30:01Z"), List.of(file))));
+        aws.s3().putObject(r -> r.bucket(OUT).key(output + "list.txt"), RequestBody.fromString("images/\nextra/z.png\n"));
+        TaskEventsHandler handler = new TaskEventsHandler(aws, emulator.environment(Map.of(
+                TaskEventsHandler.CLUSTER_ARN, CLUSTER, TaskEventsHandler.INPUT_BUCKET, IN, TaskEventsHandler.OUTPUT_BUCKET, OUT,
+                TaskEventsHandler.JOBS_QUEUE_URL, jobsQueue, TaskEventsHandler.JOB_INDEX_TABLE, INDEX,
+                TaskEventsHandler.STACK_NAME, "conveyor")));
+        SQSEvent event = EventLoader.loadSQSEvent("events/task-events/task-stopped.json");
+
+        // When the plan job's task stops well, and its event comes twice
+        assertThat(handler.handleRequest(event, null).getBatchItemFailures()).isEmpty();
+        List<String> first = jobs.get(JOB).orElseThrow().children();
+        assertThat(handler.handleRequest(event, null).getBatchItemFailures()).isEmpty();
+
+        // Then one QUEUED child per listed object, taking it where it lies in the input bucket at its ETag, writing below
+        // the batch's outputs in the output bucket; the same ids both times; the unlisted object and the other
+        // pipeline's are no job
+        JobRecord plan = jobs.get(JOB).orElseThrow();
+        assertThat(plan.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(plan.children()).hasSize(3).containsExactlyInAnyOrderElementsOf(first);
+        List<JobRecord> children = plan.children().stream().map(id -> jobs.get(id).orElseThrow()).toList();
+        assertThat(children).allSatisfy(child -> {
+            assertThat(child.state()).isEqualTo(JobState.QUEUED);
+            assertThat(child.pipeline().step()).isEqualTo("each");
+            assertThat(child.parent()).isEqualTo(JOB);
+            String key = child.input().substring(("s3://" + IN + "/").length());
+            assertThat(child.inputVersion()).isEqualTo("etag:" + aws.s3().headObject(r -> r.bucket(IN).key(key)).eTag()
+                    .replace("\"", ""));
+            assertThat(child.output()).isEqualTo("s3://" + OUT + "/outputs/scan/b1/each/"
+                    + key.substring("inputs/scan/b1/".length()) + "/" + child.id() + "/");
+        }).extracting(JobRecord::input).containsExactlyInAnyOrder("s3://" + IN + "/inputs/scan/b1/images/2026/x.png",
+                "s3://" + IN + "/inputs/scan/b1/images/y.png", "s3://" + IN + "/inputs/scan/b1/extra/z.png");
+        // and the batch counts them as members of step each, not ended yet: no gather runs without them
+        BatchRecord batch = new S3BatchStore(aws.s3(), OUT).read("scan", "b1").orElseThrow().record();
+        assertThat(batch.members("each")).containsOnlyKeys(plan.children());
+        assertThat(batch.unended()).containsOnlyKeys("each");
+        assertThat(batch.gathers()).isEmpty();
+        // and each child was sent to dispatch for each delivery (dispatch places a job once)
+        assertThat(SqsMessages.receiveBodies(aws.sqs(), jobsQueue, 6)).containsExactlyInAnyOrderElementsOf(
+                java.util.stream.Stream.concat(plan.children().stream(), plan.children().stream()).map(JobMessages::body)
                         .toList());
     }
 

@@ -129,6 +129,14 @@ class TaskEventsHandlerTest {
     }
 
     @Test
+    void new_withoutInputBucket_failsAtInitNamingIt() {
+        assertThatThrownBy(() -> new TaskEventsHandler(Environment.of(Map.of(TaskEventsHandler.CLUSTER_ARN, CLUSTER,
+                TaskEventsHandler.OUTPUT_BUCKET, "out", TaskEventsHandler.JOBS_QUEUE_URL, "https://sqs/q",
+                TaskEventsHandler.JOB_INDEX_TABLE, "index", "AWS_REGION", "us-east-1"))))
+                .isInstanceOf(MissingConfigurationException.class).hasMessageContaining("INPUT_BUCKET");
+    }
+
+    @Test
     void new_withoutJobsQueue_failsAtInitNamingIt() {
         assertThatThrownBy(() -> new TaskEventsHandler(Environment.of(Map.of(TaskEventsHandler.CLUSTER_ARN, CLUSTER,
                 TaskEventsHandler.OUTPUT_BUCKET, "out", "AWS_REGION", "us-east-1"))))
