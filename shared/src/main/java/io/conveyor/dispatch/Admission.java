@@ -2,9 +2,7 @@ package io.conveyor.dispatch;
 
 import io.conveyor.batch.BatchDriver;
 import io.conveyor.batch.BatchEvent;
-import io.conveyor.batch.BatchStore;
 import io.conveyor.batch.BatchUpdates;
-import io.conveyor.batch.GatherFolders;
 import io.conveyor.descriptor.Descriptor;
 import io.conveyor.jobs.JobEvent;
 import io.conveyor.jobs.JobRecord;
@@ -16,7 +14,6 @@ import io.conveyor.jobs.PipelinePlace;
 import io.conveyor.jobs.Transition;
 import io.conveyor.pipeline.Pipeline;
 import io.conveyor.pipeline.PipelineCatalog;
-import io.conveyor.pipeline.PipelineJobs;
 import io.conveyor.registration.AlgorithmRecord;
 import io.conveyor.registration.AlgorithmRegistry;
 import io.conveyor.storage.BucketLayout;
@@ -84,26 +81,6 @@ final class Admission {
                 }, wiring.later());
         this.batchFiles = batches == null ? null : new PipelineAdmission(this::algorithm, inputs, updates, outputBucket,
                 batches, wiring.members(), wiring.listings(), clock);
-    }
-
-    /**
-     * How dispatch keeps pipelines' batches: their records, gathers' folders, where a look again goes, where
-     * archives' members are unpacked, and where a listing's objects are found (by the bucket of its batch).
-     */
-    record BatchWiring(BatchStore store, GatherFolders folders, BatchDriver.LookAgainLater later,
-                       PipelineJobs.Members members,
-                       java.util.function.Function<String, PipelineJobs.Listings> listings) {
-        BatchWiring {
-            Objects.requireNonNull(store, "store");
-            Objects.requireNonNull(folders, "folders");
-            Objects.requireNonNull(later, "later");
-            Objects.requireNonNull(members, "members");
-            Objects.requireNonNull(listings, "listings");
-        }
-
-        BatchWiring(BatchStore store, GatherFolders folders, BatchDriver.LookAgainLater later) {
-            this(store, folders, later, PipelineJobs.Members.NONE, bucket -> PipelineJobs.Listings.NONE);
-        }
     }
 
     /**

@@ -56,7 +56,7 @@ public final class Dispatcher {
     private final Placement placement;
     private final CapacityRequests capacity;
     private final Runnable afterBatch;
-    private final Admission.BatchWiring batchWiring;
+    private final BatchWiring batchWiring;
     private final Clock clock;
 
     private Dispatcher(Builder b) {
@@ -64,7 +64,7 @@ public final class Dispatcher {
             throw new IllegalStateException("a dispatcher given pipelines needs their batches' store (batches(...))");
         }
         this.batchWiring = b.batchStore == null ? null
-                : new Admission.BatchWiring(b.batchStore, b.gatherFolders, b.lookAgain, b.archiveMembers, b.listings);
+                : new BatchWiring(b.batchStore, b.gatherFolders, b.lookAgain, b.archiveMembers, b.listings);
         this.clock = b.clock;
         this.registry = Objects.requireNonNull(b.registry, "registry");
         this.pipelines = b.pipelines;

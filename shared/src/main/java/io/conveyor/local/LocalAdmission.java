@@ -194,20 +194,6 @@ final class LocalAdmission {
     }
 
     /**
-     * A file below {@code inbox/<pipeline>/<batch>/}: {@code name} its path below the batch's folder; a control
-     * file ({@code _manifest.json}, {@code _COMPLETE}) directly in it, or a file of a subfolder (no batch file).
-     */
-    record InBatch(Pipeline pipeline, String batch, String name, Path file) {
-        boolean control() {
-            return io.conveyor.pipeline.BatchRule.isBatchControl(name);
-        }
-
-        boolean nested() {
-            return Path.of(name).getNameCount() > 1;
-        }
-    }
-
-    /**
      * The jobs of an inbox file below {@code inbox/<folder>/}: where the folder names a pipeline, those of a
      * batch's file for the pipeline's first steps (a file directly under the pipeline's folder is refused; a
      * batch's {@code _manifest.json} and {@code _COMPLETE} are no inputs of a step); else the job of the

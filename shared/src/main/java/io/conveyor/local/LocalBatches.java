@@ -65,7 +65,7 @@ final class LocalBatches {
      *
      * @return the ids of jobs an earlier run made of it
      */
-    List<String> arrived(LocalAdmission.InBatch in, List<LocalAdmission.Admitted> jobs) throws IOException {
+    List<String> arrived(InBatch in, List<LocalAdmission.Admitted> jobs) throws IOException {
         Pipeline pipeline = in.pipeline();
         Optional<BatchRecord> record = store.read(pipeline.name(), in.batch()).map(BatchStore.Versioned::record);
         List<BatchDriver.Pending> pending = new ArrayList<>();
@@ -101,7 +101,7 @@ final class LocalBatches {
      * The batch folder's files when the marker is seen, those the scanner has not taken yet included, each with
      * the jobs it becomes (made now; taken later, the file finds them made).
      */
-    private List<BatchEvent.FileArrived> listing(LocalAdmission.InBatch in, Optional<BatchRecord> record,
+    private List<BatchEvent.FileArrived> listing(InBatch in, Optional<BatchRecord> record,
                                                  List<BatchDriver.Pending> pending, List<String> earlier)
             throws IOException {
         List<BatchEvent.FileArrived> listed = new ArrayList<>();
