@@ -3,15 +3,20 @@ package io.conveyor.aws;
 import io.conveyor.config.Environment;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.DefaultRetryStrategy;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -166,16 +171,14 @@ public final class AwsClients {
      * them can still find ECS's bucket empty (the sandbox's burst with {@code --fault ecs-rate} saw it).
      */
     public EcsClient ecsForStarts() {
-        java.util.function.Predicate<Throwable> throttled = e -> e instanceof software.amazon.awssdk.core.exception
-                .SdkServiceException service && service.isThrottlingException();
-        software.amazon.awssdk.retries.api.BackoffStrategy backoff = software.amazon.awssdk.retries.api.BackoffStrategy
-                .exponentialDelay(java.time.Duration.ofMillis(250), java.time.Duration.ofSeconds(4));
+        Predicate<Throwable> throttled = e -> e instanceof SdkServiceException service && service.isThrottlingException();
+        BackoffStrategy backoff = BackoffStrategy.exponentialDelay(Duration.ofMillis(250), Duration.ofSeconds(4));
         software.amazon.awssdk.services.ecs.EcsClientBuilder builder = configure(EcsClient.builder());
         builder.overrideConfiguration(o -> o.executionInterceptors(interceptors)
-                .retryStrategy(software.amazon.awssdk.retries.DefaultRetryStrategy.standardStrategyBuilder()
-                        .retryOnException(throttled).treatAsThrottling(throttled).maxAttempts(START_ATTEMPTS)
-                        .backoffStrategy(backoff).throttlingBackoffStrategy(backoff).circuitBreakerEnabled(false)
-                        .useClientDefaults(false).build()));
+                .retryStrategy(DefaultRetryStrategy.standardStrategyBuilder().retryOnException(throttled)
+                        .treatAsThrottling(throttled).maxAttempts(START_ATTEMPTS).backoffStrategy(backoff)
+                        .throttlingBackoffStrategy(backoff).circuitBreakerEnabled(false).useClientDefaults(false)
+                        .build()));
         return priming.track(builder.build());
     }
 
