@@ -109,7 +109,7 @@ public final class SandboxBenchmark {
         return times;
     }
 
-    private static JobRecord record(S3Client s3, String bucket, String id) {
+    static JobRecord record(S3Client s3, String bucket, String id) {
         try {
             return Json.mapper().readValue(s3.getObjectAsBytes(r -> r.bucket(bucket).key("jobs/" + id + ".json"))
                     .asByteArray(), JobRecord.class);
@@ -120,7 +120,7 @@ public final class SandboxBenchmark {
         }
     }
 
-    private static String awaitRevision(S3Client s3, String out) throws InterruptedException {
+    static String awaitRevision(S3Client s3, String out) throws InterruptedException {
         for (int i = 0; i < 600; i++) {
             try {
                 return Json.mapper().readTree(s3.getObjectAsBytes(r -> r.bucket(out).key("registry/algorithms/tiny.json"))

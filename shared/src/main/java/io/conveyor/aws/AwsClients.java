@@ -3,15 +3,20 @@ package io.conveyor.aws;
 import io.conveyor.config.Environment;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.DefaultRetryStrategy;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -31,6 +36,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 public final class AwsClients {
 
+    /** How many times {@link #ecsForStarts()} sends a StartTask that ECS keeps throttling. */
+    public static final int START_ATTEMPTS = 4;
     /** Set by the Lambda runtime; set it yourself elsewhere. */
     public static final String REGION_VARIABLE = "AWS_REGION";
     /** Optional: an emulator's URL. Never set on AWS. */
@@ -152,6 +159,26 @@ public final class AwsClients {
         software.amazon.awssdk.services.ecs.EcsClientBuilder builder = configure(EcsClient.builder());
         builder.overrideConfiguration(o -> o.executionInterceptors(interceptors)
                 .retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry()));
+        return priming.track(builder.build());
+    }
+
+    /**
+     * A new ECS client for StartTask that retries a throttled call only (up to {@value #START_ATTEMPTS}
+     * attempts, backing off 250 ms, doubling, with jitter): ECS refuses a throttled call before it starts
+     * anything, so trying it again cannot start a second task. A call whose answer was lost or that met a
+     * server error is never retried: the caller decides (it checks for the task first). Dispatch paces its
+     * starts within ECS's rate, but calls reach ECS later than they were paced, unevenly, and a burst of
+     * them can still find ECS's bucket empty (the sandbox's burst with {@code --fault ecs-rate} saw it).
+     */
+    public EcsClient ecsForStarts() {
+        Predicate<Throwable> throttled = e -> e instanceof SdkServiceException service && service.isThrottlingException();
+        BackoffStrategy backoff = BackoffStrategy.exponentialDelay(Duration.ofMillis(250), Duration.ofSeconds(4));
+        software.amazon.awssdk.services.ecs.EcsClientBuilder builder = configure(EcsClient.builder());
+        builder.overrideConfiguration(o -> o.executionInterceptors(interceptors)
+                .retryStrategy(DefaultRetryStrategy.standardStrategyBuilder().retryOnException(throttled)
+                        .treatAsThrottling(throttled).maxAttempts(START_ATTEMPTS).backoffStrategy(backoff)
+                        .throttlingBackoffStrategy(backoff).circuitBreakerEnabled(false).useClientDefaults(false)
+                        .build()));
         return priming.track(builder.build());
     }
 

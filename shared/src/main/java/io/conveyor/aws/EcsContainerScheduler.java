@@ -42,8 +42,8 @@ public final class EcsContainerScheduler implements ContainerScheduler, TaskLaun
     }
 
     /**
-     * @param starts the client StartTask goes through: one without retries
-     *               ({@link AwsClients#ecsWithoutRetries()}), so a lost answer is never retried into a
+     * @param starts the client StartTask goes through: one that retries only throttled calls
+     *               ({@link AwsClients#ecsForStarts()}), so a lost answer is never retried into a
      *               second task
      */
     public EcsContainerScheduler(EcsClient ecs, EcsClient starts, String cluster) {

@@ -64,8 +64,8 @@ class PrimingTest {
         // Given every client a function may build, behind a network that records and refuses
         // (held, as a handler holds its clients: priming keeps them only weakly)
         AwsClients aws = clients();
-        List<Object> held = List.of(aws.s3(), aws.sqs(), aws.ecs(), aws.ecsWithoutRetries(), aws.dynamoDb(),
-                aws.eventBridge(), aws.cloudWatch(), aws.ec2());
+        List<Object> held = List.of(aws.s3(), aws.sqs(), aws.ecs(), aws.ecsWithoutRetries(), aws.ecsForStarts(),
+                aws.dynamoDb(), aws.eventBridge(), aws.cloudWatch(), aws.ec2());
 
         // When the clients are primed
         aws.priming().prime();

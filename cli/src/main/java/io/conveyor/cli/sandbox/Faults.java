@@ -31,10 +31,14 @@ public final class Faults {
      * @param failed            service → share of its calls answered with a server error after they ran
      * @param killBatch         the batch (counting those of two messages or more, from 1) whose invocation dies
      *                          mid-batch whatever the draw, or 0: a run that must kill one handler, once
+     * @param ecsRate           ECS's limit on task starts for the account ({@link EcsStartLimit}), or
+     *                          {@link EcsStartLimit.Rate#OFF}
      */
     public record Settings(double dropFraction, double duplicateFraction, double killFraction, long seed,
-                           Map<String, Double> throttled, Map<String, Double> failed, int killBatch) {
+                           Map<String, Double> throttled, Map<String, Double> failed, int killBatch,
+                           EcsStartLimit.Rate ecsRate) {
         public Settings {
+            java.util.Objects.requireNonNull(ecsRate, "ecsRate");
             if (killBatch < 0) {
                 throw new IllegalArgumentException("--fault kill-batch=" + killBatch + ": a batch's number, 1 or more");
             }
@@ -45,6 +49,13 @@ public final class Faults {
             failed.forEach((service, fraction) -> check("error=" + service, fraction));
             throttled = Map.copyOf(throttled);
             failed = Map.copyOf(failed);
+        }
+
+        /** No limit on ECS's task starts. */
+        public Settings(double dropFraction, double duplicateFraction, double killFraction, long seed,
+                        Map<String, Double> throttled, Map<String, Double> failed, int killBatch) {
+            this(dropFraction, duplicateFraction, killFraction, seed, throttled, failed, killBatch,
+                    EcsStartLimit.Rate.OFF);
         }
 
         /** Fractions only. */
@@ -60,16 +71,21 @@ public final class Faults {
 
         /** The same, and the {@code n}th batch of two messages or more killed mid-batch. */
         public Settings withKillBatch(int n) {
-            return new Settings(dropFraction, duplicateFraction, killFraction, seed, throttled, failed, n);
+            return new Settings(dropFraction, duplicateFraction, killFraction, seed, throttled, failed, n, ecsRate);
+        }
+
+        /** The same, and ECS's task starts limited to {@code rate} for the account. */
+        public Settings withEcsRate(EcsStartLimit.Rate rate) {
+            return new Settings(dropFraction, duplicateFraction, killFraction, seed, throttled, failed, killBatch, rate);
         }
 
         boolean none() {
             return dropFraction == 0 && duplicateFraction == 0 && killFraction == 0 && killBatch == 0;
         }
 
-        /** Whether any service's calls are to fail. */
+        /** Whether any service's calls are to fail (or may be throttled for their rate). */
         boolean callFaults() {
-            return throttled.values().stream().anyMatch(f -> f > 0) || failed.values().stream().anyMatch(f -> f > 0);
+            return ecsRate.on() || throttled.values().stream().anyMatch(f -> f > 0) || failed.values().stream().anyMatch(f -> f > 0);
         }
     }
 
@@ -84,11 +100,14 @@ public final class Faults {
     private final Settings settings;
     private final Random random;
     private final Map<String, AtomicLong> injected = new ConcurrentHashMap<>();
+    /** ECS's limit on task starts, or {@code null} when there is none. */
+    private final EcsStartLimit ecsStarts;
     private int batchesOfTwoOrMore;
 
     public Faults(Settings settings) {
         this.settings = settings;
         this.random = new Random(settings.seed());
+        this.ecsStarts = settings.ecsRate().on() ? new EcsStartLimit(settings.ecsRate()) : null;
     }
 
     public Settings settings() {
@@ -103,7 +122,8 @@ public final class Faults {
 
     /**
      * Faults from {@code --fault NAME=VALUE} words: {@code drop=F}, {@code duplicate=F},
-     * {@code kill-handler=F}, {@code kill-batch=N}, {@code throttle=SERVICE:F}, {@code error=SERVICE:F}, {@code seed=N}.
+     * {@code kill-handler=F}, {@code kill-batch=N}, {@code throttle=SERVICE:F}, {@code error=SERVICE:F}, {@code seed=N},
+     * {@code ecs-rate=RATE/BURST}.
      */
     public static Settings parse(List<String> settings) {
         double drop = 0;
@@ -113,11 +133,12 @@ public final class Faults {
         long seed = 1;
         Map<String, Double> throttled = new TreeMap<>();
         Map<String, Double> failed = new TreeMap<>();
+        EcsStartLimit.Rate ecsRate = EcsStartLimit.Rate.OFF;
         for (String setting : settings) {
             int equals = setting.indexOf('=');
             if (equals <= 0) {
                 throw new IllegalArgumentException("--fault " + setting + ": expected NAME=VALUE (drop, duplicate, "
-                        + "kill-handler, kill-batch, throttle, error, seed)");
+                        + "kill-handler, kill-batch, throttle, error, seed, ecs-rate)");
             }
             String name = setting.substring(0, equals).toLowerCase(Locale.ROOT);
             String value = setting.substring(equals + 1);
@@ -128,6 +149,7 @@ public final class Faults {
                     case "kill-handler" -> kill = Double.parseDouble(value);
                     case "kill-batch" -> killBatch = Integer.parseInt(value);
                     case "seed" -> seed = Long.parseLong(value);
+                    case "ecs-rate" -> ecsRate = EcsStartLimit.Rate.parse(value);
                     case "throttle", "error" -> {
                         int colon = value.indexOf(':');
                         if (colon <= 0) {
@@ -138,17 +160,30 @@ public final class Faults {
                                 .toLowerCase(Locale.ROOT), Double.parseDouble(value.substring(colon + 1)));
                     }
                     default -> throw new IllegalArgumentException("--fault " + setting + ": unknown fault '" + name
-                            + "' (drop, duplicate, kill-handler, kill-batch, throttle, error, seed)");
+                            + "' (drop, duplicate, kill-handler, kill-batch, throttle, error, seed, ecs-rate)");
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("--fault " + setting + ": '" + value + "' is not a number", e);
             }
         }
-        return new Settings(drop, duplicate, kill, seed, throttled, failed, killBatch);
+        return new Settings(drop, duplicate, kill, seed, throttled, failed, killBatch, ecsRate);
     }
 
     /** Decides the fault of one call to a service. */
-    synchronized CallFault call(String service) {
+    CallFault call(String service) {
+        return call(service, "");
+    }
+
+    /**
+     * Decides the fault of one call to a service's operation ({@code StartTask}, …): a task start over ECS's
+     * rate is throttled first (counted as {@code ecs-rate}), then the drawn faults apply.
+     */
+    synchronized CallFault call(String service, String operation) {
+        if (ecsStarts != null && "ecs".equals(service) && EcsStartLimit.STARTS.contains(operation)
+                && !ecsStarts.take()) {
+            count("ecs-rate");
+            return CallFault.THROTTLED;
+        }
         double draw = random.nextDouble();
         double throttle = settings.throttled().getOrDefault(service, 0.0);
         if (draw < throttle) {
@@ -160,6 +195,11 @@ public final class Faults {
             return CallFault.FAILED;
         }
         return CallFault.NONE;
+    }
+
+    /** What ECS's limit on task starts saw (all zero when there is none). */
+    public EcsStartLimit.Seen ecsStarts() {
+        return ecsStarts == null ? new EcsStartLimit.Seen(0, 0, 0) : ecsStarts.seen();
     }
 
     /** How many faults of each kind were injected so far (e.g. {@code drop}, {@code throttle=ecs}). */

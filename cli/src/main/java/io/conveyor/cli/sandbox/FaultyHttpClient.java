@@ -35,7 +35,7 @@ final class FaultyHttpClient implements SdkHttpClient {
     @Override
     public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
         String service = service(request.httpRequest()).orElse("");
-        return switch (faults.call(service)) {
+        return switch (faults.call(service, operation(request.httpRequest()))) {
             case NONE -> delegate.prepareRequest(request);
             case THROTTLED -> throttled(service);
             case FAILED -> {
@@ -67,6 +67,15 @@ final class FaultyHttpClient implements SdkHttpClient {
     static Optional<String> service(SdkHttpRequest request) {
         return request.firstMatchingHeader("Authorization").map(SCOPE::matcher).filter(Matcher::find)
                 .map(matcher -> matcher.group(1));
+    }
+
+    /**
+     * The operation a JSON-protocol request calls ({@code StartTask} of
+     * {@code X-Amz-Target: AmazonEC2ContainerServiceV20141113.StartTask}), or {@code ""}.
+     */
+    static String operation(SdkHttpRequest request) {
+        return request.firstMatchingHeader("X-Amz-Target").map(target -> target.substring(target.lastIndexOf('.') + 1))
+                .orElse("");
     }
 
     /** How AWS says "too many calls": S3's 503 SlowDown, EC2's RequestLimitExceeded, the JSON services' ThrottlingException. */

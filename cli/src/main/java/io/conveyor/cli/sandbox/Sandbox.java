@@ -287,6 +287,11 @@ public final class Sandbox implements AutoCloseable {
         return faults.injected();
     }
 
+    /** What the limit on ECS's task starts saw ({@code --fault ecs-rate}), all zero when it is off. */
+    public EcsStartLimit.Seen ecsStarts() {
+        return faults.ecsStarts();
+    }
+
     /** Runs a function's schedule once now (fleet-monitor's heartbeat, without waiting for it). */
     public void tick(String functionLogicalId) {
         SandboxFunction function = functions.get(functionLogicalId);

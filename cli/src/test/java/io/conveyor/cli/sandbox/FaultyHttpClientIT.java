@@ -2,6 +2,7 @@ package io.conveyor.cli.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.conveyor.aws.AwsClients;
 import io.conveyor.testing.AwsEmulator;
@@ -76,6 +77,40 @@ class FaultyHttpClientIT {
             assertThatThrownBy(() -> s3.listBuckets()).isInstanceOf(S3Exception.class)
                     .satisfies(e -> assertThat(((S3Exception) e).awsErrorDetails().errorCode()).isEqualTo("SlowDown"));
             assertThat(faults.injected().get("throttle=s3")).isGreaterThan(1L).as("the SDK tried again");
+        }
+    }
+
+    @Test
+    void startsOverEcsRate_areAnsweredAsEcsThrottlesAndTheSdkRetriesThem(Emulator emulator) {
+        // Given ECS's task starts limited to one a second with a burst of one
+        Faults faults = new Faults(Faults.NONE.withEcsRate(new EcsStartLimit.Rate(1, 1)));
+        AwsClients clients = faulty(emulator, faults);
+        try (EcsClient once = clients.ecsWithoutRetries(); EcsClient retrying = clients.ecs()) {
+            once.createCluster(r -> r.clusterName("rated"));
+
+            // When two StartTask calls come at once (the task definition is unknown: moto's answer is an error)
+            Throwable first = catchThrowable(() -> once.startTask(r -> r.cluster("rated").taskDefinition("nope:1")
+                    .containerInstances("i-1")));
+            Throwable second = catchThrowable(() -> once.startTask(r -> r.cluster("rated").taskDefinition("nope:1")
+                    .containerInstances("i-1")));
+            // and a third through a client with the SDK's retries
+            Throwable retried = catchThrowable(() -> retrying.startTask(r -> r.cluster("rated")
+                    .taskDefinition("nope:1").containerInstances("i-1")));
+
+            // Then the first reached moto, the second was throttled as ECS throttles (HTTP 400, ThrottlingException)
+            assertThat(first).isInstanceOf(EcsException.class)
+                    .satisfies(e -> assertThat(((EcsException) e).isThrottlingException()).isFalse());
+            assertThat(second).isInstanceOf(EcsException.class).satisfies(e -> {
+                EcsException ecs = (EcsException) e;
+                assertThat(ecs.statusCode()).isEqualTo(400);
+                assertThat(ecs.awsErrorDetails().errorCode()).isEqualTo("ThrottlingException");
+                assertThat(ecs.isThrottlingException()).isTrue();
+            });
+            // and the SDK's retries waited for the bucket's next token and reached moto
+            assertThat(retried).isInstanceOf(EcsException.class)
+                    .satisfies(e -> assertThat(((EcsException) e).isThrottlingException()).isFalse());
+            assertThat(faults.ecsStarts().calls() - faults.ecsStarts().throttled()).isEqualTo(2);
+            assertThat(faults.injected().get("ecs-rate")).isEqualTo(faults.ecsStarts().throttled()).isGreaterThan(1L);
         }
     }
 }

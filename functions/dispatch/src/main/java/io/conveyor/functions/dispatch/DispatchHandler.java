@@ -134,7 +134,7 @@ public final class DispatchHandler implements RequestHandler<SQSEvent, SQSBatchR
         String outputBucket = env.required(OUTPUT_BUCKET);
         String cluster = env.required(CLUSTER_NAME);
         S3ObjectStore store = new S3ObjectStore(s3);
-        EcsContainerScheduler ecs = new EcsContainerScheduler(aws.ecs(), aws.ecsWithoutRetries(), cluster);
+        EcsContainerScheduler ecs = new EcsContainerScheduler(aws.ecs(), aws.ecsForStarts(), cluster);
         // A batch's index writes go in one transaction after it (a tenth of a call per job at a batch of 10).
         IndexedJobStore jobs = IndexedJobStore.holdingIndexWrites(new S3JobStore(s3, outputBucket),
                 new DynamoDbJobIndex(aws.dynamoDb(), env.required(JOB_INDEX_TABLE), clock));
