@@ -148,8 +148,9 @@ class InvokeIT {
         Path malformed = dir.resolve("malformed.json");
         Files.writeString(malformed, "{\n  \"Records\": [\n");
         Path envVars = dir.resolve("env.json");
-        Files.writeString(envVars, "{\"TaskEventsFunction\": {\"CLUSTER_ARN\": \"arn:x\", \"OUTPUT_BUCKET\": \"b\", "
-                + "\"JOBS_QUEUE_URL\": \"https://q\", \"JOB_INDEX_TABLE\": \"t\", \"STACK_NAME\": \"s\", \"NOT_DECLARED\": \"1\"}}");
+        Files.writeString(envVars, "{\"TaskEventsFunction\": {\"CLUSTER_ARN\": \"arn:x\", \"INPUT_BUCKET\": \"i\", "
+                + "\"OUTPUT_BUCKET\": \"b\", \"JOBS_QUEUE_URL\": \"https://q\", \"JOB_INDEX_TABLE\": \"t\", \"STACK_NAME\": \"s\", "
+                + "\"NOT_DECLARED\": \"1\"}}");
 
         Run unknown = invoke(emulator, "nope", "--event", event("fleet-monitor/scheduled.json"));
         Run missing = invoke(emulator, "dispatch", "--event", dir.resolve("absent.json").toString());
