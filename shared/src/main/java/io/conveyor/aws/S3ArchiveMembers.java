@@ -88,7 +88,7 @@ public final class S3ArchiveMembers implements PipelineJobs.Members {
             });
         }
         return paths.stream().sorted().map(path -> new NewJob.JobInput(new ObjectRef(bucket, prefix + path).uri(),
-                "etag:" + S3Keys.unquote(eTags.get(prefix + path)))).toList();
+                PipelineJobs.batchFileVersion(S3Keys.unquote(eTags.get(prefix + path))))).toList();
     }
 
     /** A member's key must fit S3's limit with room to spare for nothing else: it is an input, not an output. */
@@ -103,8 +103,7 @@ public final class S3ArchiveMembers implements PipelineJobs.Members {
     private List<String> read(ObjectRef ref, String version, ArchiveEntries.Kind kind, ArchiveEntries entries,
                               ArchiveEntries.Sink sink) throws PipelineJobs.UnpackException {
         // If-Match with the ETag quoted, as S3 sends it (moto compares the quoted form only).
-        String eTag = version.startsWith("etag:") ? "\"" + S3Keys.unquote(version.substring("etag:".length())) + "\""
-                : null;
+        String eTag = PipelineJobs.batchFileETag(version).map(tag -> "\"" + S3Keys.unquote(tag) + "\"").orElse(null);
         try (InputStream raw = new BufferedInputStream(s3.getObject(r -> r.bucket(ref.bucket()).key(ref.key())
                 .ifMatch(eTag)), 64 * 1024)) {
             return entries.read(raw, kind, sink);

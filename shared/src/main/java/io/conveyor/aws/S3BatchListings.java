@@ -37,7 +37,7 @@ public final class S3BatchListings implements PipelineJobs.Listings {
     @Override
     public byte[] read(NewJob.JobInput listing, int max) throws PipelineJobs.UnpackException {
         ObjectRef ref = ObjectRef.parse(listing.location());
-        String eTag = listing.version().startsWith("etag:") ? listing.version().substring("etag:".length()) : null;
+        String eTag = PipelineJobs.batchFileETag(listing.version()).orElse(null);
         try {
             return s3.getObjectAsBytes(r -> r.bucket(ref.bucket()).key(ref.key()).range("bytes=0-" + max)
                     .ifMatch(eTag == null ? null : "\"" + eTag + "\"")).asByteArray();

@@ -196,7 +196,7 @@ final class PipelineAdmission {
                 PipelineJobs.Listed object = listed.get(made.job().input().location());
                 BatchDriver.Pending job = object == null ? pending(made, input, inBatch)
                         : pending(made, new StoredObject(ObjectRef.parse(object.input().location()), null,
-                        object.input().version().substring("etag:".length()), object.size()), object.path());
+                        PipelineJobs.batchFileETag(object.input().version()).orElseThrow(), object.size()), object.path());
                 pending.add(job);
                 members.add(job.member());
             }
@@ -239,8 +239,8 @@ final class PipelineAdmission {
         // An archive's member lies at its own key (its size is checked when it is placed, as every input's is).
         boolean member = !made.job().input().location().equals(file.ref().uri());
         ObjectRef at = ObjectRef.parse(made.job().input().location());
-        StoredObject input = member ? new StoredObject(at, null, made.job().input().version().substring("etag:"
-                .length()), 0) : file;
+        StoredObject input = member ? new StoredObject(at, null,
+                PipelineJobs.batchFileETag(made.job().input().version()).orElseThrow(), 0) : file;
         String rest = member ? BucketLayout.restInBatch(at.key(), place.pipeline(), place.batch()) : inBatch;
         NewJob job = made.job().withOutput("s3://" + outputBucket + "/" + BucketLayout.pipelineOutputPrefix(
                 place.pipeline(), place.batch(), place.step(), rest, made.job().id()));
