@@ -102,7 +102,8 @@ public final class EcsContainerScheduler implements ContainerScheduler, TaskLaun
         } catch (EcsException e) {
             String reason = errorCode(e) + " (HTTP " + e.statusCode() + "): " + e.getMessage();
             if (e.isThrottlingException()) {
-                return new TaskStart.Result.Refused(reason, true);  // refused before anything was started
+                // refused before anything was started
+                return new TaskStart.Result.Refused(reason, true, TaskStart.Result.Why.THROTTLED);
             }
             if (e.statusCode() >= 500) {
                 return new TaskStart.Result.Unknown(reason);
@@ -110,7 +111,8 @@ public final class EcsContainerScheduler implements ContainerScheduler, TaskLaun
             if ("AccessDeniedException".equals(errorCode(e))) {
                 throw e;  // Conveyor's own permissions are wrong: no job's fault, so no job fails for it.
             }
-            return new TaskStart.Result.Refused(reason, false);
+            return new TaskStart.Result.Refused(reason, false, definitionGone(e) ? TaskStart.Result.Why.DEFINITION_GONE
+                    : TaskStart.Result.Why.OTHER);
         } catch (SdkClientException e) {
             // No answer (a timeout, a broken connection): the task may exist.
             return new TaskStart.Result.Unknown("no answer from ECS: " + e.getMessage());
@@ -125,7 +127,20 @@ public final class EcsContainerScheduler implements ContainerScheduler, TaskLaun
     static TaskStart.Result refusal(String reason, String detail, String arn) {
         String text = (reason == null ? "unknown failure" : reason) + (detail == null ? "" : " (" + detail + ")")
                 + (arn == null ? "" : " on " + arn);
-        return new TaskStart.Result.Refused(text, true);
+        return new TaskStart.Result.Refused(text, true, TaskStart.Result.Why.INSTANCE);
+    }
+
+    /**
+     * Whether ECS refused a start because its task definition can start no task: deregistered ("TaskDefinition is
+     * inactive", an InvalidParameterException) or unknown ("TaskDefinition not found.", "Unable to describe task
+     * definition.", ClientExceptions). ECS gives these no error code of their own, so its message is read.
+     */
+    static boolean definitionGone(EcsException e) {
+        String message = e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null ? e.getMessage()
+                : e.awsErrorDetails().errorMessage();
+        String text = String.valueOf(message).toLowerCase(java.util.Locale.ROOT);
+        return text.contains("taskdefinition is inactive") || text.contains("taskdefinition not found")
+                || text.contains("unable to describe task definition");
     }
 
     @Override

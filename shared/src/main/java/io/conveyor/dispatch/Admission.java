@@ -15,7 +15,6 @@ import io.conveyor.jobs.Transition;
 import io.conveyor.pipeline.Pipeline;
 import io.conveyor.pipeline.PipelineCatalog;
 import io.conveyor.registration.AlgorithmRecord;
-import io.conveyor.registration.AlgorithmRegistry;
 import io.conveyor.storage.BucketLayout;
 import io.conveyor.storage.ObjectRef;
 import io.conveyor.storage.ObjectStore;
@@ -51,12 +50,11 @@ final class Admission {
 
     private static final Logger LOG = LoggerFactory.getLogger(Admission.class);
 
-    private final AlgorithmRegistry registry;
     private final ObjectStore inputs;
     private final JobUpdates updates;
     private final String outputBucket;
-    /** Algorithms looked up in this batch: each is read once per batch. */
-    private final Map<String, Optional<AlgorithmRecord>> algorithms = new HashMap<>();
+    /** The algorithms' records this batch uses: a pipeline's read once in it, others also taken while fresh. */
+    private final RecentAlgorithms.InBatch algorithms;
     /** Pipelines looked up in this batch: each is read once per batch. */
     private final Map<String, Optional<Pipeline>> pipelines = new HashMap<>();
     private final PipelineCatalog catalog;
@@ -66,9 +64,9 @@ final class Admission {
     private final Set<String> made = new LinkedHashSet<>();
 
     /** One admission per batch (of messages); {@code wiring} is how pipelines' batches are kept, or {@code null}. */
-    Admission(AlgorithmRegistry registry, PipelineCatalog catalog, ObjectStore inputs, JobUpdates updates,
+    Admission(RecentAlgorithms.InBatch algorithms, PipelineCatalog catalog, ObjectStore inputs, JobUpdates updates,
               String outputBucket, BatchWiring wiring, Clock clock) {
-        this.registry = Objects.requireNonNull(registry, "registry");
+        this.algorithms = Objects.requireNonNull(algorithms, "algorithms");
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.inputs = Objects.requireNonNull(inputs, "inputs");
         this.updates = Objects.requireNonNull(updates, "updates");
@@ -137,7 +135,7 @@ final class Admission {
         }
         String name = below.substring(0, slash);
         String rest = below.substring(slash + 1);
-        Optional<AlgorithmRecord> algorithm = algorithm(name);
+        Optional<AlgorithmRecord> algorithm = algorithms.recent(name);
         if (algorithm.isEmpty()) {
             // Looked up only for a name no algorithm has (the two cannot share one): algorithms' inputs cost no read.
             Optional<Pipeline> pipeline = pipelines.computeIfAbsent(name, catalog::pipeline);
@@ -168,6 +166,9 @@ final class Admission {
                 + BucketLayout.ALGORITHMS_PREFIX + name + ".json, then upload this input again)")
                 : check(algorithm.get(), job.id(), job.algorithm().maxAttempts(), input, rest, job.output(), (PipelinePlace) null);
         if (checked.rejection() != null) {
+            if (algorithms.readAgain(name)) {
+                return admit(event);  // refused only on the registry as read now
+            }
             Optional<Transition> created = updates.create(job, List.of(new JobEvent.Rejected(checked.rejection())));
             LOG.info("outcome={} job={} object=\"{}\" algorithm={} reason=\"{}\"", created.isPresent() ? "rejected"
                     : "duplicate", job.id(), ref, name, checked.rejection());
@@ -195,7 +196,7 @@ final class Admission {
             return Optional.empty();
         }
         ObjectRef ref = ObjectRef.parse(record.input());
-        Optional<AlgorithmRecord> algorithm = algorithm(record.algorithm());
+        Optional<AlgorithmRecord> algorithm = algorithms.recent(record.algorithm());
         // A gather's input is the folder its maker filled (GatherFolders): no object to look at, its version a word.
         boolean gather = NewJob.GATHER_INPUT_VERSION.equals(record.inputVersion()) && TaskOverrides.isFolder(ref);
         String versionId = gather || record.inputVersion().startsWith("etag:") ? null : record.inputVersion();
@@ -222,6 +223,9 @@ final class Admission {
         Checked checked = rejection == null ? check(algorithm.get(), jobId, record.maxAttempts(), described.get(),
                 rest, record.output(), place) : Checked.rejected(PipelineAdmission.named(place, rest, rejection));
         if (checked.rejection() != null) {
+            if (algorithms.readAgain(record.algorithm())) {
+                return admitRecorded(jobId);  // refused only on the registry as read now
+            }
             Optional<Transition> written = updates.apply(read.get(), List.of(new JobEvent.Rejected(checked.rejection())));
             LOG.info("outcome={} job={} object=\"{}\" algorithm={} reason=\"{}\"", written.isPresent() ? "rejected"
                     : "duplicate", jobId, ref, record.algorithm(), checked.rejection());
@@ -255,8 +259,9 @@ final class Admission {
                 + "stack's own task definitions; retry it without --same-image");
     }
 
+    /** An algorithm's record as read in this batch (a pipeline's steps are admitted on these). */
     Optional<AlgorithmRecord> algorithm(String name) {
-        return algorithms.computeIfAbsent(name, registry::algorithm);
+        return algorithms.current(name);
     }
 
     /** Why a job may not run (or {@code null}), and its parameters' values when it may. */

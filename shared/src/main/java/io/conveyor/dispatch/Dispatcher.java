@@ -42,12 +42,17 @@ public final class Dispatcher {
     public static final double ECS_STARTS_PER_SECOND = 40;
     /** ECS's burst of task starts (its bucket's size) per account and region. */
     public static final double ECS_START_BURST = 100;
-    /** How long batches reuse a read of the cluster. */
-    public static final Duration CLUSTER_VIEW_FRESH_FOR = Duration.ofSeconds(5);
-    /** How many of a batch's jobs are claimed and started at once. */
+    /** How long batches reuse a read of the cluster (their own starts taken off it; a refused start drops it). */
+    public static final Duration CLUSTER_VIEW_FRESH_FOR = Duration.ofSeconds(30);
+    /** How long batches reuse an algorithm's registry record ({@link RecentAlgorithms} says when it is read again). */
+    public static final Duration REGISTRATION_FRESH_FOR = Duration.ofSeconds(10);
+    /**
+     * How many of a batch's jobs are claimed and started at once: ECS's 40 starts a second with each job's two calls
+     * (its record, then StartTask) taking up to 0.4 s (40 × 0.4); more would only wait for start tokens.
+     */
     public static final int PARALLELISM = 16;
 
-    private final AlgorithmRegistry registry;
+    private final RecentAlgorithms algorithms;
     private final PipelineCatalog pipelines;
     private final ObjectStore inputs;
     private final JobUpdates updates;
@@ -66,7 +71,8 @@ public final class Dispatcher {
         this.batchWiring = b.batchStore == null ? null
                 : new BatchWiring(b.batchStore, b.gatherFolders, b.lookAgain, b.archiveMembers, b.listings);
         this.clock = b.clock;
-        this.registry = Objects.requireNonNull(b.registry, "registry");
+        this.algorithms = new RecentAlgorithms(Objects.requireNonNull(b.registry, "registry"), b.registrationFreshFor,
+                b.clock);
         this.pipelines = b.pipelines;
         this.inputs = Objects.requireNonNull(b.inputs, "inputs");
         this.updates = new JobUpdates(Objects.requireNonNull(b.jobs, "jobs"), Objects.requireNonNull(b.clock, "clock"),
@@ -110,7 +116,6 @@ public final class Dispatcher {
         }
     }
 
-
     /** What becomes of a message. */
     public sealed interface Verdict {
         /** Every job it names is started, running, over or rejected: delete it. */
@@ -141,7 +146,7 @@ public final class Dispatcher {
 
     private Map<String, Verdict> dispatchBatch(List<Message> messages, String invocation) {
         Batch batch = new Batch(messages);
-        Admission admission = new Admission(registry, pipelines, inputs, updates, outputBucket, batchWiring, clock);
+        Admission admission = new Admission(algorithms.inBatch(), pipelines, inputs, updates, outputBucket, batchWiring, clock);
         for (Message message : messages) {
             try {
                 List<Candidate> admitted = new ArrayList<>();
@@ -172,9 +177,10 @@ public final class Dispatcher {
             List<ContainerInstanceLoad> instances = read.instances();
             Placement.Placed placed = placement.place(candidates, instances);
             view.placed(placed.taken());
-            if (placed.refused()) {
+            if (placed.clusterDiffers()) {
                 view.invalidate();  // ECS saw the cluster otherwise: the next batch reads it again
             }
+            placed.definitionsGone().forEach(algorithms::forget);
             batch.settle(placed.verdicts());
             if (!placed.waiting().isEmpty()) {
                 int delay = CapacityRequests.capacityDelay(batch.fewestReceives(placed.waiting()));
@@ -204,6 +210,7 @@ public final class Dispatcher {
         private Clock clock = Clock.systemUTC();
         private JobChanges changes = JobChanges.NONE;
         private Duration clusterViewFreshFor = CLUSTER_VIEW_FRESH_FOR;
+        private Duration registrationFreshFor = REGISTRATION_FRESH_FOR;
         private int parallelism = PARALLELISM;
         private StartRate startRate = StartRate.share(ECS_STARTS_PER_SECOND, ECS_START_BURST, 1);
         private Runnable afterBatch = () -> { };
@@ -249,6 +256,12 @@ public final class Dispatcher {
          */
         public Builder clusterViewFreshFor(Duration value) {
             clusterViewFreshFor = Objects.requireNonNull(value, "clusterViewFreshFor");
+            return this;
+        }
+
+        /** How long batches reuse an algorithm's record ({@link #REGISTRATION_FRESH_FOR} unless told; zero: never). */
+        public Builder registrationFreshFor(Duration value) {
+            registrationFreshFor = Objects.requireNonNull(value, "registrationFreshFor");
             return this;
         }
 

@@ -16,11 +16,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,10 +58,11 @@ final class Placement {
     /**
      * What placement did: a verdict for each job it settled, the jobs that wait for capacity (their
      * records say so; capacity is still to be asked for), what the started tasks took by container
-     * instance, and whether ECS refused any start.
+     * instance, whether a refused start said the cluster is not as seen, and the algorithms whose task definition a
+     * refused start said is gone.
      */
     record Placed(Map<String, Verdict> verdicts, List<Candidate> waiting, Map<String, ClusterView.Taken> taken,
-                  boolean refused) {
+                  boolean clusterDiffers, Set<String> definitionsGone) {
     }
 
     /** Whether every candidate fits on these instances' free capacity. */
@@ -88,11 +91,17 @@ final class Placement {
         List<Started> outcomes = overlap.each(placed, p -> claimAndStart(byId.get(p.getKey()), p.getValue(),
                 byArn.get(p.getValue())));
         Map<String, ClusterView.Taken> taken = new HashMap<>();
-        boolean refused = false;
+        boolean clusterDiffers = false;
+        Set<String> definitionsGone = new HashSet<>();
         for (int i = 0; i < placed.size(); i++) {
             Started outcome = outcomes.get(i);
             verdicts.put(placed.get(i).getKey(), outcome.verdict());
-            refused |= outcome.refused();
+            if (outcome.refused() != null) {
+                clusterDiffers |= outcome.refused().clusterDiffers();
+                if (outcome.refused().definitionGone()) {
+                    definitionsGone.add(byId.get(placed.get(i).getKey()).algorithm().name());
+                }
+            }
             if (outcome.started()) {
                 Packer.Demand demand = byId.get(placed.get(i).getKey()).demand();
                 taken.merge(placed.get(i).getValue(), new ClusterView.Taken(demand.cpuUnits(), demand.memoryMiB(), 1),
@@ -114,11 +123,11 @@ final class Placement {
                 waiting.add(unplaced.get(i));
             }
         }
-        return new Placed(verdicts, waiting, taken, refused);
+        return new Placed(verdicts, waiting, taken, clusterDiffers, Set.copyOf(definitionsGone));
     }
 
-    /** What became of one placed job: its verdict, whether its task started, whether ECS refused it. */
-    private record Started(Verdict verdict, boolean started, boolean refused) {
+    /** What became of one placed job: its verdict, whether its task started, ECS's refusal if it refused it. */
+    private record Started(Verdict verdict, boolean started, TaskStart.Result.Refused refused) {
     }
 
     /** One placed job, in order: its record claimed, a start token taken, its task started, the outcome written. */
@@ -126,7 +135,7 @@ final class Placement {
         Claim claim = guarded(candidate.id(), () -> claim(candidate, new JobEvent.StartRequested(containerInstance,
                 host(candidate.demand(), load))));
         if (claim.verdict() != null) {
-            return new Started(claim.verdict(), false, false);
+            return new Started(claim.verdict(), false, null);
         }
         TaskStart start;
         try {
@@ -136,7 +145,7 @@ final class Placement {
         } catch (RuntimeException e) {
             // Nothing was started: the record stays STARTING and the next delivery (after the grace) starts it.
             LOG.error("outcome=job-failed job={} reason=\"{}\"", candidate.id(), e.getMessage(), e);
-            return new Started(new Verdict.Failed(String.valueOf(e.getMessage())), false, false);
+            return new Started(new Verdict.Failed(String.valueOf(e.getMessage())), false, null);
         }
         TaskStart.Result result;
         try {
@@ -153,7 +162,7 @@ final class Placement {
         TaskStart.Result outcome = result;
         Verdict verdict = guarded(start.jobId(), () -> new Claim(null, settle(start, outcome))).verdict();
         return new Started(verdict, outcome instanceof TaskStart.Result.Started,
-                outcome instanceof TaskStart.Result.Refused);
+                outcome instanceof TaskStart.Result.Refused refused ? refused : null);
     }
 
     /**

@@ -36,9 +36,40 @@ public record TaskStart(String jobId, int attempt, String taskDefinitionArn, Str
 
         /**
          * ECS did not start it; {@code retriable} when the same start may succeed later (another instance,
-         * more room: ECS's {@code RESOURCE:*}, {@code AGENT}, {@code MISSING} failures, throttling).
+         * more room: ECS's {@code RESOURCE:*}, {@code AGENT}, {@code MISSING} failures, throttling); {@code why}
+         * says what the refusal tells of the cluster and of the task definition.
          */
-        record Refused(String reason, boolean retriable) implements Result {
+        record Refused(String reason, boolean retriable, Why why) implements Result {
+            public Refused {
+                java.util.Objects.requireNonNull(why, "why");
+            }
+
+            /** A refusal that says nothing more than its reason ({@link Why#OTHER}). */
+            public Refused(String reason, boolean retriable) {
+                this(reason, retriable, Why.OTHER);
+            }
+
+            /** Whether the cluster may not be as a held view shows it: every refusal but a throttle's or a gone definition's. */
+            public boolean clusterDiffers() {
+                return why != Why.THROTTLED && why != Why.DEFINITION_GONE;
+            }
+
+            /** Whether the task definition can start no task (deregistered, or unknown): the registration changed. */
+            public boolean definitionGone() {
+                return why == Why.DEFINITION_GONE;
+            }
+        }
+
+        /** What a refusal tells. */
+        enum Why {
+            /** About the chosen instance: ECS's {@code failures} ({@code RESOURCE:*}, {@code AGENT}, {@code MISSING}, ...). */
+            INSTANCE,
+            /** Too many calls: nothing about the cluster. */
+            THROTTLED,
+            /** The task definition is INACTIVE or unknown: the algorithm's registration changed. */
+            DEFINITION_GONE,
+            /** Anything else. */
+            OTHER
         }
 
         /**

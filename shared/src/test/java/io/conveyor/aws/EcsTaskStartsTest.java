@@ -39,7 +39,9 @@ class EcsTaskStartsTest {
         TaskStart.Result result = startAnswering(() -> StartTaskResponse.builder()
                 .failures(Failure.builder().reason("RESOURCE:MEMORY").arn("arn:ci/1").build()).build());
 
-        assertThat(result).isEqualTo(new TaskStart.Result.Refused("RESOURCE:MEMORY on arn:ci/1", true));
+        assertThat(result).isEqualTo(new TaskStart.Result.Refused("RESOURCE:MEMORY on arn:ci/1", true,
+                TaskStart.Result.Why.INSTANCE));
+        assertThat(((TaskStart.Result.Refused) result).clusterDiffers()).isTrue();
     }
 
     @Test
@@ -48,8 +50,11 @@ class EcsTaskStartsTest {
             throw error(400, "ThrottlingException");
         });
 
-        assertThat(result).isInstanceOfSatisfying(TaskStart.Result.Refused.class,
-                refused -> assertThat(refused.retriable()).isTrue());
+        assertThat(result).isInstanceOfSatisfying(TaskStart.Result.Refused.class, refused -> {
+            assertThat(refused.retriable()).isTrue();
+            assertThat(refused.why()).isEqualTo(TaskStart.Result.Why.THROTTLED);
+            assertThat(refused.clusterDiffers()).isFalse();  // a throttle says nothing of the cluster
+        });
     }
 
     @Test
@@ -63,13 +68,33 @@ class EcsTaskStartsTest {
     }
 
     @Test
-    void start_inactiveDefinition_isRefusedForGood() {
+    void start_otherClientError_isRefusedForGoodSayingNothingMore() {
         TaskStart.Result result = startAnswering(() -> {
             throw error(400, "ClientException");
         });
 
-        assertThat(result).isInstanceOfSatisfying(TaskStart.Result.Refused.class,
-                refused -> assertThat(refused.retriable()).isFalse());
+        assertThat(result).isInstanceOfSatisfying(TaskStart.Result.Refused.class, refused -> {
+            assertThat(refused.retriable()).isFalse();
+            assertThat(refused.definitionGone()).isFalse();
+        });
+    }
+
+    @Test
+    void start_definitionInactiveOrUnknown_isRefusedForGoodAsTheDefinitionGone() {
+        // ECS's words for a deregistered revision (RunTask/StartTask) and for one it does not know
+        for (String[] answer : List.of(new String[] {"InvalidParameterException", "TaskDefinition is inactive"},
+                new String[] {"ClientException", "TaskDefinition not found."},
+                new String[] {"ClientException", "Unable to describe task definition."})) {
+            TaskStart.Result result = startAnswering(() -> {
+                throw error(400, answer[0], answer[1]);
+            });
+
+            assertThat(result).as(answer[1]).isInstanceOfSatisfying(TaskStart.Result.Refused.class, refused -> {
+                assertThat(refused.retriable()).isFalse();
+                assertThat(refused.why()).isEqualTo(TaskStart.Result.Why.DEFINITION_GONE);
+                assertThat(refused.clusterDiffers()).isFalse();
+            });
+        }
     }
 
     @Test
@@ -107,8 +132,12 @@ class EcsTaskStartsTest {
     }
 
     private static EcsException error(int status, String code) {
-        return (EcsException) EcsException.builder().statusCode(status).message(code + " happened")
-                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(code + " happened").build())
+        return error(status, code, code + " happened");
+    }
+
+    private static EcsException error(int status, String code, String message) {
+        return (EcsException) EcsException.builder().statusCode(status).message(message)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(message).build())
                 .build();
     }
 }

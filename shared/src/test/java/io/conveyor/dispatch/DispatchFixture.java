@@ -63,9 +63,35 @@ final class DispatchFixture {
     /** Where archives' members are unpacked: none, unless a test says. */
     io.conveyor.pipeline.PipelineJobs.Members archives = io.conveyor.pipeline.PipelineJobs.Members.NONE;
 
+    /** How long batches reuse an algorithm's record: {@link Dispatcher#REGISTRATION_FRESH_FOR}, unless a test says. */
+    Duration registrationFreshFor = Dispatcher.REGISTRATION_FRESH_FOR;
+    /** How long batches reuse a read of the cluster: {@link Dispatcher#CLUSTER_VIEW_FRESH_FOR}, unless a test says. */
+    Duration clusterViewFreshFor = Dispatcher.CLUSTER_VIEW_FRESH_FOR;
+
+    /** One batch, on a dispatcher of its own (nothing is kept from an earlier batch). */
     Map<String, Dispatcher.Verdict> dispatch(Dispatcher.Message... messages) {
-        Clock clock = Clock.fixed(now, ZoneOffset.UTC);
-        Dispatcher dispatcher = Dispatcher.builder().registry(registry).pipelines(name -> {
+        return dispatcher().dispatch(List.of(messages), "inv-1");
+    }
+
+    /** A dispatcher on the fakes, whose time is {@link #now} as it is when asked (a kept one sees it move). */
+    Dispatcher dispatcher() {
+        Clock clock = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now;
+            }
+        };
+        return Dispatcher.builder().registry(registry).pipelines(name -> {
                     pipelineReads.add(name);
                     return Optional.ofNullable(pipelines.get(name));
                 }).inputs(inputs).jobs(store).cluster(clusterReader)
@@ -87,8 +113,8 @@ final class DispatchFixture {
                 }, (pipeline, batch, at) -> looksAgain.add(pipeline + "/" + batch + "@" + at))
                 .archiveMembers(archives)
                 .outputBucket(OUT).startGrace(startGrace).clock(clock)
-                .parallelism(parallelism).build();
-        return dispatcher.dispatch(List.of(messages), "inv-1");
+                .parallelism(parallelism).registrationFreshFor(registrationFreshFor)
+                .clusterViewFreshFor(clusterViewFreshFor).build();
     }
 
     /** A ready container instance with this much room. */

@@ -18,6 +18,8 @@ public final class InMemoryRegistry implements AlgorithmRegistry {
     public final Map<String, AlgorithmRecord> algorithms = new HashMap<>();
     /** An algorithm whose registry object cannot be read, or {@code null}. */
     public String broken;
+    /** Each algorithm read ({@link #algorithm}), by name, in order. */
+    public final java.util.List<String> reads = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     /** Registers a descriptor (JSON) as the active revision of its algorithm; returns its revision. */
     public String register(String json) {
@@ -40,6 +42,7 @@ public final class InMemoryRegistry implements AlgorithmRegistry {
 
     @Override
     public Optional<AlgorithmRecord> algorithm(String name) {
+        reads.add(name);
         if (name.equals(broken)) {
             throw new IllegalStateException("registry object of " + name + " is not an AlgorithmRecord");
         }
