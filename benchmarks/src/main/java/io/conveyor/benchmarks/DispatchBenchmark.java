@@ -80,7 +80,8 @@ public final class DispatchBenchmark {
     }
 
     /** How a dispatcher is set: the batch-at-a-time path of before, or the overlapped one with the reused view. */
-    record Variant(String name, int parallelism, Duration viewFreshFor, StartRate rate, boolean holdIndexWrites) {
+    record Variant(String name, int parallelism, Duration viewFreshFor, Duration registrationFreshFor, StartRate rate,
+                   boolean holdIndexWrites) {
     }
 
     /** The index the handler writes, timing each of its writes. */
@@ -129,9 +130,10 @@ public final class DispatchBenchmark {
         System.setProperty("aws.accessKeyId", "bench");
         System.setProperty("aws.secretAccessKey", "bench");
         List<Variant> variants = List.of(
-                new Variant("before (serial, cluster read per batch)", 1, Duration.ZERO, new StartRate(1e9, 1e9), false),
+                new Variant("before (serial, cluster read per batch)", 1, Duration.ZERO, Duration.ZERO,
+                        new StartRate(1e9, 1e9), false),
                 new Variant("after (overlapped, view reused, paced, index per batch)", Dispatcher.PARALLELISM,
-                        Dispatcher.CLUSTER_VIEW_FRESH_FOR, StartRate.share(Dispatcher.ECS_STARTS_PER_SECOND,
+                        Dispatcher.CLUSTER_VIEW_FRESH_FOR, Dispatcher.REGISTRATION_FRESH_FOR, StartRate.share(Dispatcher.ECS_STARTS_PER_SECOND,
                         Dispatcher.ECS_START_BURST, 1), true));
         Map<String, Measured> results = new LinkedHashMap<>();
         int failures = 0;
@@ -232,6 +234,7 @@ public final class DispatchBenchmark {
                 .clock(clock)
                 .parallelism(variant.parallelism())
                 .clusterViewFreshFor(variant.viewFreshFor())
+                .registrationFreshFor(variant.registrationFreshFor())
                 .startRate(variant.rate())
                 .build();
         return new DispatchHandler(dispatcher, delays -> { }, (body, id, reason) -> {
