@@ -117,7 +117,7 @@ final class LocalCommand implements Callable<Integer> {
         Progress progress = new Progress(err, live, once, settings.outbox().getParent());
         AtomicBoolean stop = new AtomicBoolean();
         java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
-        // Ctrl-C or SIGTERM: ask the run to stop, and hold the JVM until it has (its running jobs
+        // Ctrl-C (a SIGTERM from the launcher, see LauncherSignals) or SIGTERM: ask the run to stop, and hold the JVM until it has (its running jobs
         // ended, their records left for the next run to resume), 15 s at the most.
         Thread hook = new Thread(() -> {
             stop.set(true);
@@ -128,10 +128,14 @@ final class LocalCommand implements Callable<Integer> {
             }
         });
         Runtime.getRuntime().addShutdownHook(hook);
+        boolean sigintIgnored = LauncherSignals.sigintIgnored();
+        if (sigintIgnored) {
+            LauncherSignals.haltWhenLauncherGone();
+        }
         try {
             LocalPipeline.checkFolders(settings);
             LocalPipeline.Summary summary = new LocalPipeline(settings, new FileJobStore(settings.jobs()),
-                    new LocalProcessRunner(), progress, Clock.systemUTC(),
+                    new LocalProcessRunner(sigintIgnored), progress, Clock.systemUTC(),
                     new FolderPipelineCatalog(settings.algorithms(), progress)).run(once, stop::get);
             progress.close();
             if (once) {

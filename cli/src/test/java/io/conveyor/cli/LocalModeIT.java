@@ -132,6 +132,10 @@ class LocalModeIT {
         Process first = builder.directory(dir.toFile()).redirectOutput(dir.resolve("first.out").toFile())
                 .redirectError(dir.resolve("first.err").toFile()).start();
         List<JobRecord> running = awaitRunning(dir, 2);
+        // (the algorithms run in that group, started directly by the JVM, which the launcher started with SIGINT
+        // ignored: they inherit it; nothing but that keeps the SIGINT below from them)
+        assertThat(running).allSatisfy(job -> assertThat(sigintIgnored(job.pid())).as("SIGINT ignored by " + job.id())
+                .isTrue());
 
         // When Ctrl-C is pressed: SIGINT to every process of the terminal's foreground group
         assertThat(new ProcessBuilder("kill", "-INT", "--", "-" + first.pid()).start().waitFor()).isZero();
@@ -146,6 +150,13 @@ class LocalModeIT {
         assertThat(exit).as(Files.readString(dir.resolve("second.err"))).isZero();
         assertEachJobCompletedOnce(dir, 2);
         assertThat(new FileJobStore(dir.resolve("outbox/jobs")).all()).extracting(JobRecord::attempt).containsOnly(1);
+    }
+
+    /** Whether the process ignores SIGINT, as /proc says (bit 2 of SigIgn). */
+    private static boolean sigintIgnored(long pid) throws Exception {
+        String sigIgn = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                .filter(line -> line.startsWith("SigIgn:")).findFirst().orElseThrow().substring(7).strip();
+        return (Long.parseUnsignedLong(sigIgn, 16) & 0b10) != 0;
     }
 
     private static List<JobRecord> awaitRunning(Path dir, int count) throws Exception {

@@ -12,7 +12,8 @@ import java.util.function.BiConsumer;
 
 /**
  * Runs one attempt of an algorithm as a local process: no shell, the command as its arguments,
- * standard output and error to one bounded log file, out of reach of the terminal's Ctrl-C, killed with all its children when it runs past its timeout.
+ * standard output and error to one bounded log file, out of reach of the terminal's Ctrl-C (SIGINT ignored,
+ * inherited from the JVM or set up by {@link #detached}), killed with all its children when it runs past its timeout.
  * This isolates nothing: the algorithm runs as the current user.
  */
 public final class LocalProcessRunner {
@@ -22,16 +23,31 @@ public final class LocalProcessRunner {
 
     private final int headBytes;
     private final int tailBytes;
+    private final boolean sigintIgnored;
 
     /** A runner whose attempts' logs keep their first and last MiB. */
     public LocalProcessRunner() {
-        this(BoundedLog.DEFAULT_HEAD_BYTES, BoundedLog.DEFAULT_TAIL_BYTES);
+        this(false);
+    }
+
+    /**
+     * A runner whose attempts' logs keep their first and last MiB; {@code sigintIgnored}: this JVM was
+     * started with SIGINT ignored (as {@code ./conveyor local} starts it), which every command it starts
+     * inherits, so a command is started as it is, without {@code setsid}.
+     */
+    public LocalProcessRunner(boolean sigintIgnored) {
+        this(BoundedLog.DEFAULT_HEAD_BYTES, BoundedLog.DEFAULT_TAIL_BYTES, sigintIgnored);
     }
 
     /** A runner whose attempts' logs keep their first {@code headBytes} and last {@code tailBytes}. */
     LocalProcessRunner(int headBytes, int tailBytes) {
+        this(headBytes, tailBytes, false);
+    }
+
+    private LocalProcessRunner(int headBytes, int tailBytes, boolean sigintIgnored) {
         this.headBytes = headBytes;
         this.tailBytes = tailBytes;
+        this.sigintIgnored = sigintIgnored;
     }
 
     /** What one attempt did. */
@@ -57,7 +73,8 @@ public final class LocalProcessRunner {
     public Result run(List<String> command, Map<String, String> environment, Path workDir, Duration timeout,
                       Path stdout, Path stderr, BiConsumer<Long, String> onStart) throws IOException, InterruptedException {
         // No terminal input: a tool that reads standard input sees its end at once instead of hanging.
-        ProcessBuilder builder = new ProcessBuilder(detached(command)).directory(workDir.toFile())
+        ProcessBuilder builder = new ProcessBuilder(sigintIgnored ? command : detached(command))
+                .directory(workDir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().putAll(environment);
         requireProgram(command.get(0), builder.environment().get("PATH"), workDir);
@@ -94,7 +111,8 @@ public final class LocalProcessRunner {
     }
 
     /**
-     * The command, run where the terminal's signals cannot reach it: in a session of its own
+     * The command, run where the terminal's Ctrl-C cannot reach it when this JVM does not ignore SIGINT
+     * already: in a session of its own
      * ({@code setsid}, which execs in place: the process id stays the algorithm's), else with SIGINT
      * ignored (an ignored signal stays ignored across exec). Ctrl-C is then for Conveyor alone, whose
      * shutdown ends the process itself and leaves its job to be resumed, uncounted.

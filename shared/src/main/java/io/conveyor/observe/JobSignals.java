@@ -76,14 +76,8 @@ public final class JobSignals implements JobChanges {
 
     @Override
     public void written(JobRecord before, JobRecord after, Instant at) {
-        List<Metric> counted = new ArrayList<>(JobMetrics.of(before, after, at));
-        if (cost != null && JobMetrics.endsAStartedAttempt(before, after)) {
-            cost.usd(after, before.attempt()).ifPresent(usd -> counted.add(new Metric("CostUsd", Metric.Unit.NONE,
-                    usd.doubleValue())));
-        }
-        if (!counted.isEmpty()) {
-            metrics.write(Emf.line(at, BY_ALGORITHM, Map.of("stack", stack, "algorithm", after.algorithm()),
-                    Map.of("jobId", after.id(), "state", after.state().name()), counted));
+        if (metrics != MetricLog.NONE) {
+            writeMetrics(before, after, at);
         }
         boolean stateChanged = before == null || before.state() != after.state();
         if (!stateChanged || !scope.publishes(after.state())) {
@@ -98,6 +92,19 @@ public final class JobSignals implements JobChanges {
                     after.id(), after.state(), after.attempt(), count, e.getMessage());
             metrics.write(Emf.line(at, List.of(List.of("stack")), Map.of("stack", stack), Map.of("jobId", after.id()),
                     List.of(Metric.one("JobEventsUnpublished"))));
+        }
+    }
+
+    /** The change's metrics as one EMF line (not even built where they go nowhere: the local mode writes five a job). */
+    private void writeMetrics(JobRecord before, JobRecord after, Instant at) {
+        List<Metric> counted = new ArrayList<>(JobMetrics.of(before, after, at));
+        if (cost != null && JobMetrics.endsAStartedAttempt(before, after)) {
+            cost.usd(after, before.attempt()).ifPresent(usd -> counted.add(new Metric("CostUsd", Metric.Unit.NONE,
+                    usd.doubleValue())));
+        }
+        if (!counted.isEmpty()) {
+            metrics.write(Emf.line(at, BY_ALGORITHM, Map.of("stack", stack, "algorithm", after.algorithm()),
+                    Map.of("jobId", after.id(), "state", after.state().name()), counted));
         }
     }
 

@@ -53,6 +53,26 @@ class LocalProcessRunnerTest {
     }
 
     @Test
+    void run_jvmIgnoringSigint_startsTheCommandItselfInTheJvmsGroup() throws Exception {
+        // Given a runner told that this JVM ignores SIGINT (as ./conveyor local starts it), and an algorithm
+        // that says its process id, its parent's and its process group
+        Path log = dir.resolve("algorithm.log");
+
+        // When it runs
+        new LocalProcessRunner(true).run(List.of("sh", "-c", "echo $$ $PPID $(ps -o pgid= -p $$)"), Map.of(), dir,
+                Duration.ofSeconds(20), log, (p, s) -> { });
+
+        // Then no setsid stood between: the JVM is its parent and it stays in the JVM's group, where the
+        // SIGINT the JVM ignores is ignored by it too
+        String[] said = Files.readString(log).strip().split("\\s+");
+        long jvm = ProcessHandle.current().pid();
+        String jvmGroup = new String(new ProcessBuilder("ps", "-o", "pgid=", "-p", Long.toString(jvm)).start()
+                .getInputStream().readAllBytes()).strip();
+        assertThat(said[1]).isEqualTo(Long.toString(jvm));
+        assertThat(said[2]).isEqualTo(jvmGroup).isNotEqualTo(said[0]);
+    }
+
+    @Test
     void startOf_process_isWhenTheSystemSaysItStarted() {
         ProcessHandle self = ProcessHandle.current();
 
