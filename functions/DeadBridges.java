@@ -40,8 +40,8 @@ import proguard.classfile.io.ProgramClassWriter;
  * <p>Why it is safe: such a bridge is never run. The only implementations of these interfaces are the SDK's
  * {@code BuilderImpl} classes, which extend {@code AwsRequest.BuilderImpl}; that class declares both methods with
  * these exact descriptors, and the JVM selects a method declared in the receiver's class chain before any
- * interface default method (JVMS 5.4.6). Only these two bridges are removed, nothing is renamed or rewritten, and
- * the jar is rewritten only when something was removed.
+ * interface default method (JVMS 5.4.6); the run fails if that class no longer declares both. Only these two bridges
+ * are removed, nothing is renamed or rewritten, and the jar is rewritten only when something was removed.
  */
 public final class DeadBridges {
     private static final Pattern REQUEST_BUILDER =
@@ -58,6 +58,7 @@ public final class DeadBridges {
         try (Stream<Path> files = Files.list(Path.of(args[0]))) {
             jars = files.filter(path -> path.toString().endsWith(".jar")).sorted().toList();
         }
+        requireClassImplementations(jars);
         for (Path jar : jars) {
             int removed = strip(jar);
             if (removed > 0) {
@@ -65,6 +66,53 @@ public final class DeadBridges {
                     + " request builders' overrideConfiguration bridges removed");
             }
         }
+    }
+
+    /**
+     * The bridges are dead only while {@code AwsRequest.BuilderImpl} declares both methods (a newer SDK could move
+     * them): fails the build otherwise, rather than leave builders whose call would find no method.
+     */
+    private static void requireClassImplementations(List<Path> jars) throws IOException {
+        Path core = jars.stream().filter(jar -> jar.getFileName().toString().startsWith("aws-core-")).findFirst()
+            .orElse(null);
+        if (core == null) {
+            return; // no AWS SDK service on this classpath: nothing will be removed
+        }
+        ProgramClass impl = read(core, "software/amazon/awssdk/awscore/AwsRequest$BuilderImpl.class");
+        int found = 0;
+        for (int index = 0; impl != null && index < impl.u2methodsCount; index++) {
+            ProgramMethod method = impl.methods[index];
+            boolean concrete = (method.getAccessFlags() & AccessConstants.ABSTRACT) == 0;
+            if (concrete && isOverrideConfigurationSetter(impl, method)) {
+                found++;
+            }
+        }
+        if (found != 2) {
+            throw new IllegalStateException("DeadBridges: " + core.getFileName() + "'s AwsRequest$BuilderImpl no longer"
+                + " declares both overrideConfiguration setters returning AwsRequest.Builder; the request builders'"
+                + " bridges may be reached: see functions/DeadBridges.java");
+        }
+    }
+
+    private static ProgramClass read(Path jar, String name) throws IOException {
+        try (InputStream in = Files.newInputStream(jar); ZipInputStream zipIn = new ZipInputStream(in)) {
+            for (ZipEntry entry; (entry = zipIn.getNextEntry()) != null; ) {
+                if (entry.getName().equals(name)) {
+                    return parse(zipIn.readAllBytes());
+                }
+            }
+        }
+        return null;
+    }
+
+    private static ProgramClass parse(byte[] bytes) {
+        ProgramClass clazz = new ProgramClass();
+        clazz.accept(new ProgramClassReader(new DataInputStream(new ByteArrayInputStream(bytes))));
+        return clazz;
+    }
+
+    private static boolean isOverrideConfigurationSetter(ProgramClass clazz, ProgramMethod method) {
+        return method.getName(clazz).equals(NAME) && method.getDescriptor(clazz).endsWith(RETURNS);
     }
 
     /** Rewrites the jar without the dead bridges; returns how many builder interfaces had them. */
@@ -100,8 +148,7 @@ public final class DeadBridges {
     }
 
     private static byte[] withoutBridges(byte[] bytes) throws IOException {
-        ProgramClass clazz = new ProgramClass();
-        clazz.accept(new ProgramClassReader(new DataInputStream(new ByteArrayInputStream(bytes))));
+        ProgramClass clazz = parse(bytes);
         if ((clazz.getAccessFlags() & AccessConstants.INTERFACE) == 0) {
             return bytes;
         }
@@ -110,7 +157,7 @@ public final class DeadBridges {
             ProgramMethod method = clazz.methods[index];
             int flags = method.getAccessFlags();
             if ((flags & BRIDGE) == BRIDGE && (flags & AccessConstants.ABSTRACT) == 0
-                && method.getName(clazz).equals(NAME) && method.getDescriptor(clazz).endsWith(RETURNS)) {
+                && isOverrideConfigurationSetter(clazz, method)) {
                 bridges.add(method);
             }
         }
