@@ -1,5 +1,6 @@
 package io.conveyor.cli.sandbox;
 
+import io.conveyor.config.Environment;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -33,7 +34,9 @@ public final class MotoServer implements AutoCloseable {
     }
 
     /**
-     * Starts {@code moto_server} (from the {@code PATH}) on a free loopback port and waits until it answers.
+     * Starts {@code moto_server} (from the {@code PATH}) on a free loopback port and waits until it answers. It
+     * runs with {@link MotoSiteCustomize} written into {@code moto-python/} next to {@code log}, so that it does not
+     * grow by gigabytes on a long run.
      *
      * @param log where its output goes
      * @throws IOException naming what to install when it cannot be started, or when it does not answer in time
@@ -43,10 +46,13 @@ public final class MotoServer implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
+        Path site = MotoSiteCustomize.write(log.toAbsolutePath().resolveSibling("moto-python"));
+        ProcessBuilder builder = new ProcessBuilder(List.of("moto_server", "-H", "127.0.0.1", "-p", Integer.toString(port)))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put(MotoSiteCustomize.VARIABLE, MotoSiteCustomize.pythonPath(site, Environment.system()));
         Process process;
         try {
-            process = new ProcessBuilder(List.of("moto_server", "-H", "127.0.0.1", "-p", Integer.toString(port)))
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            process = builder.start();
         } catch (IOException e) {
             throw new IOException("cannot start moto_server (" + e.getMessage() + "): install it with "
                     + "pip install 'moto[server]==5.2.1', or give --endpoint URL of a running emulator", e);
@@ -72,6 +78,11 @@ public final class MotoServer implements AutoCloseable {
 
     public URI endpoint() {
         return endpoint;
+    }
+
+    /** The process started: {@code moto_server}, or the launcher that runs it (a pyenv shim execs it in place). */
+    ProcessHandle process() {
+        return process.toHandle();
     }
 
     /** Whether a moto answers at {@code endpoint} (its own API, not AWS's). */

@@ -67,7 +67,7 @@ public final class Sandbox implements AutoCloseable {
      * @param template   the SAM template
      * @param stackName  the stack's name
      * @param endpoint   an emulator that runs already, or {@code null} to start {@code moto_server}
-     * @param work       where tasks' folders and the emulator's log go
+     * @param work       where tasks' folders, the emulator's log and its {@code moto-python/} go
      * @param bootDelay  how long an instance boots before it registers (sandbox time)
      * @param timeScale  how long a sandbox second lasts in wall seconds ({@link SandboxClock})
      * @param parameters template parameters to set (others keep their defaults)
