@@ -8,6 +8,8 @@ import com.sun.net.httpserver.HttpServer;
 import io.conveyor.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -28,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * only the far side answers at once, so what a benchmark measures against it is the handler's own time.
  *
  * <p>Any other request is refused with HTTP 400 naming it, and remembered ({@link #refused()}), so a benchmark
- * cannot silently measure another path. It times its own work per request ({@link #nanos()}, {@link #requests()}).
+ * cannot silently measure another path. It times its own work per request ({@link #nanos()}, {@link #cpuNanos()},
+ * {@link #requests()}).
  */
 final class InstantAwsEndpoint implements AutoCloseable {
 
@@ -46,6 +49,8 @@ final class InstantAwsEndpoint implements AutoCloseable {
     private final AtomicLong tasks = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong nanos = new AtomicLong();
+    private final AtomicLong cpuNanos = new AtomicLong();
+    private final ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
     private final List<String> refused = Collections.synchronizedList(new ArrayList<>());
 
     /**
@@ -92,8 +97,14 @@ final class InstantAwsEndpoint implements AutoCloseable {
         return nanos.get();
     }
 
+    /** The CPU time its handler's threads spent over all requests so far (the HTTP server's own thread not counted). */
+    long cpuNanos() {
+        return cpuNanos.get();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         long start = System.nanoTime();
+        long startCpu = cpu.getCurrentThreadCpuTime();
         try (exchange; InputStream body = exchange.getRequestBody()) {
             byte[] request = body.readAllBytes();
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
@@ -105,6 +116,7 @@ final class InstantAwsEndpoint implements AutoCloseable {
         } finally {
             requests.incrementAndGet();
             nanos.addAndGet(System.nanoTime() - start);
+            cpuNanos.addAndGet(cpu.getCurrentThreadCpuTime() - startCpu);
         }
     }
 
