@@ -124,11 +124,14 @@ final class InstantAwsEndpoint implements AutoCloseable {
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getRawPath();
         String query = exchange.getRequestURI().getRawQuery();
-        String operation = (query == null || query.matches("x-id=\\w+")) ? method : method + " ?" + query;
-        if (operation.equals("PUT") && path.startsWith("/" + bucket + "/jobs/") && path.endsWith(".json")) {
+        String operation = method + (query == null ? "" : " ?" + query);
+        boolean copy = exchange.getRequestHeaders().containsKey("x-amz-copy-source");
+        if (!copy && (operation.equals("PUT") || operation.equals("PUT ?x-id=PutObject"))
+                && path.startsWith("/" + bucket + "/jobs/") && path.endsWith(".json")) {
             exchange.getResponseHeaders().set("ETag", "\"" + Long.toHexString(System.nanoTime()) + "\"");
             exchange.sendResponseHeaders(200, -1);
-        } else if (operation.equals("GET") && path.equals("/" + bucket + "/" + registryKey)) {
+        } else if ((operation.equals("GET") || operation.equals("GET ?x-id=GetObject"))
+                && path.equals("/" + bucket + "/" + registryKey)) {
             exchange.getResponseHeaders().set("ETag", "\"registry-1\"");
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             send(exchange, 200, registryRecord);

@@ -107,16 +107,20 @@ class InstantAwsEndpointTest {
 
     @Test
     void unknownOperation_refusedWithItsName() {
-        // Given an operation dispatch's warm path does not call, on ECS and on S3
+        // Given operations dispatch's warm path does not call, on ECS and on S3 (a copy is a PUT too)
         // When the SDK sends them
         Throwable ecs = catchThrowable(() -> aws.ecsWithoutRetries().listClusters());
         Throwable s3 = catchThrowable(() -> aws.s3().deleteObject(r -> r.bucket("out").key("jobs/j-1.json")));
+        Throwable copy = catchThrowable(() -> aws.s3().copyObject(r -> r.sourceBucket("out").sourceKey("jobs/j-1.json")
+                .destinationBucket("out").destinationKey("jobs/j-2.json")));
 
         // Then each is answered HTTP 400 naming it, and remembered as refused
         assertThat(ecs).isInstanceOf(EcsException.class).hasMessageContaining("ListClusters");
         assertThat(((EcsException) ecs).statusCode()).isEqualTo(400);
         assertThat(s3).isInstanceOf(S3Exception.class).hasMessageContaining("DELETE /out/jobs/j-1.json");
-        assertThat(endpoint.refused()).containsExactly("AmazonEC2ContainerServiceV20141113.ListClusters",
-                "S3 DELETE /out/jobs/j-1.json");
+        assertThat(copy).isInstanceOf(S3Exception.class).hasMessageContaining("PUT");
+        assertThat(endpoint.refused()).hasSize(3).startsWith("AmazonEC2ContainerServiceV20141113.ListClusters",
+                "S3 DELETE /out/jobs/j-1.json").last(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith("S3 PUT").endsWith("/out/jobs/j-2.json");
     }
 }
