@@ -118,7 +118,8 @@ public final class ColdStart {
                         (double) m[2] / Math.max(1, bare[2]));
             }
         }
-        System.out.println("construct: the no-arg constructor; prime: beforeCheckpoint (- when the handler has none);"
+        System.out.println("construct: the no-arg constructor; prime: the CRaC resources it registered, before the checkpoint"
+                + " and after the restore (- when fresh);"
                 + " first: event deserialized and the first request answered; total: JVM start to that answer.");
     }
 
@@ -202,7 +203,8 @@ public final class ColdStart {
             throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder builder = new ProcessBuilder(java, "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classpath, ColdStartChild.class.getName(),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.crac.Core.Compat=" + ColdStartChild.SNAPSTART,
+                "-cp", classpath, ColdStartChild.class.getName(),
                 handler, event, mode).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().clear();
         builder.environment().putAll(env);

@@ -15,13 +15,18 @@ import java.util.List;
 
 /**
  * One fresh JVM of {@link ColdStart}, on a function's artifact classpath: builds the handler by its
- * no-arg constructor (as the Lambda runtime does), optionally runs its SnapStart priming (the CRaC
- * {@code beforeCheckpoint} a snapshot would run), then deserializes the sample event with the runtime's
- * own serializers and makes the first request. It prints {@code construct prime first total} in ms
- * ({@code total}: JVM start to the first response; {@code prime} -1 when the handler has no priming).
- * It imports nothing but the JDK and the Lambda runtime's libraries, so it runs beside any artifact.
+ * no-arg constructor (as the Lambda runtime does), optionally runs its SnapStart priming (every resource the
+ * handler registered with CRaC's global context, before and after the checkpoint, through
+ * {@link io.conveyor.benchmarks.snapstart.Core}; it fails when the handler registered none), then deserializes the
+ * sample event with the runtime's own serializers and makes the first request. It prints
+ * {@code construct prime first total} in ms ({@code total}: JVM start to the first response; {@code prime} -1 when
+ * not asked to prime). It imports nothing but the JDK, the Lambda runtime's libraries, CRaC's API and its
+ * {@code snapstart} package, so it runs beside any artifact.
  */
 public final class ColdStartChild {
+
+    /** The CRaC implementation the children run with (the value of {@code org.crac.Core.Compat}). */
+    static final String SNAPSTART = "io.conveyor.benchmarks.snapstart";
 
     private ColdStartChild() {
     }
@@ -46,15 +51,20 @@ public final class ColdStartChild {
     @SuppressWarnings("unchecked")
     public static void main(String[] args) throws Exception {
         long start = ManagementFactory.getRuntimeMXBean().getStartTime();
+        int registeredBefore = io.conveyor.benchmarks.snapstart.Core.registered();
         long before = System.nanoTime();
         RequestHandler<Object, Object> handler = (RequestHandler<Object, Object>) Class.forName(args[0])
                 .getConstructor().newInstance();
         long constructed = System.nanoTime();
         long prime = -1;
-        if (args[2].equals("prime") && handler instanceof org.crac.Resource resource) {
+        if (args[2].equals("prime")) {
+            // What SnapStart runs: the resources the handler registered with CRaC's global context.
+            if (io.conveyor.benchmarks.snapstart.Core.registered() == registeredBefore) {
+                throw new IllegalStateException(args[0] + " registered no CRaC resource: nothing primes it before a"
+                        + " snapshot (or org.crac.Core.Compat is not " + SNAPSTART + ")");
+            }
             long priming = System.nanoTime();
-            resource.beforeCheckpoint(null);
-            resource.afterRestore(null);
+            org.crac.Core.checkpointRestore();
             prime = (System.nanoTime() - priming) / 1_000_000;
         }
         long request = System.nanoTime();
