@@ -121,21 +121,27 @@ public final class BatchLifecycle {
             decisions.add(new BatchDecision.LateFile(file, batch.state));
             return;
         }
-        if (known == null || BatchFile.ARRIVAL.compare(file, known) > 0) {
-            batch.files.put(file.name(), same && file.sha256() == null && known.sha256() != null
-                    ? file.withSha256(known.sha256()) : file);
-        } else if (same && known.sha256() == null && file.sha256() != null) {
-            // A version's content never changes: its SHA-256, learnt later (on AWS, when a manifest lists one), is kept.
-            batch.files.put(file.name(), known.withSha256(file.sha256()));
+        if (same) {
+            // A version told again (a redelivery, a second driver) arrived when it was first told: the earlier instant is
+            // kept, so a repeat told later moves neither the batch's last arrival nor its quiet end. Its content never
+            // changes: its SHA-256, learnt later (on AWS, when a manifest lists one), is kept.
+            BatchFile first = older ? file : known;
+            String sha256 = known.sha256() != null ? known.sha256() : file.sha256();
+            batch.files.put(file.name(), sha256 == null || first.sha256() != null ? first : first.withSha256(sha256));
+            batch.arrived(first.arrival());
+        } else {
+            if (known == null || BatchFile.ARRIVAL.compare(file, known) > 0) {
+                batch.files.put(file.name(), file);
+            }
+            batch.arrived(file.arrival());
         }
-        batch.arrived(file.arrival());
         for (Member member : arrived.members()) {
             batch.members(member.step()).merge(member.jobId(), BatchMember.added(member.jobId())
                     .madeOf(file.name(), file.version()), (was, made) -> was.madeOf(file.name(), file.version()));
         }
         // Told again (a redelivery, a crash before the jobs were made): making them again makes none twice.
         // An older version told after the batch ended was superseded before it ended: its jobs would count for nothing.
-        if (!arrived.members().isEmpty() && !(older && batch.state != State.OPEN)) {
+        if (!arrived.members().isEmpty() && !(older && !same && batch.state != State.OPEN)) {
             decisions.add(new BatchDecision.MakeMembers(file.name(), arrived.members()));
         }
     }

@@ -185,6 +185,30 @@ class BatchLifecycleTest {
     }
 
     @Test
+    void apply_sameVersionRedeliveredLater_keepsItsFirstArrivalOpenOrComplete() {
+        // Given a quiet-period batch of two files (on AWS, a file's arrival is when dispatch first saw it)
+        Pipeline quiet = pipeline(Completion.QUIET, MemberFailure.FAIL);
+        BatchRecord open = run(BatchFixtures.open(quiet), quiet, List.of(file("a.csv", 0), file("b.csv", 60)),
+                T0.plusSeconds(60)).record();
+
+        // When a's notification is redelivered while the batch is open, and b's after it completed
+        BatchChange whileOpen = BatchLifecycle.apply(open, file("a.csv", 200), quiet, T0.plusSeconds(200));
+        BatchChange complete = BatchLifecycle.apply(whileOpen.after(), new BatchEvent.Tick(), quiet, T0.plusSeconds(360));
+        BatchChange afterwards = BatchLifecycle.apply(complete.after(), file("b.csv", 440), quiet, T0.plusSeconds(440));
+
+        // Then neither moves the last arrival nor the quiet end: the batch completes 5 minutes after b first came, and
+        // stays as it was; a's jobs are asked for again by id (a redelivery may follow a crash before they were made)
+        assertThat(whileOpen.after().files()).isEqualTo(open.files());
+        assertThat(whileOpen.after().lastArrivalAt()).isEqualTo(T0.plusSeconds(60).toString());
+        assertThat(whileOpen.decisions(MakeMembers.class)).hasSize(1);
+        assertThat(complete.after().state()).isEqualTo(State.COMPLETE);
+        assertThat(complete.after().endedAt()).isEqualTo(T0.plusSeconds(360).toString());
+        assertThat(afterwards.changed()).isFalse();
+        assertThat(afterwards.after().lastArrivalAt()).isEqualTo(T0.plusSeconds(60).toString());
+        assertThat(afterwards.decisions(LateFile.class)).isEmpty();
+    }
+
+    @Test
     void apply_deadlineWithAListedFileMissing_failsNamingIt() {
         // Given a manifest listing c.csv, which never arrives
         BatchFixtures.Run run = run(open(BY_MANIFEST), BY_MANIFEST, List.of(file("a.csv", 0),
