@@ -34,17 +34,26 @@ final class Report {
                 out.printf("%-28s %s%n", "", "stderr: " + job.stderrTail().lines().reduce((a, b) -> b).orElse(""));
             }
         }
-        earlier(summary, out);
+        earlier(summary, settings, out);
         out.flush();
         terminal.write(table.toByteArray(), 0, table.size());
         terminal.flush();
     }
 
-    /** The line saying how many of the table's jobs earlier runs did, or nothing when none. */
-    static void earlier(LocalPipeline.Summary summary, PrintStream out) {
-        if (!summary.earlier().isEmpty()) {
-            out.println(summary.earlier().size() + " of these " + (summary.jobs().size() + summary.earlier().size())
-                    + " jobs were done by an earlier run (their inputs had not changed)");
+    /**
+     * The line saying how many of the run's jobs earlier runs did, or nothing when none; and how many of those (all
+     * succeeded) the table leaves out, and how to list them.
+     */
+    static void earlier(LocalPipeline.Summary summary, LocalSettings settings, PrintStream out) {
+        int earlier = summary.earlierCount();
+        if (earlier == 0) {
+            return;
+        }
+        out.println(earlier + " of these " + (summary.jobs().size() + earlier)
+                + " jobs were done by an earlier run (their inputs had not changed)");
+        if (summary.earlierNotListed() > 0) {
+            out.println(summary.earlierNotListed() + " of them, which succeeded, are not listed above: ./conveyor jobs"
+                    + " --outbox " + settings.outbox() + " --state SUCCEEDED --limit " + earlier + " lists them");
         }
     }
 

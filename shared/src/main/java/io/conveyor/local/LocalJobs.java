@@ -54,6 +54,8 @@ final class LocalJobs {
     private final Map<String, Descriptor.Resources> running = new HashMap<>();
     private final Set<String> touched = new LinkedHashSet<>();
     private final Set<String> earlier = new LinkedHashSet<>();
+    /** The jobs earlier runs left SUCCEEDED, as the records were glanced at when this run began. */
+    private final Set<String> succeededBefore = new java.util.HashSet<>();
 
     LocalJobs(JobUpdates updates, LocalAdmission admission, LocalCapacity capacity, LocalOutputs outputs,
               LocalPipeline.Listener listener, Clock clock, boolean docker) {
@@ -80,6 +82,8 @@ final class LocalJobs {
                     brief.state(), brief.attempt());
             if (!brief.state().terminal()) {
                 unfinished.add(brief.id());
+            } else if (brief.state() == JobState.SUCCEEDED) {
+                succeededBefore.add(brief.id());
             }
         });
         for (String id : unfinished) {
@@ -266,6 +270,11 @@ final class LocalJobs {
         Set<String> before = new LinkedHashSet<>(earlier);
         before.removeAll(touched);
         return before;
+    }
+
+    /** Whether an earlier run left this job SUCCEEDED (as its record was when this run began). */
+    boolean succeededBefore(String id) {
+        return succeededBefore.contains(id);
     }
 
     /** Whether nothing is queued or running. */

@@ -68,20 +68,35 @@ public final class LocalPipeline {
 
     /**
      * What a run did: every job it touched, in the order they were first seen, and the jobs of inbox
-     * files that earlier runs had done already (so a run's outcome does not depend on which run did what).
+     * files that earlier runs had done already (so a run's outcome does not depend on which run did what). Of
+     * those, every one that did not succeed is listed, and at most {@link #EARLIER_LISTED} that did: a rerun over
+     * a large inbox reads and lists what it ran, not every record of the outbox.
+     *
+     * @param earlierNotListed how many more jobs earlier runs did, all SUCCEEDED, that {@code earlier} leaves out
      */
-    public record Summary(List<JobRecord> jobs, List<JobRecord> earlier) {
+    public record Summary(List<JobRecord> jobs, List<JobRecord> earlier, int earlierNotListed) {
 
         public Summary {
             jobs = List.copyOf(jobs);
             earlier = List.copyOf(earlier);
+            if (earlierNotListed < 0) {
+                throw new IllegalArgumentException("earlierNotListed: " + earlierNotListed + " is negative");
+            }
         }
 
-        /** Whether any of them, done now or earlier, failed. */
+        /** How many jobs earlier runs did, listed or not. */
+        public int earlierCount() {
+            return earlier.size() + earlierNotListed;
+        }
+
+        /** Whether any of them, done now or earlier, failed (those left out all succeeded). */
         public boolean anyFailed() {
             return Stream.concat(jobs.stream(), earlier.stream()).anyMatch(job -> job.state() == JobState.FAILED);
         }
     }
+
+    /** How many of the jobs earlier runs did successfully a run's summary lists (as {@code conveyor jobs} does by default). */
+    public static final int EARLIER_LISTED = 50;
 
     /** The stack the local mode's job events name. */
     public static final String LOCAL_STACK = "local";
@@ -142,7 +157,8 @@ public final class LocalPipeline {
         Files.createDirectories(settings.outputs());
         LocalCapacity capacity = new LocalCapacity(settings.cpus(), settings.memoryMiB());
         LocalOutputs outputs = new LocalOutputs(settings);
-        LocalAdmission admission = new LocalAdmission(settings, algorithms, capacity, pipelines);
+        PollCatalog catalog = new PollCatalog(pipelines);
+        LocalAdmission admission = new LocalAdmission(settings, algorithms, capacity, catalog);
         // Every state change, one JSON line each, for local users to follow or hook (no metrics: no CloudWatch here).
         JobSignals signals = new JobSignals(LOCAL_STACK, MetricLog.NONE,
                 new OutboxJobStateEvents(settings.outbox()), JobEventScope.ALL);
@@ -159,7 +175,7 @@ public final class LocalPipeline {
             InboxScanner inbox = new InboxScanner(settings.inbox(), settings.stable(), admission::ranBefore);
             try {
                 new Loop(once, stop, attempts, local, inbox, new AttemptRunner(settings, runner, outputs), descriptors,
-                        admission).run();
+                        admission, catalog).run();
             } finally {
                 // Stopped (or broken): running attempts are ended now, not waited for; their jobs stay
                 // RUNNING and are resumed by the next run. Results that arrived meanwhile are kept if
@@ -177,8 +193,17 @@ public final class LocalPipeline {
         List<JobRecord> summary = new ArrayList<>();
         local.touched().forEach(id -> jobs.get(id).ifPresent(summary::add));
         List<JobRecord> before = new ArrayList<>();
-        local.earlier().forEach(id -> jobs.get(id).ifPresent(before::add));
-        return new Summary(summary, before);
+        int listed = 0;
+        int notListed = 0;
+        for (String id : local.earlier()) {
+            boolean succeeded = local.succeededBefore(id);
+            if (succeeded && listed >= EARLIER_LISTED) {
+                notListed++;
+            } else if (jobs.get(id).map(before::add).orElse(false) && succeeded) {
+                listed++;
+            }
+        }
+        return new Summary(summary, before, notListed);
     }
 
     /**
@@ -215,13 +240,14 @@ public final class LocalPipeline {
         private final AttemptRunner attemptRunner;
         private final LocalDescriptors descriptors;
         private final LocalAdmission admission;
+        private final PollCatalog catalog;
         private final Map<String, Future<?>> running = new HashMap<>();
         /** Files ready to be taken, in order, whose jobs are not made yet. */
         private final java.util.ArrayDeque<InboxScanner.Ready> arrived = new java.util.ArrayDeque<>();
         private long changes;
 
         Loop(boolean once, BooleanSupplier stop, ExecutorService attempts, LocalJobs local, InboxScanner inbox,
-             AttemptRunner attemptRunner, LocalDescriptors descriptors, LocalAdmission admission) {
+             AttemptRunner attemptRunner, LocalDescriptors descriptors, LocalAdmission admission, PollCatalog catalog) {
             this.once = once;
             this.stop = stop;
             this.attempts = attempts;
@@ -230,14 +256,16 @@ public final class LocalPipeline {
             this.attemptRunner = attemptRunner;
             this.descriptors = descriptors;
             this.admission = admission;
+            this.catalog = catalog;
         }
 
         void run() throws IOException, InterruptedException {
             long descriptorsLooked = System.nanoTime();
             while (!stop.getAsBoolean()) {
-                // The algorithms folder is looked at once a poll, however often the loop wakes.
+                // The algorithms folder (descriptors and pipelines) is looked at once a poll, however often the loop wakes.
                 if (System.nanoTime() - descriptorsLooked >= settings.poll().toNanos()) {
                     descriptorsLooked = System.nanoTime();
+                    catalog.forget();
                     Map<String, LocalAdmission.Algorithm> reloaded = descriptors.changed();
                     if (reloaded != null) {
                         admission.update(reloaded);

@@ -218,6 +218,33 @@ class LocalPipelineTest {
     }
 
     @Test
+    void run_onceOverMoreEarlierSuccessesThanListed_listsEveryFailureAndCountsTheSuccessesLeftOut() throws Exception {
+        // Given an earlier run that did EARLIER_LISTED + 2 files successfully and failed one
+        descriptor("ok.json", "{\"name\": \"ok\", \"image\": \"busybox:1.36\", \"retries\": 0,"
+                + " \"command\": [\"true\"], \"resources\": {\"vcpu\": 0.25, \"memoryMiB\": 128}}");
+        descriptor("bad.json", "{\"name\": \"bad\", \"image\": \"busybox:1.36\", \"retries\": 0,"
+                + " \"command\": [\"false\"], \"resources\": {\"vcpu\": 0.25, \"memoryMiB\": 128}}");
+        int succeeded = LocalPipeline.EARLIER_LISTED + 2;
+        for (int i = 0; i < succeeded; i++) {
+            input("ok/" + i + ".txt", "line " + i);
+        }
+        input("bad/a.txt", "a");
+        assertThat(runOnce(2).jobs()).hasSize(succeeded + 1);
+
+        // When the same inbox is run again
+        LocalPipeline.Summary second = runOnce(2);
+
+        // Then nothing runs; the failure and EARLIER_LISTED successes are listed, the other two counted
+        assertThat(second.jobs()).isEmpty();
+        assertThat(second.earlier()).hasSize(LocalPipeline.EARLIER_LISTED + 1)
+                .filteredOn(job -> job.state() == JobState.FAILED).singleElement()
+                .satisfies(job -> assertThat(job.algorithm()).isEqualTo("bad"));
+        assertThat(second.earlierNotListed()).isEqualTo(2);
+        assertThat(second.earlierCount()).isEqualTo(succeeded + 1);
+        assertThat(second.anyFailed()).isTrue();
+    }
+
+    @Test
     void run_hiddenFilesLinksAndABadlyEncodedName_areSkippedSayingWhy() throws Exception {
         // Given an inbox with a hidden file, links to nothing, to a folder and to a file outside, and a
         // name that is not valid UTF-8 (made by the shell: Java cannot name it)
@@ -527,8 +554,8 @@ class LocalPipelineTest {
                 new io.conveyor.jobs.JobEvent.CancelRequested("by hand"));
         JobRecord failed = io.conveyor.testing.JobFixtures.after(queued, at, new io.conveyor.jobs.JobEvent.Rejected("no"));
 
-        assertThat(new LocalPipeline.Summary(List.of(queued, cancelled), List.of()).anyFailed()).isFalse();
-        assertThat(new LocalPipeline.Summary(List.of(queued), List.of(failed)).anyFailed()).isTrue();
+        assertThat(new LocalPipeline.Summary(List.of(queued, cancelled), List.of(), 0).anyFailed()).isFalse();
+        assertThat(new LocalPipeline.Summary(List.of(queued), List.of(failed), 0).anyFailed()).isTrue();
     }
 
     @Test
