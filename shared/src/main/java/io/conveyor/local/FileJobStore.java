@@ -48,9 +48,11 @@ public final class FileJobStore implements JobStore {
     private final String writer = Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
     /** Unfinished records as this store last wrote or read them through {@link #held}; finished ones leave. */
     private final java.util.concurrent.ConcurrentMap<String, Versioned> held = new java.util.concurrent.ConcurrentHashMap<>();
+    private final BriefIndex briefIndex;
 
     public FileJobStore(Path dir) {
         this.dir = dir;
+        this.briefIndex = new BriefIndex(dir);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -245,8 +247,16 @@ public final class FileJobStore implements JobStore {
     /**
      * Each record's {@link Brief}, read as a stream of JSON tokens (no record built, no digest): for a run
      * that starts over an outbox of many finished jobs. A record that cannot be read fails the call, as in {@link #all}.
+     * While no record was written since they were last read so, they come from {@link BriefIndex}, one file.
      */
     public void briefs(java.util.function.Consumer<Brief> each) {
+        java.nio.file.attribute.FileTime folderTime = folderTime();
+        Optional<List<Brief>> indexed = briefIndex.read(folderTime);
+        if (indexed.isPresent()) {
+            indexed.get().forEach(each);
+            return;
+        }
+        List<Brief> briefs = new ArrayList<>();
         for (Path file : recordFiles()) {
             byte[] bytes;
             try {
@@ -255,8 +265,22 @@ public final class FileJobStore implements JobStore {
                 throw new UncheckedIOException("cannot read job record " + file, e);
             }
             if (bytes != null) {
-                each.accept(brief(file, bytes));
+                Brief brief = brief(file, bytes);
+                briefs.add(brief);
+                each.accept(brief);
             }
+        }
+        if (folderTime.equals(folderTime())) {
+            briefIndex.write(folderTime, briefs);
+        }
+    }
+
+    /** The records folder's time of change: any record created or replaced changes it. */
+    private java.nio.file.attribute.FileTime folderTime() {
+        try {
+            return Files.getLastModifiedTime(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the time of change of " + dir, e);
         }
     }
 

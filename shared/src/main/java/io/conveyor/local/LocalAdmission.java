@@ -59,6 +59,8 @@ final class LocalAdmission {
     private final PipelineCatalog pipelines;
     private final ArchiveUnpacker archives;
     private final InboxListings listings;
+    /** The digests of inbox files, remembered from run to run. */
+    private final InputDigests digests;
     /** (input, version, algorithm) of every job that ran, whatever the revision: files are processed once. */
     private final Map<String, String> processed = new HashMap<>();
     /** The inputs of those jobs. */
@@ -78,6 +80,12 @@ final class LocalAdmission {
         this.pipelines = pipelines;
         this.archives = new ArchiveUnpacker(settings);
         this.listings = new InboxListings(settings);
+        this.digests = new InputDigests(settings.outbox());
+    }
+
+    /** Writes down the digests of the inbox files looked at, for the next run. */
+    void saveDigests() {
+        digests.save();
     }
 
     /** The pipeline of that name, as the catalog defines it now. */
@@ -121,7 +129,7 @@ final class LocalAdmission {
             return false;
         }
         try {
-            String version = "sha256:" + Digests.sha256(input);
+            String version = "sha256:" + digests.sha256(input);
             if (!processed.containsKey(key(input.toString(), version, algorithmName))) {
                 return false;
             }
@@ -144,7 +152,7 @@ final class LocalAdmission {
         // size are all the filter looked at, so they are its version (a touch makes no new job).
         String hashed = versions.remove(input);
         String version = filtered != null ? "size=" + Files.size(input) : hashed != null ? hashed
-                : "sha256:" + Digests.sha256(input);
+                : "sha256:" + digests.sha256(input);
         NewJob job = NewJob.of(new NewJob.JobInput(input.toString(), version), new NewJob.AlgorithmRevision(algorithmName,
                 algorithm == null ? "unknown" : algorithm.revision(),
                 algorithm == null ? 1 : 1 + algorithm.descriptor().retries())).withParent(parent);
@@ -228,7 +236,7 @@ final class LocalAdmission {
     List<Admitted> admitBatchFile(Path input, Pipeline pipeline, String batch, String rest) throws IOException {
         String hashed = versions.remove(input);
         NewJob.JobInput file = new NewJob.JobInput(input.toString(), hashed != null ? hashed
-                : "sha256:" + Digests.sha256(input));
+                : "sha256:" + digests.sha256(input));
         List<Admitted> admitted = new ArrayList<>();
         for (Step step : pipeline.firstSteps()) {
             for (PipelineJobs.Made made : PipelineJobs.of(pipeline, step, batch, file, null, this::revision,

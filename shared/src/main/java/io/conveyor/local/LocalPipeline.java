@@ -188,6 +188,7 @@ public final class LocalPipeline {
                         local.report(report, inbox::forget);
                     }
                 }
+                admission.saveDigests();
             }
         }
         List<JobRecord> summary = new ArrayList<>();

@@ -121,4 +121,85 @@ class FileJobStoreTest {
                 new FileJobStore.Brief(queued.id(), "wc", "/inbox/wc/a.txt", "sha256:ab", io.conveyor.jobs.JobState.QUEUED, 0),
                 new FileJobStore.Brief(other.id(), "wc", "/inbox/wc/b.txt", "sha256:cd", io.conveyor.jobs.JobState.FAILED, 0));
     }
+
+    /** The briefs as {@link FileJobStore#briefs} gives them. */
+    private static java.util.List<FileJobStore.Brief> briefs(FileJobStore store) {
+        java.util.List<FileJobStore.Brief> briefs = new java.util.ArrayList<>();
+        store.briefs(briefs::add);
+        return briefs;
+    }
+
+    /** Sets the folder's time of change back, as if its last record were written a minute ago. */
+    private static java.nio.file.attribute.FileTime settled(Path folder) throws java.io.IOException {
+        java.nio.file.attribute.FileTime then = java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(60));
+        Files.setLastModifiedTime(folder, then);
+        return then;
+    }
+
+    @Test
+    void briefs_folderUnchangedSinceLastRead_comeFromTheIndexNotTheRecords() throws Exception {
+        // Given records whose folder last changed a minute ago, read once (which writes the index beside the folder)
+        Path folder = jobs.resolve("jobs");
+        FileJobStore store = new FileJobStore(folder);
+        store.create(queued);
+        java.nio.file.attribute.FileTime then = settled(folder);
+        java.util.List<FileJobStore.Brief> first = briefs(store);
+        assertThat(jobs.resolve(".jobs-briefs.jsonl")).exists();
+
+        // When a record's bytes change behind the store's back and the folder's time is put back as it was
+        Files.writeString(folder.resolve(queued.id() + ".json"), "not JSON");
+        Files.setLastModifiedTime(folder, then);
+
+        // Then the briefs are the index's: the record is not read (reading it would fail)
+        assertThat(briefs(new FileJobStore(folder))).isEqualTo(first).singleElement()
+                .satisfies(brief -> assertThat(brief.id()).isEqualTo(queued.id()));
+    }
+
+    @Test
+    void briefs_recordReplacedAfterTheIndex_areReadFromTheRecordsAgain() throws Exception {
+        // Given an index written while the job was QUEUED
+        Path folder = jobs.resolve("jobs");
+        FileJobStore store = new FileJobStore(folder);
+        store.create(queued);
+        settled(folder);
+        assertThat(briefs(store)).extracting(FileJobStore.Brief::state).containsExactly(io.conveyor.jobs.JobState.QUEUED);
+
+        // When the record is replaced (its job rejected)
+        assertThat(store.replace(JobFixtures.after(queued, T0, new JobEvent.Rejected("no")),
+                store.read(queued.id()).orElseThrow().version())).isTrue();
+
+        // Then the briefs say what the record says now
+        assertThat(briefs(new FileJobStore(folder))).extracting(FileJobStore.Brief::state)
+                .containsExactly(io.conveyor.jobs.JobState.FAILED);
+    }
+
+    @Test
+    void briefs_folderChangedWithinTheLastSecond_writeNoIndex() {
+        // Given a record written just now
+        Path folder = jobs.resolve("jobs");
+        FileJobStore store = new FileJobStore(folder);
+        store.create(queued);
+
+        // When the briefs are read
+        assertThat(briefs(store)).hasSize(1);
+
+        // Then no index is written: a change in the same tick could leave the folder's time alike
+        assertThat(jobs.resolve(".jobs-briefs.jsonl")).doesNotExist();
+    }
+
+    @Test
+    void briefs_indexCutShortOrNotJson_isIgnoredAndTheRecordsRead() throws Exception {
+        // Given an index that names the folder's time but is cut short, then one that is no JSON
+        Path folder = jobs.resolve("jobs");
+        FileJobStore store = new FileJobStore(folder);
+        store.create(queued);
+        java.nio.file.attribute.FileTime then = settled(folder);
+        String header = "{\"folderTime\": " + then.to(java.util.concurrent.TimeUnit.NANOSECONDS) + ", \"count\": 2}\n";
+        for (String index : java.util.List.of(header, "{{{\n")) {
+            Files.writeString(jobs.resolve(".jobs-briefs.jsonl"), index);
+
+            // When the briefs are read, Then they are the records'
+            assertThat(briefs(new FileJobStore(folder))).extracting(FileJobStore.Brief::id).containsExactly(queued.id());
+        }
+    }
 }

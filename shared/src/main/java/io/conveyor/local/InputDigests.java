@@ -1,0 +1,137 @@
+package io.conveyor.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.conveyor.json.Json;
+import io.conveyor.storage.Digests;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SHA-256 of inbox files, remembered from run to run ({@code outbox/.input-digests.jsonl}) so that a run over an
+ * inbox of many files it ran before does not read them all again. A remembered digest is used while the file's size,
+ * time of change, time of status change and inode are the ones it was computed with, and only when the file had not
+ * changed for {@link #RACY} before it was read: a write in the same tick of the file system's clock could leave
+ * its times alike. Any write to a file changes its status time, which no user can set back.
+ *
+ * <p>One line a file: {@code [path, size, modified, changed, inode, sha256, hashedAt]} (times in nanoseconds, hashedAt
+ * in milliseconds). A file that cannot be read is ignored (every input is then hashed); the digests of the files this
+ * run looked at are written when it ends ({@link #save}).
+ */
+final class InputDigests {
+
+    /** How long a file must have been unchanged when read for its digest to be used again. */
+    static final java.time.Duration RACY = java.time.Duration.ofSeconds(1);
+
+    private static final Logger LOG = LoggerFactory.getLogger(InputDigests.class);
+    private static final ObjectMapper JSON = Json.mapper();
+    private static final String ATTRIBUTES = "unix:size,lastModifiedTime,ctime,ino";
+
+    /** A file as it was when hashed, and its digest. */
+    record Entry(long size, long modified, long changed, long inode, String sha256, long hashedAt) {
+
+        boolean sameFile(Entry now) {
+            return size == now.size && modified == now.modified && changed == now.changed && inode == now.inode;
+        }
+
+        /** Whether it had stayed unchanged for {@link #RACY} when it was read. */
+        boolean settledWhenHashed() {
+            return TimeUnit.NANOSECONDS.toMillis(Math.max(modified, changed)) < hashedAt - RACY.toMillis();
+        }
+    }
+
+    private final Path file;
+    private Map<String, Entry> known;
+    private final Map<String, Entry> used = new HashMap<>();
+
+    InputDigests(Path outbox) {
+        this.file = outbox.resolve(".input-digests.jsonl");
+    }
+
+    /** The file's SHA-256 (lowercase hex): the one remembered for it as it is now, else read now. */
+    String sha256(Path input) throws IOException {
+        Entry now = attributes(input);
+        String key = input.toString();
+        Entry remembered = known().get(key);
+        if (now != null && remembered != null && remembered.sameFile(now) && remembered.settledWhenHashed()) {
+            used.put(key, remembered);
+            return remembered.sha256();
+        }
+        long hashedAt = System.currentTimeMillis();
+        String sha256 = Digests.sha256(input);
+        if (now != null) {
+            used.put(key, new Entry(now.size(), now.modified(), now.changed(), now.inode(), sha256, hashedAt));
+        }
+        return sha256;
+    }
+
+    /** Writes the digests of the files looked at since the start, for the next run; a failure is only said. */
+    void save() {
+        if (used.isEmpty() || used.equals(known)) {
+            return;
+        }
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            try (BufferedWriter out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
+                for (Map.Entry<String, Entry> entry : used.entrySet()) {
+                    Entry e = entry.getValue();
+                    out.write(JSON.writeValueAsString(new Object[] {entry.getKey(), e.size(), e.modified(), e.changed(),
+                            e.inode(), e.sha256(), e.hashedAt()}));
+                    out.write('\n');
+                }
+            }
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("outcome=input-digests-not-written file=\"{}\" reason=\"{}\"", file, e.toString());
+        }
+    }
+
+    private Map<String, Entry> known() {
+        if (known == null) {
+            known = read();
+        }
+        return known;
+    }
+
+    private Map<String, Entry> read() {
+        Map<String, Entry> entries = new HashMap<>();
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String line; (line = in.readLine()) != null; ) {
+                com.fasterxml.jackson.databind.JsonNode row = JSON.readTree(line);
+                if (!row.isArray() || row.size() != 7 || !row.get(5).isTextual()) {
+                    throw new IOException("not a line of " + file.getFileName() + ": " + line);
+                }
+                entries.put(row.get(0).asText(), new Entry(row.get(1).asLong(), row.get(2).asLong(), row.get(3).asLong(),
+                        row.get(4).asLong(), row.get(5).asText(), row.get(6).asLong()));
+            }
+            return entries;
+        } catch (NoSuchFileException e) {
+            return entries;
+        } catch (IOException | RuntimeException e) {
+            LOG.info("outcome=input-digests-ignored file=\"{}\" reason=\"{}\"", file, e.toString());
+            return new HashMap<>();
+        }
+    }
+
+    /** The file's size, times and inode now (through a link, its target's), or null when they cannot be read. */
+    private static Entry attributes(Path input) {
+        try {
+            Map<String, Object> a = Files.readAttributes(input, ATTRIBUTES);
+            return new Entry((Long) a.get("size"), ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS),
+                    ((FileTime) a.get("ctime")).to(TimeUnit.NANOSECONDS), ((Number) a.get("ino")).longValue(), null, 0);
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+            return null;
+        }
+    }
+}

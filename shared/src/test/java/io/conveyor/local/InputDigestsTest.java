@@ -1,0 +1,90 @@
+package io.conveyor.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.conveyor.storage.Digests;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Inbox files' digests remembered from run to run: used only while the file is as it was when read. */
+class InputDigestsTest {
+
+    @TempDir
+    Path dir;
+
+    /**
+     * An input last written a minute ago, whose status last changed (setting its time back is a change) more than
+     * {@link InputDigests#RACY} ago, so its digest may be remembered.
+     */
+    private Path settledInput(String content) throws Exception {
+        Path input = Files.writeString(dir.resolve("in.txt"), content);
+        Files.setLastModifiedTime(input, FileTime.from(Instant.now().minusSeconds(60)));
+        Thread.sleep(InputDigests.RACY.toMillis() + 100);
+        return input;
+    }
+
+    @Test
+    void sha256_fileUnchangedSinceTheLastRun_isTheRememberedOne() throws Exception {
+        // Given a run that hashed a settled input and saved its digests
+        Path outbox = Files.createDirectories(dir.resolve("outbox"));
+        Path input = settledInput("line\n");
+        InputDigests first = new InputDigests(outbox);
+        assertThat(first.sha256(input)).isEqualTo(Digests.sha256(input));
+        first.save();
+
+        // When the digests file is doctored to a digest no content has, and a new run asks
+        Path saved = outbox.resolve(".input-digests.jsonl");
+        String real = Digests.sha256(input);
+        Files.writeString(saved, Files.readString(saved).replace(real, "0".repeat(64)));
+
+        // Then it gets the remembered one: the file was not read again
+        assertThat(new InputDigests(outbox).sha256(input)).isEqualTo("0".repeat(64));
+    }
+
+    @Test
+    void sha256_fileRewrittenSameSizeAndTimeSetBack_isReadAgain() throws Exception {
+        // Given a remembered digest
+        Path outbox = Files.createDirectories(dir.resolve("outbox"));
+        Path input = settledInput("aaaa\n");
+        FileTime then = Files.getLastModifiedTime(input);
+        InputDigests first = new InputDigests(outbox);
+        first.sha256(input);
+        first.save();
+
+        // When the file gets other content of the same size, and its time of change is set back as it was
+        Thread.sleep(20);
+        Files.writeString(input, "bbbb\n");
+        Files.setLastModifiedTime(input, then);
+
+        // Then its status time moved: the new content is read
+        assertThat(new InputDigests(outbox).sha256(input)).isEqualTo(Digests.sha256(input));
+    }
+
+    @Test
+    void sha256_fileWrittenWithinTheLastSecondWhenRead_isReadAgainNextRun() throws Exception {
+        // Given an input written just now, hashed and saved
+        Path outbox = Files.createDirectories(dir.resolve("outbox"));
+        Path input = Files.writeString(dir.resolve("fresh.txt"), "fresh\n");
+        InputDigests first = new InputDigests(outbox);
+        first.sha256(input);
+        first.save();
+        Path saved = outbox.resolve(".input-digests.jsonl");
+        Files.writeString(saved, Files.readString(saved).replace(Digests.sha256(input), "0".repeat(64)));
+
+        // When a new run asks, Then it reads the file: a write in the same tick could have left its times alike
+        assertThat(new InputDigests(outbox).sha256(input)).isEqualTo(Digests.sha256(input));
+    }
+
+    @Test
+    void sha256_digestsFileNotJson_isIgnored() throws Exception {
+        Path outbox = Files.createDirectories(dir.resolve("outbox"));
+        Path input = settledInput("x\n");
+        Files.writeString(outbox.resolve(".input-digests.jsonl"), "[\"" + input + "\", 1, \n");
+
+        assertThat(new InputDigests(outbox).sha256(input)).isEqualTo(Digests.sha256(input));
+    }
+}
