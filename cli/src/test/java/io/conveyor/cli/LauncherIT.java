@@ -87,6 +87,22 @@ class LauncherIT {
     }
 
     @Test
+    void conveyor_classDataArchiveOlderThanTheJars_isWrittenAnew(@TempDir Path dir) throws Exception {
+        // Given the launcher's class-data archive, older than the jars (as after a build by ./mvnw rather than by it)
+        Path archive = HOME.resolve("cli/target/conveyor.jsa");
+        assertThat(run(dir, Map.of(), "--version").exit()).isZero();
+        assertThat(archive).as("the archive a run writes at exit").exists();
+        java.nio.file.attribute.FileTime jar = Files.getLastModifiedTime(HOME.resolve("cli/target/conveyor-cli.jar"));
+        Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(jar.toMillis() - 60_000));
+
+        // When a command runs
+        assertThat(run(dir, Map.of(), "--version").exit()).isZero();
+
+        // Then the JVM, which refuses such an archive and would not replace it, was given none and wrote a new one
+        assertThat(Files.getLastModifiedTime(archive)).isGreaterThan(jar);
+    }
+
+    @Test
     void conveyorJobCommands_onALocalOutbox_exitCodesAndJsonAsDocumented(@TempDir Path dir) throws Exception {
         // Given a local run of word-count over one file
         Path work = Files.createDirectories(dir.resolve("work"));

@@ -129,6 +129,13 @@ class FileJobStoreTest {
         return briefs;
     }
 
+    /** A store of records in {@code folder} (its index lies beside it, in the temporary folder) holding {@link #queued}. */
+    private FileJobStore holdingQueued(Path folder) {
+        FileJobStore store = new FileJobStore(folder);
+        store.create(queued);
+        return store;
+    }
+
     /** Sets the folder's time of change back, as if its last record were written a minute ago. */
     private static java.nio.file.attribute.FileTime settled(Path folder) throws java.io.IOException {
         java.nio.file.attribute.FileTime then = java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(60));
@@ -140,8 +147,7 @@ class FileJobStoreTest {
     void briefs_folderUnchangedSinceLastRead_comeFromTheIndexNotTheRecords() throws Exception {
         // Given records whose folder last changed a minute ago, read once (which writes the index beside the folder)
         Path folder = jobs.resolve("jobs");
-        FileJobStore store = new FileJobStore(folder);
-        store.create(queued);
+        FileJobStore store = holdingQueued(folder);
         java.nio.file.attribute.FileTime then = settled(folder);
         java.util.List<FileJobStore.Brief> first = briefs(store);
         assertThat(jobs.resolve(".jobs-briefs.jsonl")).exists();
@@ -159,8 +165,7 @@ class FileJobStoreTest {
     void briefs_recordReplacedAfterTheIndex_areReadFromTheRecordsAgain() throws Exception {
         // Given an index written while the job was QUEUED
         Path folder = jobs.resolve("jobs");
-        FileJobStore store = new FileJobStore(folder);
-        store.create(queued);
+        FileJobStore store = holdingQueued(folder);
         settled(folder);
         assertThat(briefs(store)).extracting(FileJobStore.Brief::state).containsExactly(io.conveyor.jobs.JobState.QUEUED);
 
@@ -177,8 +182,7 @@ class FileJobStoreTest {
     void briefs_folderChangedWithinTheLastSecond_writeNoIndex() {
         // Given a record written just now
         Path folder = jobs.resolve("jobs");
-        FileJobStore store = new FileJobStore(folder);
-        store.create(queued);
+        FileJobStore store = holdingQueued(folder);
 
         // When the briefs are read
         assertThat(briefs(store)).hasSize(1);
@@ -191,8 +195,7 @@ class FileJobStoreTest {
     void briefs_indexCutShortOrNotJson_isIgnoredAndTheRecordsRead() throws Exception {
         // Given an index that names the folder's time but is cut short, then one that is no JSON
         Path folder = jobs.resolve("jobs");
-        FileJobStore store = new FileJobStore(folder);
-        store.create(queued);
+        FileJobStore store = holdingQueued(folder);
         java.nio.file.attribute.FileTime then = settled(folder);
         String header = "{\"folderTime\": " + then.to(java.util.concurrent.TimeUnit.NANOSECONDS) + ", \"count\": 2}\n";
         for (String index : java.util.List.of(header, "{{{\n")) {
