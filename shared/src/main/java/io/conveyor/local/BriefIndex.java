@@ -47,10 +47,6 @@ final class BriefIndex {
         this.file = absolute.resolveSibling("." + absolute.getFileName() + "-briefs.jsonl");
     }
 
-    Path file() {
-        return file;
-    }
-
     /** The briefs written when the folder had this time of change, or empty when the file names another or is unreadable. */
     Optional<List<FileJobStore.Brief>> read(FileTime folderTime) {
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
