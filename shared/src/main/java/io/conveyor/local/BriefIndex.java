@@ -3,18 +3,17 @@ package io.conveyor.local;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.conveyor.json.Json;
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,17 +75,9 @@ final class BriefIndex {
         if (folderTime.toMillis() > System.currentTimeMillis() - RACY.toMillis()) {
             return;
         }
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            try (BufferedWriter out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
-                out.write(JSON.writeValueAsString(new Header(folderTime.to(TimeUnit.NANOSECONDS), briefs.size())));
-                out.write('\n');
-                for (FileJobStore.Brief brief : briefs) {
-                    out.write(JSON.writeValueAsString(brief));
-                    out.write('\n');
-                }
-            }
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            JsonLinesFile.replace(file, Stream.concat(Stream.of(new Header(folderTime.to(TimeUnit.NANOSECONDS),
+                    briefs.size())), briefs.stream()));
         } catch (IOException | RuntimeException e) {
             LOG.warn("outcome=brief-index-not-written file=\"{}\" reason=\"{}\"", file, e.toString());
         }

@@ -4,13 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.conveyor.json.Json;
 import io.conveyor.storage.Digests;
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.HashMap;
 import java.util.Map;
@@ -81,17 +79,12 @@ final class InputDigests {
         if (used.isEmpty() || used.equals(known)) {
             return;
         }
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            try (BufferedWriter out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
-                for (Map.Entry<String, Entry> entry : used.entrySet()) {
-                    Entry e = entry.getValue();
-                    out.write(JSON.writeValueAsString(new Object[] {entry.getKey(), e.size(), e.modified(), e.changed(),
-                            e.inode(), e.sha256(), e.hashedAt()}));
-                    out.write('\n');
-                }
-            }
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            JsonLinesFile.replace(file, used.entrySet().stream().map(entry -> {
+                Entry e = entry.getValue();
+                return new Object[] {entry.getKey(), e.size(), e.modified(), e.changed(), e.inode(), e.sha256(),
+                        e.hashedAt()};
+            }));
         } catch (IOException | RuntimeException e) {
             LOG.warn("outcome=input-digests-not-written file=\"{}\" reason=\"{}\"", file, e.toString());
         }
