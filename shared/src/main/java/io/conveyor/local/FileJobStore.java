@@ -8,7 +8,6 @@ import io.conveyor.json.Json;
 import io.conveyor.storage.Digests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -22,9 +21,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Job records as JSON files in a folder ({@code outbox/jobs/<id>.json}). Creation is atomic and
- * happens once per id (the file system's create-exclusive); a replace writes a new file and moves it
- * over the old one atomically, so a reader never sees half a record, even after a crash. A record's
+ * Job records as JSON files in a folder ({@code outbox/jobs/<id>.json}). Every write, a creation (once per id) as a
+ * replace, writes a new file and moves it where the record lies atomically, so a reader never sees half a record,
+ * even after a crash. A record's
  * version is the SHA-256 of its file: a replace compares it with the file as it is, under a lock on
  * {@code jobs/.write-lock}, so the compare and the move are one step for every writer, the running
  * {@code conveyor local} and the job commands alike.
@@ -149,16 +148,17 @@ public final class FileJobStore implements JobStore {
     }
 
     private boolean createLocked(JobRecord record) {
+        // Every writer takes the folder's lock, so "not there yet" stays true until the move below: the record is
+        // created whole, once per id, with one new file (an empty file first would be a second, freed at once).
         Path file = file(record.id());
         try {
-            Files.createFile(file);
-        } catch (FileAlreadyExistsException e) {
-            // A crash between creating and writing leaves an empty file: that job was never recorded.
-            if (get(record.id()).isPresent()) {
+            // A crash between creating and writing (of an earlier version, which created the file empty first)
+            // leaves an empty file: that job was never recorded.
+            if (bytes(file) != null) {
                 return false;
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create job record " + file, e);
+            throw new UncheckedIOException("cannot read job record " + file, e);
         }
         write(record);
         return true;
