@@ -9,6 +9,11 @@ run); then a rerun with nothing to do over 50,000 finished records: wall time an
 500,5000) are the inbox sizes. Usage: local_loop.py HOME JAVA CLASSPATH [RUNS] [SIZES] [BEFORE]; HOME may be another
 checkout's (its ./conveyor is timed) to measure an earlier commit with the same harness; BEFORE, a built checkout
 of an earlier commit, is timed too, interleaved with HOME in the same runs (rows "before" and "after").
+
+Each run writes into an outbox of its own, and none is deleted before the end: on ext4 without a journal (this
+machine's root file system), every file or folder created scans past the inodes freed in the last one to six minutes,
+so removing one run's outbox (tens of thousands of files at 5,000 jobs) would slow the next runs' creations and charge
+the harness's clean-up to Conveyor (docs/design/decisions.md, fifth pass).
 """
 import json, os, re, shutil, statistics, subprocess, sys, tempfile, time
 from datetime import datetime
@@ -41,9 +46,19 @@ def workspace(n):
     return d, files
 
 
-def conveyor(d, prefix=(), at=home):
+outboxes = 0
+
+
+def fresh_outbox(d):
+    """A new outbox beside the inbox: earlier ones stay until the end (see above)."""
+    global outboxes
+    outboxes += 1
+    return os.path.join(d, f"outbox-{outboxes}")
+
+
+def conveyor(d, prefix=(), at=home, outbox=None):
     return list(prefix) + [os.path.join(at, "conveyor"), "local", "--once", "--cpus", str(slots),
-                           "--inbox", os.path.join(d, "inbox"), "--outbox", os.path.join(d, "outbox"),
+                           "--inbox", os.path.join(d, "inbox"), "--outbox", outbox or os.path.join(d, "outbox"),
                            "--algorithms", os.path.join(d, "algorithms")]
 
 
@@ -60,8 +75,8 @@ def timed(argv, stdin=None):
     return time.time() - start, usage.ru_maxrss / 1024, p.returncode, start
 
 
-def first_start(d):
-    jobs = os.path.join(d, "outbox", "jobs")
+def first_start(outbox):
+    jobs = os.path.join(outbox, "jobs")
     started, succeeded = [], 0
     for name in os.listdir(jobs):
         if name.endswith(".json") and not name.startswith("."):
@@ -75,8 +90,7 @@ def first_start(d):
 
 def syscalls(d, n):
     out = os.path.join(work, f"strace-{n}.txt")
-    shutil.rmtree(os.path.join(d, "outbox"), ignore_errors=True)
-    subprocess.run(["strace", "-f", "-c", "-o", out] + conveyor(d), stdout=subprocess.DEVNULL,
+    subprocess.run(["strace", "-f", "-c", "-o", out] + conveyor(d, outbox=fresh_outbox(d)), stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL, check=True)
     with open(out) as f:
         total = [line for line in f if re.search(r"\btotal\s*$", line)][0].split()
@@ -85,10 +99,10 @@ def syscalls(d, n):
 
 warm = workspace(1)[0]
 for at in homes.values():
-    shutil.rmtree(os.path.join(warm, "outbox"), ignore_errors=True)
-    subprocess.run(conveyor(warm, at=at), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # builds, warms
-print(f"Local loop vs xargs -P{slots}, tiny jobs (wc -l), {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f};"
-      f" medians of {runs} interleaved runs, whole processes")
+    subprocess.run(conveyor(warm, at=at, outbox=fresh_outbox(warm)), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # builds, warms
+filesystem = subprocess.run(["findmnt", "-no", "FSTYPE", "-T", work], capture_output=True, text=True).stdout.strip()
+print(f"Local loop vs xargs -P{slots}, tiny jobs (wc -l), {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f},"
+      f" work folder on {filesystem or 'an unknown file system'}; medians of {runs} interleaved runs, whole processes")
 print(f"{'':>6} {'jobs':>6} {'conveyor':>9} {'xargs':>7} {'ratio':>6} {'over 2x xargs':>14} {'first start':>12} {'peak RSS':>9}")
 spaces = {}
 for n in sizes:
@@ -98,9 +112,9 @@ for n in sizes:
     ours, theirs, firsts, rss = ({v: [] for v in homes} for _ in range(4))
     for _ in range(runs):
         for v, at in homes.items():
-            shutil.rmtree(os.path.join(d, "outbox"), ignore_errors=True)
-            wall, peak, code, launched = timed(conveyor(d, at=at))
-            first, succeeded = first_start(d)
+            outbox = fresh_outbox(d)
+            wall, peak, code, launched = timed(conveyor(d, at=at, outbox=outbox))
+            first, succeeded = first_start(outbox)
             if code != 0 or succeeded != n:
                 sys.exit(f"conveyor local ({v}) exited {code} with {succeeded} of {n} jobs succeeded")
             ours[v].append(wall), firsts[v].append(first - launched), rss[v].append(peak)
