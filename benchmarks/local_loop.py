@@ -46,14 +46,9 @@ def workspace(n):
     return d, files
 
 
-outboxes = 0
-
-
 def fresh_outbox(d):
     """A new outbox beside the inbox: earlier ones stay until the end (see above)."""
-    global outboxes
-    outboxes += 1
-    return os.path.join(d, f"outbox-{outboxes}")
+    return tempfile.mkdtemp(prefix="outbox-", dir=d)
 
 
 def conveyor(d, prefix=(), at=home, outbox=None):

@@ -21,12 +21,11 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Job records as JSON files in a folder ({@code outbox/jobs/<id>.json}). Every write, a creation (once per id) as a
+ * Job records as JSON files in a folder ({@code outbox/jobs/<id>.json}). Every write, a creation (once per id) or a
  * replace, writes a new file and moves it where the record lies atomically, so a reader never sees half a record,
- * even after a crash. A record's
- * version is the SHA-256 of its file: a replace compares it with the file as it is, under a lock on
- * {@code jobs/.write-lock}, so the compare and the move are one step for every writer, the running
- * {@code conveyor local} and the job commands alike.
+ * even after a crash. A record's version is the SHA-256 of its file: a write compares the file as it is with what the
+ * writer expects (no file, or that version) under a lock on {@code jobs/.write-lock}, so the compare and the move are
+ * one step for every writer, the running {@code conveyor local} and the job commands alike.
  *
  * <p>Every write also appends the record's id to {@code jobs/.changes}, tagged with the writing
  * instance: {@link #changesSince} tells a reader which records others changed, without reading them all.
