@@ -2,9 +2,7 @@ package io.conveyor.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.conveyor.json.Json;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -48,15 +46,18 @@ final class BriefIndex {
 
     /** The briefs written when the folder had this time of change, or empty when the file names another or is unreadable. */
     Optional<List<FileJobStore.Brief>> read(FileTime folderTime) {
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String first = in.readLine();
-            Header header = first == null ? null : JSON.readValue(first, Header.class);
+        // One parser over the whole file (the header, then the briefs), not one a line: read at a run's start.
+        try (com.fasterxml.jackson.core.JsonParser in = JSON.getFactory().createParser(Files.readAllBytes(file))) {
+            Header header = in.nextToken() == null ? null : JSON.readValue(in, Header.class);
             if (header == null || header.folderTime() != folderTime.to(TimeUnit.NANOSECONDS)) {
                 return Optional.empty();
             }
             List<FileJobStore.Brief> briefs = new ArrayList<>(header.count());
-            for (String line; (line = in.readLine()) != null; ) {
-                briefs.add(JSON.readValue(line, FileJobStore.Brief.class));
+            try (com.fasterxml.jackson.databind.MappingIterator<FileJobStore.Brief> each = JSON
+                    .readerFor(FileJobStore.Brief.class).readValues(in)) {
+                while (each.hasNextValue()) {
+                    briefs.add(each.nextValue());
+                }
             }
             return briefs.size() == header.count() ? Optional.of(briefs) : Optional.empty();
         } catch (NoSuchFileException e) {

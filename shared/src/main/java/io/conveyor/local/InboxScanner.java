@@ -15,7 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Which files of the inbox are ready to be taken: those that stayed unchanged for the stability
@@ -29,8 +28,15 @@ import java.util.TreeSet;
  */
 final class InboxScanner {
 
-    /** A file ready to be taken, below {@code inbox/<algorithm>/}. */
-    record Ready(Path file, String algorithm, String rest) {
+    /**
+     * A file ready to be taken, below {@code inbox/<algorithm>/}, and its size as the scan saw it (through a link, its
+     * target's), or {@code -1}.
+     */
+    record Ready(Path file, String algorithm, String rest, long size) {
+
+        Ready(Path file, String algorithm, String rest) {
+            this(file, algorithm, rest, -1);
+        }
     }
 
     /** A file that is no input at all (not below an algorithm's folder). */
@@ -67,6 +73,10 @@ final class InboxScanner {
     private record Observation(long size, long modified, long since) {
     }
 
+    /** A taken file to look at again, and when it was queued (a {@link System#nanoTime()}): in that order. */
+    private record Recheck(Path file, long queuedAt) {
+    }
+
     /** A folder as last listed: its time of change then, when it was listed, what it held and which are folders. */
     private record Folder(FileTime modified, long listedAtMillis, Set<Path> entries, List<Path> subfolders) {
 
@@ -82,7 +92,7 @@ final class InboxScanner {
     /** Files taken, with what they looked like then: a file that changes afterwards is new input. */
     private final Map<Path, Observation> taken = new HashMap<>();
     /** Taken files in the order they are checked again, a share each look. */
-    private final ArrayDeque<Path> rechecks = new ArrayDeque<>();
+    private final ArrayDeque<Recheck> rechecks = new ArrayDeque<>();
     /** Files that are no input, from when they were first seen; {@code null} once said. */
     private final Map<Path, Long> skippedSince = new HashMap<>();
     /** Files first seen changing, from when; {@code null} once said. */
@@ -120,20 +130,28 @@ final class InboxScanner {
     /**
      * Looks at the inbox: files now ready, files that are misplaced, and whether some are still changing.
      * Only what may have changed is looked at: folders whose time of change moved are listed again, new
-     * and unsettled files are looked at, and a share of the taken ones (all of them every
-     * {@link #RECHECK_ROUND} at the least), so work per look does not grow with the inbox.
+     * and unsettled files are looked at once each, and a share of the taken ones (all of them every
+     * {@link #RECHECK_ROUND} at the least; beyond {@link #RECHECK_AT_LEAST} a look, only those looked at a round ago
+     * or more), so work per look does not grow with the inbox.
      */
     Scan scan() throws IOException {
         boolean pending = false;
         long now = System.nanoTime();
         nextSettles = Long.MAX_VALUE;
-        Set<Path> files = new TreeSet<>(unsettled);
+        Set<Path> files = new HashSet<>(unsettled);
         unsettled.clear();
-        look(inbox, System.currentTimeMillis(), files);
+        // New files' attributes as their folder's listing read them: looked at once, not twice, in this look.
+        Map<Path, BasicFileAttributes> listed = new HashMap<>();
+        look(inbox, System.currentTimeMillis(), files, listed);
         long share = Math.max(RECHECK_AT_LEAST, taken.size() * (now - lastLook) / RECHECK_ROUND.toNanos());
         lastLook = now;
         for (long i = 0; i < share && !rechecks.isEmpty(); i++) {
-            Path file = rechecks.poll();
+            // Beyond the least share, only files last looked at a round ago or more: a large inbox just taken is
+            // not looked at again while its files are still being admitted.
+            if (i >= RECHECK_AT_LEAST && now - rechecks.peek().queuedAt() < RECHECK_ROUND.toNanos()) {
+                break;
+            }
+            Path file = rechecks.poll().file();
             if (taken.containsKey(file)) {
                 files.add(file);
             }
@@ -142,13 +160,18 @@ final class InboxScanner {
         List<Misplaced> misplaced = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
         List<Skipped> waiting = new ArrayList<>();
-        for (Path file : files) {
+        // In order of their paths (sorted once: a sorted set would compare as much again as it grows).
+        List<Path> ordered = new ArrayList<>(files);
+        ordered.sort(null);
+        for (Path file : ordered) {
             if (LocalParameters.isSidecar(file)) {
                 continue;
             }
-            BasicFileAttributes attributes;
+            BasicFileAttributes attributes = listed.get(file);
             try {
-                attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (attributes == null) {
+                    attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                }
             } catch (IOException e) {
                 continue;
             }
@@ -182,14 +205,14 @@ final class InboxScanner {
             Observation before = taken.get(file);
             if (before != null) {
                 if (before.size() == size && before.modified() == modified) {
-                    rechecks.add(file);
+                    rechecks.add(new Recheck(file, now));
                     continue;
                 }
                 taken.remove(file);
             }
             Path relative = inbox.relativize(file);
             if (relative.getNameCount() < 2) {
-                take(file, new Observation(size, modified, now));
+                take(file, new Observation(size, modified, now), now);
                 misplaced.add(new Misplaced(file));
                 continue;
             }
@@ -217,10 +240,10 @@ final class InboxScanner {
                 continue;
             }
             changingSince.remove(file);
-            take(file, seen);
+            take(file, seen, now);
             observed.remove(file);
             ready.add(new Ready(file, relative.getName(0).toString(),
-                    relative.subpath(1, relative.getNameCount()).toString()));
+                    relative.subpath(1, relative.getNameCount()).toString(), size));
         }
         return new Scan(ready, misplaced, pending, skipped, waiting);
     }
@@ -236,16 +259,17 @@ final class InboxScanner {
         return true;
     }
 
-    private void take(Path file, Observation as) {
+    private void take(Path file, Observation as, long now) {
         taken.put(file, as);
-        rechecks.add(file);
+        rechecks.add(new Recheck(file, now));
     }
 
     /**
      * Lists a folder again when its time of change moved (or lies too close to its last listing to
      * tell), adding the entries that are new to {@code files}; then its subfolders likewise.
      */
-    private void look(Path folder, long nowMillis, Set<Path> files) throws IOException {
+    private void look(Path folder, long nowMillis, Set<Path> files, Map<Path, BasicFileAttributes> listed)
+            throws IOException {
         BasicFileAttributes attributes;
         try {
             attributes = Files.readAttributes(folder, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -276,10 +300,19 @@ final class InboxScanner {
             }
             for (Path entry : entries) {
                 if (!before.contains(entry)) {
-                    if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    BasicFileAttributes entered;
+                    try {
+                        entered = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    } catch (IOException e) {
+                        // Gone since the listing (or unreadable): it is looked at as a file, and skipped if still so.
+                        files.add(entry);
+                        continue;
+                    }
+                    if (entered.isDirectory()) {
                         folders.putIfAbsent(entry, Folder.unlisted());
                     } else {
                         files.add(entry);
+                        listed.put(entry, entered);
                     }
                 }
             }
@@ -288,7 +321,7 @@ final class InboxScanner {
             folders.put(folder, known);
         }
         for (Path subfolder : known.subfolders()) {
-            look(subfolder, nowMillis, files);
+            look(subfolder, nowMillis, files, listed);
         }
     }
 

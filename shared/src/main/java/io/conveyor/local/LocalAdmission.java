@@ -145,19 +145,30 @@ final class LocalAdmission {
      * content of the file for this algorithm already (under an earlier revision too), which is not run again.
      */
     Optional<Admitted> admit(Path input, String algorithmName, String rest, String parent) throws IOException {
+        return admit(input, algorithmName, rest, parent, -1);
+    }
+
+    /** As {@link #admit(Path, String, String, String)}, with the file's size as the scan saw it ({@code -1}: not). */
+    Optional<Admitted> admit(Path input, String algorithmName, String rest, String parent, long seenSize)
+            throws IOException {
         Algorithm algorithm = algorithms.get(algorithmName);
+        long size = algorithm == null ? -1 : seenSize >= 0 ? seenSize : Files.size(input);
         String filtered = algorithm == null ? null : InputRules.filterRejection(algorithm.descriptor(),
-                input.getFileName().toString(), rest, Files.size(input)).orElse(null);
+                input.getFileName().toString(), rest, size).orElse(null);
         // An input its algorithm's filter refuses is not read at all (it may be huge): its name and
         // size are all the filter looked at, so they are its version (a touch makes no new job).
         String hashed = versions.remove(input);
-        String version = filtered != null ? "size=" + Files.size(input) : hashed != null ? hashed
+        String version = filtered != null ? "size=" + size : hashed != null ? hashed
                 : "sha256:" + digests.sha256(input);
         NewJob job = NewJob.of(new NewJob.JobInput(input.toString(), version), new NewJob.AlgorithmRevision(algorithmName,
                 algorithm == null ? "unknown" : algorithm.revision(),
                 algorithm == null ? 1 : 1 + algorithm.descriptor().retries())).withParent(parent);
-        String earlier = processed.putIfAbsent(key(input.toString(), version, algorithmName), job.id());
-        if (earlier != null) {
+        String key = key(input.toString(), version, algorithmName);
+        // Done before: found without the new job's id (a digest of its parts) being worked out.
+        String earlier = processed.get(key);
+        if (earlier == null) {
+            processed.put(key, job.id());
+        } else {
             // Done before: how it would be taken now does not matter (nor cost a look at its sidecar).
             return Optional.of(new Admitted(job, null, earlier));
         }
@@ -208,9 +219,14 @@ final class LocalAdmission {
      * algorithm of that name ({@link #admit}).
      */
     Arrival arrive(Path file, String folder, String rest) throws IOException {
+        return arrive(file, folder, rest, -1);
+    }
+
+    /** As {@link #arrive(Path, String, String)}, with the file's size as the inbox's scan saw it ({@code -1}: not). */
+    Arrival arrive(Path file, String folder, String rest, long size) throws IOException {
         Optional<Pipeline> pipeline = pipelines.pipeline(folder);
         if (pipeline.isEmpty()) {
-            return new Arrival(admit(file, folder, rest, null).stream().toList(), null);
+            return new Arrival(admit(file, folder, rest, null, size).stream().toList(), null);
         }
         Path below = Path.of(rest);
         if (below.getNameCount() < 2) {

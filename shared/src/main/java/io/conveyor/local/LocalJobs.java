@@ -107,31 +107,46 @@ final class LocalJobs {
         return batches;
     }
 
-    /** Makes (or finds) the jobs of an inbox file below {@code inbox/<folder>/} ({@link LocalAdmission#arrive}). */
-    void admit(Path file, String folder, String rest) throws IOException {
-        LocalAdmission.Arrival arrival = admission.arrive(file, folder, rest);
+    /**
+     * Makes (or finds) the jobs of an inbox file below {@code inbox/<folder>/} ({@link LocalAdmission#arrive}).
+     *
+     * @return whether it wrote anything: a new record, or a batch's
+     */
+    boolean admit(Path file, String folder, String rest) throws IOException {
+        return admit(file, folder, rest, -1);
+    }
+
+    /** As {@link #admit(Path, String, String)}, the file's size as the inbox's scan saw it given ({@code -1}: not). */
+    boolean admit(Path file, String folder, String rest, long size) throws IOException {
+        LocalAdmission.Arrival arrival = admission.arrive(file, folder, rest, size);
         if (arrival.refused() != null) {
             listener.ignored(file, arrival.refused());
         }
         if (arrival.batch() != null) {
             // The batch's record names the jobs first; its driver makes them then (LocalBatches).
             earlier.addAll(batches.arrived(arrival.batch(), arrival.jobs()));
-        } else {
-            arrival.jobs().forEach(this::create);
+            return true;
         }
+        boolean wrote = false;
+        for (LocalAdmission.Admitted admitted : arrival.jobs()) {
+            wrote |= create(admitted);
+        }
+        return wrote;
     }
 
-    private void create(LocalAdmission.Admitted admitted) {
+    /** Creates an admitted job's record, or notes the job an earlier run made; whether it created one. */
+    private boolean create(LocalAdmission.Admitted admitted) {
         if (admitted.earlier() != null) {
             earlier.add(admitted.earlier());
-            return;
+            return false;
         }
         Optional<Transition> created = updates.create(admitted.job(), admitted.events());
         if (created.isPresent()) {
             recorded(created.get());
-        } else {
-            earlier.add(admitted.job().id());
+            return true;
         }
+        earlier.add(admitted.job().id());
+        return false;
     }
 
     /**

@@ -119,6 +119,12 @@ public final class LocalPipeline {
     /** How many arrived files one pass of the loop makes jobs of before it places jobs. */
     static final int ADMIT_AT_ONCE = 64;
 
+    /**
+     * How long one pass of the loop admits files at most: files an earlier run did make no job and are not counted
+     * in {@link #ADMIT_AT_ONCE}, so a rerun over a large inbox takes them in few passes, yet reports are still heard.
+     */
+    static final java.time.Duration ADMIT_FOR_AT_MOST = java.time.Duration.ofMillis(50);
+
     private final LocalSettings settings;
     private final FileJobStore jobs;
     private final LocalProcessRunner runner;
@@ -326,10 +332,13 @@ public final class LocalPipeline {
 
         /** Makes the jobs of some files that arrived: the first jobs start before a large inbox is all admitted. */
         private void admitSome() {
-            for (int i = 0; i < ADMIT_AT_ONCE && !arrived.isEmpty(); i++) {
+            long until = System.nanoTime() + ADMIT_FOR_AT_MOST.toNanos();
+            for (int made = 0; made < ADMIT_AT_ONCE && !arrived.isEmpty() && System.nanoTime() - until < 0; ) {
                 InboxScanner.Ready ready = arrived.poll();
                 try {
-                    local.admit(ready.file(), ready.algorithm(), ready.rest());
+                    if (local.admit(ready.file(), ready.algorithm(), ready.rest(), ready.size())) {
+                        made++;
+                    }
                 } catch (IOException | RuntimeException e) {
                     // One odd file never stops the others.
                     LOG.warn("outcome=input-skipped file=\"{}\" reason=\"{}\"", ready.file(), e.toString());

@@ -162,6 +162,30 @@ class FileJobStoreTest {
     }
 
     @Test
+    void briefs_manyRecordsIndexed_comeBackFromTheIndexAsTheRecordsSayThem() throws Exception {
+        // Given three records, one finished, whose folder last changed a minute ago, read once (writing the index)
+        Path folder = jobs.resolve("jobs");
+        FileJobStore store = holdingQueued(folder);
+        store.create(JobFixtures.queued(JobFixtures.job("/inbox/wc/b.txt", "sha256:cd", "wc", "r1", 1), T0));
+        JobRecord third = JobFixtures.queued(JobFixtures.job("/inbox/wc/c.txt", "sha256:ef", "wc", "r1", 1), T0);
+        store.create(JobFixtures.after(third, T0, new JobEvent.Rejected("no")));
+        java.nio.file.attribute.FileTime then = settled(folder);
+        java.util.List<FileJobStore.Brief> fromRecords = briefs(store);
+
+        // When every record's bytes change behind the store's back and the folder's time is put back as it was
+        try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+                Files.writeString(file, "not JSON");
+            }
+        }
+        Files.setLastModifiedTime(folder, then);
+
+        // Then a new store gives all three from the index, each as its record said it
+        assertThat(fromRecords).hasSize(3);
+        assertThat(briefs(new FileJobStore(folder))).containsExactlyElementsOf(fromRecords);
+    }
+
+    @Test
     void briefs_recordReplacedAfterTheIndex_areReadFromTheRecordsAgain() throws Exception {
         // Given an index written while the job was QUEUED
         Path folder = jobs.resolve("jobs");

@@ -35,7 +35,7 @@ class InboxScannerTest {
         // Then it is seen, then taken, then left alone
         assertThat(first.pending()).isTrue();
         assertThat(first.ready()).isEmpty();
-        assertThat(second.ready()).containsExactly(new InboxScanner.Ready(file, "copy", "2026/a.txt"));
+        assertThat(second.ready()).containsExactly(new InboxScanner.Ready(file, "copy", "2026/a.txt", 3));
         assertThat(third.ready()).isEmpty();
         assertThat(third.pending()).isFalse();
     }
@@ -84,7 +84,7 @@ class InboxScannerTest {
         InboxScanner.Scan first = scanner.scan();
 
         // Then the old file is taken at once, and the fresh one waits for the window
-        assertThat(first.ready()).containsExactly(new InboxScanner.Ready(old, "copy", "old.txt"));
+        assertThat(first.ready()).containsExactly(new InboxScanner.Ready(old, "copy", "old.txt", 3));
         assertThat(first.pending()).isTrue();
     }
 

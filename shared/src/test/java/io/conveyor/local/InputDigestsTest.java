@@ -21,10 +21,35 @@ class InputDigestsTest {
      * {@link InputDigests#RACY} ago, so its digest may be remembered.
      */
     private Path settledInput(String content) throws Exception {
-        Path input = Files.writeString(dir.resolve("in.txt"), content);
-        Files.setLastModifiedTime(input, FileTime.from(Instant.now().minusSeconds(60)));
+        return settledInputs("in.txt", content)[0];
+    }
+
+    /** Inputs of these names and contents (name, content, name, content...), settled as {@link #settledInput}. */
+    private Path[] settledInputs(String... namesAndContents) throws Exception {
+        Path[] inputs = new Path[namesAndContents.length / 2];
+        for (int i = 0; i < inputs.length; i++) {
+            inputs[i] = Files.writeString(dir.resolve(namesAndContents[2 * i]), namesAndContents[2 * i + 1]);
+            Files.setLastModifiedTime(inputs[i], FileTime.from(Instant.now().minusSeconds(60)));
+        }
         Thread.sleep(InputDigests.RACY.toMillis() + 100);
-        return input;
+        return inputs;
+    }
+
+    /** Runs that hashed and saved these inputs, their digests then doctored to these (so a remembered one shows). */
+    private Path savedAndDoctored(Path[] inputs, String... doctored) throws Exception {
+        Path outbox = Files.createDirectories(dir.resolve("outbox"));
+        InputDigests first = new InputDigests(outbox);
+        for (Path input : inputs) {
+            first.sha256(input);
+        }
+        first.save();
+        Path saved = outbox.resolve(".input-digests.jsonl");
+        String text = Files.readString(saved);
+        for (int i = 0; i < inputs.length; i++) {
+            text = text.replace(Digests.sha256(inputs[i]), doctored[i]);
+        }
+        Files.writeString(saved, text);
+        return outbox;
     }
 
     @Test
@@ -86,5 +111,31 @@ class InputDigestsTest {
         Files.writeString(outbox.resolve(".input-digests.jsonl"), "[\"" + input + "\", 1, \n");
 
         assertThat(new InputDigests(outbox).sha256(input)).isEqualTo(Digests.sha256(input));
+    }
+
+    @Test
+    void sha256_manyFilesRemembered_eachGetsItsOwn() throws Exception {
+        // Given two settled inputs hashed and saved, their digests doctored to two no content has
+        Path[] inputs = settledInputs("a.txt", "a\n", "b.txt", "b\n");
+        Path outbox = savedAndDoctored(inputs, "1".repeat(64), "2".repeat(64));
+
+        // When a new run asks for each, Then each gets the one remembered for it
+        InputDigests next = new InputDigests(outbox);
+        assertThat(next.sha256(inputs[1])).isEqualTo("2".repeat(64));
+        assertThat(next.sha256(inputs[0])).isEqualTo("1".repeat(64));
+    }
+
+    @Test
+    void sha256_digestsFileWithOneLineOfAnotherShape_isIgnoredWhole() throws Exception {
+        // Given two remembered (doctored) digests, and a third line whose path is a number
+        Path[] inputs = settledInputs("a.txt", "a\n", "b.txt", "b\n");
+        Path outbox = savedAndDoctored(inputs, "1".repeat(64), "2".repeat(64));
+        Files.writeString(outbox.resolve(".input-digests.jsonl"), "[7,1,2,3,4,\"" + "3".repeat(64) + "\",5]\n",
+                java.nio.file.StandardOpenOption.APPEND);
+
+        // When a new run asks, Then no line of that file is trusted: each file is read again
+        InputDigests next = new InputDigests(outbox);
+        assertThat(next.sha256(inputs[0])).isEqualTo(Digests.sha256(inputs[0]));
+        assertThat(next.sha256(inputs[1])).isEqualTo(Digests.sha256(inputs[1]));
     }
 }

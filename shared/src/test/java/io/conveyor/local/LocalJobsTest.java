@@ -306,6 +306,34 @@ class LocalJobsTest {
     }
 
     @Test
+    void admit_newFileThenTheSameAgain_saysItWroteOnlyTheFirstTime() throws Exception {
+        // Given a file admitted once (a record written)
+        LocalJobs jobs = jobs(COUNT);
+        Path file = input("a.txt", "a");
+        assertThat(jobs.admit(file, "count", "a.txt")).isTrue();
+
+        // When it is admitted again as it is, Then nothing is written (the loop does not count it against its share)
+        assertThat(jobs.admit(file, "count", "a.txt")).isFalse();
+        assertThat(store.all()).hasSize(1);
+    }
+
+    @Test
+    void admit_sizeTheScanSaw_isTheSizeTheFilterJudges() throws Exception {
+        // Given a filter of at most 1 MiB and a small file the scan saw at 2 MiB (it was that big when looked at)
+        LocalJobs jobs = jobs(COUNT.replace("\"retries\": 1", "\"input\": {\"maxSizeMiB\": 1}"));
+        Path file = input("a.txt", "a");
+
+        // When it is admitted with that size
+        jobs.admit(file, "count", "a.txt", 2L * 1024 * 1024);
+
+        // Then the filter judged the size seen, and said it
+        assertThat(store.all()).singleElement().satisfies(record -> {
+            assertThat(record.state()).isEqualTo(JobState.FAILED);
+            assertThat(record.reason()).contains("is 2097152 bytes, over input.maxSizeMiB (1 MiB)");
+        });
+    }
+
+    @Test
     void changedElsewhere_runningJobCancelledThroughAnotherStore_isStoppedAndStaysCancelled() throws Exception {
         // Given a running job
         LocalJobs jobs = jobs(COUNT);
