@@ -53,11 +53,11 @@ final class BriefIndex {
                 return Optional.empty();
             }
             List<FileJobStore.Brief> briefs = new ArrayList<>(header.count());
-            try (com.fasterxml.jackson.databind.MappingIterator<FileJobStore.Brief> each = JSON
-                    .readerFor(FileJobStore.Brief.class).readValues(in)) {
-                while (each.hasNextValue()) {
-                    briefs.add(each.nextValue());
+            for (com.fasterxml.jackson.core.JsonToken token; (token = in.nextToken()) != null; ) {
+                if (token != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                    throw new IOException("line " + in.currentLocation().getLineNr() + " is no brief");
                 }
+                briefs.add(FileJobStore.brief(in));
             }
             return briefs.size() == header.count() ? Optional.of(briefs) : Optional.empty();
         } catch (NoSuchFileException e) {

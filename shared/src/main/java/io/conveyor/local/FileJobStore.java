@@ -284,30 +284,55 @@ public final class FileJobStore implements JobStore {
     }
 
     private static Brief brief(Path file, byte[] bytes) {
-        java.util.Map<String, String> fields = new java.util.HashMap<>();
-        io.conveyor.jobs.PipelinePlace place = null;
         try (com.fasterxml.jackson.core.JsonParser parser = Json.mapper().getFactory().createParser(bytes)) {
             if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
                 throw new IOException("not a JSON object");
             }
-            while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                com.fasterxml.jackson.core.JsonToken value = parser.nextToken();
-                if (value.isScalarValue()) {
-                    fields.put(name, parser.getValueAsString());
-                } else if ("pipeline".equals(name) && value == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
-                    place = Json.mapper().readValue(parser, io.conveyor.jobs.PipelinePlace.class);
-                } else {
-                    parser.skipChildren();
-                }
-            }
-            return new Brief(fields.get("id"), fields.get("algorithm"), fields.get("input"), fields.get("inputVersion"),
-                    io.conveyor.jobs.JobState.valueOf(fields.get("state")), Integer.parseInt(fields.getOrDefault("attempt", "0")),
-                    place);
+            return brief(parser);
         } catch (IOException | RuntimeException e) {
             throw new UncheckedIOException("cannot read job record " + file, e instanceof IOException io ? io
                     : new IOException(e.toString(), e));
         }
+    }
+
+    /**
+     * The brief of the record (or of a {@link Brief} as JSON) whose object the parser is at, read to its end: its
+     * other fields skipped, no record built.
+     */
+    static Brief brief(com.fasterxml.jackson.core.JsonParser parser) throws IOException {
+        String id = null;
+        String algorithm = null;
+        String input = null;
+        String inputVersion = null;
+        String state = null;
+        String attempt = "0";
+        io.conveyor.jobs.PipelinePlace place = null;
+        while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            com.fasterxml.jackson.core.JsonToken value = parser.nextToken();
+            if (!value.isScalarValue()) {
+                if ("pipeline".equals(name) && value == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                    place = Json.mapper().readValue(parser, io.conveyor.jobs.PipelinePlace.class);
+                } else {
+                    parser.skipChildren();
+                }
+                continue;
+            }
+            switch (name) {
+                case "id" -> id = parser.getValueAsString();
+                case "algorithm" -> algorithm = parser.getValueAsString();
+                case "input" -> input = parser.getValueAsString();
+                case "inputVersion" -> inputVersion = parser.getValueAsString();
+                case "state" -> state = parser.getValueAsString();
+                case "attempt" -> attempt = parser.getValueAsString();
+                default -> { }
+            }
+        }
+        if (state == null) {
+            throw new IOException("no state");
+        }
+        return new Brief(id, algorithm, input, inputVersion, io.conveyor.jobs.JobState.valueOf(state),
+                Integer.parseInt(attempt == null ? "0" : attempt), place);
     }
 
     private List<Path> recordFiles() {

@@ -29,13 +29,14 @@ import java.util.Set;
 final class InboxScanner {
 
     /**
-     * A file ready to be taken, below {@code inbox/<algorithm>/}, and its size as the scan saw it (through a link, its
-     * target's), or {@code -1}.
+     * A file ready to be taken, below {@code inbox/<algorithm>/}; its size as the scan saw it (through a link, its
+     * target's), or {@code -1}; and what its remembered digest is found by ({@link InputDigests.Stat#state()}), when
+     * the scan read that (not through a link).
      */
-    record Ready(Path file, String algorithm, String rest, long size) {
+    record Ready(Path file, String algorithm, String rest, long size, InputDigests.Entry seen) {
 
         Ready(Path file, String algorithm, String rest) {
-            this(file, algorithm, rest, -1);
+            this(file, algorithm, rest, -1, null);
         }
     }
 
@@ -140,7 +141,8 @@ final class InboxScanner {
         nextSettles = Long.MAX_VALUE;
         Set<Path> files = new HashSet<>(unsettled);
         unsettled.clear();
-        // New files' attributes as their folder's listing read them: looked at once, not twice, in this look.
+        // New files' attributes as their folder's listing read them: looked at once in this look, and the state their
+        // remembered digest is found by goes with them.
         Map<Path, BasicFileAttributes> listed = new HashMap<>();
         look(inbox, System.currentTimeMillis(), files, listed);
         long share = Math.max(RECHECK_AT_LEAST, taken.size() * (now - lastLook) / RECHECK_ROUND.toNanos());
@@ -181,7 +183,8 @@ final class InboxScanner {
                 folders.putIfAbsent(file, Folder.unlisted());
                 continue;
             }
-            Skipped noInput = noInput(file, attributes);
+            Path relative = inbox.relativize(file);
+            Skipped noInput = noInput(file, relative, attributes);
             if (noInput != null) {
                 Long since = skippedSince.computeIfAbsent(noInput.file(), f -> now);
                 if (since != null && Duration.ofNanos(now - since).compareTo(stable) >= 0) {
@@ -210,7 +213,6 @@ final class InboxScanner {
                 }
                 taken.remove(file);
             }
-            Path relative = inbox.relativize(file);
             if (relative.getNameCount() < 2) {
                 take(file, new Observation(size, modified, now), now);
                 misplaced.add(new Misplaced(file));
@@ -243,7 +245,8 @@ final class InboxScanner {
             take(file, seen, now);
             observed.remove(file);
             ready.add(new Ready(file, relative.getName(0).toString(),
-                    relative.subpath(1, relative.getNameCount()).toString(), size));
+                    relative.subpath(1, relative.getNameCount()).toString(), size,
+                    attributes instanceof InputDigests.Stat stat && !stat.isSymbolicLink() ? stat.state() : null));
         }
         return new Scan(ready, misplaced, pending, skipped, waiting);
     }
@@ -300,9 +303,9 @@ final class InboxScanner {
             }
             for (Path entry : entries) {
                 if (!before.contains(entry)) {
-                    BasicFileAttributes entered;
+                    InputDigests.Stat entered;
                     try {
-                        entered = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                        entered = InputDigests.Stat.of(entry, LinkOption.NOFOLLOW_LINKS);
                     } catch (IOException e) {
                         // Gone since the listing (or unreadable): it is looked at as a file, and skipped if still so.
                         files.add(entry);
@@ -337,8 +340,7 @@ final class InboxScanner {
     }
 
     /** Why a file is no input (naming the file or hidden folder to say it of), or {@code null}. */
-    private Skipped noInput(Path file, BasicFileAttributes attributes) {
-        Path relative = inbox.relativize(file);
+    private Skipped noInput(Path file, Path relative, BasicFileAttributes attributes) {
         for (int i = 0; i < relative.getNameCount(); i++) {
             if (relative.getName(i).toString().startsWith(".")) {
                 Path hidden = inbox.resolve(relative.subpath(0, i + 1));

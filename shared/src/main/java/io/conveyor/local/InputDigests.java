@@ -33,7 +33,55 @@ final class InputDigests {
 
     private static final Logger LOG = LoggerFactory.getLogger(InputDigests.class);
     private static final ObjectMapper JSON = Json.mapper();
-    private static final String ATTRIBUTES = "unix:size,lastModifiedTime,ctime,ino";
+    private static final String ATTRIBUTES = "unix:size,lastModifiedTime,ctime,ino,isDirectory,isSymbolicLink,isRegularFile,"
+            + "isOther";
+
+    /**
+     * A file's kind, size, times and inode as one look read them: the inbox's scan reads a new file so once, and its
+     * remembered digest is then found by them without another look. {@code changed} and {@code inode} are {@code -1}
+     * on a file system that does not give them (no digest is remembered there).
+     */
+    record Stat(long size, FileTime lastModifiedTime, long changed, long inode, boolean isDirectory,
+                boolean isSymbolicLink, boolean isRegularFile, boolean isOther)
+            implements java.nio.file.attribute.BasicFileAttributes {
+
+        /** The file at {@code path} now (with {@link java.nio.file.LinkOption#NOFOLLOW_LINKS}, a link itself). */
+        static Stat of(Path path, java.nio.file.LinkOption... options) throws IOException {
+            try {
+                Map<String, Object> a = Files.readAttributes(path, ATTRIBUTES, options);
+                return new Stat((Long) a.get("size"), (FileTime) a.get("lastModifiedTime"),
+                        ((FileTime) a.get("ctime")).to(TimeUnit.NANOSECONDS), ((Number) a.get("ino")).longValue(),
+                        (Boolean) a.get("isDirectory"), (Boolean) a.get("isSymbolicLink"),
+                        (Boolean) a.get("isRegularFile"), (Boolean) a.get("isOther"));
+            } catch (UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+                java.nio.file.attribute.BasicFileAttributes b = Files.readAttributes(path,
+                        java.nio.file.attribute.BasicFileAttributes.class, options);
+                return new Stat(b.size(), b.lastModifiedTime(), -1, -1, b.isDirectory(), b.isSymbolicLink(),
+                        b.isRegularFile(), b.isOther());
+            }
+        }
+
+        /** What a remembered digest is compared with, or {@code null} when this file system does not say it all. */
+        Entry state() {
+            return changed < 0 || inode < 0 ? null
+                    : new Entry(size, lastModifiedTime.to(TimeUnit.NANOSECONDS), changed, inode, null, 0);
+        }
+
+        @Override
+        public FileTime lastAccessTime() {
+            return lastModifiedTime;
+        }
+
+        @Override
+        public FileTime creationTime() {
+            return lastModifiedTime;
+        }
+
+        @Override
+        public Object fileKey() {
+            return null;
+        }
+    }
 
     /** A file as it was when hashed, and its digest. */
     record Entry(long size, long modified, long changed, long inode, String sha256, long hashedAt) {
@@ -54,6 +102,8 @@ final class InputDigests {
             this::read);
     private Map<String, Entry> known;
     private final Map<String, Entry> used = new HashMap<>();
+    /** Whether a digest was worked out (not remembered) since the start: then the file is written again. */
+    private boolean hashedAny;
 
     InputDigests(Path outbox) {
         this.file = outbox.resolve(".input-digests.jsonl");
@@ -62,24 +112,39 @@ final class InputDigests {
 
     /** The file's SHA-256 (lowercase hex): the one remembered for it as it is now, else read now. */
     String sha256(Path input) throws IOException {
-        Entry now = attributes(input);
+        return sha256(input, null);
+    }
+
+    /**
+     * The file's SHA-256: the one remembered for it as {@code seen} (its {@link Stat#state()} when the inbox's scan
+     * looked at it; {@code null}: as it is now), else read now.
+     */
+    String sha256(Path input, Entry seen) throws IOException {
         String key = input.toString();
         Entry remembered = known().get(key);
+        Entry now = seen != null && remembered != null ? seen : attributes(input);
         if (now != null && remembered != null && remembered.sameFile(now) && remembered.settledWhenHashed()) {
             used.put(key, remembered);
             return remembered.sha256();
+        }
+        if (seen != null && now == seen) {
+            // Read now: the digest is kept with the file as it is when read, not as the scan saw it.
+            now = attributes(input);
         }
         long hashedAt = System.currentTimeMillis();
         String sha256 = Digests.sha256(input);
         if (now != null) {
             used.put(key, new Entry(now.size(), now.modified(), now.changed(), now.inode(), sha256, hashedAt));
+            hashedAny = true;
         }
         return sha256;
     }
 
     /** Writes the digests of the files looked at since the start, for the next run; a failure is only said. */
     void save() {
-        if (used.isEmpty() || used.equals(known)) {
+        // Only remembered digests used, as many as remembered: the same as the file holds (compared without a look
+        // at each of them).
+        if (used.isEmpty() || !hashedAny && known != null && used.size() == known.size()) {
             return;
         }
         try {
@@ -158,10 +223,8 @@ final class InputDigests {
     /** The file's size, times and inode now (through a link, its target's), or null when they cannot be read. */
     private static Entry attributes(Path input) {
         try {
-            Map<String, Object> a = Files.readAttributes(input, ATTRIBUTES);
-            return new Entry((Long) a.get("size"), ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS),
-                    ((FileTime) a.get("ctime")).to(TimeUnit.NANOSECONDS), ((Number) a.get("ino")).longValue(), null, 0);
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+            return Stat.of(input).state();
+        } catch (IOException e) {
             return null;
         }
     }

@@ -145,12 +145,15 @@ final class LocalAdmission {
      * content of the file for this algorithm already (under an earlier revision too), which is not run again.
      */
     Optional<Admitted> admit(Path input, String algorithmName, String rest, String parent) throws IOException {
-        return admit(input, algorithmName, rest, parent, -1);
+        return admit(input, algorithmName, rest, parent, -1, null);
     }
 
-    /** As {@link #admit(Path, String, String, String)}, with the file's size as the scan saw it ({@code -1}: not). */
-    Optional<Admitted> admit(Path input, String algorithmName, String rest, String parent, long seenSize)
-            throws IOException {
+    /**
+     * As {@link #admit(Path, String, String, String)}, with the file's size as the inbox's scan saw it ({@code -1}:
+     * not) and the state its remembered digest is found by ({@code null}: as it is now).
+     */
+    Optional<Admitted> admit(Path input, String algorithmName, String rest, String parent, long seenSize,
+                             InputDigests.Entry seen) throws IOException {
         Algorithm algorithm = algorithms.get(algorithmName);
         long size = algorithm == null ? -1 : seenSize >= 0 ? seenSize : Files.size(input);
         String filtered = algorithm == null ? null : InputRules.filterRejection(algorithm.descriptor(),
@@ -159,7 +162,7 @@ final class LocalAdmission {
         // size are all the filter looked at, so they are its version (a touch makes no new job).
         String hashed = versions.remove(input);
         String version = filtered != null ? "size=" + size : hashed != null ? hashed
-                : "sha256:" + digests.sha256(input);
+                : "sha256:" + digests.sha256(input, seen);
         NewJob job = NewJob.of(new NewJob.JobInput(input.toString(), version), new NewJob.AlgorithmRevision(algorithmName,
                 algorithm == null ? "unknown" : algorithm.revision(),
                 algorithm == null ? 1 : 1 + algorithm.descriptor().retries())).withParent(parent);
@@ -219,14 +222,17 @@ final class LocalAdmission {
      * algorithm of that name ({@link #admit}).
      */
     Arrival arrive(Path file, String folder, String rest) throws IOException {
-        return arrive(file, folder, rest, -1);
+        return arrive(new InboxScanner.Ready(file, folder, rest));
     }
 
-    /** As {@link #arrive(Path, String, String)}, with the file's size as the inbox's scan saw it ({@code -1}: not). */
-    Arrival arrive(Path file, String folder, String rest, long size) throws IOException {
+    /** As {@link #arrive(Path, String, String)}, with what the inbox's scan saw of the file (its size, its state). */
+    Arrival arrive(InboxScanner.Ready ready) throws IOException {
+        Path file = ready.file();
+        String folder = ready.algorithm();
+        String rest = ready.rest();
         Optional<Pipeline> pipeline = pipelines.pipeline(folder);
         if (pipeline.isEmpty()) {
-            return new Arrival(admit(file, folder, rest, null, size).stream().toList(), null);
+            return new Arrival(admit(file, folder, rest, null, ready.size(), ready.seen()).stream().toList(), null);
         }
         Path below = Path.of(rest);
         if (below.getNameCount() < 2) {

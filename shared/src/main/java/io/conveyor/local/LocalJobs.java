@@ -113,12 +113,13 @@ final class LocalJobs {
      * @return whether it wrote anything: a new record, or a batch's
      */
     boolean admit(Path file, String folder, String rest) throws IOException {
-        return admit(file, folder, rest, -1);
+        return admit(new InboxScanner.Ready(file, folder, rest));
     }
 
-    /** As {@link #admit(Path, String, String)}, the file's size as the inbox's scan saw it given ({@code -1}: not). */
-    boolean admit(Path file, String folder, String rest, long size) throws IOException {
-        LocalAdmission.Arrival arrival = admission.arrive(file, folder, rest, size);
+    /** As {@link #admit(Path, String, String)}, with what the inbox's scan saw of the file (its size, its state). */
+    boolean admit(InboxScanner.Ready ready) throws IOException {
+        Path file = ready.file();
+        LocalAdmission.Arrival arrival = admission.arrive(ready);
         if (arrival.refused() != null) {
             listener.ignored(file, arrival.refused());
         }

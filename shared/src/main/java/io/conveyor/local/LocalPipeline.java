@@ -336,7 +336,7 @@ public final class LocalPipeline {
             for (int made = 0; made < ADMIT_AT_ONCE && !arrived.isEmpty() && System.nanoTime() - until < 0; ) {
                 InboxScanner.Ready ready = arrived.poll();
                 try {
-                    if (local.admit(ready.file(), ready.algorithm(), ready.rest(), ready.size())) {
+                    if (local.admit(ready)) {
                         made++;
                     }
                 } catch (IOException | RuntimeException e) {

@@ -138,4 +138,66 @@ class InputDigestsTest {
         assertThat(next.sha256(inputs[0])).isEqualTo(Digests.sha256(inputs[0]));
         assertThat(next.sha256(inputs[1])).isEqualTo(Digests.sha256(inputs[1]));
     }
+
+    @Test
+    void sha256_asTheScanSawIt_isFoundByThatStateWithoutALookAndAnotherStateIsReadNow() throws Exception {
+        // Given a remembered (doctored) digest, and the file's state as a scan reads it
+        Path[] inputs = settledInputs("a.txt", "a\n");
+        Path outbox = savedAndDoctored(inputs, "1".repeat(64));
+        InputDigests.Entry seen = InputDigests.Stat.of(inputs[0], java.nio.file.LinkOption.NOFOLLOW_LINKS).state();
+        assertThat(seen).isNotNull();
+
+        // When the file is deleted after that look, Then its digest is still found by what the scan saw
+        Files.move(inputs[0], dir.resolve("elsewhere.txt"));
+        assertThat(new InputDigests(outbox).sha256(inputs[0], seen)).isEqualTo("1".repeat(64));
+
+        // And a state the file no longer has is no match: the file (back, rewritten) is read as it is now
+        Files.writeString(inputs[0], "b\n");
+        assertThat(new InputDigests(outbox).sha256(inputs[0], new InputDigests.Entry(seen.size(), seen.modified(),
+                seen.changed(), seen.inode() + 1, null, 0))).isEqualTo(Digests.sha256(inputs[0]));
+    }
+
+    @Test
+    void stat_ofAFileAndOfAFolder_saysItsKindAndGivesTheStateDigestsAreKeptBy() throws Exception {
+        Path file = Files.writeString(dir.resolve("f.txt"), "four");
+        Path folder = Files.createDirectories(dir.resolve("d"));
+
+        InputDigests.Stat ofFile = InputDigests.Stat.of(file, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        InputDigests.Stat ofFolder = InputDigests.Stat.of(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+
+        assertThat(ofFile.isRegularFile()).isTrue();
+        assertThat(ofFile.isDirectory()).isFalse();
+        assertThat(ofFile.size()).isEqualTo(4);
+        assertThat(ofFile.lastModifiedTime()).isEqualTo(Files.getLastModifiedTime(file));
+        assertThat(ofFile.state().inode()).isEqualTo(((Number) Files.getAttribute(file, "unix:ino")).longValue());
+        assertThat(ofFolder.isDirectory()).isTrue();
+        assertThat(ofFolder.isRegularFile()).isFalse();
+    }
+
+    @Test
+    void save_runThatUsedEveryRememberedDigest_leavesTheFileAndOneThatUsedFewerDropsTheRest() throws Exception {
+        // Given two inputs hashed and saved
+        Path[] inputs = settledInputs("a.txt", "a\n", "b.txt", "b\n");
+        Path outbox = Files.createDirectories(dir.resolve("outbox"));
+        InputDigests first = new InputDigests(outbox);
+        first.sha256(inputs[0]);
+        first.sha256(inputs[1]);
+        first.save();
+        Path saved = outbox.resolve(".input-digests.jsonl");
+        Object written = Files.getAttribute(saved, "unix:ino");
+
+        // When a run finds both remembered and saves, Then the file is left as it was (not written again)
+        InputDigests both = new InputDigests(outbox);
+        both.sha256(inputs[0]);
+        both.sha256(inputs[1]);
+        both.save();
+        assertThat(Files.getAttribute(saved, "unix:ino")).isEqualTo(written);
+
+        // And when a run looks at one of them only (the other left the inbox), Then the file keeps that one alone
+        InputDigests one = new InputDigests(outbox);
+        one.sha256(inputs[1]);
+        one.save();
+        assertThat(Files.readAllLines(saved)).singleElement().asString().contains(inputs[1].toString())
+                .doesNotContain(inputs[0].toString());
+    }
 }

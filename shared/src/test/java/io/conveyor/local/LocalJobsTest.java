@@ -324,7 +324,7 @@ class LocalJobsTest {
         Path file = input("a.txt", "a");
 
         // When it is admitted with that size
-        jobs.admit(file, "count", "a.txt", 2L * 1024 * 1024);
+        jobs.admit(new InboxScanner.Ready(file, "count", "a.txt", 2L * 1024 * 1024, null));
 
         // Then the filter judged the size seen, and said it
         assertThat(store.all()).singleElement().satisfies(record -> {
