@@ -33,13 +33,14 @@ final class InputDigests {
 
     private static final Logger LOG = LoggerFactory.getLogger(InputDigests.class);
     private static final ObjectMapper JSON = Json.mapper();
-    private static final String ATTRIBUTES = "unix:size,lastModifiedTime,ctime,ino,isDirectory,isSymbolicLink,isRegularFile,"
-            + "isOther";
+    private static final String ATTRIBUTES = "unix:size,lastModifiedTime,ctime,ino,isDirectory,isSymbolicLink,"
+            + "isRegularFile,isOther";
 
     /**
-     * A file's kind, size, times and inode as one look read them: the inbox's scan reads a new file so once, and its
-     * remembered digest is then found by them without another look. {@code changed} and {@code inode} are {@code -1}
-     * on a file system that does not give them (no digest is remembered there).
+     * A file's kind, size, times and inode as one look read them: the inbox's scan reads each new file once so, and
+     * its remembered digest is then found by them without another look. {@code changed} and {@code inode} are
+     * {@code -1} on a file system that does not give them (no digest is remembered there). Its time of last access
+     * and of creation are not read: the time of change stands in for both.
      */
     record Stat(long size, FileTime lastModifiedTime, long changed, long inode, boolean isDirectory,
                 boolean isSymbolicLink, boolean isRegularFile, boolean isOther)

@@ -167,14 +167,13 @@ final class LocalAdmission {
                 algorithm == null ? "unknown" : algorithm.revision(),
                 algorithm == null ? 1 : 1 + algorithm.descriptor().retries())).withParent(parent);
         String key = key(input.toString(), version, algorithmName);
-        // Done before: found without the new job's id (a digest of its parts) being worked out.
         String earlier = processed.get(key);
-        if (earlier == null) {
-            processed.put(key, job.id());
-        } else {
-            // Done before: how it would be taken now does not matter (nor cost a look at its sidecar).
+        if (earlier != null) {
+            // Done before: how it would be taken now does not matter (nor cost a look at its sidecar, nor working out
+            // the new job's id, a digest of its parts).
             return Optional.of(new Admitted(job, null, earlier));
         }
+        processed.put(key, job.id());
         String rejection = algorithm == null
                 ? "unknown algorithm '" + algorithmName + "': no valid descriptor of that name in " + settings.algorithms()
                 : filtered != null ? filtered : rejection(algorithm.descriptor(), input);
@@ -219,13 +218,8 @@ final class LocalAdmission {
      * The jobs of an inbox file below {@code inbox/<folder>/}: where the folder names a pipeline, those of a
      * batch's file for the pipeline's first steps (a file directly under the pipeline's folder is refused; a
      * batch's {@code _manifest.json} and {@code _COMPLETE} are no inputs of a step); else the job of the
-     * algorithm of that name ({@link #admit}).
+     * algorithm of that name ({@link #admit}), judged by what the inbox's scan saw of the file (its size, its state).
      */
-    Arrival arrive(Path file, String folder, String rest) throws IOException {
-        return arrive(new InboxScanner.Ready(file, folder, rest));
-    }
-
-    /** As {@link #arrive(Path, String, String)}, with what the inbox's scan saw of the file (its size, its state). */
     Arrival arrive(InboxScanner.Ready ready) throws IOException {
         Path file = ready.file();
         String folder = ready.algorithm();

@@ -116,7 +116,7 @@ public final class LocalPipeline {
      */
     public static final java.time.Duration ONCE_WAITS_AT_MOST = java.time.Duration.ofMinutes(5);
 
-    /** How many arrived files one pass of the loop makes jobs of before it places jobs. */
+    /** How many jobs one pass of the loop makes at most, of the files that arrived, before it places jobs. */
     static final int ADMIT_AT_ONCE = 64;
 
     /**
