@@ -36,8 +36,6 @@ public final class FileJobStore implements JobStore {
 
     private static final ObjectMapper PRETTY = Json.mapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** File locks belong to the JVM, not a thread: writers of one JVM take turns here first. */
-
     /** The ids of records others changed, and where to read on from. */
     public record Changes(java.util.Set<String> ids, long next) {
     }
