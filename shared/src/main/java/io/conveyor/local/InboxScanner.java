@@ -106,6 +106,12 @@ final class InboxScanner {
     private final java.util.function.BiPredicate<Path, String> ranBefore;
     private long lastLook = System.nanoTime();
     private long nextSettles = Long.MAX_VALUE;
+    /** The first look, when {@link #lookAhead} started it on a thread of its own: the first scan takes it. */
+    private java.util.concurrent.FutureTask<Looked> ahead;
+
+    /** What a look found: new files, and their attributes as their folder's listing read them. */
+    private record Looked(Set<Path> files, Map<Path, BasicFileAttributes> listed) {
+    }
 
     InboxScanner(Path inbox, Duration stable) {
         this(inbox, stable, (file, algorithm) -> false);
@@ -143,8 +149,9 @@ final class InboxScanner {
         unsettled.clear();
         // New files' attributes as their folder's listing read them: looked at once in this look, and the state their
         // remembered digest is found by goes with them.
-        Map<Path, BasicFileAttributes> listed = new HashMap<>();
-        look(inbox, System.currentTimeMillis(), files, listed);
+        Looked looked = ahead != null ? takeAhead() : look();
+        files.addAll(looked.files());
+        Map<Path, BasicFileAttributes> listed = looked.listed();
         long share = Math.max(RECHECK_AT_LEAST, taken.size() * (now - lastLook) / RECHECK_ROUND.toNanos());
         lastLook = now;
         for (long i = 0; i < share && !rechecks.isEmpty(); i++) {
@@ -249,6 +256,38 @@ final class InboxScanner {
                     attributes instanceof InputDigests.Stat stat && !stat.isSymbolicLink() ? stat.state() : null));
         }
         return new Scan(ready, misplaced, pending, skipped, waiting);
+    }
+
+    /**
+     * Starts the first look at the inbox now, on a thread of its own, for the first {@link #scan} to take: listing a
+     * large inbox and looking at each file overlaps with what a run does before it scans (reading its records). No
+     * other method may be called until that scan.
+     */
+    void lookAhead() {
+        ahead = new java.util.concurrent.FutureTask<>(this::look);
+        Thread.ofPlatform().daemon().name("inbox-look").start(ahead);
+    }
+
+    private Looked takeAhead() throws IOException {
+        try {
+            return ahead.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while the inbox was looked at");
+        } finally {
+            ahead = null;
+        }
+    }
+
+    private Looked look() throws IOException {
+        Looked looked = new Looked(new HashSet<>(), new HashMap<>());
+        look(inbox, System.currentTimeMillis(), looked.files(), looked.listed());
+        return looked;
     }
 
     /** When the next look may find an unsettled file settled (a {@link System#nanoTime()}), or {@link Long#MAX_VALUE}. */

@@ -102,7 +102,8 @@ final class InputDigests {
     private final java.util.concurrent.FutureTask<Map<String, Entry>> reading = new java.util.concurrent.FutureTask<>(
             this::read);
     private Map<String, Entry> known;
-    private final Map<String, Entry> used = new HashMap<>();
+    /** The entries this run used or worked out: made as large as the remembered ones once they are read. */
+    private Map<String, Entry> used = new HashMap<>();
     /** Whether a digest was worked out (not remembered) since the start: then the file is written again. */
     private boolean hashedAny;
 
@@ -163,6 +164,9 @@ final class InputDigests {
         if (known == null) {
             try {
                 known = reading.get();
+                if (used.isEmpty()) {
+                    used = HashMap.newHashMap(known.size());
+                }
             } catch (java.util.concurrent.ExecutionException e) {
                 // read() says what it cannot read and returns what it has: only an Error lands here.
                 throw new IllegalStateException("cannot read " + file, e.getCause());

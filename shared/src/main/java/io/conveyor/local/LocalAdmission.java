@@ -61,8 +61,34 @@ final class LocalAdmission {
     private final InboxListings listings;
     /** The digests of inbox files, remembered from run to run. */
     private final InputDigests digests;
-    /** (input, version, algorithm) of every job that ran, whatever the revision: files are processed once. */
-    private final Map<String, String> processed = new HashMap<>();
+    /**
+     * What a job was made for, its revisions aside (a changed definition does not run a file again): the input's path
+     * and version, the algorithm (the pipeline's name, for the scanner's question about a pipeline's folder) and, in a
+     * pipeline, its place. Held as the strings the records and the scan already hold, not joined into a new one: a
+     * rerun keeps one for each of tens of thousands of jobs.
+     */
+    private record Key(String input, String version, String algorithm, String pipeline, String batch, String step,
+                       Map<String, String> parameters) {
+
+        // Written out: a record's own equals and hashCode go through method handles, which the local mode's first-tier
+        // compiler leaves slow (a rerun asks this map once per inbox file).
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key that && input.equals(that.input) && version.equals(that.version)
+                    && algorithm.equals(that.algorithm) && java.util.Objects.equals(pipeline, that.pipeline)
+                    && java.util.Objects.equals(batch, that.batch) && java.util.Objects.equals(step, that.step)
+                    && java.util.Objects.equals(parameters, that.parameters);
+        }
+
+        @Override
+        public int hashCode() {
+            int hash = (input.hashCode() * 31 + version.hashCode()) * 31 + algorithm.hashCode();
+            return pipeline == null ? hash : hash * 31 + java.util.Objects.hash(pipeline, batch, step, parameters);
+        }
+    }
+
+    /** The job of every key that ran, whatever the revision: files are processed once. */
+    private final Map<Key, String> processed = new HashMap<>();
     /** The inputs of those jobs. */
     private final java.util.Set<String> ranBefore = new java.util.HashSet<>();
     /** Versions {@link #ranBefore} read, for the admission that follows at once. */
@@ -166,7 +192,7 @@ final class LocalAdmission {
         NewJob job = NewJob.of(new NewJob.JobInput(input.toString(), version), new NewJob.AlgorithmRevision(algorithmName,
                 algorithm == null ? "unknown" : algorithm.revision(),
                 algorithm == null ? 1 : 1 + algorithm.descriptor().retries())).withParent(parent);
-        String key = key(input.toString(), version, algorithmName);
+        Key key = key(input.toString(), version, algorithmName);
         String earlier = processed.get(key);
         if (earlier != null) {
             // Done before: how it would be taken now does not matter (nor cost a look at its sidecar, nor working out
@@ -187,19 +213,14 @@ final class LocalAdmission {
                 ? "its algorithm changed or is gone since it was queued" : null;
     }
 
-    private static String key(String input, String version, String algorithm) {
-        return input + "\n" + version + "\n" + algorithm;
+    private static Key key(String input, String version, String algorithm) {
+        return new Key(input, version, algorithm, null, null, null, null);
     }
 
-    /** The key of a job at a place: its revisions aside (a changed definition does not run a file again). */
-    private static String key(String input, String version, String algorithm, PipelinePlace place) {
-        if (place == null) {
-            return key(input, version, algorithm);
-        }
-        StringBuilder key = new StringBuilder(key(input, version, algorithm)).append("\npipeline\n")
-                .append(String.join("\n", place.pipeline(), place.batch(), place.step()));
-        place.parameters().forEach((name, value) -> key.append('\n').append(name).append('=').append(value));
-        return key.toString();
+    /** The key of a job at a place ({@code null}: outside pipelines). */
+    private static Key key(String input, String version, String algorithm, PipelinePlace place) {
+        return place == null ? key(input, version, algorithm) : new Key(input, version, algorithm, place.pipeline(),
+                place.batch(), place.step(), place.parameters());
     }
 
     // ------------------------------------------------------------------ pipelines

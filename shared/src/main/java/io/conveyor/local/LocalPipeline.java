@@ -158,13 +158,18 @@ public final class LocalPipeline {
      */
     public Summary run(boolean once, BooleanSupplier stop) throws IOException, InterruptedException {
         checkFolders(settings);
-        LocalDescriptors descriptors = new LocalDescriptors(settings.algorithms(), listener);
-        Map<String, LocalAdmission.Algorithm> algorithms = descriptors.changed();
-        Files.createDirectories(settings.outputs());
         LocalCapacity capacity = new LocalCapacity(settings.cpus(), settings.memoryMiB());
-        LocalOutputs outputs = new LocalOutputs(settings);
         PollCatalog catalog = new PollCatalog(pipelines);
-        LocalAdmission admission = new LocalAdmission(settings, algorithms, capacity, catalog);
+        // Admission starts reading the remembered digests, and the inbox's first look starts, on threads of their own:
+        // with the descriptors' validation and the records' briefs read meanwhile, a run over a large inbox that
+        // earlier runs did starts in about the time of the longest of them.
+        LocalAdmission admission = new LocalAdmission(settings, Map.of(), capacity, catalog);
+        InboxScanner inbox = new InboxScanner(settings.inbox(), settings.stable(), admission::ranBefore);
+        inbox.lookAhead();
+        LocalDescriptors descriptors = new LocalDescriptors(settings.algorithms(), listener);
+        admission.update(descriptors.changed());
+        Files.createDirectories(settings.outputs());
+        LocalOutputs outputs = new LocalOutputs(settings);
         // Every state change, one JSON line each, for local users to follow or hook (no metrics: no CloudWatch here).
         JobSignals signals = new JobSignals(LOCAL_STACK, MetricLog.NONE,
                 new OutboxJobStateEvents(settings.outbox()), JobEventScope.ALL);
@@ -178,7 +183,6 @@ public final class LocalPipeline {
             jobs.clearChanges();
             local.recover();
             ExecutorService attempts = Executors.newVirtualThreadPerTaskExecutor();
-            InboxScanner inbox = new InboxScanner(settings.inbox(), settings.stable(), admission::ranBefore);
             try {
                 new Loop(once, stop, attempts, local, inbox, new AttemptRunner(settings, runner, outputs), descriptors,
                         admission, catalog).run();

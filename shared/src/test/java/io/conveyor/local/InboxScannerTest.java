@@ -183,6 +183,46 @@ class InboxScannerTest {
         assertThat(first.pending()).isTrue();
     }
 
+    @Test
+    void lookAhead_firstScanFindsWhatAPlainScanFinds() throws Exception {
+        // Given files last written a minute ago, in two algorithms' folders and one nested folder
+        for (String name : List.of("copy/a.txt", "copy/deep/b.txt", "count/c.txt", "count/.hidden")) {
+            Path file = write(name, name);
+            Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        }
+        InboxScanner plain = new InboxScanner(inbox, Duration.ofSeconds(1));
+        InboxScanner ahead = new InboxScanner(inbox, Duration.ofSeconds(1));
+
+        // When one scanner's first look starts ahead, on its own thread
+        ahead.lookAhead();
+        InboxScanner.Scan early = ahead.scan();
+        InboxScanner.Scan usual = plain.scan();
+
+        // Then its first scan is the same: the same files ready, with the sizes and states the look read
+        assertThat(early.ready()).hasSize(3).isEqualTo(usual.ready());
+        assertThat(early.ready()).allSatisfy(ready -> assertThat(ready.seen()).isNotNull());
+        assertThat(ahead.scan().ready()).isEmpty();
+    }
+
+    @Test
+    void lookAhead_fileWrittenAfterItStarted_isTakenOnceByALaterScan() throws Exception {
+        Path before = write("copy/before.txt", "1");
+        Files.setLastModifiedTime(before, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        InboxScanner scanner = new InboxScanner(inbox, Duration.ofSeconds(1));
+
+        scanner.lookAhead();
+        // The look may or may not have listed the folder yet: either way the file is taken once.
+        Path after = write("copy/after.txt", "2");
+        Files.setLastModifiedTime(after, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        List<Path> taken = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            scanner.scan().ready().forEach(ready -> taken.add(ready.file()));
+            Thread.sleep(1_100); // past the folder's racy second: it is listed again
+        }
+
+        assertThat(taken).containsExactlyInAnyOrder(before, after);
+    }
+
     Path write(String relative, String content) throws Exception {
         Path file = inbox.resolve(relative);
         Files.createDirectories(file.getParent());
