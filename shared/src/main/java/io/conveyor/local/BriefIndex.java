@@ -53,11 +53,12 @@ final class BriefIndex {
                 return Optional.empty();
             }
             List<FileJobStore.Brief> briefs = new ArrayList<>(header.count());
+            java.util.Map<String, String> names = new java.util.HashMap<>();
             for (com.fasterxml.jackson.core.JsonToken token; (token = in.nextToken()) != null; ) {
                 if (token != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
                     throw new IOException("line " + in.currentLocation().getLineNr() + " is no brief");
                 }
-                briefs.add(FileJobStore.brief(in));
+                briefs.add(FileJobStore.brief(in, names));
             }
             return briefs.size() == header.count() ? Optional.of(briefs) : Optional.empty();
         } catch (NoSuchFileException e) {

@@ -15,7 +15,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -254,6 +256,7 @@ public final class FileJobStore implements JobStore {
             return;
         }
         List<Brief> briefs = new ArrayList<>();
+        Map<String, String> names = new HashMap<>();
         for (Path file : recordFiles()) {
             byte[] bytes;
             try {
@@ -262,7 +265,7 @@ public final class FileJobStore implements JobStore {
                 throw new UncheckedIOException("cannot read job record " + file, e);
             }
             if (bytes != null) {
-                Brief brief = brief(file, bytes);
+                Brief brief = brief(file, bytes, names);
                 briefs.add(brief);
                 each.accept(brief);
             }
@@ -281,12 +284,12 @@ public final class FileJobStore implements JobStore {
         }
     }
 
-    private static Brief brief(Path file, byte[] bytes) {
+    private static Brief brief(Path file, byte[] bytes, Map<String, String> names) {
         try (com.fasterxml.jackson.core.JsonParser parser = Json.mapper().getFactory().createParser(bytes)) {
             if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
                 throw new IOException("not a JSON object");
             }
-            return brief(parser);
+            return brief(parser, names);
         } catch (IOException | RuntimeException e) {
             throw new UncheckedIOException("cannot read job record " + file, e instanceof IOException io ? io
                     : new IOException(e.toString(), e));
@@ -298,6 +301,14 @@ public final class FileJobStore implements JobStore {
      * other fields skipped, no record built.
      */
     static Brief brief(com.fasterxml.jackson.core.JsonParser parser) throws IOException {
+        return brief(parser, new HashMap<>());
+    }
+
+    /**
+     * As {@link #brief(com.fasterxml.jackson.core.JsonParser)}, the algorithm's name taken from {@code names} when it
+     * holds an equal one (and added when not): briefs read together share the few names, not one copy each.
+     */
+    static Brief brief(com.fasterxml.jackson.core.JsonParser parser, Map<String, String> names) throws IOException {
         String id = null;
         String algorithm = null;
         String input = null;
@@ -328,6 +339,9 @@ public final class FileJobStore implements JobStore {
         }
         if (state == null) {
             throw new IOException("no state");
+        }
+        if (algorithm != null) {
+            algorithm = names.computeIfAbsent(algorithm, name -> name);
         }
         return new Brief(id, algorithm, input, inputVersion, io.conveyor.jobs.JobState.valueOf(state),
                 Integer.parseInt(attempt == null ? "0" : attempt), place);

@@ -247,7 +247,8 @@ final class LocalAdmission {
         String rest = ready.rest();
         Optional<Pipeline> pipeline = pipelines.pipeline(folder);
         if (pipeline.isEmpty()) {
-            return new Arrival(admit(file, folder, rest, null, ready.size(), ready.seen()).stream().toList(), null);
+            return new Arrival(admit(file, folder, rest, null, ready.size(), ready.seen()).map(List::of)
+                    .orElse(List.of()), null);
         }
         Path below = Path.of(rest);
         if (below.getNameCount() < 2) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.conveyor.storage.Digests;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -172,6 +173,32 @@ class InputDigestsTest {
         assertThat(ofFile.state().inode()).isEqualTo(((Number) Files.getAttribute(file, "unix:ino")).longValue());
         assertThat(ofFolder.isDirectory()).isTrue();
         assertThat(ofFolder.isRegularFile()).isFalse();
+    }
+
+    @Test
+    void stat_ofEachKindOfFile_saysItsKindAsTheJdkDoes() throws Exception {
+        // Given a file, a folder, a link to the file, a link to nothing and a named pipe (made by mkfifo)
+        Path file = Files.writeString(dir.resolve("f.txt"), "four");
+        Path folder = Files.createDirectories(dir.resolve("d"));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), file);
+        Path dangling = Files.createSymbolicLink(dir.resolve("dangling"), dir.resolve("nothing"));
+        Path fifo = dir.resolve("fifo");
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0,
+                "mkfifo makes a named pipe");
+
+        for (Path path : List.of(file, folder, link, dangling, fifo)) {
+            // When each is looked at without following links
+            InputDigests.Stat stat = InputDigests.Stat.of(path, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            java.nio.file.attribute.BasicFileAttributes jdk = Files.readAttributes(path,
+                    java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+
+            // Then its kind is the one the JDK's own attributes say
+            assertThat(List.of(stat.isRegularFile(), stat.isDirectory(), stat.isSymbolicLink(), stat.isOther()))
+                    .as(path.getFileName().toString())
+                    .isEqualTo(List.of(jdk.isRegularFile(), jdk.isDirectory(), jdk.isSymbolicLink(), jdk.isOther()));
+        }
+        assertThat(InputDigests.Stat.of(fifo, java.nio.file.LinkOption.NOFOLLOW_LINKS).isOther()).isTrue();
+        assertThat(InputDigests.Stat.of(link).isRegularFile()).isTrue();
     }
 
     @Test
