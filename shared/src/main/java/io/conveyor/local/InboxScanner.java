@@ -103,6 +103,8 @@ final class InboxScanner {
     /** Files to look at again on the next look: not yet settled, or handed back. */
     private final Set<Path> unsettled = new HashSet<>();
     private final Path realInbox;
+    /** The inbox's path and a {@code /}, as its files' paths begin. */
+    private final String inboxPrefix;
     private final java.util.function.BiPredicate<Path, String> ranBefore;
     private long lastLook = System.nanoTime();
     private long nextSettles = Long.MAX_VALUE;
@@ -132,6 +134,7 @@ final class InboxScanner {
             real = inbox;
         }
         this.realInbox = real;
+        this.inboxPrefix = inbox.toString().endsWith("/") ? inbox.toString() : inbox + "/";
     }
 
     /**
@@ -145,12 +148,12 @@ final class InboxScanner {
         boolean pending = false;
         long now = System.nanoTime();
         nextSettles = Long.MAX_VALUE;
-        Set<Path> files = new HashSet<>(unsettled);
-        unsettled.clear();
         // New files' attributes as their folder's listing read them: looked at once in this look, and the state their
         // remembered digest is found by goes with them.
         Looked looked = ahead != null ? takeAhead() : look();
-        files.addAll(looked.files());
+        Set<Path> files = looked.files();
+        files.addAll(unsettled);
+        unsettled.clear();
         Map<Path, BasicFileAttributes> listed = looked.listed();
         long share = Math.max(RECHECK_AT_LEAST, taken.size() * (now - lastLook) / RECHECK_ROUND.toNanos());
         lastLook = now;
@@ -190,10 +193,12 @@ final class InboxScanner {
                 folders.putIfAbsent(file, Folder.unlisted());
                 continue;
             }
-            Path relative = inbox.relativize(file);
+            // Its path below the inbox as text: what a large inbox's files are told apart by, at little cost each.
+            String relative = below(file);
+            int slash = relative.indexOf('/');
             Skipped noInput = noInput(file, relative, attributes);
             if (noInput != null) {
-                Long since = skippedSince.computeIfAbsent(noInput.file(), f -> now);
+                Long since = firstSeen(skippedSince, noInput.file(), now);
                 if (since != null && Duration.ofNanos(now - since).compareTo(stable) >= 0) {
                     skippedSince.put(noInput.file(), null);
                     skipped.add(noInput);
@@ -220,7 +225,7 @@ final class InboxScanner {
                 }
                 taken.remove(file);
             }
-            if (relative.getNameCount() < 2) {
+            if (slash < 0) {
                 take(file, new Observation(size, modified, now), now);
                 misplaced.add(new Misplaced(file));
                 continue;
@@ -229,7 +234,7 @@ final class InboxScanner {
             // Unchanged for the window already when first seen (its last write is older), or run as it is by an
             // earlier run: no need to watch it for the window.
             if (seen == null && (stable.isPositive() && System.currentTimeMillis() - modified >= stable.toMillis()
-                    || before == null && ranBefore.test(file, relative.getName(0).toString()))) {
+                    || before == null && ranBefore.test(file, relative.substring(0, slash)))) {
                 seen = new Observation(size, modified, now);
             } else if (seen == null || seen.size() != size || seen.modified() != modified
                     || Duration.ofNanos(now - seen.since()).compareTo(stable) < 0) {
@@ -237,7 +242,7 @@ final class InboxScanner {
                     seen = new Observation(size, modified, now);
                     observed.put(file, seen);
                 }
-                Long since = changingSince.computeIfAbsent(file, f -> now);
+                Long since = firstSeen(changingSince, file, now);
                 pending = settlesAt(file, seen.since() + stable.toNanos());
                 if (since != null && Duration.ofNanos(now - since).compareTo(SAY_WAITING_AFTER) >= 0) {
                     changingSince.put(file, null);
@@ -251,8 +256,7 @@ final class InboxScanner {
             changingSince.remove(file);
             take(file, seen, now);
             observed.remove(file);
-            ready.add(new Ready(file, relative.getName(0).toString(),
-                    relative.subpath(1, relative.getNameCount()).toString(), size,
+            ready.add(new Ready(file, relative.substring(0, slash), relative.substring(slash + 1), size,
                     attributes instanceof InputDigests.Stat stat && !stat.isSymbolicLink() ? stat.state() : null));
         }
         return new Scan(ready, misplaced, pending, skipped, waiting);
@@ -288,6 +292,18 @@ final class InboxScanner {
         Looked looked = new Looked(new HashSet<>(), new HashMap<>());
         look(inbox, System.currentTimeMillis(), looked.files(), looked.listed());
         return looked;
+    }
+
+    /**
+     * When a file was first seen so ({@code now} if it was not), or {@code null} once it was said. Not
+     * {@link Map#computeIfAbsent}, which takes a {@code null} for no entry: a file said already would be said again.
+     */
+    private static Long firstSeen(Map<Path, Long> since, Path file, long now) {
+        if (!since.containsKey(file)) {
+            since.put(file, now);
+            return now;
+        }
+        return since.get(file);
     }
 
     /** When the next look may find an unsettled file settled (a {@link System#nanoTime()}), or {@link Long#MAX_VALUE}. */
@@ -378,16 +394,27 @@ final class InboxScanner {
         unsettled.remove(entry);
     }
 
-    /** Why a file is no input (naming the file or hidden folder to say it of), or {@code null}. */
-    private Skipped noInput(Path file, Path relative, BasicFileAttributes attributes) {
-        for (int i = 0; i < relative.getNameCount(); i++) {
-            if (relative.getName(i).toString().startsWith(".")) {
-                Path hidden = inbox.resolve(relative.subpath(0, i + 1));
-                return new Skipped(hidden, i + 1 < relative.getNameCount() ? "a hidden folder: its files are no inputs"
-                        : "a hidden file: no input");
-            }
+    /** A file's path below the inbox, as text ({@code /} between names). */
+    private String below(Path file) {
+        String text = file.toString();
+        return text.startsWith(inboxPrefix) ? text.substring(inboxPrefix.length()) : inbox.relativize(file).toString();
+    }
+
+    /**
+     * Why a file is no input (naming the file or hidden folder to say it of), or {@code null}.
+     *
+     * @param relative its path below the inbox ({@link #below})
+     */
+    private Skipped noInput(Path file, String relative, BasicFileAttributes attributes) {
+        int hidden = relative.startsWith(".") ? 0 : relative.indexOf("/.") + 1;
+        if (hidden > 0 || relative.startsWith(".")) {
+            int end = relative.indexOf('/', hidden);
+            return new Skipped(inbox.resolve(end < 0 ? relative : relative.substring(0, end)), end >= 0
+                    ? "a hidden folder: its files are no inputs" : "a hidden file: no input");
         }
-        if (!Path.of(file.toString()).equals(file)) {
+        // A name whose bytes are not valid in the file name encoding reads with U+FFFD in their place (and then does
+        // not name the file); only such a name is turned back into a path to compare.
+        if (file.toString().indexOf('\uFFFD') >= 0 && !Path.of(file.toString()).equals(file)) {
             return new Skipped(file, "its name is not valid " + System.getProperty("sun.jnu.encoding", "UTF-8")
                     + " (the file name encoding of this JVM): rename it");
         }

@@ -41,7 +41,9 @@ public final class LocalParameters {
 
     /** Whether a file is a sidecar (and so never an input). */
     public static boolean isSidecar(Path file) {
-        return file.getFileName().toString().endsWith(SIDECAR_SUFFIX);
+        // The whole path ends so exactly when its last name does (the suffix holds no separator), and a path's text is
+        // kept once made: an inbox's scan asks this of every file.
+        return file.toString().endsWith(SIDECAR_SUFFIX);
     }
 
     /** Refuses a name no descriptor could declare. */

@@ -184,6 +184,58 @@ class InboxScannerTest {
     }
 
     @Test
+    void scan_hiddenFoldersAndFiles_areSaidOnceEachForTheTopHiddenName() throws Exception {
+        // Given hidden folders at the top and below an algorithm's folder (two files in one), a hidden file, and an input
+        write(".top/y.txt", "y");
+        write("copy/.git/x.txt", "x");
+        write("copy/.git/objects/z.txt", "z");
+        write("copy/deep/.hid", "h");
+        Path input = write("copy/deep/ok.txt", "ok");
+        InboxScanner scanner = new InboxScanner(inbox, Duration.ZERO);
+
+        // When the inbox is looked at twice
+        InboxScanner.Scan first = scanner.scan();
+        InboxScanner.Scan second = scanner.scan();
+
+        // Then each hidden name is said once, the folders' by the folder, and only the input is taken
+        assertThat(first.skipped()).containsExactlyInAnyOrder(
+                new InboxScanner.Skipped(inbox.resolve(".top"), "a hidden folder: its files are no inputs"),
+                new InboxScanner.Skipped(inbox.resolve("copy/.git"), "a hidden folder: its files are no inputs"),
+                new InboxScanner.Skipped(inbox.resolve("copy/deep/.hid"), "a hidden file: no input"));
+        assertThat(second.skipped()).isEmpty();
+        assertThat(first.ready()).isEmpty();
+        assertThat(second.ready()).singleElement().satisfies(ready -> {
+            assertThat(ready.file()).isEqualTo(input);
+            assertThat(ready.algorithm()).isEqualTo("copy");
+            assertThat(ready.rest()).isEqualTo("deep/ok.txt");
+        });
+    }
+
+    @Test
+    void scan_fileThatKeepsChanging_isSaidToBeWaitedForOnce() throws Exception {
+        // Given a file that changes before every look, for more than twice the time after which it is said
+        Path file = write("copy/growing.txt", "x");
+        InboxScanner scanner = new InboxScanner(inbox, Duration.ofSeconds(1));
+        List<InboxScanner.Skipped> waiting = new ArrayList<>();
+        long end = System.nanoTime() + InboxScanner.SAY_WAITING_AFTER.multipliedBy(2).plusMillis(900).toNanos();
+
+        // When the inbox is looked at every 300 ms meanwhile
+        while (System.nanoTime() < end) {
+            Files.writeString(file, Files.readString(file) + "x");
+            InboxScanner.Scan scan = scanner.scan();
+            assertThat(scan.ready()).isEmpty();
+            waiting.addAll(scan.waiting());
+            Thread.sleep(300);
+        }
+
+        // Then it is said once, naming the file and the window
+        assertThat(waiting).singleElement().satisfies(said -> {
+            assertThat(said.file()).isEqualTo(file);
+            assertThat(said.reason()).contains("still changing").contains("(--stable)");
+        });
+    }
+
+    @Test
     void lookAhead_firstScanFindsWhatAPlainScanFinds() throws Exception {
         // Given files last written a minute ago, in two algorithms' folders and one nested folder
         for (String name : List.of("copy/a.txt", "copy/deep/b.txt", "count/c.txt", "count/.hidden")) {
