@@ -47,7 +47,8 @@ final class BriefIndex {
     /** The briefs written when the folder had this time of change, or empty when the file names another or is unreadable. */
     Optional<List<FileJobStore.Brief>> read(FileTime folderTime) {
         // One parser over the whole file (the header, then the briefs), not one a line: read at a run's start.
-        try (com.fasterxml.jackson.core.JsonParser in = JSON.getFactory().createParser(Files.readAllBytes(file))) {
+        // Streamed: the whole file in one array (megabytes for a large outbox) would go straight to the old generation.
+        try (com.fasterxml.jackson.core.JsonParser in = JSON.getFactory().createParser(Files.newInputStream(file))) {
             Header header = in.nextToken() == null ? null : JSON.readValue(in, Header.class);
             if (header == null || header.folderTime() != folderTime.to(TimeUnit.NANOSECONDS)) {
                 return Optional.empty();

@@ -356,22 +356,23 @@ final class InboxScanner {
                     drop(entry);
                 }
             }
+            List<Path> fresh = new ArrayList<>();
             for (Path entry : entries) {
                 if (!before.contains(entry)) {
-                    InputDigests.Stat entered;
-                    try {
-                        entered = InputDigests.Stat.of(entry, LinkOption.NOFOLLOW_LINKS);
-                    } catch (IOException e) {
-                        // Gone since the listing (or unreadable): it is looked at as a file, and skipped if still so.
-                        files.add(entry);
-                        continue;
-                    }
-                    if (entered.isDirectory()) {
-                        folders.putIfAbsent(entry, Folder.unlisted());
-                    } else {
-                        files.add(entry);
-                        listed.put(entry, entered);
-                    }
+                    fresh.add(entry);
+                }
+            }
+            InputDigests.Stat[] stats = statAll(fresh);
+            for (int i = 0; i < stats.length; i++) {
+                Path entry = fresh.get(i);
+                if (stats[i] == null) {
+                    // Gone since the listing (or unreadable): it is looked at as a file, and skipped if still so.
+                    files.add(entry);
+                } else if (stats[i].isDirectory()) {
+                    folders.putIfAbsent(entry, Folder.unlisted());
+                } else {
+                    files.add(entry);
+                    listed.put(entry, stats[i]);
                 }
             }
             known = new Folder(attributes.lastModifiedTime(), nowMillis, entries,
@@ -381,6 +382,27 @@ final class InboxScanner {
         for (Path subfolder : known.subfolders()) {
             look(subfolder, nowMillis, files, listed);
         }
+    }
+
+    /** How many new entries of a folder are looked at by more than one thread. */
+    private static final int STAT_IN_PARALLEL_FROM = 1_024;
+
+    /**
+     * Each entry looked at once, not following links; {@code null} for one that is gone or cannot be read. Many (a
+     * large inbox's first look) are looked at by the common pool's threads too: each look is a system call, and the
+     * look of a run's start would otherwise keep one core while the other waits for it.
+     */
+    private static InputDigests.Stat[] statAll(List<Path> entries) {
+        InputDigests.Stat[] stats = new InputDigests.Stat[entries.size()];
+        java.util.stream.IntStream indexes = java.util.stream.IntStream.range(0, stats.length);
+        (stats.length >= STAT_IN_PARALLEL_FROM ? indexes.parallel() : indexes).forEach(i -> {
+            try {
+                stats[i] = InputDigests.Stat.of(entries.get(i), LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException e) {
+                stats[i] = null;
+            }
+        });
+        return stats;
     }
 
     /** Forgets an entry that is gone: a folder with all it held, or a file. */

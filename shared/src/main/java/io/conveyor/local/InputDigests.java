@@ -190,7 +190,8 @@ final class InputDigests {
     private Map<String, Entry> read() {
         Map<String, Entry> entries = new HashMap<>();
         // One parser over the whole file, token by token: a rerun over 50,000 inputs reads it at its start.
-        try (com.fasterxml.jackson.core.JsonParser in = JSON.getFactory().createParser(Files.readAllBytes(file))) {
+        // Streamed: the whole file in one array (megabytes for a large outbox) would go straight to the old generation.
+        try (com.fasterxml.jackson.core.JsonParser in = JSON.getFactory().createParser(Files.newInputStream(file))) {
             for (JsonToken token; (token = in.nextToken()) != null; ) {
                 if (token != JsonToken.START_ARRAY) {
                     throw new IOException("line " + in.currentLocation().getLineNr() + " of " + file.getFileName()

@@ -236,6 +236,31 @@ class InboxScannerTest {
     }
 
     @Test
+    void scan_folderOfManyFiles_looksAtEachInParallelAndKeepsEachFilesOwnState() throws Exception {
+        // Given 1,500 files of different sizes in one folder (enough to be looked at by several threads), and a folder
+        // among them
+        long old = System.currentTimeMillis() - 60_000;
+        for (int i = 0; i < 1_500; i++) {
+            Files.setLastModifiedTime(write("copy/f" + i + ".txt", "x".repeat(i % 97 + 1)), FileTime.fromMillis(old));
+        }
+        Path nested = write("copy/sub/inner.txt", "inner");
+        Files.setLastModifiedTime(nested, FileTime.fromMillis(old));
+        InboxScanner scanner = new InboxScanner(inbox, Duration.ofSeconds(1));
+
+        // When it is looked at
+        List<InboxScanner.Ready> ready = new ArrayList<>(scanner.scan().ready());
+        ready.addAll(scanner.scan().ready());
+
+        // Then every file is ready once, with its own size and inode, and the folder's file too
+        assertThat(ready).hasSize(1_501).extracting(InboxScanner.Ready::file).doesNotHaveDuplicates().contains(nested);
+        for (InboxScanner.Ready each : ready) {
+            assertThat(each.size()).as(each.rest()).isEqualTo(Files.size(each.file()));
+            assertThat(each.seen().inode()).as(each.rest())
+                    .isEqualTo(((Number) Files.getAttribute(each.file(), "unix:ino")).longValue());
+        }
+    }
+
+    @Test
     void lookAhead_firstScanFindsWhatAPlainScanFinds() throws Exception {
         // Given files last written a minute ago, in two algorithms' folders and one nested folder
         for (String name : List.of("copy/a.txt", "copy/deep/b.txt", "count/c.txt", "count/.hidden")) {
