@@ -106,13 +106,25 @@ final class InputDigests {
         }
     }
 
+    /** A remembered entry, and whether this run used it (then it is written again). */
+    private static final class Known {
+        final Entry entry;
+        boolean used;
+
+        Known(Entry entry) {
+            this.entry = entry;
+        }
+    }
+
     private final Path file;
     /** The file's digests, read on a thread of their own from the start: a run's start reads its records meanwhile. */
-    private final java.util.concurrent.FutureTask<Map<String, Entry>> reading = new java.util.concurrent.FutureTask<>(
+    private final java.util.concurrent.FutureTask<Map<String, Known>> reading = new java.util.concurrent.FutureTask<>(
             this::read);
-    private Map<String, Entry> known;
-    /** The entries this run used or worked out: made as large as the remembered ones once they are read. */
-    private Map<String, Entry> used = new HashMap<>();
+    private Map<String, Known> known;
+    /** How many remembered entries this run used: each is marked, not copied into another map. */
+    private int usedCount;
+    /** The digests this run worked out. */
+    private final Map<String, Entry> worked = new HashMap<>();
     /** Whether a digest was worked out (not remembered) since the start: then the file is written again. */
     private boolean hashedAny;
 
@@ -132,10 +144,14 @@ final class InputDigests {
      */
     String sha256(Path input, Entry seen) throws IOException {
         String key = input.toString();
-        Entry remembered = known().get(key);
+        Known known = known().get(key);
+        Entry remembered = known == null ? null : known.entry;
         Entry now = seen != null && remembered != null ? seen : attributes(input);
         if (now != null && remembered != null && remembered.sameFile(now) && remembered.settledWhenHashed()) {
-            used.put(key, remembered);
+            if (!known.used && worked.get(key) == null) {
+                known.used = true;
+                usedCount++;
+            }
             return remembered.sha256();
         }
         if (seen != null && now == seen) {
@@ -145,7 +161,11 @@ final class InputDigests {
         long hashedAt = System.currentTimeMillis();
         String sha256 = Digests.sha256(input);
         if (now != null) {
-            used.put(key, new Entry(now.size(), now.modified(), now.changed(), now.inode(), sha256, hashedAt));
+            worked.put(key, new Entry(now.size(), now.modified(), now.changed(), now.inode(), sha256, hashedAt));
+            if (known != null && known.used) {
+                known.used = false;
+                usedCount--;
+            }
             hashedAny = true;
         }
         return sha256;
@@ -155,11 +175,14 @@ final class InputDigests {
     void save() {
         // Only remembered digests used, as many as remembered: the same as the file holds (compared without a look
         // at each of them).
-        if (used.isEmpty() || !hashedAny && known != null && used.size() == known.size()) {
+        if (usedCount == 0 && worked.isEmpty() || !hashedAny && known != null && usedCount == known.size()) {
             return;
         }
+        java.util.stream.Stream<Map.Entry<String, Entry>> used = known == null ? java.util.stream.Stream.empty()
+                : known.entrySet().stream().filter(entry -> entry.getValue().used)
+                        .map(entry -> Map.entry(entry.getKey(), entry.getValue().entry));
         try {
-            JsonLinesFile.replace(file, used.entrySet().stream().map(entry -> {
+            JsonLinesFile.replace(file, java.util.stream.Stream.concat(used, worked.entrySet().stream()).map(entry -> {
                 Entry e = entry.getValue();
                 return new Object[] {entry.getKey(), e.size(), e.modified(), e.changed(), e.inode(), e.sha256(),
                         e.hashedAt()};
@@ -169,13 +192,10 @@ final class InputDigests {
         }
     }
 
-    private Map<String, Entry> known() {
+    private Map<String, Known> known() {
         if (known == null) {
             try {
                 known = reading.get();
-                if (used.isEmpty()) {
-                    used = HashMap.newHashMap(known.size());
-                }
             } catch (java.util.concurrent.ExecutionException e) {
                 // read() says what it cannot read and returns what it has: only an Error lands here.
                 throw new IllegalStateException("cannot read " + file, e.getCause());
@@ -187,8 +207,8 @@ final class InputDigests {
         return known;
     }
 
-    private Map<String, Entry> read() {
-        Map<String, Entry> entries = new HashMap<>();
+    private Map<String, Known> read() {
+        Map<String, Known> entries = new HashMap<>();
         // One parser over the whole file, token by token: a rerun over 50,000 inputs reads it at its start.
         // Streamed: the whole file in one array (megabytes for a large outbox) would go straight to the old generation.
         try (com.fasterxml.jackson.core.JsonParser in = JSON.getFactory().createParser(Files.newInputStream(file))) {
@@ -208,7 +228,7 @@ final class InputDigests {
                     throw new IOException("line " + in.currentLocation().getLineNr() + " of " + file.getFileName()
                             + " has more than 7 values");
                 }
-                entries.put(path, new Entry(size, modified, changed, inode, sha256, hashedAt));
+                entries.put(path, new Known(new Entry(size, modified, changed, inode, sha256, hashedAt)));
             }
             return entries;
         } catch (NoSuchFileException e) {

@@ -183,7 +183,7 @@ final class LocalAdmission {
         Algorithm algorithm = algorithms.get(algorithmName);
         long size = algorithm == null ? -1 : seenSize >= 0 ? seenSize : Files.size(input);
         String filtered = algorithm == null ? null : InputRules.filterRejection(algorithm.descriptor(),
-                input.getFileName().toString(), rest, size).orElse(null);
+                fileName(input), rest, size).orElse(null);
         // An input its algorithm's filter refuses is not read at all (it may be huge): its name and
         // size are all the filter looked at, so they are its version (a touch makes no new job).
         String hashed = versions.remove(input);
@@ -204,6 +204,12 @@ final class LocalAdmission {
                 ? "unknown algorithm '" + algorithmName + "': no valid descriptor of that name in " + settings.algorithms()
                 : filtered != null ? filtered : rejection(algorithm.descriptor(), input);
         return Optional.of(new Admitted(job, rejection, null));
+    }
+
+    /** A path's last name, cut from its text (which a path keeps once made): no path made for it, no names parsed. */
+    private static String fileName(Path path) {
+        String text = path.toString();
+        return text.substring(text.lastIndexOf(path.getFileSystem().getSeparator()) + 1);
     }
 
     /** Why a job left by an earlier run may not run now (its algorithm changed or is gone), or {@code null}. */
