@@ -428,6 +428,7 @@ final class InboxScanner {
      * @param relative its path below the inbox ({@link #below})
      */
     private Skipped noInput(Path file, String relative, BasicFileAttributes attributes) {
+        // Where the first name that begins with a dot starts: at the start, or just after a '/' (0 too when none).
         int hidden = relative.startsWith(".") ? 0 : relative.indexOf("/.") + 1;
         if (hidden > 0 || relative.startsWith(".")) {
             int end = relative.indexOf('/', hidden);

@@ -148,6 +148,7 @@ final class InputDigests {
         Entry remembered = known == null ? null : known.entry;
         Entry now = seen != null && remembered != null ? seen : attributes(input);
         if (now != null && remembered != null && remembered.sameFile(now) && remembered.settledWhenHashed()) {
+            // Written again at the end, unless a digest worked out since for the same path is (that one is newer).
             if (!known.used && worked.get(key) == null) {
                 known.used = true;
                 usedCount++;

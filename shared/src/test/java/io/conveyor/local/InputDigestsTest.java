@@ -202,6 +202,33 @@ class InputDigestsTest {
     }
 
     @Test
+    void save_fileRewrittenAfterItsRememberedDigestWasUsed_keepsTheNewDigestAlone() throws Exception {
+        // Given two inputs hashed and saved, and a run that finds both remembered
+        Path[] inputs = settledInputs("a.txt", "a\n", "b.txt", "b\n");
+        Path outbox = Files.createDirectories(dir.resolve("outbox"));
+        InputDigests first = new InputDigests(outbox);
+        first.sha256(inputs[0]);
+        first.sha256(inputs[1]);
+        first.save();
+        InputDigests next = new InputDigests(outbox);
+        next.sha256(inputs[0]);
+        next.sha256(inputs[1]);
+
+        // When one of them is rewritten in that run and looked at again, and the run saves
+        Files.writeString(inputs[0], "changed\n");
+        String rewritten = next.sha256(inputs[0]);
+        next.save();
+
+        // Then its new digest is the one written, once, beside the other's remembered one
+        assertThat(rewritten).isEqualTo(Digests.sha256(inputs[0]));
+        List<String> lines = Files.readAllLines(outbox.resolve(".input-digests.jsonl"));
+        assertThat(lines).hasSize(2);
+        assertThat(lines).filteredOn(line -> line.contains(inputs[0].toString())).singleElement().asString()
+                .contains(rewritten);
+        assertThat(new InputDigests(outbox).sha256(inputs[1])).isEqualTo(Digests.sha256(inputs[1]));
+    }
+
+    @Test
     void save_runThatUsedEveryRememberedDigest_leavesTheFileAndOneThatUsedFewerDropsTheRest() throws Exception {
         // Given two inputs hashed and saved
         Path[] inputs = settledInputs("a.txt", "a\n", "b.txt", "b\n");
