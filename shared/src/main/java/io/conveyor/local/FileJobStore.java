@@ -298,15 +298,8 @@ public final class FileJobStore implements JobStore {
 
     /**
      * The brief of the record (or of a {@link Brief} as JSON) whose object the parser is at, read to its end: its
-     * other fields skipped, no record built.
-     */
-    static Brief brief(com.fasterxml.jackson.core.JsonParser parser) throws IOException {
-        return brief(parser, new HashMap<>());
-    }
-
-    /**
-     * As {@link #brief(com.fasterxml.jackson.core.JsonParser)}, the algorithm's name taken from {@code names} when it
-     * holds an equal one (and added when not): briefs read together share the few names, not one copy each.
+     * other fields skipped, no record built. Its algorithm's name is taken from {@code names} when that holds an equal
+     * one (and added when not): briefs read together share the few names, not one copy each.
      */
     static Brief brief(com.fasterxml.jackson.core.JsonParser parser, Map<String, String> names) throws IOException {
         String id = null;

@@ -36,14 +36,19 @@ class InputDigestsTest {
         return inputs;
     }
 
+    /** A run over this outbox that asked for the digest of each of these inputs (and has not saved yet). */
+    private static InputDigests run(Path outbox, Path... inputs) throws Exception {
+        InputDigests run = new InputDigests(outbox);
+        for (Path input : inputs) {
+            run.sha256(input);
+        }
+        return run;
+    }
+
     /** Runs that hashed and saved these inputs, their digests then doctored to these (so a remembered one shows). */
     private Path savedAndDoctored(Path[] inputs, String... doctored) throws Exception {
         Path outbox = Files.createDirectories(dir.resolve("outbox"));
-        InputDigests first = new InputDigests(outbox);
-        for (Path input : inputs) {
-            first.sha256(input);
-        }
-        first.save();
+        run(outbox, inputs).save();
         Path saved = outbox.resolve(".input-digests.jsonl");
         String text = Files.readString(saved);
         for (int i = 0; i < inputs.length; i++) {
@@ -77,9 +82,7 @@ class InputDigestsTest {
         Path outbox = Files.createDirectories(dir.resolve("outbox"));
         Path input = settledInput("aaaa\n");
         FileTime then = Files.getLastModifiedTime(input);
-        InputDigests first = new InputDigests(outbox);
-        first.sha256(input);
-        first.save();
+        run(outbox, input).save();
 
         // When the file gets other content of the same size, and its time of change is set back as it was
         Thread.sleep(20);
@@ -95,9 +98,7 @@ class InputDigestsTest {
         // Given an input written just now, hashed and saved
         Path outbox = Files.createDirectories(dir.resolve("outbox"));
         Path input = Files.writeString(dir.resolve("fresh.txt"), "fresh\n");
-        InputDigests first = new InputDigests(outbox);
-        first.sha256(input);
-        first.save();
+        run(outbox, input).save();
         Path saved = outbox.resolve(".input-digests.jsonl");
         Files.writeString(saved, Files.readString(saved).replace(Digests.sha256(input), "0".repeat(64)));
 
@@ -206,13 +207,8 @@ class InputDigestsTest {
         // Given two inputs hashed and saved, and a run that finds both remembered
         Path[] inputs = settledInputs("a.txt", "a\n", "b.txt", "b\n");
         Path outbox = Files.createDirectories(dir.resolve("outbox"));
-        InputDigests first = new InputDigests(outbox);
-        first.sha256(inputs[0]);
-        first.sha256(inputs[1]);
-        first.save();
-        InputDigests next = new InputDigests(outbox);
-        next.sha256(inputs[0]);
-        next.sha256(inputs[1]);
+        run(outbox, inputs).save();
+        InputDigests next = run(outbox, inputs);
 
         // When one of them is rewritten in that run and looked at again, and the run saves
         Files.writeString(inputs[0], "changed\n");
@@ -233,24 +229,16 @@ class InputDigestsTest {
         // Given two inputs hashed and saved
         Path[] inputs = settledInputs("a.txt", "a\n", "b.txt", "b\n");
         Path outbox = Files.createDirectories(dir.resolve("outbox"));
-        InputDigests first = new InputDigests(outbox);
-        first.sha256(inputs[0]);
-        first.sha256(inputs[1]);
-        first.save();
+        run(outbox, inputs).save();
         Path saved = outbox.resolve(".input-digests.jsonl");
         Object written = Files.getAttribute(saved, "unix:ino");
 
         // When a run finds both remembered and saves, Then the file is left as it was (not written again)
-        InputDigests both = new InputDigests(outbox);
-        both.sha256(inputs[0]);
-        both.sha256(inputs[1]);
-        both.save();
+        run(outbox, inputs).save();
         assertThat(Files.getAttribute(saved, "unix:ino")).isEqualTo(written);
 
         // And when a run looks at one of them only (the other left the inbox), Then the file keeps that one alone
-        InputDigests one = new InputDigests(outbox);
-        one.sha256(inputs[1]);
-        one.save();
+        run(outbox, inputs[1]).save();
         assertThat(Files.readAllLines(saved)).singleElement().asString().contains(inputs[1].toString())
                 .doesNotContain(inputs[0].toString());
     }
