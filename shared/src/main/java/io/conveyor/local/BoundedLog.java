@@ -25,7 +25,13 @@ final class BoundedLog implements AutoCloseable {
 
     private final OutputStream file;
     private final int head;
-    private final byte[] tail;
+    /** The most the tail holds. */
+    private final int tailBytes;
+    /**
+     * The tail so far: it grows (from nothing) only as output passes the head, up to {@link #tailBytes}, and is a ring
+     * once that full. Most attempts write less than the head and never allocate one.
+     */
+    private byte[] tail = new byte[0];
     private long written;
     private long cut;
     private int tailStart;
@@ -40,7 +46,7 @@ final class BoundedLog implements AutoCloseable {
         this.file = Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE);
         this.head = head;
-        this.tail = new byte[tail];
+        this.tailBytes = tail;
     }
 
     /**
@@ -79,9 +85,12 @@ final class BoundedLog implements AutoCloseable {
             endsWithNewline = bytes[toHead - 1] == '\n';
         }
         for (int i = toHead; i < length; i++) {
-            if (tail.length == 0) {
+            if (tailBytes == 0) {
                 cut++;
                 continue;
+            }
+            if (tailLength == tail.length && tail.length < tailBytes) {
+                grow(length - i);
             }
             if (tailLength == tail.length) {
                 tailStart = (tailStart + 1) % tail.length;
@@ -91,6 +100,12 @@ final class BoundedLog implements AutoCloseable {
             tail[(tailStart + tailLength) % tail.length] = bytes[i];
             tailLength++;
         }
+    }
+
+    /** Makes room in the tail for {@code more} bytes, within its bound; until full it never wrapped, so it starts at 0. */
+    private void grow(int more) {
+        int size = (int) Math.min(tailBytes, Math.max(Math.max(2L * tail.length, 8192), (long) tailLength + more));
+        tail = java.util.Arrays.copyOf(tail, size);
     }
 
     /** Writes the tail (from its first whole line, after the line saying what was cut) and closes the file. */
@@ -109,7 +124,7 @@ final class BoundedLog implements AutoCloseable {
                 }
                 from = Math.min(kept.length, from + 1);
                 String note = (endsWithNewline ? "" : "\n") + "[conveyor: " + (cut + from) + " bytes cut here; this log keeps"
-                        + " the first " + head + " and the last " + tail.length + " bytes of an attempt's output]\n";
+                        + " the first " + head + " and the last " + tailBytes + " bytes of an attempt's output]\n";
                 file.write(note.getBytes(StandardCharsets.UTF_8));
                 endsWithNewline = true;
             }

@@ -118,6 +118,37 @@ class LocalJobLogsTest {
     }
 
     @Test
+    void close_tailGrowingAsOutputComes_keepsEveryByteUntilItsBoundThenTheLastOnes() throws Exception {
+        // Given logs with a head of 10 bytes and a tail of 50,000: the tail grows in steps (from 8 KiB) as output comes
+        StringBuilder numbered = new StringBuilder();
+        for (int i = 0; numbered.length() < 200_000; i++) {
+            numbered.append("line ").append(i).append('\n');
+        }
+        String shortOutput = "0123456789" + numbered.substring(0, 30_000);
+        String longOutput = "0123456789" + numbered;
+        Path shortLog = workspace.resolve("short.log");
+        Path longLog = workspace.resolve("long.log");
+
+        // When one is given 30,010 bytes and the other about 200,000, a line at a time
+        try (BoundedLog log = new BoundedLog(shortLog, 10, 50_000)) {
+            log.pump(new java.io.ByteArrayInputStream(shortOutput.getBytes(StandardCharsets.UTF_8)), null);
+        }
+        try (BoundedLog log = new BoundedLog(longLog, 10, 50_000)) {
+            log.pump(new java.io.ByteArrayInputStream(longOutput.getBytes(StandardCharsets.UTF_8)), null);
+        }
+
+        // Then the first keeps all of it, nothing cut; the second its head, the note, and the last whole lines of
+        // its last 50,000 bytes, in order
+        assertThat(Files.readString(shortLog)).isEqualTo(shortOutput.endsWith("\n") ? shortOutput : shortOutput + "\n");
+        List<String> lines = Files.readAllLines(longLog);
+        assertThat(lines.get(0)).isEqualTo("0123456789");
+        assertThat(lines.get(1)).startsWith("[conveyor: ").contains("last 50000 bytes");
+        String kept = String.join("\n", lines.subList(2, lines.size())) + "\n";
+        assertThat(longOutput).endsWith(kept);
+        assertThat(kept.length()).isBetween(50_000 - 20, 50_000);
+    }
+
+    @Test
     void run_algorithmWritingPastTheBound_leavesABoundedLog() throws Exception {
         // Given a runner whose logs keep 1 KiB of head and tail
         Path log = workspace.resolve("algorithm.log");
