@@ -57,8 +57,16 @@ public final class JobLifecycle {
      * @throws IllegalArgumentException when an event cannot happen to a new job
      */
     public static Transition admit(NewJob job, List<JobEvent> events, Instant now) {
-        JobRecord admitted = admit(job, now);
-        Transition transition = apply(admitted, events, now);
+        return admit(job, now, events, java.util.Collections.nCopies(events.size(), now));
+    }
+
+    /**
+     * As {@link #admit(NewJob, List, Instant)}, the job admitted at {@code admittedAt} and each event taken at its own
+     * instant ({@code at}, in step with {@code events}): what happened apart, written as one record.
+     */
+    public static Transition admit(NewJob job, Instant admittedAt, List<JobEvent> events, List<Instant> at) {
+        JobRecord admitted = admit(job, admittedAt);
+        Transition transition = apply(admitted, events, at);
         if (transition.kind() == Transition.Kind.STALE) {
             throw new IllegalArgumentException(job.id() + ": a new job cannot take " + events + ": " + transition.note());
         }
@@ -100,12 +108,23 @@ public final class JobLifecycle {
 
     /** Applies events one after another (e.g. a start in doubt, then a new start), as one transition. */
     public static Transition apply(JobRecord record, List<JobEvent> events, Instant now) {
+        return apply(record, events, java.util.Collections.nCopies(events.size(), now));
+    }
+
+    /**
+     * As {@link #apply(JobRecord, List, Instant)}, each event at its own instant ({@code at}, in step with
+     * {@code events}): events that happened apart, written together, keep their times.
+     */
+    public static Transition apply(JobRecord record, List<JobEvent> events, List<Instant> at) {
+        if (events.size() != at.size()) {
+            throw new IllegalArgumentException(events.size() + " events but " + at.size() + " instants");
+        }
         Transition combined = Transition.unchanged(record, "no event", List.of());
         List<JobRecord> creates = new ArrayList<>();
         List<Effect> effects = new ArrayList<>();
         boolean changed = false;
-        for (JobEvent event : events) {
-            Transition step = apply(combined.after(), event, now);
+        for (int i = 0; i < events.size(); i++) {
+            Transition step = apply(combined.after(), events.get(i), at.get(i));
             if (step.kind() == Transition.Kind.STALE) {
                 return changed ? new Transition(record, step.after(), Transition.Kind.CHANGED, creates, effects, null)
                         : new Transition(record, record, Transition.Kind.STALE, List.of(), List.of(), step.note());

@@ -50,7 +50,16 @@ public final class JobUpdates {
      */
     public Optional<Transition> create(NewJob job, List<JobEvent> events) {
         Instant now = clock.instant();
-        Transition transition = JobLifecycle.admit(job, events, now);
+        return create(job, now, events, java.util.Collections.nCopies(events.size(), now));
+    }
+
+    /**
+     * As {@link #create(NewJob, List)}, for a job admitted at {@code admittedAt} whose events each happened at their
+     * own instant ({@code at}) before it was first written (a driver that keeps a short-lived state in memory).
+     */
+    public Optional<Transition> create(NewJob job, Instant admittedAt, List<JobEvent> events, List<Instant> at) {
+        Instant now = clock.instant();
+        Transition transition = JobLifecycle.admit(job, admittedAt, events, at);
         createAll(transition, now);
         if (!store.create(transition.after())) {
             return Optional.empty();
@@ -67,7 +76,13 @@ public final class JobUpdates {
      */
     public Optional<Transition> apply(JobStore.Versioned read, List<JobEvent> events) {
         Instant now = clock.instant();
-        Transition transition = JobLifecycle.apply(read.record(), events, now);
+        return apply(read, events, java.util.Collections.nCopies(events.size(), now));
+    }
+
+    /** As {@link #apply(JobStore.Versioned, List)}, each event at its own instant ({@code at}). */
+    public Optional<Transition> apply(JobStore.Versioned read, List<JobEvent> events, List<Instant> at) {
+        Instant now = clock.instant();
+        Transition transition = JobLifecycle.apply(read.record(), events, at);
         if (!transition.changed()) {
             return Optional.of(transition);
         }

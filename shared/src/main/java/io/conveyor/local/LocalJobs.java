@@ -29,6 +29,14 @@ import org.slf4j.LoggerFactory;
  * The local mode's driver of job records: it turns inbox files, placements on this machine and
  * attempts' reports into {@link JobEvent}s, lets {@link JobLifecycle} decide, writes the records and
  * carries out the effects (queueing, moving outputs, stopping a stale process). One thread calls it.
+ *
+ * <p>One run owns the outbox, so two short-lived states are kept in memory and written with what follows them
+ * ({@link Unwritten}): a new job's QUEUED, until the same pass places it (its record is created as WAITING_FOR_CAPACITY,
+ * or as RUNNING once its process started), and a start's STARTING, until the process started or its attempt
+ * ended. Either is written on its own when nothing followed within {@link #UNWRITTEN_AT_MOST}, and when the run stops.
+ * A job's record is then written two or three times, not five; every write still carries each event's own time.
+ * What a crash loses is a job not yet recorded, whose inbox file the next run takes again, or a start whose process
+ * had not started: the record says STARTING or RUNNING, with the process, whenever one may run.
  */
 final class LocalJobs {
 
@@ -36,6 +44,31 @@ final class LocalJobs {
 
     /** An attempt to run: the record as it started, and its algorithm. */
     record Start(JobRecord job, Descriptor descriptor) {
+    }
+
+    /** How long a state is kept in memory at most before it is written on its own. */
+    static final java.time.Duration UNWRITTEN_AT_MOST = java.time.Duration.ofSeconds(1);
+
+    /**
+     * What happened to a job and is not written yet: its record as last written ({@code read}; {@code null}: none yet,
+     * {@code job} admitted at {@code admittedAt} makes it), each event since with its instant, and the record as
+     * they leave it.
+     */
+    private static final class Unwritten {
+        final JobStore.Versioned read;
+        final io.conveyor.jobs.NewJob job;
+        final java.time.Instant admittedAt;
+        final List<JobEvent> events = new ArrayList<>();
+        final List<java.time.Instant> at = new ArrayList<>();
+        final long since = System.nanoTime();
+        JobRecord current;
+
+        Unwritten(JobStore.Versioned read, io.conveyor.jobs.NewJob job, java.time.Instant admittedAt, JobRecord current) {
+            this.read = read;
+            this.job = job;
+            this.admittedAt = admittedAt;
+            this.current = current;
+        }
     }
 
     private final JobUpdates updates;
@@ -52,6 +85,8 @@ final class LocalJobs {
     /** Whether the next placement looks at every queued job. */
     private boolean sweep;
     private final Map<String, Descriptor.Resources> running = new HashMap<>();
+    /** Jobs with changes kept in memory, in the order they were first kept. */
+    private final Map<String, Unwritten> unwritten = new java.util.LinkedHashMap<>();
     private final Set<String> touched = new LinkedHashSet<>();
     private final Set<String> earlier = new LinkedHashSet<>();
     /** The jobs earlier runs left SUCCEEDED, as the records were glanced at when this run began. */
@@ -141,6 +176,21 @@ final class LocalJobs {
             earlier.add(admitted.earlier());
             return false;
         }
+        String id = admitted.job().id();
+        if (unwritten.containsKey(id)) {
+            earlier.add(id);
+            return false;
+        }
+        if (admitted.rejection() == null && admitted.job().place() == null) {
+            // Queued in memory: the same pass places it, and its record is created then.
+            java.time.Instant now = clock.instant();
+            JobRecord queued = JobLifecycle.admit(admitted.job(), now);
+            unwritten.put(id, new Unwritten(null, admitted.job(), now, queued));
+            touched.add(id);
+            listener.jobChanged(queued);
+            queue.add(id, queued.algorithm());
+            return true;
+        }
         Optional<Transition> created = updates.create(admitted.job(), admitted.events());
         if (created.isPresent()) {
             recorded(created.get());
@@ -165,16 +215,16 @@ final class LocalJobs {
             }
         });
         for (String id : plan.waiting()) {
-            held(id).flatMap(read -> admission.algorithm(read.record().algorithm())).map(a -> a.descriptor().resources())
+            current(id).flatMap(record -> admission.algorithm(record.algorithm())).map(a -> a.descriptor().resources())
                     .ifPresent(needs -> apply(id, List.of(new JobEvent.WaitingForCapacity("waiting for " + needs.vcpu()
                             + " vCPU and " + needs.taskMemoryMiB() + " MiB"))));
         }
         List<Start> starts = new ArrayList<>();
         for (String id : plan.start()) {
             queue.remove(id);
-            Descriptor descriptor = admission.algorithm(held(id).orElseThrow().record().algorithm()).orElseThrow()
+            Descriptor descriptor = admission.algorithm(current(id).orElseThrow().algorithm()).orElseThrow()
                     .descriptor();
-            Optional<Transition> started = apply(id, List.of(new JobEvent.StartRequested(null)));
+            Optional<Transition> started = start(id);
             if (started.isPresent() && started.get().effect(Effect.StartTask.class).isPresent()) {
                 running.put(id, descriptor.resources());
                 starts.add(new Start(started.get().after(), descriptor));
@@ -188,15 +238,15 @@ final class LocalJobs {
     /** Whether a queued job can start now (its room then reserved), must wait, or cannot run at all. */
     private LocalQueue.Verdict verdict(String id, String algorithmName) {
         Optional<LocalAdmission.Algorithm> algorithm = admission.algorithm(algorithmName);
-        Optional<JobStore.Versioned> read = held(id);
+        Optional<JobRecord> read = current(id);
         if (algorithm.isEmpty()) {
             // A retry of a job whose descriptor is gone since.
             return LocalQueue.Verdict.rejected("unknown algorithm '" + algorithmName + "': no valid descriptor of"
                     + " that name now");
         } else if (read.isEmpty()) {
             return LocalQueue.Verdict.rejected(null);
-        } else if (!LocalOutputs.inputPresent(read.get().record())) {
-            return LocalQueue.Verdict.rejected("the input " + read.get().record().input()
+        } else if (!LocalOutputs.inputPresent(read.get())) {
+            return LocalQueue.Verdict.rejected("the input " + read.get().input()
                     + " is gone: deleted before the job started");
         }
         return capacity.tryReserve(algorithm.get().descriptor().resources()) ? LocalQueue.Verdict.PLACED
@@ -216,6 +266,8 @@ final class LocalJobs {
     List<String> changedElsewhere(Set<String> ids) {
         List<String> toStop = new ArrayList<>();
         for (String id : ids) {
+            // What this run kept in memory of it is moot: the record as the other writer left it is what holds.
+            unwritten.remove(id);
             Optional<JobRecord> record = updates.store().get(id);
             if (record.isEmpty()) {
                 continue;
@@ -241,11 +293,11 @@ final class LocalJobs {
 
     /** Applies what an attempt reported; {@code inputChanged} hears of an input file to take again. */
     void report(AttemptReport report, Consumer<Path> inputChanged) {
-        Optional<JobStore.Versioned> read = held(report.jobId());
+        Optional<JobRecord> read = current(report.jobId());
         if (read.isEmpty()) {
             return;
         }
-        JobRecord record = read.get().record();
+        JobRecord record = read.get();
         try {
             JobEvent event = switch (report) {
                 case AttemptReport.Started started -> JobEvent.TaskRunning.asProcess(started.attempt(), started.pid(),
@@ -260,7 +312,9 @@ final class LocalJobs {
                 case AttemptReport.Broke broke -> new JobEvent.Abandoned("Conveyor could not finish this job: "
                         + broke.reason());
             };
-            Optional<Transition> applied = apply(read.get(), event);
+            Optional<Transition> applied = unwritten.containsKey(report.jobId())
+                    ? write(report.jobId(), List.of(event))
+                    : apply(held(report.jobId()).orElseThrow(), event);
             boolean current = applied.map(t -> t.kind() != Transition.Kind.STALE).orElse(true);
             if (!(report instanceof AttemptReport.Started) && current) {
                 // A late report of an attempt the record moved past holds nothing: its resources went with it.
@@ -307,6 +361,9 @@ final class LocalJobs {
 
     /** Applies events to a job's record as held, reading it again when it changed meanwhile. */
     private Optional<Transition> apply(String jobId, List<JobEvent> events) {
+        if (unwritten.containsKey(jobId)) {
+            return write(jobId, events);
+        }
         for (int tries = 1; tries <= JobUpdates.WRITE_TRIES; tries++) {
             Optional<JobStore.Versioned> read = tries == 1 ? held(jobId) : updates.store().read(jobId);
             if (read.isEmpty()) {
@@ -323,6 +380,111 @@ final class LocalJobs {
     /** A job's record as this run last wrote or read it. */
     private Optional<JobStore.Versioned> held(String jobId) {
         return records.held(jobId);
+    }
+
+    /** A job's record as this run knows it: with what it keeps in memory, else as last written or read. */
+    private Optional<JobRecord> current(String jobId) {
+        Unwritten kept = unwritten.get(jobId);
+        return kept != null ? Optional.of(kept.current) : held(jobId).map(JobStore.Versioned::record);
+    }
+
+    /**
+     * Starts a placed job, in memory: its STARTING is written with what follows (its process started, or its attempt
+     * ended), or on its own after {@link #UNWRITTEN_AT_MOST}. A job of a pipeline is written at once.
+     */
+    private Optional<Transition> start(String jobId) {
+        JobEvent start = new JobEvent.StartRequested(null);
+        Unwritten kept = unwritten.get(jobId);
+        if (kept == null) {
+            Optional<JobStore.Versioned> read = held(jobId);
+            if (read.isEmpty() || read.get().record().pipeline() != null) {
+                return apply(jobId, List.of(start));
+            }
+            kept = new Unwritten(read.get(), null, null, read.get().record());
+        }
+        java.time.Instant now = clock.instant();
+        Transition started = JobLifecycle.apply(kept.current, List.of(start), List.of(now));
+        if (started.kind() != Transition.Kind.CHANGED || started.effect(Effect.StartTask.class).isEmpty()) {
+            // Not a plain start: written now, as any other event.
+            unwritten.putIfAbsent(jobId, kept);
+            return write(jobId, List.of(start));
+        }
+        kept.events.add(start);
+        kept.at.add(now);
+        kept.current = started.after();
+        unwritten.putIfAbsent(jobId, kept);
+        touched.add(jobId);
+        listener.jobChanged(started.after());
+        return Optional.of(started);
+    }
+
+    /**
+     * Writes what a job's record kept in memory, then {@code events} (now): created when it has no record yet, else
+     * over the version it was read at (read again, and the events applied again, when another writer changed it).
+     *
+     * @return the transition written, or empty when the record could not be (made meanwhile, or gone)
+     */
+    private Optional<Transition> write(String jobId, List<JobEvent> events) {
+        java.time.Instant now = clock.instant();
+        Transition alone = JobLifecycle.apply(unwritten.get(jobId).current, events, now);
+        if (alone.kind() == Transition.Kind.STALE) {
+            // A late report of an attempt the job moved past: nothing to write, and what is kept stays kept.
+            LOG.warn("outcome=report-ignored job={} reason=\"{}\"", jobId, alone.note());
+            return Optional.of(alone);
+        }
+        Unwritten kept = unwritten.remove(jobId);
+        List<JobEvent> all = new ArrayList<>(kept.events);
+        List<java.time.Instant> at = new ArrayList<>(kept.at);
+        for (JobEvent event : events) {
+            all.add(event);
+            at.add(now);
+        }
+        if (kept.read == null) {
+            Optional<Transition> created = updates.create(kept.job, kept.admittedAt, all, at);
+            if (created.isEmpty()) {
+                LOG.warn("outcome=job-made-meanwhile job={}", jobId);
+                earlier.add(jobId);
+            }
+            created.ifPresent(this::recorded);
+            return created;
+        }
+        Optional<JobStore.Versioned> read = Optional.of(kept.read);
+        for (int tries = 1; tries <= JobUpdates.WRITE_TRIES && read.isPresent(); tries++) {
+            Optional<Transition> applied = updates.apply(read.get(), all, at);
+            if (applied.isPresent()) {
+                applied.ifPresent(this::recorded);
+                if (applied.get().kind() == Transition.Kind.STALE) {
+                    LOG.warn("outcome=report-ignored job={} reason=\"{}\"", jobId, applied.get().note());
+                }
+                return applied;
+            }
+            read = updates.store().read(jobId);
+        }
+        if (read.isEmpty()) {
+            return Optional.empty();
+        }
+        throw new JobUpdates.ConcurrentChangeException(jobId);
+    }
+
+    /** Writes every state kept in memory longer than {@link #UNWRITTEN_AT_MOST} ({@code all}: every one). */
+    void writeKept(boolean all) {
+        long before = System.nanoTime() - UNWRITTEN_AT_MOST.toNanos();
+        for (String id : List.copyOf(unwritten.keySet())) {
+            Unwritten kept = unwritten.get(id);
+            if (all || kept.since - before <= 0) {
+                write(id, List.of());
+            } else {
+                // Kept in the order they came: the rest are younger.
+                break;
+            }
+        }
+    }
+
+    /** Nanoseconds until a state kept in memory is to be written on its own ({@link Long#MAX_VALUE}: none kept). */
+    long untilKeptIsWritten() {
+        return unwritten.values().stream().findFirst()
+                .map(kept -> Math.max(0, kept.since + UNWRITTEN_AT_MOST.toNanos() - System.nanoTime()))
+                .orElse(Long.MAX_VALUE);
     }
 
     private Optional<Transition> apply(JobStore.Versioned read, JobEvent event) {
@@ -367,6 +529,6 @@ final class LocalJobs {
     private String algorithmOf(Transition transition, String id) {
         return Stream.concat(Stream.of(transition.after()), transition.creates().stream())
                 .filter(record -> record.id().equals(id)).findFirst().map(JobRecord::algorithm)
-                .orElseGet(() -> held(id).orElseThrow().record().algorithm());
+                .orElseGet(() -> current(id).orElseThrow().algorithm());
     }
 }

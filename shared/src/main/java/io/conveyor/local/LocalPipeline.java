@@ -198,6 +198,8 @@ public final class LocalPipeline {
                         local.report(report, inbox::forget);
                     }
                 }
+                // What was kept in memory is written: a job's record says where it got to.
+                local.writeKept(true);
                 admission.saveDigests();
             }
         }
@@ -307,6 +309,7 @@ public final class LocalPipeline {
                     running.put(start.job().id(), attempts.submit(() -> attemptRunner.run(start.job(), start.descriptor(),
                             reports::add)));
                 }
+                local.writeKept(false);
                 java.util.Optional<java.time.Instant> look = local.batches().nextLook();
                 long untilLook = look.map(at -> Math.max(java.time.Duration.between(clock.instant(), at).toNanos(), 0))
                         .orElse(Long.MAX_VALUE);
@@ -315,10 +318,11 @@ public final class LocalPipeline {
                     local.batches().waiting().forEach((key, at) -> listener.batchLeftOpen(key.pipeline(), key.batch(), at));
                     return;
                 }
-                // Wake at once when an attempt reports, else when a file may have settled or a batch is to be looked
-                // at again, else after the poll; at once while files that arrived wait to be admitted.
-                long wait = arrived.isEmpty() ? Math.min(Math.min(settings.poll().toNanos(), untilLook),
-                        Math.max(inbox.nextSettles() - System.nanoTime(), 0)) : 0;
+                // Wake at once when an attempt reports, else when a file may have settled, a batch is to be looked
+                // at again or a state kept in memory is to be written, else after the poll; at once while files that
+                // arrived wait to be admitted.
+                long wait = arrived.isEmpty() ? Math.min(Math.min(Math.min(settings.poll().toNanos(), untilLook),
+                        Math.max(inbox.nextSettles() - System.nanoTime(), 0)), local.untilKeptIsWritten()) : 0;
                 AttemptReport next = reports.poll(wait, TimeUnit.NANOSECONDS);
                 if (next != null) {
                     reports.addFirst(next);

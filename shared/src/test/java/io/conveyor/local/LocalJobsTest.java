@@ -47,6 +47,7 @@ class LocalJobsTest {
     FileJobStore store;
     final List<JobRecord> heard = new ArrayList<>();
     final List<Path> handedBack = new ArrayList<>();
+    final io.conveyor.testing.MutableClock clock = new io.conveyor.testing.MutableClock(T0);
 
     @BeforeEach
     void outbox() {
@@ -130,12 +131,14 @@ class LocalJobsTest {
         jobs.admit(Path.of(ran.input()), "count", "b.txt");
         jobs.admit(Path.of(ranAndFailed.input()), "count", "c.txt");
 
-        // Then only the file that never ran gets a job of the current revision
-        assertThat(store.all()).hasSize(4).filteredOn(record -> record.state() == JobState.QUEUED).singleElement()
-                .satisfies(record -> {
-                    assertThat(record.input()).isEqualTo(neverRan.input());
-                    assertThat(record.revision()).isEqualTo(validate(COUNT).sha256());
-                });
+        // Then only the file that never ran gets a job of the current revision, and it starts
+        assertThat(jobs.place()).extracting(LocalJobs.Start::job).singleElement().satisfies(record -> {
+            assertThat(record.input()).isEqualTo(neverRan.input());
+            assertThat(record.revision()).isEqualTo(validate(COUNT).sha256());
+            assertThat(record.state()).isEqualTo(JobState.STARTING);
+        });
+        jobs.writeKept(true);
+        assertThat(store.all()).hasSize(4);
     }
 
     // ------------------------------------------------------------------ attempts' reports
@@ -153,10 +156,13 @@ class LocalJobsTest {
         // When the first attempt's end is reported once more
         jobs.report(exited(id, 1, 3), handedBack::add);
 
-        // Then it changes nothing: the other job still waits for the CPU
+        // Then it changes nothing: the other job still waits for the CPU, and the second attempt's start (kept in
+        // memory until its process starts) is what is written
         assertThat(jobs.place()).isEmpty();
         assertThat(store.get(other).orElseThrow().state()).isEqualTo(JobState.WAITING_FOR_CAPACITY);
-        assertThat(store.get(id).orElseThrow().attempt()).isEqualTo(2);
+        jobs.writeKept(true);
+        assertThat(store.get(id).orElseThrow()).extracting(JobRecord::state, JobRecord::attempt)
+                .containsExactly(JobState.STARTING, 2);
     }
 
     @Test
@@ -274,7 +280,8 @@ class LocalJobsTest {
 
         String id = admit(jobs, "a.txt");
 
-        assertThat(store.get(id).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+        assertThat(heard).last().extracting(JobRecord::id, JobRecord::state).containsExactly(id, JobState.QUEUED);
+        assertThat(jobs.place()).extracting(start -> start.job().id()).containsExactly(id);
     }
 
     @Test
@@ -312,8 +319,10 @@ class LocalJobsTest {
         Path file = input("a.txt", "a");
         assertThat(jobs.admit(file, "count", "a.txt")).isTrue();
 
-        // When it is admitted again as it is, Then nothing is written (the loop does not count it against its share)
+        // When it is admitted again as it is, Then nothing is made (the loop does not count it against its share)
         assertThat(jobs.admit(file, "count", "a.txt")).isFalse();
+        assertThat(jobs.place()).hasSize(1);
+        jobs.writeKept(true);
         assertThat(store.all()).hasSize(1);
     }
 
@@ -420,6 +429,62 @@ class LocalJobsTest {
         assertThat(store.get(waiting).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
     }
 
+    // ------------------------------------------------------------------ what is kept in memory
+
+    @Test
+    void report_jobThatStartsAtOnceAndSucceeds_isWrittenTwiceEachStateWithItsOwnTime() throws Exception {
+        // Given a job admitted at T0 and placed at once
+        LocalJobs jobs = jobs(COUNT);
+        String id = admit(jobs, "a.txt");
+        JobRecord starting = jobs.place().get(0).job();
+        assertThat(store.get(id)).as("nothing written before its process starts").isEmpty();
+
+        // When its process starts a second later, and ends a second after that
+        clock.advance(Duration.ofSeconds(1));
+        jobs.report(new AttemptReport.Started(id, 1, 4242L, "t"), handedBack::add);
+        JobRecord running = store.get(id).orElseThrow();
+        clock.advance(Duration.ofSeconds(1));
+        write(new LocalOutputs(settings).attemptDir(starting).resolve("output/counts.txt"), "1");
+        jobs.report(exited(id, 1, 0), handedBack::add);
+
+        // Then its record was created RUNNING (with its process) and replaced SUCCEEDED: two writes, not four, and
+        // each time is the time its event happened
+        assertThat(Files.readAllLines(settings.jobs().resolve(".changes"))).filteredOn(line -> line.endsWith(" " + id))
+                .hasSize(2);
+        assertThat(running.state()).isEqualTo(JobState.RUNNING);
+        assertThat(running.pid()).isEqualTo(4242L);
+        assertThat(running.queuedAt()).isEqualTo(T0.toString());
+        assertThat(running.startedAt()).isEqualTo(T0.toString());
+        JobRecord done = store.get(id).orElseThrow();
+        assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(done.startedAt()).isEqualTo(T0.toString());
+        assertThat(done.endedAt()).isEqualTo(T0.plusSeconds(2).toString());
+        assertThat(heard).extracting(JobRecord::state).containsExactly(JobState.QUEUED, JobState.STARTING,
+                JobState.RUNNING, JobState.SUCCEEDED);
+    }
+
+    @Test
+    void writeKept_startWhoseProcessHasNotStartedAfterASecond_isWrittenStartingThenNoMore() throws Exception {
+        // Given a job placed, its process not started yet
+        LocalJobs jobs = jobs(COUNT);
+        String id = admit(jobs, "a.txt");
+        jobs.place();
+
+        // When the loop writes what was kept, at once and then after the second a state is kept at most
+        jobs.writeKept(false);
+        boolean writtenAtOnce = store.get(id).isPresent();
+        long until = jobs.untilKeptIsWritten();
+        Thread.sleep(LocalJobs.UNWRITTEN_AT_MOST.toMillis() + 50);
+        jobs.writeKept(false);
+
+        // Then it was kept for about that second, then written as STARTING, and nothing is kept any more
+        assertThat(writtenAtOnce).isFalse();
+        assertThat(until).isBetween(1L, LocalJobs.UNWRITTEN_AT_MOST.toNanos());
+        assertThat(store.get(id).orElseThrow()).extracting(JobRecord::state, JobRecord::attempt)
+                .containsExactly(JobState.STARTING, 1);
+        assertThat(jobs.untilKeptIsWritten()).isEqualTo(Long.MAX_VALUE);
+    }
+
     // ------------------------------------------------------------------ fixtures
 
     LocalJobs jobs(String... descriptors) {
@@ -436,17 +501,17 @@ class LocalJobsTest {
                 heard.add(record);
             }
         };
-        return new LocalJobs(new JobUpdates(store, Clock.fixed(T0, ZoneOffset.UTC)), new LocalAdmission(settings,
-                algorithms, capacity), capacity, new LocalOutputs(settings), listener, Clock.fixed(T0, ZoneOffset.UTC),
+        return new LocalJobs(new JobUpdates(store, clock), new LocalAdmission(settings,
+                algorithms, capacity), capacity, new LocalOutputs(settings), listener, clock,
                 false);
     }
 
-    /** Admits an inbox file of count with its name as content; returns its job's id. */
+    /** Admits an inbox file of count with its name as content; returns its job's id (as the run heard of it). */
     String admit(LocalJobs jobs, String name) throws Exception {
         Path file = input(name, name);
-        List<String> before = store.all().stream().map(JobRecord::id).toList();
+        int before = heard.size();
         jobs.admit(file, "count", name);
-        return store.all().stream().map(JobRecord::id).filter(id -> !before.contains(id)).findFirst().orElseThrow();
+        return heard.subList(before, heard.size()).stream().map(JobRecord::id).findFirst().orElseThrow();
     }
 
     /** A queued job of count for an inbox file (with its name as content), at a revision. */
