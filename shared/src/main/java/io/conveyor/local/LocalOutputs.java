@@ -24,10 +24,22 @@ import java.util.stream.Stream;
  */
 final class LocalOutputs {
 
-    private final LocalSettings settings;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalOutputs.class);
+    /** How a finished job's working folder is named once moved aside, to be removed. */
+    static final String REMOVING = ".removing-";
 
+    private final LocalSettings settings;
+    private final java.util.concurrent.Executor removals;
+
+    /** Outputs whose finished jobs' working folders are removed on the calling thread. */
     LocalOutputs(LocalSettings settings) {
+        this(settings, Runnable::run);
+    }
+
+    /** Outputs whose finished jobs' working folders are removed by {@code removals}, once moved aside. */
+    LocalOutputs(LocalSettings settings, java.util.concurrent.Executor removals) {
         this.settings = settings;
+        this.removals = removals;
     }
 
     /** Whether a job's input is still there: a file, or a gather's folder. */
@@ -112,12 +124,39 @@ final class LocalOutputs {
         return files(target);
     }
 
-    /** A finished job's attempts are not needed any more: their output has moved. */
+    /**
+     * A finished job's attempts are not needed any more: their output has moved. Their folder is moved aside at once
+     * (a retry of the job may start one of that name) and removed by {@link #removals}: on ext4, freeing a folder's
+     * inodes costs about as much as making them, and the deciding thread need not wait for it.
+     */
     void cleanUp(JobRecord record) throws IOException {
         Path dir = settings.work().resolve(record.id());
         if (Files.exists(dir)) {
-            deleteTree(dir);
+            Path aside = settings.work().resolve(REMOVING + record.id() + "-" + Long.toString(System.nanoTime(), 36));
+            Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
+            remove(aside);
         }
+    }
+
+    /** Removes what a run that stopped midway left moved aside ({@link #cleanUp}), as every removal: by {@link #removals}. */
+    void removeLeftovers() throws IOException {
+        if (!Files.isDirectory(settings.work())) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(settings.work())) {
+            entries.filter(entry -> entry.getFileName().toString().startsWith(REMOVING)).forEach(this::remove);
+        }
+    }
+
+    private void remove(Path aside) {
+        removals.execute(() -> {
+            try {
+                deleteTree(aside);
+            } catch (IOException | RuntimeException e) {
+                // Left for the next run to remove; nothing of the job's depends on it.
+                LOG.warn("outcome=work-folder-left folder=\"{}\" reason=\"{}\"", aside, e.toString());
+            }
+        });
     }
 
     /** The path of a job's input below its algorithm's folder (or below outputs/, for a chain's step). */

@@ -169,7 +169,10 @@ public final class LocalPipeline {
         LocalDescriptors descriptors = new LocalDescriptors(settings.algorithms(), listener);
         admission.update(descriptors.changed());
         Files.createDirectories(settings.outputs());
-        LocalOutputs outputs = new LocalOutputs(settings);
+        // Finished jobs' working folders are removed on a thread of their own, in the order the jobs finished.
+        ExecutorService removals = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("work-removal").daemon()
+                .factory());
+        LocalOutputs outputs = new LocalOutputs(settings, removals);
         // Every state change, one JSON line each, for local users to follow or hook (no metrics: no CloudWatch here).
         JobSignals signals = new JobSignals(LOCAL_STACK, MetricLog.NONE,
                 new OutboxJobStateEvents(settings.outbox()), JobEventScope.ALL);
@@ -181,6 +184,7 @@ public final class LocalPipeline {
                 throw new OutboxBusyException(settings.outbox());
             }
             jobs.clearChanges();
+            outputs.removeLeftovers();
             local.recover();
             ExecutorService attempts = Executors.newVirtualThreadPerTaskExecutor();
             try {
@@ -201,6 +205,10 @@ public final class LocalPipeline {
                 // What was kept in memory is written: a job's record says where it got to.
                 local.writeKept(true);
                 admission.saveDigests();
+                removals.shutdown();
+                if (!removals.awaitTermination(60, TimeUnit.SECONDS)) {
+                    LOG.warn("outcome=work-folders-left reason=\"still being removed after 60 s; the next run removes them\"");
+                }
             }
         }
         List<JobRecord> summary = new ArrayList<>();

@@ -47,6 +47,40 @@ class LocalOutputsTest {
     }
 
     @Test
+    void cleanUp_finishedJobsFolder_leavesItsPlaceAtOnceAndIsRemovedByTheRemovalsAsAreLeftoversOfAStoppedRun()
+            throws Exception {
+        // Given a finished job's working folder, and removals that run only when told
+        LocalSettings settings = settings();
+        java.util.List<Runnable> queued = new java.util.ArrayList<>();
+        LocalOutputs outputs = new LocalOutputs(settings, queued::add);
+        JobRecord done = job(settings.inbox().resolve("count/a.txt"), "count");
+        Path attempt = outputs.attemptDir(done);
+        Files.createDirectories(attempt.resolve("input"));
+        Files.writeString(attempt.resolve("input/a.txt"), "a");
+
+        // When it is cleaned up
+        outputs.cleanUp(done);
+
+        // Then its place is free at once (a retry may make it again), its files wait aside for the removals
+        assertThat(settings.work().resolve(done.id())).doesNotExist();
+        assertThat(queued).hasSize(1);
+        Path aside;
+        try (java.util.stream.Stream<Path> entries = Files.list(settings.work())) {
+            aside = entries.filter(e -> e.getFileName().toString().startsWith(".removing-" + done.id())).findFirst()
+                    .orElseThrow();
+        }
+        assertThat(aside.resolve(attempt.getFileName()).resolve("input/a.txt")).hasContent("a");
+
+        // And a later run, finding it there (this run stopped before its removals ran), removes it
+        queued.clear();
+        outputs.removeLeftovers();
+        assertThat(queued).hasSize(1);
+        queued.forEach(Runnable::run);
+        assertThat(aside).doesNotExist();
+        assertThat(settings.work()).isEmptyDirectory();
+    }
+
+    @Test
     void keep_jobEndingASecondTime_replacesWhatItsFirstEndKept() throws Exception {
         // Given a job that ended once with a.txt (then somebody asked for it to run again)
         LocalOutputs outputs = new LocalOutputs(settings());
