@@ -32,7 +32,10 @@ import java.util.stream.Stream;
  * <p>Every write also appends the record's id to {@code jobs/.changes}, tagged with the writing
  * instance: {@link #changesSince} tells a reader which records others changed, without reading them all.
  * The run that owns the outbox reads the records of its unfinished jobs through {@link #held}: as this
- * store last wrote or read them, until {@link #changesSince} names them as changed by another.
+ * store last wrote or read them, until {@link #changesSince} names them as changed by another. Its store keeps the
+ * journal and the lock file open, takes in the journal's new lines under the lock before each write, and replaces a
+ * record it holds at the version the writer names without reading the record again: any other writer's change would
+ * have named it in the journal.
  */
 public final class FileJobStore implements JobStore {
 
@@ -47,10 +50,21 @@ public final class FileJobStore implements JobStore {
     /** Unfinished records as this store last wrote or read them through {@link #held}; finished ones leave. */
     private final java.util.concurrent.ConcurrentMap<String, Versioned> held = new java.util.concurrent.ConcurrentHashMap<>();
     private final BriefIndex briefIndex;
+    private final FolderLock lock;
+    /**
+     * For the run that owns the folder (it cleared the journal, {@link #clearChanges}): the journal, kept open, and how
+     * far every line in it was taken in under the lock (others' records evicted from {@link #held}). A replace of a
+     * record held at the version it names needs no read of the record then. {@code null}: not the owner.
+     */
+    private boolean owner;
+    private FileChannel journal;
+    private Object journalKey;
+    private long journalSeen;
 
     public FileJobStore(Path dir) {
         this.dir = dir;
         this.briefIndex = new BriefIndex(dir);
+        this.lock = new FolderLock(dir);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -71,6 +85,11 @@ public final class FileJobStore implements JobStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read job record " + file, e);
         }
+    }
+
+    /** Whether a record of that id lies in the folder (whole or not): one look, nothing read. */
+    public boolean exists(String id) {
+        return Files.exists(file(id));
     }
 
     @Override
@@ -117,6 +136,14 @@ public final class FileJobStore implements JobStore {
     }
 
     private boolean replaceLocked(JobRecord record, String version) {
+        if (owner) {
+            Versioned known = held.get(record.id());
+            if (known != null && known.version().equals(version)) {
+                // Nobody else wrote it since this store last wrote or read it: every write says so in the journal.
+                write(record);
+                return true;
+            }
+        }
         byte[] current;
         try {
             current = bytes(file(record.id()));
@@ -171,8 +198,13 @@ public final class FileJobStore implements JobStore {
             Files.write(temporary, bytes);
             Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             // One short append is one write(2) with O_APPEND: lines of several writers never mix.
-            Files.write(dir.resolve(".changes"), (writer + " " + record.id() + "\n").getBytes(StandardCharsets.US_ASCII),
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            byte[] line = (writer + " " + record.id() + "\n").getBytes(StandardCharsets.US_ASCII);
+            if (owner) {
+                journal.write(java.nio.ByteBuffer.wrap(line), journalSeen);
+                journalSeen += line.length;
+            } else {
+                Files.write(dir.resolve(".changes"), line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
             hold(new Versioned(record, Digests.sha256(bytes)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write job record " + file, e);
@@ -180,7 +212,64 @@ public final class FileJobStore implements JobStore {
     }
 
     private boolean locked(java.util.function.BooleanSupplier write) {
-        return FolderLock.locked(dir, write);
+        return lock.locked(() -> {
+            if (owner) {
+                catchUp();
+            }
+            return write.getAsBoolean();
+        });
+    }
+
+    /**
+     * Takes in the journal's lines since {@link #journalSeen}, under the lock, before each of the owner's writes: a
+     * record another writer changed is no longer held as this store knew it.
+     */
+    private void catchUp() {
+        try {
+            Path path = dir.resolve(".changes");
+            Object key;
+            try {
+                key = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            } catch (java.nio.file.NoSuchFileException e) {
+                key = null;
+            }
+            if (journal == null || !journal.isOpen() || key == null || !key.equals(journalKey)) {
+                // Replaced or removed by hand, or closed by an interrupt: what is held may be stale, so it is read again.
+                if (journal != null) {
+                    journal.close();
+                }
+                held.clear();
+                journal = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE);
+                journalKey = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+                journalSeen = journal.size();
+                return;
+            }
+            long size = journal.size();
+            if (size == journalSeen) {
+                return;
+            }
+            if (size < journalSeen) {
+                // Emptied by hand: what is held may be stale, so it is read again.
+                held.clear();
+                journalSeen = 0;
+                return;
+            }
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) (size - journalSeen));
+            while (buffer.hasRemaining() && journal.read(buffer, journalSeen + buffer.position()) >= 0) {
+                // read on to the end
+            }
+            String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII);
+            for (String journalLine : text.split("\n")) {
+                int space = journalLine.indexOf(' ');
+                if (space > 0 && !journalLine.substring(0, space).equals(writer)) {
+                    held.remove(journalLine.substring(space + 1));
+                }
+            }
+            journalSeen = size;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + dir.resolve(".changes"), e);
+        }
     }
 
     /**
@@ -217,11 +306,20 @@ public final class FileJobStore implements JobStore {
         }
     }
 
-    /** Empties the change journal: for the one run that holds the outbox, as it starts. */
+    /**
+     * Empties the change journal: for the one run that holds the outbox, as it starts. This store then keeps the
+     * journal open, and replaces the records it holds without reading them first.
+     */
     public void clearChanges() {
         locked(() -> {
             try {
                 Files.deleteIfExists(dir.resolve(".changes"));
+                owner = true;
+                // Opened anew by the next write.
+                if (journal != null) {
+                    journal.close();
+                    journal = null;
+                }
                 return true;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot clear " + dir.resolve(".changes"), e);

@@ -181,8 +181,9 @@ final class LocalJobs {
             earlier.add(id);
             return false;
         }
-        if (admitted.rejection() == null && admitted.job().place() == null) {
-            // Queued in memory: the same pass places it, and its record is created then.
+        if (admitted.rejection() == null && admitted.job().place() == null && !records.exists(id)) {
+            // Queued in memory: the same pass places it, and its record is created then. A job whose record exists
+            // (an earlier run's, cancelled say) is not made again: the create below says so.
             java.time.Instant now = clock.instant();
             JobRecord queued = JobLifecycle.admit(admitted.job(), now);
             unwritten.put(id, new Unwritten(null, admitted.job(), now, queued));
@@ -442,8 +443,10 @@ final class LocalJobs {
         if (kept.read == null) {
             Optional<Transition> created = updates.create(kept.job, kept.admittedAt, all, at);
             if (created.isEmpty()) {
+                // Another writer made it since this run looked: its record holds, and this run's room goes back.
                 LOG.warn("outcome=job-made-meanwhile job={}", jobId);
                 earlier.add(jobId);
+                release(jobId);
             }
             created.ifPresent(this::recorded);
             return created;

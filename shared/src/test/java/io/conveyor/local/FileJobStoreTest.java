@@ -105,6 +105,54 @@ class FileJobStoreTest {
     }
 
     @Test
+    void replace_byTheRunThatOwnsTheFolder_trustsWhatItHoldsUnlessTheJournalNamesTheRecord() throws Exception {
+        // Given the owning run's store holding two records it wrote
+        FileJobStore run = new FileJobStore(jobs);
+        run.clearChanges();
+        JobRecord other = JobFixtures.queued(JobFixtures.job("/in/b.txt", "sha256:bb", "count", "r1", 1), T0);
+        run.create(queued);
+        run.create(other);
+        JobStore.Versioned heldQueued = run.held(queued.id()).orElseThrow();
+        JobStore.Versioned heldOther = run.held(other.id()).orElseThrow();
+
+        // When one is edited by hand (no journal line) and a job command's store cancels the other
+        Files.writeString(jobs.resolve(queued.id() + ".json"), Files.readString(jobs.resolve(queued.id() + ".json"))
+                .replace("QUEUED", "QUEUED "));
+        FileJobStore command = new FileJobStore(jobs);
+        assertThat(command.replace(JobFixtures.after(other, T0, new JobEvent.CancelRequested("by alice")),
+                command.read(other.id()).orElseThrow().version())).isTrue();
+
+        // Then the run replaces the first without reading it (the hand edit goes unseen, as documented), and its
+        // replace of the second fails: the journal named it, whatever the run held
+        JobRecord started = JobFixtures.after(queued, T0, new JobEvent.StartRequested(null));
+        assertThat(run.replace(started, heldQueued.version())).isTrue();
+        assertThat(run.get(queued.id())).contains(started);
+        assertThat(run.replace(JobFixtures.after(other, T0, new JobEvent.StartRequested(null)), heldOther.version()))
+                .isFalse();
+        assertThat(run.get(other.id()).orElseThrow().state()).isEqualTo(io.conveyor.jobs.JobState.CANCELLED);
+    }
+
+    @Test
+    void replace_byTheOwnerAfterItsJournalWasRemovedByHand_readsTheRecordAgain() throws Exception {
+        // Given the owning run's store holding a record, and another store that changed it and then lost the journal
+        FileJobStore run = new FileJobStore(jobs);
+        run.clearChanges();
+        run.create(queued);
+        JobStore.Versioned held = run.held(queued.id()).orElseThrow();
+        FileJobStore command = new FileJobStore(jobs);
+        assertThat(command.replace(JobFixtures.after(queued, T0, new JobEvent.CancelRequested("by alice")),
+                command.read(queued.id()).orElseThrow().version())).isTrue();
+        Files.delete(jobs.resolve(".changes"));
+
+        // When the run replaces what it held
+        boolean replaced = run.replace(JobFixtures.after(queued, T0, new JobEvent.StartRequested(null)), held.version());
+
+        // Then it read the record again, found the change, and wrote nothing
+        assertThat(replaced).isFalse();
+        assertThat(run.get(queued.id()).orElseThrow().state()).isEqualTo(io.conveyor.jobs.JobState.CANCELLED);
+    }
+
+    @Test
     void briefs_records_sayEachJobsInputStateAndAttemptWithoutReadingThemWhole() {
         // Given a queued record and a finished one
         FileJobStore store = new FileJobStore(jobs);

@@ -464,6 +464,25 @@ class LocalJobsTest {
     }
 
     @Test
+    void admit_fileWhoseJobAnEarlierRunLeftCancelled_isNotRunAgain() throws Exception {
+        // Given a file whose job (of the current revision) was cancelled before it ran
+        JobRecord cancelled = JobFixtures.after(queued("a.txt", validate(COUNT).sha256()), T0,
+                new JobEvent.CancelRequested("cancelled by alice"));
+        store.create(cancelled);
+        LocalJobs jobs = jobs(COUNT);
+        jobs.recover();
+
+        // When the next run finds the file as it was
+        jobs.admit(Path.of(cancelled.input()), "count", "a.txt");
+
+        // Then nothing starts, the record stays as it was, and the job is one an earlier run made
+        assertThat(jobs.place()).isEmpty();
+        jobs.writeKept(true);
+        assertThat(store.get(cancelled.id())).contains(cancelled);
+        assertThat(jobs.earlier()).containsExactly(cancelled.id());
+    }
+
+    @Test
     void writeKept_startWhoseProcessHasNotStartedAfterASecond_isWrittenStartingThenNoMore() throws Exception {
         // Given a job placed, its process not started yet
         LocalJobs jobs = jobs(COUNT);
