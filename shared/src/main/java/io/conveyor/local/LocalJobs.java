@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * ({@link Unwritten}): a new job's QUEUED, until the same pass places it (its record is created as WAITING_FOR_CAPACITY,
  * or as RUNNING once its process started), and a start's STARTING, until the process started or its attempt
  * ended. Either is written on its own when nothing followed within {@link #UNWRITTEN_AT_MOST}, and when the run stops.
- * A job's record is then written two or three times, not five; every write still carries each event's own time.
+ * A RUNNING whose attempt's end is reported in the same breath is written with that end: no process is left.
+ * A job's record is then written one to three times, not five; every write still carries each event's own time.
  * What a crash loses is a job not yet recorded, whose inbox file the next run takes again, or a start whose process
  * had not started: the record says STARTING or RUNNING, with the process, whenever one may run.
  */
@@ -294,6 +295,21 @@ final class LocalJobs {
 
     /** Applies what an attempt reported; {@code inputChanged} hears of an input file to take again. */
     void report(AttemptReport report, Consumer<Path> inputChanged) {
+        report(report, inputChanged, false);
+    }
+
+    /**
+     * As {@link #report(AttemptReport, Consumer)}; {@code endInHand} says the attempt's end is reported too, next: a
+     * start is then kept in memory and written with that end.
+     */
+    void report(AttemptReport report, Consumer<Path> inputChanged, boolean endInHand) {
+        if (endInHand && report instanceof AttemptReport.Started started && unwritten.containsKey(report.jobId())) {
+            Optional<Transition> kept = keep(report.jobId(), JobEvent.TaskRunning.asProcess(started.attempt(),
+                    started.pid(), started.processStart()));
+            if (kept.isPresent()) {
+                return;
+            }
+        }
         Optional<JobRecord> read = current(report.jobId());
         if (read.isEmpty()) {
             return;
@@ -401,22 +417,33 @@ final class LocalJobs {
             if (read.isEmpty() || read.get().record().pipeline() != null) {
                 return apply(jobId, List.of(start));
             }
-            kept = new Unwritten(read.get(), null, null, read.get().record());
+            unwritten.put(jobId, new Unwritten(read.get(), null, null, read.get().record()));
         }
-        java.time.Instant now = clock.instant();
-        Transition started = JobLifecycle.apply(kept.current, List.of(start), List.of(now));
-        if (started.kind() != Transition.Kind.CHANGED || started.effect(Effect.StartTask.class).isEmpty()) {
+        Optional<Transition> started = keep(jobId, start);
+        if (started.isEmpty() || started.get().effect(Effect.StartTask.class).isEmpty()) {
             // Not a plain start: written now, as any other event.
-            unwritten.putIfAbsent(jobId, kept);
             return write(jobId, List.of(start));
         }
-        kept.events.add(start);
+        return started;
+    }
+
+    /**
+     * Applies an event to what a job keeps in memory, unwritten: the transition, or empty (nothing kept) when the
+     * event changes nothing or is stale, for the caller to write it as any other.
+     */
+    private Optional<Transition> keep(String jobId, JobEvent event) {
+        Unwritten kept = unwritten.get(jobId);
+        java.time.Instant now = clock.instant();
+        Transition step = JobLifecycle.apply(kept.current, List.of(event), List.of(now));
+        if (step.kind() != Transition.Kind.CHANGED) {
+            return Optional.empty();
+        }
+        kept.events.add(event);
         kept.at.add(now);
-        kept.current = started.after();
-        unwritten.putIfAbsent(jobId, kept);
+        kept.current = step.after();
         touched.add(jobId);
-        listener.jobChanged(started.after());
-        return Optional.of(started);
+        listener.jobChanged(step.after());
+        return Optional.of(step);
     }
 
     /**

@@ -296,8 +296,23 @@ public final class LocalPipeline {
                 InboxScanner.Scan scan = inbox.scan();
                 admit(scan);
                 admitSome();
-                for (AttemptReport report; !stop.getAsBoolean() && (report = reports.poll()) != null; ) {
-                    local.report(report, inbox::forget);
+                // The reports in hand, together: a start whose attempt's end is among them is written with that end
+                // (no process is left to say RUNNING about).
+                List<AttemptReport> inHand = new ArrayList<>();
+                reports.drainTo(inHand);
+                java.util.Set<String> ended = new java.util.HashSet<>();
+                inHand.stream().filter(report -> !(report instanceof AttemptReport.Started))
+                        .forEach(report -> ended.add(report.jobId() + "/" + report.attempt()));
+                for (int i = 0; i < inHand.size(); i++) {
+                    if (stop.getAsBoolean()) {
+                        // Left for the stop to handle, as if never taken.
+                        for (int back = inHand.size() - 1; back >= i; back--) {
+                            reports.addFirst(inHand.get(back));
+                        }
+                        break;
+                    }
+                    AttemptReport report = inHand.get(i);
+                    local.report(report, inbox::forget, ended.contains(report.jobId() + "/" + report.attempt()));
                 }
                 local.batches().tick();
                 if (stop.getAsBoolean()) {

@@ -464,6 +464,33 @@ class LocalJobsTest {
     }
 
     @Test
+    void report_startWhoseEndIsInHandToo_isWrittenOnceWithThatEnd() throws Exception {
+        // Given a job placed at once, whose process started a second later and ended a second after that, both
+        // reported before the run looked
+        LocalJobs jobs = jobs(COUNT);
+        String id = admit(jobs, "a.txt");
+        JobRecord starting = jobs.place().get(0).job();
+        write(new LocalOutputs(settings).attemptDir(starting).resolve("output/counts.txt"), "1");
+        clock.advance(Duration.ofSeconds(1));
+        jobs.report(new AttemptReport.Started(id, 1, 4242L, "t"), handedBack::add, true);
+        boolean writtenAtStart = store.get(id).isPresent();
+        clock.advance(Duration.ofSeconds(1));
+        jobs.report(exited(id, 1, 0), handedBack::add, false);
+
+        // Then its record is written once, as its end, with the times its start and end happened
+        assertThat(writtenAtStart).isFalse();
+        assertThat(Files.readAllLines(settings.jobs().resolve(".changes"))).filteredOn(line -> line.endsWith(" " + id))
+                .hasSize(1);
+        JobRecord done = store.get(id).orElseThrow();
+        assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(done.startedAt()).isEqualTo(T0.toString());
+        assertThat(done.endedAt()).isEqualTo(T0.plusSeconds(2).toString());
+        assertThat(heard).extracting(JobRecord::state).containsExactly(JobState.QUEUED, JobState.STARTING,
+                JobState.RUNNING, JobState.SUCCEEDED);
+        assertThat(jobs.idle()).isTrue();
+    }
+
+    @Test
     void admit_fileWhoseJobAnEarlierRunLeftCancelled_isNotRunAgain() throws Exception {
         // Given a file whose job (of the current revision) was cancelled before it ran
         JobRecord cancelled = JobFixtures.after(queued("a.txt", validate(COUNT).sha256()), T0,
