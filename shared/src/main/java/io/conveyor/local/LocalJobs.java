@@ -208,6 +208,14 @@ final class LocalJobs {
      * holds ({@link FileJobStore#held}), not from disk.
      */
     List<Start> place() {
+        return place(start -> { });
+    }
+
+    /**
+     * As {@link #place()}, each start handed to {@code startNow} as soon as it is decided: before the jobs that wait
+     * are told so (a write each), so a free slot is not kept waiting for them.
+     */
+    List<Start> place(Consumer<Start> startNow) {
         LocalQueue.Plan plan = queue.plan(sweep, this::verdict);
         sweep = false;
         plan.rejected().forEach((id, reason) -> {
@@ -216,11 +224,6 @@ final class LocalJobs {
                 apply(id, List.of(new JobEvent.Rejected(reason)));
             }
         });
-        for (String id : plan.waiting()) {
-            current(id).flatMap(record -> admission.algorithm(record.algorithm())).map(a -> a.descriptor().resources())
-                    .ifPresent(needs -> apply(id, List.of(new JobEvent.WaitingForCapacity("waiting for " + needs.vcpu()
-                            + " vCPU and " + needs.taskMemoryMiB() + " MiB"))));
-        }
         List<Start> starts = new ArrayList<>();
         for (String id : plan.start()) {
             queue.remove(id);
@@ -229,10 +232,17 @@ final class LocalJobs {
             Optional<Transition> started = start(id);
             if (started.isPresent() && started.get().effect(Effect.StartTask.class).isPresent()) {
                 running.put(id, descriptor.resources());
-                starts.add(new Start(started.get().after(), descriptor));
+                Start start = new Start(started.get().after(), descriptor);
+                starts.add(start);
+                startNow.accept(start);
             } else {
                 capacity.release(descriptor.resources());
             }
+        }
+        for (String id : plan.waiting()) {
+            current(id).flatMap(record -> admission.algorithm(record.algorithm())).map(a -> a.descriptor().resources())
+                    .ifPresent(needs -> apply(id, List.of(new JobEvent.WaitingForCapacity("waiting for " + needs.vcpu()
+                            + " vCPU and " + needs.taskMemoryMiB() + " MiB"))));
         }
         return starts;
     }

@@ -124,6 +124,11 @@ public final class LocalPipeline {
      * in {@link #ADMIT_AT_ONCE}, so a rerun over a large inbox takes them in few passes, yet reports are still heard.
      */
     static final java.time.Duration ADMIT_FOR_AT_MOST = java.time.Duration.ofMillis(50);
+    /**
+     * How many jobs a pass makes at least once an attempt reported meanwhile: the pass then goes on to the reports and
+     * to placing, so a slot that came free is not kept waiting for the rest of the inbox.
+     */
+    static final int ADMIT_WHILE_REPORTS_WAIT = 8;
 
     private final LocalSettings settings;
     private final FileJobStore jobs;
@@ -328,10 +333,8 @@ public final class LocalPipeline {
                     }
                 }
                 running.values().removeIf(Future::isDone);
-                for (LocalJobs.Start start : local.place()) {
-                    running.put(start.job().id(), attempts.submit(() -> attemptRunner.run(start.job(), start.descriptor(),
-                            reports::add)));
-                }
+                local.place(start -> running.put(start.job().id(), attempts.submit(() -> attemptRunner.run(start.job(),
+                        start.descriptor(), reports::add))));
                 local.writeKept(false);
                 java.util.Optional<java.time.Instant> look = local.batches().nextLook();
                 long untilLook = look.map(at -> Math.max(java.time.Duration.between(clock.instant(), at).toNanos(), 0))
@@ -364,7 +367,8 @@ public final class LocalPipeline {
         /** Makes the jobs of some files that arrived: the first jobs start before a large inbox is all admitted. */
         private void admitSome() {
             long until = System.nanoTime() + ADMIT_FOR_AT_MOST.toNanos();
-            for (int made = 0; made < ADMIT_AT_ONCE && !arrived.isEmpty() && System.nanoTime() - until < 0; ) {
+            for (int made = 0; made < ADMIT_AT_ONCE && !arrived.isEmpty() && System.nanoTime() - until < 0
+                    && (made < ADMIT_WHILE_REPORTS_WAIT || reports.isEmpty()); ) {
                 InboxScanner.Ready ready = arrived.poll();
                 try {
                     if (local.admit(ready)) {
