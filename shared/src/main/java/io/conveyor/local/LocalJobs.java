@@ -427,12 +427,21 @@ final class LocalJobs {
             if (read.isEmpty() || read.get().record().pipeline() != null) {
                 return apply(jobId, List.of(start));
             }
-            unwritten.put(jobId, new Unwritten(read.get(), null, null, read.get().record()));
+            kept = new Unwritten(read.get(), null, null, read.get().record());
+            unwritten.put(jobId, kept);
         }
         Optional<Transition> started = keep(jobId, start);
-        if (started.isEmpty() || started.get().effect(Effect.StartTask.class).isEmpty()) {
-            // Not a plain start: written now, as any other event.
+        if (started.isEmpty()) {
+            // Not a start (the job moved on meanwhile): the event is written, or not, as any other.
+            if (kept.events.isEmpty() && kept.read != null) {
+                unwritten.remove(jobId);
+                return apply(jobId, List.of(start));
+            }
             return write(jobId, List.of(start));
+        }
+        if (started.get().effect(Effect.StartTask.class).isEmpty()) {
+            // A start that starts nothing is not kept: what is kept is written now.
+            write(jobId, List.of());
         }
         return started;
     }
