@@ -449,18 +449,12 @@ class LocalJobsTest {
 
         // Then its record was created RUNNING (with its process) and replaced SUCCEEDED: two writes, not four, and
         // each time is the time its event happened
-        assertThat(Files.readAllLines(settings.jobs().resolve(".changes"))).filteredOn(line -> line.endsWith(" " + id))
-                .hasSize(2);
+        assertThat(writes(id)).isEqualTo(2);
         assertThat(running.state()).isEqualTo(JobState.RUNNING);
         assertThat(running.pid()).isEqualTo(4242L);
         assertThat(running.queuedAt()).isEqualTo(T0.toString());
         assertThat(running.startedAt()).isEqualTo(T0.toString());
-        JobRecord done = store.get(id).orElseThrow();
-        assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
-        assertThat(done.startedAt()).isEqualTo(T0.toString());
-        assertThat(done.endedAt()).isEqualTo(T0.plusSeconds(2).toString());
-        assertThat(heard).extracting(JobRecord::state).containsExactly(JobState.QUEUED, JobState.STARTING,
-                JobState.RUNNING, JobState.SUCCEEDED);
+        assertSucceededHeardInEveryState(id, T0, T0.plusSeconds(2));
     }
 
     @Test
@@ -479,14 +473,8 @@ class LocalJobsTest {
 
         // Then its record is written once, as its end, with the times its start and end happened
         assertThat(writtenAtStart).isFalse();
-        assertThat(Files.readAllLines(settings.jobs().resolve(".changes"))).filteredOn(line -> line.endsWith(" " + id))
-                .hasSize(1);
-        JobRecord done = store.get(id).orElseThrow();
-        assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
-        assertThat(done.startedAt()).isEqualTo(T0.toString());
-        assertThat(done.endedAt()).isEqualTo(T0.plusSeconds(2).toString());
-        assertThat(heard).extracting(JobRecord::state).containsExactly(JobState.QUEUED, JobState.STARTING,
-                JobState.RUNNING, JobState.SUCCEEDED);
+        assertThat(writes(id)).isEqualTo(1);
+        assertSucceededHeardInEveryState(id, T0, T0.plusSeconds(2));
         assertThat(jobs.idle()).isTrue();
     }
 
@@ -529,6 +517,22 @@ class LocalJobsTest {
         assertThat(store.get(id).orElseThrow()).extracting(JobRecord::state, JobRecord::attempt)
                 .containsExactly(JobState.STARTING, 1);
         assertThat(jobs.untilKeptIsWritten()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    /** How often a job's record was written: its lines in the change journal. */
+    long writes(String id) throws Exception {
+        return Files.readAllLines(settings.jobs().resolve(".changes")).stream().filter(line -> line.endsWith(" " + id))
+                .count();
+    }
+
+    /** The job's record says it succeeded, started and ended then; the run heard it in every state on the way. */
+    void assertSucceededHeardInEveryState(String id, Instant started, Instant ended) {
+        JobRecord done = store.get(id).orElseThrow();
+        assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(done.startedAt()).isEqualTo(started.toString());
+        assertThat(done.endedAt()).isEqualTo(ended.toString());
+        assertThat(heard).filteredOn(record -> record.id().equals(id)).extracting(JobRecord::state)
+                .containsExactly(JobState.QUEUED, JobState.STARTING, JobState.RUNNING, JobState.SUCCEEDED);
     }
 
     // ------------------------------------------------------------------ fixtures
