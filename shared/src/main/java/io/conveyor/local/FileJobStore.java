@@ -52,9 +52,10 @@ public final class FileJobStore implements JobStore {
     private final BriefIndex briefIndex;
     private final FolderLock lock;
     /**
-     * For the run that owns the folder (it cleared the journal, {@link #clearChanges}): the journal, kept open, and how
-     * far every line in it was taken in under the lock (others' records evicted from {@link #held}). A replace of a
-     * record held at the version it names needs no read of the record then. {@code null}: not the owner.
+     * Whether this store is the run's that owns the folder (it cleared the journal, {@link #clearChanges}). Its
+     * journal is then kept open, and {@link #journalSeen} says how far every line in it was taken in under the lock
+     * (others' records evicted from {@link #held}): a replace of a record held at the version it names needs no read of
+     * the record.
      */
     private boolean owner;
     private FileChannel journal;
@@ -250,9 +251,9 @@ public final class FileJobStore implements JobStore {
                 return;
             }
             if (size < journalSeen) {
-                // Emptied by hand: what is held may be stale, so it is read again.
+                // Cut short by hand: what is held may be stale, so it is read again; lines go on at the end.
                 held.clear();
-                journalSeen = 0;
+                journalSeen = size;
                 return;
             }
             java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) (size - journalSeen));

@@ -207,8 +207,13 @@ public final class LocalPipeline {
                         local.report(report, inbox::forget);
                     }
                 }
-                // What was kept in memory is written: a job's record says where it got to.
-                local.writeKept(true);
+                // What was kept in memory is written: a job's record says where it got to. Should that fail, the next
+                // run takes the jobs on from what their records say (a job not recorded yet: from its inbox file).
+                try {
+                    local.writeKept(true);
+                } catch (RuntimeException e) {
+                    LOG.error("outcome=kept-states-unwritten reason=\"{}\"", e.toString());
+                }
                 admission.saveDigests();
                 removals.shutdown();
                 if (!removals.awaitTermination(60, TimeUnit.SECONDS)) {
