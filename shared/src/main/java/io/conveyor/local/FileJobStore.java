@@ -222,6 +222,21 @@ public final class FileJobStore implements JobStore {
     }
 
     /**
+     * The ids of the journal's lines (whole ones, {@code "<writer> <id>"}) that other writers wrote, each given to
+     * {@code each} once it is no longer held as this store knew it.
+     */
+    private void othersIn(String lines, java.util.function.Consumer<String> each) {
+        for (String line : lines.split("\n")) {
+            int space = line.indexOf(' ');
+            if (space > 0 && !line.substring(0, space).equals(writer)) {
+                String id = line.substring(space + 1);
+                held.remove(id);
+                each.accept(id);
+            }
+        }
+    }
+
+    /**
      * Takes in the journal's lines since {@link #journalSeen}, under the lock, before each of the owner's writes: a
      * record another writer changed is no longer held as this store knew it.
      */
@@ -260,13 +275,7 @@ public final class FileJobStore implements JobStore {
             while (buffer.hasRemaining() && journal.read(buffer, journalSeen + buffer.position()) >= 0) {
                 // read on to the end
             }
-            String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII);
-            for (String journalLine : text.split("\n")) {
-                int space = journalLine.indexOf(' ');
-                if (space > 0 && !journalLine.substring(0, space).equals(writer)) {
-                    held.remove(journalLine.substring(space + 1));
-                }
-            }
+            othersIn(new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII), id -> { });
             journalSeen = size;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + dir.resolve(".changes"), e);
@@ -292,13 +301,7 @@ public final class FileJobStore implements JobStore {
             if (end < 0) {
                 return new Changes(ids, offset);
             }
-            for (String line : text.substring(0, end).split("\n")) {
-                int space = line.indexOf(' ');
-                if (space > 0 && !line.substring(0, space).equals(writer)) {
-                    ids.add(line.substring(space + 1));
-                    held.remove(line.substring(space + 1));
-                }
-            }
+            othersIn(text.substring(0, end), ids::add);
             return new Changes(ids, offset + end + 1);
         } catch (java.nio.file.NoSuchFileException e) {
             return new Changes(ids, 0);
