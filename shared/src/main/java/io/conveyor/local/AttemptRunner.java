@@ -7,8 +7,11 @@ import io.conveyor.dispatch.InputRules;
 import io.conveyor.jobs.JobRecord;
 import io.conveyor.storage.Digests;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -35,21 +38,20 @@ final class AttemptRunner {
 
     /** Runs the attempt {@code job} is STARTING, reporting to {@code reports}. */
     void run(JobRecord job, Descriptor descriptor, Consumer<AttemptReport> reports) {
-        Path dir = outputs.attemptDir(job);
         AtomicBoolean started = new AtomicBoolean();
+        boolean gather = LocalOutputs.isGather(job);
+        String name = gather ? null : Path.of(job.input()).getFileName().toString();
+        Path staged = null;
         try {
-            if (Files.exists(dir)) {
-                LocalOutputs.deleteTree(dir);
-            }
-            Files.createDirectories(dir.resolve("output"));
-            boolean gather = LocalOutputs.isGather(job);
+            Path dir = outputs.ready(job, name);
             // The algorithm works on a copy, and a file changed since it was taken is noticed here; a gather's
-            // folder is copied whole (its files, the members' outputs, never change).
-            Path staged = gather ? dir.resolve("input") : dir.resolve("input").resolve(Path.of(job.input()).getFileName());
-            Files.createDirectories(gather ? staged : staged.getParent());
+            // folder is copied whole (its files, the members' outputs, never change). A copy an earlier attempt in
+            // this folder staged is written over, not replaced: its inode is reused.
+            staged = gather ? dir.resolve("input") : dir.resolve("input").resolve(name);
             if (gather) {
                 copyTree(Path.of(job.input()), staged);
-            } else if (!("sha256:" + Digests.copyWithSha256(Path.of(job.input()), staged)).equals(job.inputVersion())) {
+            } else if (!("sha256:" + Digests.copyWithSha256(Path.of(job.input()), staged,
+                    LinkOption.NOFOLLOW_LINKS)).equals(job.inputVersion())) {
                 reports.accept(new AttemptReport.NotStarted(job.id(), job.attempt(),
                         "the input changed after it was taken; its new content is taken as a new job", true));
                 return;
@@ -102,6 +104,9 @@ final class AttemptRunner {
             if (docker && result.timedOut()) {
                 DockerInvocation.remove(container);
             }
+            if (!gather) {
+                freeSpace(staged);
+            }
             reports.accept(new AttemptReport.Exited(job.id(), job.attempt(), result));
         } catch (InterruptedException e) {
             // The run is stopping, or the job was cancelled: the process is ended (the container too),
@@ -109,10 +114,25 @@ final class AttemptRunner {
             if (settings.runtime() == LocalRuntime.DOCKER) {
                 DockerInvocation.remove(DockerInvocation.containerName(job.id(), job.attempt()));
             }
+            // Nothing reports on this attempt, so its folder is freed here: its process has ended.
+            outputs.free(job.id(), job.attempt());
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
             reports.accept(started.get() ? new AttemptReport.Broke(job.id(), job.attempt(), e.toString())
                     : new AttemptReport.NotStarted(job.id(), job.attempt(), "cannot start: " + e, false));
+        }
+    }
+
+    /**
+     * The staged copy's space is given back as soon as the algorithm ended (it is written over by the folder's next
+     * attempt); an algorithm that moved or replaced it has done so already.
+     */
+    private static void freeSpace(Path staged) {
+        try (FileChannel copy = FileChannel.open(staged,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            copy.truncate(0);
+        } catch (IOException e) {
+            // Not there, or not a file any more: the folder's next attempt removes what is there.
         }
     }
 

@@ -313,6 +313,17 @@ final class LocalJobs {
      * start is then kept in memory and written with that end.
      */
     void report(AttemptReport report, Consumer<Path> inputChanged, boolean endInHand) {
+        try {
+            applyReport(report, inputChanged, endInHand);
+        } finally {
+            if (!(report instanceof AttemptReport.Started)) {
+                // The attempt ended, and its output, if its job keeps it, has moved: its folder serves the next.
+                outputs.free(report.jobId(), report.attempt());
+            }
+        }
+    }
+
+    private void applyReport(AttemptReport report, Consumer<Path> inputChanged, boolean endInHand) {
         if (endInHand && report instanceof AttemptReport.Started started && unwritten.containsKey(report.jobId())) {
             Optional<Transition> kept = keep(report.jobId(), JobEvent.TaskRunning.asProcess(started.attempt(),
                     started.pid(), started.processStart()));
@@ -346,9 +357,6 @@ final class LocalJobs {
             if (!(report instanceof AttemptReport.Started) && current) {
                 // A late report of an attempt the record moved past holds nothing: its resources went with it.
                 release(report.jobId());
-                if (applied.map(t -> t.changed() && t.after().state().terminal()).orElse(false)) {
-                    outputs.cleanUp(record);
-                }
             }
         } catch (IOException | RuntimeException e) {
             LOG.error("outcome=job-error job={} reason=\"{}\"", report.jobId(), e.toString(), e);

@@ -4,19 +4,24 @@ import io.conveyor.jobs.JobRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import io.conveyor.storage.Digests;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
  * The local mode's folders for attempts and outputs, laid out like the output bucket: each attempt
- * works in {@code .work/<job>/attempt-<n>/}; a job's output ends in
+ * works in a folder of {@code .work/} that attempts reuse one after another ({@code .work/slot-<n>/}); a job's output ends in
  * {@code outputs/<algorithm>/<input path>/<job>/}, or for a job of a pipeline
  * {@code outputs/<pipeline>/<batch>/<step>/<input path below the batch>/<job>/} (a first step's input path is
  * the file's below {@code inbox/<pipeline>/<batch>/}, a later step's its upstream output's below
@@ -25,18 +30,26 @@ import java.util.stream.Stream;
 final class LocalOutputs {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalOutputs.class);
-    /** How a finished job's working folder is named once moved aside, to be removed. */
+    /** How a folder of {@code .work/} is named once moved aside, to be removed. */
     static final String REMOVING = ".removing-";
+
+    /** How the folders attempts work in are named, below {@code .work/}, before their number. */
+    static final String SLOT = "slot-";
 
     private final LocalSettings settings;
     private final java.util.concurrent.Executor removals;
+    /** The folder each attempt that has one holds, by {@link #key}. */
+    private final Map<String, Integer> held = new HashMap<>();
+    /** The folders made and not held, lowest first. */
+    private final TreeSet<Integer> free = new TreeSet<>();
+    private int made;
 
-    /** Outputs whose finished jobs' working folders are removed on the calling thread. */
+    /** Outputs whose folders of {@code .work/} are removed ({@link #removeAll}) on the calling thread. */
     LocalOutputs(LocalSettings settings) {
         this(settings, Runnable::run);
     }
 
-    /** Outputs whose finished jobs' working folders are removed by {@code removals}, once moved aside. */
+    /** Outputs whose folders of {@code .work/} are removed by {@code removals}, once moved aside. */
     LocalOutputs(LocalSettings settings, java.util.concurrent.Executor removals) {
         this.settings = settings;
         this.removals = removals;
@@ -53,9 +66,86 @@ final class LocalOutputs {
         return record.pipeline() != null && io.conveyor.jobs.NewJob.GATHER_INPUT_VERSION.equals(record.inputVersion());
     }
 
-    /** Where an attempt runs. */
-    Path attemptDir(JobRecord record) {
-        return settings.work().resolve(record.id()).resolve("attempt-" + record.attempt());
+    /**
+     * Where an attempt runs: a folder it holds until {@link #free}, taken from those free when first asked. A folder
+     * serves one attempt after another: on ext4, a new inode costs more than a reused one, most when many were freed
+     * in the last minutes (docs/design/decisions.md, ninth pass).
+     */
+    synchronized Path attemptDir(JobRecord record) {
+        int slot = held.computeIfAbsent(key(record.id(), record.attempt()), k -> free.isEmpty() ? made++ : free.pollFirst());
+        return settings.work().resolve(SLOT + slot);
+    }
+
+    /** The attempt's folder is free for the next: its output has moved, or it is not wanted. */
+    synchronized void free(String jobId, int attempt) {
+        Integer slot = held.remove(key(jobId, attempt));
+        if (slot != null) {
+            free.add(slot);
+        }
+    }
+
+    private static String key(String jobId, int attempt) {
+        return jobId + "/" + attempt;
+    }
+
+    /**
+     * The attempt's folder, made ready for it: an empty {@code output/}, and an {@code input/} holding at most one
+     * regular file an earlier attempt staged, renamed to {@code staged} to be written over (none when {@code staged}
+     * is null). Anything else an earlier attempt left in the folder is removed; nothing is followed through a link
+     * (the algorithm may have made any).
+     */
+    Path ready(JobRecord record, String staged) throws IOException {
+        Path dir = attemptDir(record);
+        if (!realFolder(dir)) {
+            Files.createDirectories(dir);
+        }
+        Path reusable = null;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (name.equals("input") && realFolder(entry)) {
+                    reusable = emptyBut(entry, staged != null, staged);
+                } else if (name.equals("output") && realFolder(entry)) {
+                    emptyBut(entry, false, null);
+                } else {
+                    deleteTree(entry);
+                }
+            }
+        }
+        Path input = dir.resolve("input");
+        for (Path folder : List.of(input, dir.resolve("output"))) {
+            if (!realFolder(folder)) {
+                Files.createDirectory(folder);
+            }
+        }
+        if (reusable != null && !reusable.getFileName().toString().equals(staged)) {
+            Files.move(reusable, input.resolve(staged));
+        }
+        return dir;
+    }
+
+    private static boolean realFolder(Path path) {
+        return Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * Removes a folder's entries, but for one regular file when {@code keepAFile}: the one named {@code preferred} if
+     * there is one, else any; returns the file kept.
+     */
+    private static Path emptyBut(Path folder, boolean keepAFile, String preferred) throws IOException {
+        List<Path> entries = new ArrayList<>();
+        try (DirectoryStream<Path> listed = Files.newDirectoryStream(folder)) {
+            listed.forEach(entries::add);
+        }
+        Path kept = !keepAFile ? null : entries.stream()
+                .filter(entry -> Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS))
+                .min(Comparator.comparing(entry -> !entry.getFileName().toString().equals(preferred))).orElse(null);
+        for (Path entry : entries) {
+            if (!entry.equals(kept)) {
+                deleteTree(entry);
+            }
+        }
+        return kept;
     }
 
     /** Where an attempt's log lies: kept after the job ends, unlike its working folder. */
@@ -125,26 +215,26 @@ final class LocalOutputs {
     }
 
     /**
-     * A finished job's attempts are not needed any more: their output has moved. Their folder is moved aside at once
-     * (a retry of the job may start one of that name) and removed by {@link #removals}: on ext4, freeing a folder's
-     * inodes costs about as much as making them, and the deciding thread need not wait for it.
+     * Removes every folder of {@code .work/}, by {@link #removals} once moved aside: at a run's start, what an earlier
+     * run left (a run that stopped midway, or a version that worked in a folder a job); at its end, its own folders.
      */
-    void cleanUp(JobRecord record) throws IOException {
-        Path dir = settings.work().resolve(record.id());
-        if (Files.exists(dir)) {
-            Path aside = settings.work().resolve(REMOVING + record.id() + "-" + Long.toString(System.nanoTime(), 36));
-            Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
-            remove(aside);
-        }
-    }
-
-    /** Removes what a run that stopped midway left moved aside ({@link #cleanUp}), as every removal: by {@link #removals}. */
-    void removeLeftovers() throws IOException {
+    void removeAll() throws IOException {
         if (!Files.isDirectory(settings.work())) {
             return;
         }
-        try (Stream<Path> entries = Files.list(settings.work())) {
-            entries.filter(entry -> entry.getFileName().toString().startsWith(REMOVING)).forEach(this::remove);
+        List<Path> entries;
+        try (Stream<Path> listed = Files.list(settings.work())) {
+            entries = listed.toList();
+        }
+        for (Path entry : entries) {
+            if (entry.getFileName().toString().startsWith(REMOVING)) {
+                remove(entry);
+            } else {
+                Path aside = settings.work().resolve(REMOVING + entry.getFileName() + "-"
+                        + Long.toString(System.nanoTime(), 36));
+                Files.move(entry, aside, StandardCopyOption.ATOMIC_MOVE);
+                remove(aside);
+            }
         }
     }
 

@@ -174,7 +174,8 @@ public final class LocalPipeline {
         LocalDescriptors descriptors = new LocalDescriptors(settings.algorithms(), listener);
         admission.update(descriptors.changed());
         Files.createDirectories(settings.outputs());
-        // Finished jobs' working folders are removed on a thread of their own, in the order the jobs finished.
+        // The attempts' working folders are removed on a thread of their own: at the start what an earlier run left, at
+        // the end this run's.
         ExecutorService removals = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("work-removal").daemon()
                 .factory());
         LocalOutputs outputs = new LocalOutputs(settings, removals);
@@ -189,8 +190,9 @@ public final class LocalPipeline {
                 throw new OutboxBusyException(settings.outbox());
             }
             jobs.clearChanges();
-            outputs.removeLeftovers();
             local.recover();
+            // After recover(), which ends what a crashed run's attempts left running.
+            outputs.removeAll();
             ExecutorService attempts = Executors.newVirtualThreadPerTaskExecutor();
             try {
                 new Loop(once, stop, attempts, local, inbox, new AttemptRunner(settings, runner, outputs), descriptors,
@@ -215,6 +217,11 @@ public final class LocalPipeline {
                     LOG.error("outcome=kept-states-unwritten reason=\"{}\"", e.toString());
                 }
                 admission.saveDigests();
+                try {
+                    outputs.removeAll();
+                } catch (IOException e) {
+                    LOG.warn("outcome=work-folders-left reason=\"{}\"", e.toString());
+                }
                 removals.shutdown();
                 if (!removals.awaitTermination(60, TimeUnit.SECONDS)) {
                     LOG.warn("outcome=work-folders-left reason=\"still being removed after 60 s; the next run removes them\"");

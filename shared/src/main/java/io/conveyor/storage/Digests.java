@@ -4,11 +4,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * Content digests: descriptor revisions, job ids, idempotency tokens, local inputs' versions.
@@ -37,9 +41,15 @@ public final class Digests {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    /** Copies a file and returns the hex SHA-256 of what was copied (which may differ from what is there now). */
-    public static String copyWithSha256(Path from, Path to) throws IOException {
-        try (OutputStream out = Files.newOutputStream(to)) {
+    /**
+     * Copies a file (over what {@code to} holds, which keeps its inode) and returns the hex SHA-256 of what was copied
+     * (which may differ from what is there now); {@code also}: options to open {@code to} with besides writing.
+     */
+    public static String copyWithSha256(Path from, Path to, OpenOption... also) throws IOException {
+        List<OpenOption> options = new ArrayList<>(List.of(StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE));
+        options.addAll(List.of(also));
+        try (OutputStream out = Files.newOutputStream(to, options.toArray(OpenOption[]::new))) {
             return copy(from, out);
         }
     }

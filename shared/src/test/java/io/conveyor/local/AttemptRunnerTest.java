@@ -104,6 +104,56 @@ class AttemptRunnerTest {
     }
 
     @Test
+    void run_nextAttemptInAFreedFolder_writesOverTheStagedCopyAndFindsNothingOfTheEarlierOne() throws Exception {
+        // Given an attempt that left output and a stray file in its folder, freed once it ended
+        JobRecord first = starting("a.txt", "first input");
+        runner().run(first, descriptor("\"command\": [\"sh\", \"-c\", \"echo x > scratch.tmp; echo y > $CONVEYOR_OUTPUT_DIR/y\"]"),
+                reports::add);
+        Path folder = outputs().attemptDir(first);
+        Path firstCopy = folder.resolve("input/a.txt");
+        Object inode = Files.getAttribute(firstCopy, "unix:ino");
+        assertThat(firstCopy).as("its space given back as it ended").isEmptyFile();
+        outputs().free(first.id(), first.attempt());
+
+        // When the next job's attempt runs there
+        JobRecord next = starting("b.txt", "second input");
+        runner().run(next, descriptor("""
+                "command": ["sh", "-c", "ls -A > \\"$CONVEYOR_OUTPUT_DIR/top\\"; ls -A input > \\"$CONVEYOR_OUTPUT_DIR/in\\";\
+                 cat \\"$CONVEYOR_INPUT\\" > \\"$CONVEYOR_OUTPUT_DIR/copy\\""]"""), reports::add);
+
+        // Then it worked in the same folder, on its own input in the same file, and saw nothing of the first
+        assertThat(outputs().attemptDir(next)).isEqualTo(folder);
+        assertThat(reports).last().isInstanceOfSatisfying(AttemptReport.Exited.class,
+                exited -> assertThat(exited.result().exitCode()).isZero());
+        assertThat(folder.resolve("output/top")).hasContent("input\noutput");
+        assertThat(folder.resolve("output/in")).hasContent("b.txt");
+        assertThat(folder.resolve("output/copy")).hasContent("second input");
+        assertThat(Files.getAttribute(folder.resolve("input/b.txt"), "unix:ino")).isEqualTo(inode);
+    }
+
+    @Test
+    void run_stagedCopyAnAlgorithmTurnedIntoALink_isNeitherTruncatedThroughItNorWrittenThrough() throws Exception {
+        // Given an algorithm that replaces its staged copy with a link to a file of the user's
+        Path victim = workspace.resolve("notes.txt");
+        Files.writeString(victim, "precious");
+        JobRecord first = starting("a.txt", "first input");
+        runner().run(first, descriptor("\"command\": [\"ln\", \"-sf\", \"" + victim + "\", \"${CONVEYOR_INPUT}\"]"),
+                reports::add);
+        assertThat(Files.isSymbolicLink(outputs().attemptDir(first).resolve("input/a.txt"))).isTrue();
+        outputs().free(first.id(), first.attempt());
+
+        // When the next attempt there stages an input of the same name
+        JobRecord next = starting("a.txt", "second input");
+        runner().run(next, descriptor("\"command\": [\"true\"]"), reports::add);
+
+        // Then the file the link pointed at is as it was, and the attempt ran on its own copy
+        assertThat(victim).hasContent("precious");
+        assertThat(reports).last().isInstanceOfSatisfying(AttemptReport.Exited.class,
+                exited -> assertThat(exited.result().exitCode()).isZero());
+        assertThat(Files.isSymbolicLink(outputs().attemptDir(next).resolve("input/a.txt"))).isFalse();
+    }
+
+    @Test
     void run_programThatCannotStart_isReportedAsNotStarted() throws Exception {
         JobRecord job = starting("x");
 
@@ -190,8 +240,14 @@ class AttemptRunnerTest {
                 1, 1024, Duration.ZERO, Duration.ofMillis(10));
     }
 
+    /** The attempts' folders, one for the test: a runner and the test see the same. */
+    LocalOutputs outputs;
+
     LocalOutputs outputs() {
-        return new LocalOutputs(settings());
+        if (outputs == null) {
+            outputs = new LocalOutputs(settings());
+        }
+        return outputs;
     }
 
     AttemptRunner runner() {
@@ -200,7 +256,11 @@ class AttemptRunnerTest {
 
     /** The first attempt of a job of an inbox file with this content, as placement leaves it. */
     JobRecord starting(String content) throws Exception {
-        Path input = settings().inbox().resolve("run/a.txt");
+        return starting("a.txt", content);
+    }
+
+    JobRecord starting(String name, String content) throws Exception {
+        Path input = settings().inbox().resolve("run").resolve(name);
         Files.createDirectories(input.getParent());
         Files.writeString(input, content);
         return JobFixtures.after(JobFixtures.queued(JobFixtures.job(input.toString(), "sha256:" + Digests.sha256(input),

@@ -45,6 +45,8 @@ class LocalJobsTest {
 
     LocalSettings settings;
     FileJobStore store;
+    /** The jobs' attempt folders, as the jobs under test see them. */
+    LocalOutputs outputs;
     final List<JobRecord> heard = new ArrayList<>();
     final List<Path> handedBack = new ArrayList<>();
     final io.conveyor.testing.MutableClock clock = new io.conveyor.testing.MutableClock(T0);
@@ -54,6 +56,7 @@ class LocalJobsTest {
         settings = new LocalSettings(workspace.resolve("inbox"), workspace.resolve("outbox"),
                 workspace.resolve("algorithms"), 1, 4096, Duration.ZERO, Duration.ofMillis(10));
         store = new FileJobStore(settings.jobs());
+        outputs = new LocalOutputs(settings);
     }
 
     // ------------------------------------------------------------------ a restart
@@ -166,16 +169,17 @@ class LocalJobsTest {
     }
 
     @Test
-    void report_attemptsOfAJob_keepTheirFoldersUntilTheJobEndsThenLeaveOnlyItsOutput() throws Exception {
+    void report_attemptsOfAJob_workInTheFolderTheFirstFreedAndLeaveOnlyTheJobsOutput() throws Exception {
         LocalJobs jobs = jobs(COUNT);
-        LocalOutputs outputs = new LocalOutputs(settings);
         String id = admit(jobs, "a.txt");
         JobRecord first = jobs.place().get(0).job();
-        write(outputs.attemptDir(first).resolve("stderr.log"), "no such column");
+        Path folder = outputs.attemptDir(first);
+        write(folder.resolve("stderr.log"), "no such column");
 
         jobs.report(exited(id, 1, 3), handedBack::add);
         JobRecord second = jobs.place().get(0).job();
-        write(outputs.attemptDir(second).resolve("output/counts.txt"), "3");
+        assertThat(outputs.attemptDir(second)).as("the retry's folder: the one its first attempt freed").isEqualTo(folder);
+        write(folder.resolve("output/counts.txt"), "3");
         jobs.report(exited(id, 2, 0), handedBack::add);
 
         JobRecord done = store.get(id).orElseThrow();
@@ -184,20 +188,23 @@ class LocalJobsTest {
         assertThat(done.outputChecksums()).as("provenance: the SHA-256 of each output")
                 .containsExactly(java.util.Map.entry("counts.txt", "sha256:" + io.conveyor.storage.Digests.sha256("3".getBytes())));
         assertThat(Path.of(done.output()).resolve("counts.txt")).hasContent("3");
-        assertThat(settings.work().resolve(id)).as("the finished job's attempts").doesNotExist();
+        assertThat(folder.resolve("output")).as("the output moved to the job's").doesNotExist();
+        assertThat(outputs.attemptDir(JobFixtures.queued(JobFixtures.job(settings.inbox().resolve("count/b.txt").toString(),
+                "sha256:ab", "count", "r1", 1), T0))).as("the finished attempt's folder, free for the next").isEqualTo(folder);
     }
 
     @Test
-    void report_attemptThatFailsAndRetries_keepsItsFolderMeanwhile() throws Exception {
+    void report_attemptThatFailsAndRetries_freesItsFolderAsItIsForTheRetryToEmpty() throws Exception {
         LocalJobs jobs = jobs(COUNT);
         String id = admit(jobs, "a.txt");
         JobRecord first = jobs.place().get(0).job();
-        Path log = write(new LocalOutputs(settings).attemptDir(first).resolve("stderr.log"), "no such column");
+        Path log = write(outputs.attemptDir(first).resolve("stderr.log"), "no such column");
 
         jobs.report(exited(id, 1, 3), handedBack::add);
 
         assertThat(store.get(id).orElseThrow().state()).isEqualTo(JobState.QUEUED);
         assertThat(log).hasContent("no such column");
+        assertThat(outputs.attemptDir(jobs.place().get(0).job())).isEqualTo(log.getParent());
     }
 
     @Test
@@ -245,7 +252,7 @@ class LocalJobsTest {
                 COUNT.replace("\"count\"", "\"sum\""));
         String id = admit(jobs, "a.txt");
         JobRecord started = jobs.place().get(0).job();
-        write(new LocalOutputs(settings).attemptDir(started).resolve("output/counts.txt"), "3");
+        write(outputs.attemptDir(started).resolve("output/counts.txt"), "3");
 
         // When it succeeds
         jobs.report(exited(id, 1, 0), handedBack::add);
@@ -444,7 +451,7 @@ class LocalJobsTest {
         jobs.report(new AttemptReport.Started(id, 1, 4242L, "t"), handedBack::add);
         JobRecord running = store.get(id).orElseThrow();
         clock.advance(Duration.ofSeconds(1));
-        write(new LocalOutputs(settings).attemptDir(starting).resolve("output/counts.txt"), "1");
+        write(outputs.attemptDir(starting).resolve("output/counts.txt"), "1");
         jobs.report(exited(id, 1, 0), handedBack::add);
 
         // Then its record was created RUNNING (with its process) and replaced SUCCEEDED: two writes, not four, and
@@ -464,7 +471,7 @@ class LocalJobsTest {
         LocalJobs jobs = jobs(COUNT);
         String id = admit(jobs, "a.txt");
         JobRecord starting = jobs.place().get(0).job();
-        write(new LocalOutputs(settings).attemptDir(starting).resolve("output/counts.txt"), "1");
+        write(outputs.attemptDir(starting).resolve("output/counts.txt"), "1");
         clock.advance(Duration.ofSeconds(1));
         jobs.report(new AttemptReport.Started(id, 1, 4242L, "t"), handedBack::add, true);
         boolean writtenAtStart = store.get(id).isPresent();
@@ -552,7 +559,7 @@ class LocalJobsTest {
             }
         };
         return new LocalJobs(new JobUpdates(store, clock), new LocalAdmission(settings,
-                algorithms, capacity), capacity, new LocalOutputs(settings), listener, clock,
+                algorithms, capacity), capacity, outputs, listener, clock,
                 false);
     }
 

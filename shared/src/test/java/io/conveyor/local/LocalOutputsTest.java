@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The outbox laid out like the output bucket: a job's output in {@code outputs/<algorithm>/<input
- * path>/<job>/}, its attempts in {@code .work/<job>/attempt-<n>/} until it ends.
+ * path>/<job>/}; its attempts in folders of {@code .work/} that one attempt after another works in.
  */
 class LocalOutputsTest {
 
@@ -47,36 +47,102 @@ class LocalOutputsTest {
     }
 
     @Test
-    void cleanUp_finishedJobsFolder_leavesItsPlaceAtOnceAndIsRemovedByTheRemovalsAsAreLeftoversOfAStoppedRun()
+    void attemptDir_attemptsHeldAtOnce_workInFoldersOfTheirOwnAndAFreedFolderServesTheNext() {
+        LocalSettings settings = settings();
+        LocalOutputs outputs = new LocalOutputs(settings);
+        JobRecord a = started(job(settings.inbox().resolve("count/a.txt"), "count"));
+        JobRecord b = started(job(settings.inbox().resolve("count/b.txt"), "count"));
+        JobRecord c = started(job(settings.inbox().resolve("count/c.txt"), "count"));
+
+        Path first = outputs.attemptDir(a);
+        Path second = outputs.attemptDir(b);
+        assertThat(outputs.attemptDir(a)).as("asked again, the same").isEqualTo(first);
+        outputs.free(a.id(), a.attempt());
+        outputs.free(a.id(), a.attempt());
+
+        assertThat(first).isNotEqualTo(second);
+        assertThat(first.getParent()).isEqualTo(settings.work());
+        assertThat(outputs.attemptDir(c)).as("the folder a freed, once").isEqualTo(first);
+        assertThat(outputs.attemptDir(a)).as("no other folder was freed").isNotIn(first, second);
+    }
+
+    @Test
+    void ready_folderAnEarlierAttemptLeft_keepsOnlyTheStagedCopyRenamedToBeWrittenOver() throws Exception {
+        // Given a folder whose attempt left its staged copy, a folder it unpacked beside it, output and a stray folder
+        LocalOutputs outputs = new LocalOutputs(settings());
+        JobRecord earlier = started(job(settings().inbox().resolve("count/a.txt"), "count"));
+        Path folder = outputs.attemptDir(earlier);
+        write(folder.resolve("input/a.txt"));
+        write(folder.resolve("input/unpacked/a.csv"));
+        write(folder.resolve("output/sub/counts.txt"));
+        write(folder.resolve("scratch/tmp.bin"));
+        Object staged = Files.getAttribute(folder.resolve("input/a.txt"), "unix:ino");
+        outputs.free(earlier.id(), earlier.attempt());
+        JobRecord next = started(job(settings().inbox().resolve("count/b.txt"), "count"));
+
+        // When the next attempt's folder is made ready for its input b.txt
+        Path ready = outputs.ready(next, "b.txt");
+
+        // Then it is the same folder, with the staged copy (the same file) under the new name, and nothing else
+        assertThat(ready).isEqualTo(folder);
+        assertThat(LocalOutputs.files(ready)).containsExactly("input/b.txt");
+        assertThat(ready.resolve("output")).isEmptyDirectory();
+        assertThat(Files.getAttribute(ready.resolve("input/b.txt"), "unix:ino")).isEqualTo(staged);
+
+        // And a gather's attempt (a folder as its input) finds input/ empty
+        outputs.free(next.id(), next.attempt());
+        assertThat(outputs.ready(started(job(settings().inbox().resolve("count/c"), "count")), null).resolve("input"))
+                .isEmptyDirectory();
+    }
+
+    @Test
+    void ready_linksAnEarlierAttemptLeft_areRemovedNotFollowed() throws Exception {
+        // Given an attempt that replaced its staged copy and its output folder with links to files outside
+        LocalOutputs outputs = new LocalOutputs(settings());
+        Path outside = workspace.resolve("outside");
+        write(outside.resolve("a.txt"));
+        write(outside.resolve("keep.txt"));
+        JobRecord earlier = started(job(settings().inbox().resolve("count/a.txt"), "count"));
+        Path folder = outputs.attemptDir(earlier);
+        Files.createDirectories(folder.resolve("input"));
+        Files.createSymbolicLink(folder.resolve("input/a.txt"), outside.resolve("a.txt"));
+        Files.createSymbolicLink(folder.resolve("output"), outside);
+        outputs.free(earlier.id(), earlier.attempt());
+
+        // When the next attempt's folder is made ready for an input of the same name
+        Path ready = outputs.ready(started(job(settings().inbox().resolve("count/a.txt"), "count")), "a.txt");
+
+        // Then the links are gone, real folders in their place, and what they pointed at is untouched
+        assertThat(Files.isSymbolicLink(ready.resolve("output"))).isFalse();
+        assertThat(ready.resolve("output")).isEmptyDirectory();
+        assertThat(ready.resolve("input")).isEmptyDirectory();
+        assertThat(outside.resolve("a.txt")).hasContent("a.txt");
+        assertThat(outside.resolve("keep.txt")).hasContent("keep.txt");
+    }
+
+    @Test
+    void removeAll_foldersOfThisRunAndLeftoversOfEarlierOnes_areMovedAsideAtOnceAndRemovedByTheRemovals()
             throws Exception {
-        // Given a finished job's working folder, and removals that run only when told
+        // Given a folder an attempt worked in, one an older version left (a folder a job), one a stopped run left
+        // aside, and removals that run only when told
         LocalSettings settings = settings();
         java.util.List<Runnable> queued = new java.util.ArrayList<>();
         LocalOutputs outputs = new LocalOutputs(settings, queued::add);
-        JobRecord done = job(settings.inbox().resolve("count/a.txt"), "count");
-        Path attempt = outputs.attemptDir(done);
-        Files.createDirectories(attempt.resolve("input"));
-        Files.writeString(attempt.resolve("input/a.txt"), "a");
+        Path folder = outputs.ready(started(job(settings.inbox().resolve("count/a.txt"), "count")), "a.txt");
+        write(folder.resolve("input/a.txt"));
+        write(settings.work().resolve("job-1/attempt-1/input/b.txt"));
+        write(settings.work().resolve(LocalOutputs.REMOVING + "job-2-x/attempt-1/input/c.txt"));
 
-        // When it is cleaned up
-        outputs.cleanUp(done);
+        // When they are all removed
+        outputs.removeAll();
 
-        // Then its place is free at once (a retry may make it again), its files wait aside for the removals
-        assertThat(settings.work().resolve(done.id())).doesNotExist();
-        assertThat(queued).hasSize(1);
-        Path aside;
+        // Then nothing is left in its place, all three wait aside for the removals, which remove them
         try (java.util.stream.Stream<Path> entries = Files.list(settings.work())) {
-            aside = entries.filter(e -> e.getFileName().toString().startsWith(".removing-" + done.id())).findFirst()
-                    .orElseThrow();
+            assertThat(entries.map(e -> e.getFileName().toString()))
+                    .hasSize(3).allMatch(name -> name.startsWith(LocalOutputs.REMOVING));
         }
-        assertThat(aside.resolve(attempt.getFileName()).resolve("input/a.txt")).hasContent("a");
-
-        // And a later run, finding it there (this run stopped before its removals ran), removes it
-        queued.clear();
-        outputs.removeLeftovers();
-        assertThat(queued).hasSize(1);
+        assertThat(queued).hasSize(3);
         queued.forEach(Runnable::run);
-        assertThat(aside).doesNotExist();
         assertThat(settings.work()).isEmptyDirectory();
     }
 
@@ -105,20 +171,6 @@ class LocalOutputsTest {
 
         assertThat(outputs.keep(started)).isEmpty();
         assertThat(outputs.outputDir(started)).isEmptyDirectory();
-    }
-
-    @Test
-    void cleanUp_finishedJob_removesItsAttemptsAndAJobWithoutAnyIsFine() throws Exception {
-        LocalOutputs outputs = new LocalOutputs(settings());
-        JobRecord started = started(job(settings().inbox().resolve("count/a.txt"), "count"));
-        write(outputs.attemptDir(started).resolve("output/deep/a.txt"));
-        JobRecord never = job(settings().inbox().resolve("count/b.txt"), "count");
-
-        outputs.cleanUp(started);
-        outputs.cleanUp(never);
-
-        assertThat(settings().work().resolve(started.id())).doesNotExist();
-        assertThat(settings().work().resolve(never.id())).doesNotExist();
     }
 
     static JobRecord job(Path input, String algorithm) {
