@@ -21,8 +21,8 @@ import java.util.stream.Stream;
 
 /**
  * The local mode's folders for attempts and outputs, laid out like the output bucket: each attempt
- * works in a folder of {@code .work/} that attempts reuse one after another ({@code .work/slot-<n>/}); a job's output ends in
- * {@code outputs/<algorithm>/<input path>/<job>/}, or for a job of a pipeline
+ * works in a folder of {@code .work/} that attempts reuse one after another ({@code .work/slot-<n>/}); a job's
+ * output ends in {@code outputs/<algorithm>/<input path>/<job>/}, or for a job of a pipeline
  * {@code outputs/<pipeline>/<batch>/<step>/<input path below the batch>/<job>/} (a first step's input path is
  * the file's below {@code inbox/<pipeline>/<batch>/}, a later step's its upstream output's below
  * {@code outputs/<pipeline>/<batch>/}); each attempt's log in {@code logs/<job>/<attempt>/algorithm.log}.
@@ -72,7 +72,8 @@ final class LocalOutputs {
      * in the last minutes (docs/design/decisions.md, ninth pass).
      */
     synchronized Path attemptDir(JobRecord record) {
-        int slot = held.computeIfAbsent(key(record.id(), record.attempt()), k -> free.isEmpty() ? made++ : free.pollFirst());
+        int slot = held.computeIfAbsent(key(record.id(), record.attempt()),
+                k -> free.isEmpty() ? made++ : free.pollFirst());
         return settings.work().resolve(SLOT + slot);
     }
 

@@ -107,8 +107,8 @@ class AttemptRunnerTest {
     void run_nextAttemptInAFreedFolder_writesOverTheStagedCopyAndFindsNothingOfTheEarlierOne() throws Exception {
         // Given an attempt that left output and a stray file in its folder, freed once it ended
         JobRecord first = starting("a.txt", "first input");
-        runner().run(first, descriptor("\"command\": [\"sh\", \"-c\", \"echo x > scratch.tmp; echo y > $CONVEYOR_OUTPUT_DIR/y\"]"),
-                reports::add);
+        runner().run(first, descriptor("\"command\": [\"sh\", \"-c\","
+                + " \"echo x > scratch.tmp; echo y > $CONVEYOR_OUTPUT_DIR/y\"]"), reports::add);
         Path folder = outputs().attemptDir(first);
         Path firstCopy = folder.resolve("input/a.txt");
         Object inode = Files.getAttribute(firstCopy, "unix:ino");
@@ -118,7 +118,8 @@ class AttemptRunnerTest {
         // When the next job's attempt runs there
         JobRecord next = starting("b.txt", "second input");
         runner().run(next, descriptor("""
-                "command": ["sh", "-c", "ls -A > \\"$CONVEYOR_OUTPUT_DIR/top\\"; ls -A input > \\"$CONVEYOR_OUTPUT_DIR/in\\";\
+                "command": ["sh", "-c", "ls -A > \\"$CONVEYOR_OUTPUT_DIR/top\\";\
+                 ls -A input > \\"$CONVEYOR_OUTPUT_DIR/in\\";\
                  cat \\"$CONVEYOR_INPUT\\" > \\"$CONVEYOR_OUTPUT_DIR/copy\\""]"""), reports::add);
 
         // Then it worked in the same folder, on its own input in the same file, and saw nothing of the first

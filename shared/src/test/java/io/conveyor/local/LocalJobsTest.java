@@ -178,7 +178,8 @@ class LocalJobsTest {
 
         jobs.report(exited(id, 1, 3), handedBack::add);
         JobRecord second = jobs.place().get(0).job();
-        assertThat(outputs.attemptDir(second)).as("the retry's folder: the one its first attempt freed").isEqualTo(folder);
+        assertThat(outputs.attemptDir(second)).as("the retry's folder: the one its first attempt freed")
+                .isEqualTo(folder);
         write(folder.resolve("output/counts.txt"), "3");
         jobs.report(exited(id, 2, 0), handedBack::add);
 
@@ -189,8 +190,9 @@ class LocalJobsTest {
                 .containsExactly(java.util.Map.entry("counts.txt", "sha256:" + io.conveyor.storage.Digests.sha256("3".getBytes())));
         assertThat(Path.of(done.output()).resolve("counts.txt")).hasContent("3");
         assertThat(folder.resolve("output")).as("the output moved to the job's").doesNotExist();
-        assertThat(outputs.attemptDir(JobFixtures.queued(JobFixtures.job(settings.inbox().resolve("count/b.txt").toString(),
-                "sha256:ab", "count", "r1", 1), T0))).as("the finished attempt's folder, free for the next").isEqualTo(folder);
+        JobRecord next = JobFixtures.queued(JobFixtures.job(settings.inbox().resolve("count/b.txt").toString(),
+                "sha256:ab", "count", "r1", 1), T0);
+        assertThat(outputs.attemptDir(next)).as("the finished attempt's folder, free for the next").isEqualTo(folder);
     }
 
     @Test
