@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * read no more, and the records are read. It is written only when the folder's last change lies more than
  * {@link #RACY} back: a change in the same tick of the file system's clock could leave the folder's time alike.
  *
- * <p>Line one: {@code {"folderTime": <ns>, "count": <n>}}; then one brief a line, as JSON. A file that is not so, or
- * that ends early, is ignored.
+ * <p>Line one: {@code {"folderTime": <ns>, "count": <n>, "format": 2}}; then one brief a line, as JSON. A file that is
+ * not so, of another format, or that ends early, is ignored.
  */
 final class BriefIndex {
 
@@ -33,7 +33,10 @@ final class BriefIndex {
     private static final Logger LOG = LoggerFactory.getLogger(BriefIndex.class);
     private static final ObjectMapper JSON = Json.mapper();
 
-    private record Header(long folderTime, int count) {
+    /** The file's format: 2 since briefs carry their job's queuedAt; a file of another is read no more. */
+    static final int FORMAT = 2;
+
+    private record Header(long folderTime, int count, int format) {
     }
 
     private final Path file;
@@ -50,7 +53,7 @@ final class BriefIndex {
         // Streamed: the whole file in one array (megabytes for a large outbox) would go straight to the old generation.
         try (com.fasterxml.jackson.core.JsonParser in = JSON.getFactory().createParser(Files.newInputStream(file))) {
             Header header = in.nextToken() == null ? null : JSON.readValue(in, Header.class);
-            if (header == null || header.folderTime() != folderTime.to(TimeUnit.NANOSECONDS)) {
+            if (header == null || header.format() != FORMAT || header.folderTime() != folderTime.to(TimeUnit.NANOSECONDS)) {
                 return Optional.empty();
             }
             List<FileJobStore.Brief> briefs = new ArrayList<>(header.count());
@@ -80,7 +83,7 @@ final class BriefIndex {
         }
         try {
             JsonLinesFile.replace(file, Stream.concat(Stream.of(new Header(folderTime.to(TimeUnit.NANOSECONDS),
-                    briefs.size())), briefs.stream()));
+                    briefs.size(), FORMAT)), briefs.stream()));
         } catch (IOException | RuntimeException e) {
             LOG.warn("outcome=brief-index-not-written file=\"{}\" reason=\"{}\"", file, e.toString());
         }

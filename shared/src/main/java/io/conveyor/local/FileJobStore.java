@@ -336,12 +336,19 @@ public final class FileJobStore implements JobStore {
      * to know whether it is done, without reading it all.
      */
     public record Brief(String id, String algorithm, String input, String inputVersion, io.conveyor.jobs.JobState state,
-                        int attempt, io.conveyor.jobs.PipelinePlace pipeline) {
+                        int attempt, io.conveyor.jobs.PipelinePlace pipeline, String queuedAt) {
 
         /** The brief of a job outside pipelines. */
         public Brief(String id, String algorithm, String input, String inputVersion, io.conveyor.jobs.JobState state,
-                     int attempt) {
-            this(id, algorithm, input, inputVersion, state, attempt, null);
+                     int attempt, String queuedAt) {
+            this(id, algorithm, input, inputVersion, state, attempt, null, queuedAt);
+        }
+
+        /** What a listing sees of the job before its record is read: enough to match a query and to order by. */
+        io.conveyor.jobs.JobSummary summary() {
+            return new io.conveyor.jobs.JobSummary(id, algorithm == null ? "" : algorithm, input, state, attempt,
+                    queuedAt, null, null, null, pipeline == null ? null : pipeline.pipeline(),
+                    pipeline == null ? null : pipeline.batch(), pipeline == null ? null : pipeline.step());
         }
     }
 
@@ -410,6 +417,7 @@ public final class FileJobStore implements JobStore {
         String inputVersion = null;
         String state = null;
         String attempt = "0";
+        String queuedAt = null;
         io.conveyor.jobs.PipelinePlace place = null;
         while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
             String name = parser.currentName();
@@ -429,6 +437,7 @@ public final class FileJobStore implements JobStore {
                 case "inputVersion" -> inputVersion = parser.getValueAsString();
                 case "state" -> state = parser.getValueAsString();
                 case "attempt" -> attempt = parser.getValueAsString();
+                case "queuedAt" -> queuedAt = parser.getValueAsString();
                 default -> { }
             }
         }
@@ -439,7 +448,7 @@ public final class FileJobStore implements JobStore {
             algorithm = names.computeIfAbsent(algorithm, name -> name);
         }
         return new Brief(id, algorithm, input, inputVersion, io.conveyor.jobs.JobState.valueOf(state),
-                Integer.parseInt(attempt == null ? "0" : attempt), place);
+                Integer.parseInt(attempt == null ? "0" : attempt), place, queuedAt);
     }
 
     private List<Path> recordFiles() {
@@ -452,9 +461,25 @@ public final class FileJobStore implements JobStore {
         }
     }
 
+    /**
+     * The jobs the query wants, newest first: chosen and ordered by the records' {@link Brief}s (from
+     * {@link BriefIndex} while it holds), then only the records listed read whole, and matched again as they are now.
+     */
     @Override
     public List<io.conveyor.jobs.JobSummary> list(io.conveyor.jobs.JobQuery query) {
-        return query.select(all());
+        List<Brief> candidates = new ArrayList<>();
+        briefs(brief -> {
+            if (brief.id() != null && query.matches(brief.summary())) {
+                candidates.add(brief);
+            }
+        });
+        candidates.sort(java.util.Comparator.comparing(Brief::summary, io.conveyor.jobs.JobQuery.NEWEST_FIRST));
+        List<JobRecord> listed = new ArrayList<>();
+        for (int i = 0; i < candidates.size() && listed.size() < query.limit(); i++) {
+            get(candidates.get(i).id()).filter(record -> query.matches(io.conveyor.jobs.JobSummary.of(record)))
+                    .ifPresent(listed::add);
+        }
+        return query.select(listed);
     }
 
     @Override

@@ -166,8 +166,75 @@ class FileJobStoreTest {
 
         // Then each says what the record says
         assertThat(briefs).containsExactlyInAnyOrder(
-                new FileJobStore.Brief(queued.id(), "wc", "/inbox/wc/a.txt", "sha256:ab", io.conveyor.jobs.JobState.QUEUED, 0),
-                new FileJobStore.Brief(other.id(), "wc", "/inbox/wc/b.txt", "sha256:cd", io.conveyor.jobs.JobState.FAILED, 0));
+                new FileJobStore.Brief(queued.id(), "wc", "/inbox/wc/a.txt", "sha256:ab", io.conveyor.jobs.JobState.QUEUED, 0,
+                        T0.toString()),
+                new FileJobStore.Brief(other.id(), "wc", "/inbox/wc/b.txt", "sha256:cd", io.conveyor.jobs.JobState.FAILED, 0,
+                        T0.toString()));
+    }
+
+    @Test
+    void list_queries_giveWhatSelectingFromEveryRecordGivesFromTheRecordsAsFromTheirIndex() throws Exception {
+        // Given 60 records of two algorithms, in several states, queued at times some of which are equal
+        FileJobStore store = new FileJobStore(jobs);
+        java.util.Random random = new java.util.Random(17);
+        for (int i = 0; i < 60; i++) {
+            String algorithm = random.nextBoolean() ? "wc" : "sort";
+            JobRecord record = JobFixtures.queued(JobFixtures.job("/inbox/" + algorithm + "/" + (i % 3 == 0 ? "2026/" : "")
+                    + i + ".txt", "sha256:" + i, algorithm, "r1", 2), T0.plusSeconds(random.nextInt(20)));
+            store.create(switch (random.nextInt(3)) {
+                case 0 -> record;
+                case 1 -> JobFixtures.after(record, T0, new JobEvent.Rejected("no"));
+                default -> JobFixtures.after(record, T0, new JobEvent.StartRequested(null));
+            });
+        }
+        java.util.List<io.conveyor.jobs.JobQuery> queries = java.util.List.of(io.conveyor.jobs.JobQuery.newest(5),
+                io.conveyor.jobs.JobQuery.newest(100), io.conveyor.jobs.JobQuery.newest(7).withAlgorithm("sort"),
+                io.conveyor.jobs.JobQuery.newest(4).withState(io.conveyor.jobs.JobState.FAILED),
+                io.conveyor.jobs.JobQuery.newest(50).withInputPrefix("/inbox/wc/2026/"),
+                new io.conveyor.jobs.JobQuery(null, null, null, T0.plusSeconds(15), 9));
+        java.util.List<JobRecord> all = store.all();
+
+        // When each is listed from the records, then again once their index was written, then from an index of the
+        // format before briefs carried their queuedAt
+        Files.setLastModifiedTime(jobs, java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(10)));
+        for (io.conveyor.jobs.JobQuery query : queries) {
+            assertThat(store.list(query)).as("from the records: %s", query).isEqualTo(query.select(all));
+        }
+        Path index = jobs.resolveSibling("." + jobs.getFileName() + "-briefs.jsonl");
+        assertThat(index).exists();
+        for (io.conveyor.jobs.JobQuery query : queries) {
+            assertThat(store.list(query)).as("from the index: %s", query).isEqualTo(query.select(all));
+        }
+        java.util.List<String> lines = new java.util.ArrayList<>(Files.readAllLines(index));
+        lines.set(0, lines.get(0).replace(",\"format\":" + BriefIndex.FORMAT, ""));
+        Files.write(index, java.util.stream.Stream.concat(lines.stream().limit(1), lines.stream().skip(1)
+                .map(line -> line.replaceAll(",\"queuedAt\":\"[^\"]*\"", ""))).toList());
+        for (io.conveyor.jobs.JobQuery query : queries) {
+            assertThat(store.list(query)).as("past an index of the older format: %s", query)
+                    .isEqualTo(query.select(all));
+        }
+    }
+
+    @Test
+    void list_newestFew_readsOnlyTheRecordsItListsWhole() throws Exception {
+        // Given three new records, and an older one whose brief reads but whose record as a whole does not
+        FileJobStore store = new FileJobStore(jobs);
+        for (int i = 1; i <= 3; i++) {
+            store.create(JobFixtures.queued(JobFixtures.job("/inbox/wc/" + i + ".txt", "sha256:" + i, "wc", "r1", 1),
+                    T0.plusSeconds(i)));
+        }
+        store.create(queued);
+        Path old = jobs.resolve(queued.id() + ".json");
+        Files.writeString(old, Files.readString(old).replaceFirst("\\{", "{\"exitCode\": \"not a number\", "));
+
+        // When the newest three are listed, then the newest four
+        java.util.List<io.conveyor.jobs.JobSummary> newest = store.list(io.conveyor.jobs.JobQuery.newest(3));
+
+        // Then the three came without the older record read whole; the four need it, and its fault is said
+        assertThat(newest).extracting(io.conveyor.jobs.JobSummary::input)
+                .containsExactly("/inbox/wc/3.txt", "/inbox/wc/2.txt", "/inbox/wc/1.txt");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.list(io.conveyor.jobs.JobQuery.newest(4)))
+                .hasMessageContaining(queued.id());
     }
 
     /** The briefs as {@link FileJobStore#briefs} gives them. */
