@@ -53,7 +53,8 @@ final class BriefIndex {
         // Streamed: the whole file in one array (megabytes for a large outbox) would go straight to the old generation.
         try (com.fasterxml.jackson.core.JsonParser in = JSON.getFactory().createParser(Files.newInputStream(file))) {
             Header header = in.nextToken() == null ? null : JSON.readValue(in, Header.class);
-            if (header == null || header.format() != FORMAT || header.folderTime() != folderTime.to(TimeUnit.NANOSECONDS)) {
+            if (header == null || header.format() != FORMAT
+                    || header.folderTime() != folderTime.to(TimeUnit.NANOSECONDS)) {
                 return Optional.empty();
             }
             List<FileJobStore.Brief> briefs = new ArrayList<>(header.count());

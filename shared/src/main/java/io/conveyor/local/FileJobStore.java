@@ -467,13 +467,16 @@ public final class FileJobStore implements JobStore {
      */
     @Override
     public List<io.conveyor.jobs.JobSummary> list(io.conveyor.jobs.JobQuery query) {
-        List<Brief> candidates = new ArrayList<>();
+        List<io.conveyor.jobs.JobSummary> candidates = new ArrayList<>();
         briefs(brief -> {
-            if (brief.id() != null && query.matches(brief.summary())) {
-                candidates.add(brief);
+            if (brief.id() != null) {
+                io.conveyor.jobs.JobSummary seen = brief.summary();
+                if (query.matches(seen)) {
+                    candidates.add(seen);
+                }
             }
         });
-        candidates.sort(java.util.Comparator.comparing(Brief::summary, io.conveyor.jobs.JobQuery.NEWEST_FIRST));
+        candidates.sort(io.conveyor.jobs.JobQuery.NEWEST_FIRST);
         List<JobRecord> listed = new ArrayList<>();
         for (int i = 0; i < candidates.size() && listed.size() < query.limit(); i++) {
             get(candidates.get(i).id()).filter(record -> query.matches(io.conveyor.jobs.JobSummary.of(record)))

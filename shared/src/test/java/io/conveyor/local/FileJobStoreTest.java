@@ -166,10 +166,10 @@ class FileJobStoreTest {
 
         // Then each says what the record says
         assertThat(briefs).containsExactlyInAnyOrder(
-                new FileJobStore.Brief(queued.id(), "wc", "/inbox/wc/a.txt", "sha256:ab", io.conveyor.jobs.JobState.QUEUED, 0,
-                        T0.toString()),
-                new FileJobStore.Brief(other.id(), "wc", "/inbox/wc/b.txt", "sha256:cd", io.conveyor.jobs.JobState.FAILED, 0,
-                        T0.toString()));
+                new FileJobStore.Brief(queued.id(), "wc", "/inbox/wc/a.txt", "sha256:ab",
+                        io.conveyor.jobs.JobState.QUEUED, 0, T0.toString()),
+                new FileJobStore.Brief(other.id(), "wc", "/inbox/wc/b.txt", "sha256:cd",
+                        io.conveyor.jobs.JobState.FAILED, 0, T0.toString()));
     }
 
     @Test
@@ -179,8 +179,9 @@ class FileJobStoreTest {
         java.util.Random random = new java.util.Random(17);
         for (int i = 0; i < 60; i++) {
             String algorithm = random.nextBoolean() ? "wc" : "sort";
-            JobRecord record = JobFixtures.queued(JobFixtures.job("/inbox/" + algorithm + "/" + (i % 3 == 0 ? "2026/" : "")
-                    + i + ".txt", "sha256:" + i, algorithm, "r1", 2), T0.plusSeconds(random.nextInt(20)));
+            String input = "/inbox/" + algorithm + "/" + (i % 3 == 0 ? "2026/" : "") + i + ".txt";
+            JobRecord record = JobFixtures.queued(JobFixtures.job(input, "sha256:" + i, algorithm, "r1", 2),
+                    T0.plusSeconds(random.nextInt(20)));
             store.create(switch (random.nextInt(3)) {
                 case 0 -> record;
                 case 1 -> JobFixtures.after(record, T0, new JobEvent.Rejected("no"));
