@@ -4,7 +4,9 @@ For 500 and 5,000 tiny jobs (`wc -l` of a one-line file): `./conveyor local --on
 (the launcher, the default 1 s stability window) against `xargs -P N` running the same command over
 the same files with the same parallelism (N = the local mode's --cpus, one vCPU per job), runs
 interleaved, medians and their ratio; the time from launch to the first job's start (its record's
-startedAt); with strace, system calls per job at 500 and at 5,000 (strace -f -c, every process of the
+startedAt); the floor under those numbers: the same command over the same files started by the JDK alone
+(SpawnFloor: ProcessBuilder, N at a time, the outputs drained, with the launcher's JVM flags for the local mode and no
+job, record, copy or log), so that a run's time less the floor's is Conveyor's own; with strace, system calls per job at 500 and at 5,000 (strace -f -c, every process of the
 run); then a rerun with nothing to do over 50,000 finished records: wall time and peak RSS. SIZES (default
 500,5000) are the inbox sizes. Usage: local_loop.py HOME JAVA CLASSPATH [RUNS] [SIZES] [BEFORE]; HOME may be another
 checkout's (its ./conveyor is timed) to measure an earlier commit with the same harness; BEFORE, a built checkout
@@ -15,7 +17,7 @@ machine's root file system), every file or folder created scans past the inodes 
 so removing one run's outbox (tens of thousands of files at 5,000 jobs) would slow the next runs' creations and charge
 the harness's clean-up to Conveyor (docs/design/decisions.md, fifth pass).
 """
-import json, os, re, shutil, statistics, subprocess, sys, tempfile, time
+import json, os, re, shlex, shutil, statistics, subprocess, sys, tempfile, time
 from datetime import datetime
 
 home, java, classpath = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -44,6 +46,13 @@ def workspace(n):
             f.write(f"line {i}\n")
         files.append(path)
     return d, files
+
+
+def launcher_flags():
+    """The JVM flags ./conveyor starts the local mode with, as its launcher writes them (defaults filled in)."""
+    with open(os.path.join(home, "conveyor")) as f:
+        line = re.search(r"^\s*local\) flags=\((.*)\) ;;$", f.read(), re.M).group(1)
+    return [re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", flag) for flag in shlex.split(line)]
 
 
 def fresh_outbox(d):
@@ -98,13 +107,15 @@ for at in homes.values():
 filesystem = subprocess.run(["findmnt", "-no", "FSTYPE", "-T", work], capture_output=True, text=True).stdout.strip()
 print(f"Local loop vs xargs -P{slots}, tiny jobs (wc -l), {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f},"
       f" work folder on {filesystem or 'an unknown file system'}; medians of {runs} interleaved runs, whole processes")
-print(f"{'':>6} {'jobs':>6} {'conveyor':>9} {'xargs':>7} {'ratio':>6} {'over 2x xargs':>14} {'first start':>12} {'peak RSS':>9}")
+floor_argv = [java] + launcher_flags() + ["-cp", classpath, "io.conveyor.benchmarks.SpawnFloor", str(slots), "wc", "-l"]
+print(f"{'':>6} {'jobs':>6} {'conveyor':>9} {'xargs':>7} {'ratio':>6} {'over 2x xargs':>14} {'first start':>12} {'peak RSS':>9}"
+      f" {'JDK spawn':>10} {'conveyor less it':>17}")
 spaces = {}
 for n in sizes:
     d, files = workspace(n)
     spaces[n] = d
     listing = b"\0".join(f.encode() for f in files)
-    ours, theirs, firsts, rss = ({v: [] for v in homes} for _ in range(4))
+    ours, theirs, floors, firsts, rss = ({v: [] for v in homes} for _ in range(5))
     for _ in range(runs):
         for v, at in homes.items():
             outbox = fresh_outbox(d)
@@ -115,10 +126,17 @@ for n in sizes:
             ours[v].append(wall), firsts[v].append(first - launched), rss[v].append(peak)
             wall, _, code, _ = timed(["xargs", "-0", f"-P{slots}", "-n1", "wc", "-l"], stdin=listing)
             theirs[v].append(wall)
+            wall, _, code, _ = timed(floor_argv, stdin=listing)
+            if code != 0:
+                sys.exit(f"SpawnFloor exited {code}")
+            floors[v].append(wall)
     for v in homes:
-        a, b = statistics.median(ours[v]), statistics.median(theirs[v])
+        a, b, c = statistics.median(ours[v]), statistics.median(theirs[v]), statistics.median(floors[v])
         print(f"{v:>6} {n:>6} {a:8.2f}s {b:6.2f}s {a / b:6.2f} {a - 2 * b:13.2f}s {statistics.median(firsts[v]):11.2f}s"
-              f" {statistics.median(rss[v]):7.0f}MB")
+              f" {statistics.median(rss[v]):7.0f}MB {c:9.2f}s {a - c:16.2f}s")
+    b, c = statistics.median(sum(theirs.values(), [])), statistics.median(sum(floors.values(), []))
+    print(f"{'':>6} {n:>6} the goal (2 x xargs + 2.5 s) less the JDK's spawn leaves Conveyor {2 * b + 2.5 - c:.2f}s"
+          f" ({(2 * b + 2.5 - c) / n * 1000:.2f} ms a job)")
 if shutil.which("strace"):
     per = {n: syscalls(spaces[n], n) for n in sizes}
     print("system calls per job (strace -f -c, every process of the run): "
