@@ -103,6 +103,30 @@ class LauncherIT {
     }
 
     @Test
+    void conveyorLocal_afterAShortCommandWroteItsArchive_writesAnArchiveOfItsOwn(@TempDir Path dir) throws Exception {
+        // Given no class-data archives, and a short command run first, which writes the archive of its own classes
+        Path shortCommands = HOME.resolve("cli/target/conveyor.jsa");
+        Path localMode = HOME.resolve("cli/target/conveyor-local.jsa");
+        Files.deleteIfExists(shortCommands);
+        Files.deleteIfExists(localMode);
+        assertThat(run(dir, Map.of(), "--version").exit()).isZero();
+        assertThat(shortCommands).exists();
+        java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(shortCommands);
+        Path work = Files.createDirectories(dir.resolve("work"));
+        Files.createDirectories(work.resolve("algorithms"));
+        Files.createDirectories(work.resolve("inbox"));
+
+        // When the local mode runs
+        Result local = run(dir, Map.of(), "local", "--once", "--stable", "0", "--inbox", work.resolve("inbox").toString(),
+                "--outbox", work.resolve("outbox").toString(), "--algorithms", work.resolve("algorithms").toString());
+
+        // Then it wrote an archive of its own (one the JVM could map is never added to), and left the other alone
+        assertThat(local.exit()).as(String.join("\n", local.err())).isZero();
+        assertThat(localMode).as("the local mode's archive").exists();
+        assertThat(Files.getLastModifiedTime(shortCommands)).isEqualTo(written);
+    }
+
+    @Test
     void conveyorJobCommands_onALocalOutbox_exitCodesAndJsonAsDocumented(@TempDir Path dir) throws Exception {
         // Given a local run of word-count over one file
         Path work = Files.createDirectories(dir.resolve("work"));
