@@ -6,11 +6,12 @@ the same files with the same parallelism (N = the local mode's --cpus, one vCPU 
 interleaved, medians and their ratio; the time from launch to the first job's start (its record's
 startedAt); the floor under those numbers: the same command over the same files started by the JDK alone
 (SpawnFloor: ProcessBuilder, N at a time, the outputs drained, with the launcher's JVM flags for the local mode and no
-job, record, copy or log), so that a run's time less the floor's is Conveyor's own; with strace, system calls per job at 500 and at 5,000 (strace -f -c, every process of the
-run); then a rerun with nothing to do over 50,000 finished records: wall time and peak RSS. SIZES (default
-500,5000) are the inbox sizes. Usage: local_loop.py HOME JAVA CLASSPATH [RUNS] [SIZES] [BEFORE]; HOME may be another
-checkout's (its ./conveyor is timed) to measure an earlier commit with the same harness; BEFORE, a built checkout
-of an earlier commit, is timed too, interleaved with HOME in the same runs (rows "before" and "after").
+job, record, copy or log), so that a run's time less the floor's is Conveyor's own; with strace, system calls per
+job at 500 and at 5,000 (strace -f -c, every process of the run); then a rerun with nothing to do over 50,000
+finished records: wall time and peak RSS. SIZES (default 500,5000) are the inbox sizes.
+Usage: local_loop.py HOME JAVA CLASSPATH [RUNS] [SIZES] [BEFORE]; HOME may be another checkout's (its ./conveyor is
+timed) to measure an earlier commit with the same harness; BEFORE, a built checkout of an earlier commit, is timed
+too, interleaved with HOME in the same runs (rows "before" and "after").
 
 Each run writes into an outbox of its own, and none is deleted before the end: on ext4 without a journal (this
 machine's root file system), every file or folder created scans past the inodes freed in the last one to six minutes,
@@ -107,7 +108,8 @@ for at in homes.values():
 filesystem = subprocess.run(["findmnt", "-no", "FSTYPE", "-T", work], capture_output=True, text=True).stdout.strip()
 print(f"Local loop vs xargs -P{slots}, tiny jobs (wc -l), {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f},"
       f" work folder on {filesystem or 'an unknown file system'}; medians of {runs} interleaved runs, whole processes")
-floor_argv = [java] + launcher_flags() + ["-cp", classpath, "io.conveyor.benchmarks.SpawnFloor", str(slots), "wc", "-l"]
+floor_argv = ([java] + launcher_flags()
+              + ["-cp", classpath, "io.conveyor.benchmarks.SpawnFloor", str(slots), "wc", "-l"])
 print(f"{'':>6} {'jobs':>6} {'conveyor':>9} {'xargs':>7} {'ratio':>6} {'over 2x xargs':>14} {'first start':>12} {'peak RSS':>9}"
       f" {'JDK spawn':>10} {'conveyor less it':>17}")
 spaces = {}
