@@ -4,7 +4,8 @@ For 500 and 5,000 tiny jobs (`wc -l` of a one-line file): `./conveyor local --on
 (the launcher, the default 1 s stability window) against `xargs -P N` running the same command over
 the same files with the same parallelism (N = the local mode's --cpus, one vCPU per job), runs
 interleaved, medians and their ratio; the time from launch to the first job's start (its record's
-startedAt); the floor under those numbers: the same command over the same files started by the JDK alone
+startedAt); the same runs on a pseudo-terminal, as a person runs them in one (the live line drawn); the floor under
+those numbers: the same command over the same files started by the JDK alone
 (SpawnFloor: ProcessBuilder, N at a time, the outputs drained, with the launcher's JVM flags for the local mode and no
 job, record, copy or log), so that a run's time less the floor's is Conveyor's own; with strace, system calls per
 job at 500 and at 5,000 (strace -f -c, every process of the run); then a rerun with nothing to do over 50,000
@@ -18,7 +19,7 @@ machine's root file system), every file or folder created scans past the inodes 
 so removing one run's outbox (tens of thousands of files at 5,000 jobs) would slow the next runs' creations and charge
 the harness's clean-up to Conveyor (docs/design/decisions.md, fifth pass).
 """
-import json, os, re, shlex, shutil, statistics, subprocess, sys, tempfile, time
+import json, os, pty, re, shlex, shutil, statistics, subprocess, sys, tempfile, time
 from datetime import datetime
 
 home, java, classpath = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -65,6 +66,24 @@ def conveyor(d, prefix=(), at=home, outbox=None):
     return list(prefix) + [os.path.join(at, "conveyor"), "local", "--once", "--cpus", str(slots),
                            "--inbox", os.path.join(d, "inbox"), "--outbox", outbox or os.path.join(d, "outbox"),
                            "--algorithms", os.path.join(d, "algorithms")]
+
+
+def timed_on_terminal(argv):
+    """Wall seconds and exit status of one whole process run on a pseudo-terminal, as a person runs it in one (its
+    live line drawn), whose output is read as fast as it comes."""
+    start = time.time()
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(argv[0], argv)
+    while True:
+        try:
+            if not os.read(fd, 65536):
+                break
+        except OSError:  # the terminal's last process has gone
+            break
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return time.time() - start, os.waitstatus_to_exitcode(status)
 
 
 def timed(argv, stdin=None):
@@ -139,6 +158,17 @@ for n in sizes:
     b, c = statistics.median(sum(theirs.values(), [])), statistics.median(sum(floors.values(), []))
     print(f"{'':>6} {n:>6} the goal (2 x xargs + 2.5 s) less the JDK's spawn leaves Conveyor {2 * b + 2.5 - c:.2f}s"
           f" ({(2 * b + 2.5 - c) / n * 1000:.2f} ms a job)")
+terminal = {(v, n): [] for v in homes for n in sizes}
+for _ in range(runs):
+    for n in sizes:
+        for v, at in homes.items():
+            wall, code = timed_on_terminal(conveyor(spaces[n], at=at, outbox=fresh_outbox(spaces[n])))
+            if code != 0:
+                sys.exit(f"conveyor local ({v}) on a terminal exited {code}")
+            terminal[v, n].append(wall)
+for v in homes:
+    print(f"{v:>6} on a terminal (a pseudo-terminal, its output read as it comes), medians of {runs}: "
+          + ", ".join(f"{statistics.median(terminal[v, n]):.2f}s at {n:,}" for n in sizes))
 if shutil.which("strace"):
     per = {n: syscalls(spaces[n], n) for n in sizes}
     print("system calls per job (strace -f -c, every process of the run): "
