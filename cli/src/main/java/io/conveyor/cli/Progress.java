@@ -129,22 +129,21 @@ final class Progress implements LocalPipeline.Listener {
 
     @Override
     public synchronized void jobChanged(JobRecord record) {
+        if (!live) {
+            if (record.state() != JobState.STARTING) {
+                out.println(line(record));
+            }
+            return;
+        }
         JobState before = states.put(record.id(), record.state());
         if (before != null) {
             counts.merge(before, -1, Integer::sum);
         }
         counts.merge(record.state(), 1, Integer::sum);
-        if (record.state() == JobState.STARTING) {
-            return;
-        }
-        if (live) {
-            if (record.state().terminal()) {
-                print(line(record));
-            } else {
-                changed();
-            }
-        } else {
-            out.println(line(record));
+        if (record.state().terminal()) {
+            print(line(record));
+        } else if (record.state() != JobState.STARTING) {
+            changed();
         }
     }
 
